@@ -1,0 +1,123 @@
+/**
+ * Content-addressed blob store under `<data-root>/content`: `blobs/<alg>/<hex>` holds only verified blobs; writes go
+ * through `ingest/<alg>-<hex>` and are renamed into place after the digest and size check, so a `kill -9` mid-write
+ * leaves at most a partial ingest, which the next writer of that digest resumes.
+ */
+import { createReadStream, type ReadStream } from 'node:fs';
+import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { NotFound } from '../base/errors.js';
+import { digestOf, parseDigest } from './digest.js';
+import { Ingest } from './ingest.js';
+
+export interface BlobInfo {
+  digest: string;
+  size: number;
+}
+
+export class ContentStore {
+  readonly root: string;
+  private readonly locks = new Map<string, Promise<void>>();
+
+  constructor(root: string) {
+    this.root = root;
+  }
+
+  async init(): Promise<void> {
+    await mkdir(join(this.root, 'blobs', 'sha256'), { recursive: true });
+    await mkdir(join(this.root, 'ingest'), { recursive: true });
+  }
+
+  blobPath(digest: string): string {
+    const { algorithm, hex } = parseDigest(digest);
+    return join(this.root, 'blobs', algorithm, hex);
+  }
+
+  /** Size of a committed blob, or undefined when it is absent. */
+  async size(digest: string): Promise<number | undefined> {
+    try {
+      return (await stat(this.blobPath(digest))).size;
+    } catch {
+      return undefined;
+    }
+  }
+
+  async has(digest: string): Promise<boolean> {
+    return (await this.size(digest)) !== undefined;
+  }
+
+  async read(digest: string): Promise<Buffer> {
+    try {
+      return await readFile(this.blobPath(digest));
+    } catch (err) {
+      throw new NotFound(`content digest ${digest}: not found`, { cause: err });
+    }
+  }
+
+  readStream(digest: string, start = 0): ReadStream {
+    return createReadStream(this.blobPath(digest), { start, highWaterMark: 1 << 20 });
+  }
+
+  /**
+   * Opens the ingest for a blob, waiting for any other writer of the same digest in this process. Returns
+   * undefined when the blob is already committed (possibly by the writer we waited for).
+   */
+  async openIngest(digest: string, size: number): Promise<Ingest | undefined> {
+    const { algorithm, hex } = parseDigest(digest);
+    for (;;) {
+      const held = this.locks.get(digest);
+      if (!held) break;
+      await held;
+    }
+    if (await this.has(digest)) return undefined;
+    let release!: () => void;
+    this.locks.set(digest, new Promise<void>((r) => (release = r)));
+    const done = (): void => {
+      this.locks.delete(digest);
+      release();
+    };
+    try {
+      return await Ingest.open({
+        dir: join(this.root, 'ingest', `${algorithm}-${hex}`),
+        target: this.blobPath(digest),
+        digest,
+        size,
+        onClose: done,
+      });
+    } catch (err) {
+      done();
+      throw err;
+    }
+  }
+
+  /** Stores a small blob held in memory (manifests, configs); returns its digest. */
+  async put(data: Buffer, expected?: string): Promise<string> {
+    const digest = expected ?? digestOf(data);
+    const ingest = await this.openIngest(digest, data.length);
+    if (!ingest) return digest;
+    try {
+      if (ingest.offset > 0) await ingest.truncate();
+      await ingest.write(data);
+      await ingest.commit();
+    } catch (err) {
+      await ingest.abort(false);
+      throw err;
+    }
+    return digest;
+  }
+
+  async delete(digest: string): Promise<void> {
+    await rm(this.blobPath(digest), { force: true });
+  }
+
+  async list(): Promise<BlobInfo[]> {
+    const out: BlobInfo[] = [];
+    for (const algorithm of await readdir(join(this.root, 'blobs')).catch(() => [] as string[])) {
+      for (const hex of await readdir(join(this.root, 'blobs', algorithm))) {
+        const size = (await stat(join(this.root, 'blobs', algorithm, hex)).catch(() => undefined))?.size;
+        if (size !== undefined) out.push({ digest: `${algorithm}:${hex}`, size });
+      }
+    }
+    return out;
+  }
+}

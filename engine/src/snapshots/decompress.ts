@@ -1,0 +1,66 @@
+/**
+ * Layer decompression chosen by magic bytes (media types lie often enough: dockerd sniffs too): gzip through
+ * Node's zlib, zstd through Debian's `zstd` binary as a stream filter (Node 20's zlib has no zstd), else plain tar.
+ */
+import { spawn } from 'node:child_process';
+import { PassThrough, Readable, pipeline } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import { InvalidArgument } from '../base/errors.js';
+
+export type Compression = 'gzip' | 'zstd' | 'none';
+
+export function detectCompression(head: Buffer): Compression {
+  if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) return 'gzip';
+  if (head.length >= 4 && head.readUInt32LE(0) === 0xfd2fb528) return 'zstd';
+  return 'none';
+}
+
+/** Reads the first bytes of `source` to pick a decompressor; returns the uncompressed stream. */
+export async function decompressed(source: AsyncIterable<Buffer>): Promise<Readable> {
+  const it = source[Symbol.asyncIterator]();
+  let head = Buffer.alloc(0);
+  while (head.length < 4) {
+    const r = await it.next();
+    if (r.done) break;
+    head = Buffer.concat([head, r.value]);
+  }
+  const rest = Readable.from(
+    (async function* () {
+      if (head.length) yield head;
+      for (;;) {
+        const r = await it.next();
+        if (r.done) return;
+        yield r.value;
+      }
+    })(),
+    { objectMode: false, highWaterMark: 1 << 20 },
+  );
+  const kind = detectCompression(head);
+  if (kind === 'gzip') {
+    const gunzip = createGunzip({ chunkSize: 1 << 18 });
+    pipeline(rest, gunzip, () => undefined);
+    return gunzip;
+  }
+  if (kind === 'zstd') return zstdDecompress(rest);
+  return rest;
+}
+
+function zstdDecompress(input: Readable): Readable {
+  const child = spawn('zstd', ['-dcq'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const out = new PassThrough({ highWaterMark: 1 << 20 });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  pipeline(input, child.stdin, (err) => {
+    if (err && !out.destroyed) out.destroy(err);
+  });
+  child.stdout.pipe(out, { end: false });
+  child.on('error', (err) => out.destroy(err));
+  child.on('close', (code) => {
+    if (code === 0) out.end();
+    else out.destroy(new InvalidArgument(`zstd decompression failed: ${stderr.trim() || `exit ${code}`}`));
+  });
+  out.on('close', () => {
+    if (child.exitCode === null) child.kill();
+  });
+  return out;
+}

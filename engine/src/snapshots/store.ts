@@ -1,0 +1,116 @@
+/**
+ * Overlay snapshots under `<data-root>/snapshots`: `<chain-hex>/fs` is one layer's unpacked diff (an overlay lower
+ * dir) and `<chain-hex>/meta.json` its record. A snapshot is prepared in `.ingest/<random>` and committed by one
+ * rename, so after a crash it either exists whole or not at all; `init()` sweeps leftovers.
+ */
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { parseDigest } from '../content/digest.js';
+import { syncDir } from '../content/ingest.js';
+
+const run = promisify(execFile);
+
+export interface SnapshotMeta {
+  chainId: string;
+  diffId: string;
+  parent?: string;
+  /** Unpacked content size in bytes. */
+  size: number;
+  created: string;
+}
+
+export interface PreparedSnapshot {
+  /** Directory to unpack into. */
+  fs: string;
+  commit(meta: Omit<SnapshotMeta, 'created'>): Promise<void>;
+  abort(): Promise<void>;
+}
+
+export class SnapshotStore {
+  readonly root: string;
+  private readonly ingestRoot: string;
+
+  constructor(root: string) {
+    this.root = root;
+    this.ingestRoot = join(root, '.ingest');
+  }
+
+  async init(): Promise<void> {
+    await mkdir(this.root, { recursive: true });
+    await rm(this.ingestRoot, { recursive: true, force: true });
+    await mkdir(this.ingestRoot, { recursive: true });
+  }
+
+  dir(chainId: string): string {
+    return join(this.root, parseDigest(chainId).hex);
+  }
+
+  /** The overlay lower dir of a committed snapshot. */
+  fsPath(chainId: string): string {
+    return join(this.dir(chainId), 'fs');
+  }
+
+  async has(chainId: string): Promise<boolean> {
+    return (await stat(join(this.dir(chainId), 'meta.json')).catch(() => undefined)) !== undefined;
+  }
+
+  async meta(chainId: string): Promise<SnapshotMeta | undefined> {
+    try {
+      return JSON.parse(await readFile(join(this.dir(chainId), 'meta.json'), 'utf8')) as SnapshotMeta;
+    } catch {
+      return undefined;
+    }
+  }
+
+  async prepare(): Promise<PreparedSnapshot> {
+    const tmp = join(this.ingestRoot, randomBytes(8).toString('hex'));
+    const fs = join(tmp, 'fs');
+    await mkdir(fs, { recursive: true, mode: 0o755 });
+    return {
+      fs,
+      commit: async (m) => {
+        const meta: SnapshotMeta = { ...m, created: new Date().toISOString() };
+        await writeFile(join(tmp, 'meta.json'), JSON.stringify(meta));
+        // syncfs before the rename: a power cut must not leave a committed snapshot with torn files.
+        await run('sync', ['-f', tmp]);
+        const target = this.dir(m.chainId);
+        try {
+          await rename(tmp, target);
+        } catch (err) {
+          // Another pull committed the same chain first: theirs is as good as ours.
+          if ((err as NodeJS.ErrnoException).code !== 'ENOTEMPTY' && (err as NodeJS.ErrnoException).code !== 'EEXIST') {
+            throw err;
+          }
+          await rm(tmp, { recursive: true, force: true });
+        }
+        await syncDir(this.root);
+      },
+      abort: () => rm(tmp, { recursive: true, force: true }),
+    };
+  }
+
+  async remove(chainId: string): Promise<void> {
+    // Rename first so a crash mid-delete never leaves a half-deleted snapshot that looks committed.
+    const dir = this.dir(chainId);
+    const doomed = join(this.ingestRoot, `rm-${randomBytes(6).toString('hex')}`);
+    try {
+      await rename(dir, doomed);
+    } catch {
+      return;
+    }
+    await rm(doomed, { recursive: true, force: true });
+  }
+
+  async list(): Promise<SnapshotMeta[]> {
+    const out: SnapshotMeta[] = [];
+    for (const name of await readdir(this.root)) {
+      if (name.startsWith('.')) continue;
+      const m = await this.meta(`sha256:${name}`).catch(() => undefined);
+      if (m) out.push(m);
+    }
+    return out;
+  }
+}
