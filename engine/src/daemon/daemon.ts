@@ -1,0 +1,91 @@
+import type net from 'node:net';
+import { SystemError, errorMessage } from '../base/errors.js';
+import { ensureWritableDir } from '../base/fsutil.js';
+import type { Logger } from '../base/log.js';
+import { ApiServer } from '../api/server.js';
+import type { DaemonConfig } from './config.js';
+import { loadEngineId } from './engine-id.js';
+import { readHostFacts } from './host-facts.js';
+import { closeListener, listenUnix, socketPathFromHost } from './listeners.js';
+import { acquireDataRootLock } from './lock.js';
+import { writePidfile } from './pidfile.js';
+import { buildRouter } from './routes.js';
+import { createServices, type Services } from './services.js';
+import { buildInfo, buildVersion } from './system-info.js';
+
+export interface RunningDaemon {
+  readonly config: DaemonConfig;
+  readonly services: Services;
+  readonly sockets: string[];
+  stop(): Promise<void>;
+}
+
+async function usableDir(dir: string, flag: string): Promise<void> {
+  try {
+    await ensureWritableDir(dir);
+  } catch (err) {
+    throw new SystemError(`${flag} ${dir} is not usable: ${errorMessage(err)}; fix its permissions or choose another with ${flag}`);
+  }
+}
+
+/**
+ * Starts the engine: claims the data root, builds the services and the API, and listens. Anything acquired
+ * before a failure is released again, so a failed start leaves no lock, pidfile or socket behind.
+ */
+export async function startDaemon(config: DaemonConfig, log: Logger): Promise<RunningDaemon> {
+  const cleanup: Array<() => Promise<void> | void> = [];
+  const unwind = async (): Promise<void> => {
+    for (const fn of cleanup.reverse()) {
+      try {
+        await fn();
+      } catch (err) {
+        log.warn({ err: errorMessage(err) }, 'cleanup step failed');
+      }
+    }
+    cleanup.length = 0;
+  };
+  try {
+    const socketPaths = config.hosts.map(socketPathFromHost);
+    await usableDir(config.dataRoot, '--data-root');
+    await usableDir(config.execRoot, '--exec-root');
+    const lock = await acquireDataRootLock(config.dataRoot);
+    cleanup.push(() => lock.release());
+    const removePidfile = await writePidfile(config.pidfile);
+    cleanup.push(removePidfile);
+
+    const engineId = await loadEngineId(config.dataRoot);
+    const facts = readHostFacts();
+    const services = await createServices(config, log);
+    cleanup.push(async () => {
+      for (const close of [...services.closers].reverse()) await close();
+    });
+    const router = buildRouter(services, {
+      version: () => buildVersion(facts),
+      info: () => buildInfo(engineId, config, facts, services.info),
+    });
+    const api = new ApiServer(router, log.child({ component: 'api' }));
+    cleanup.push(() => api.close());
+    const listeners: Array<[net.Server, string]> = [];
+    for (const socketPath of socketPaths) {
+      const server = await listenUnix(api.http, socketPath, config.group);
+      listeners.push([server, socketPath]);
+      cleanup.push(() => closeListener(server, socketPath));
+      log.info({ socket: socketPath }, 'API listening');
+    }
+    services.events.publish('daemon', 'start', engineId, { name: facts.hostname });
+    log.info({ version: buildVersion(facts).Version, dataRoot: config.dataRoot, execRoot: config.execRoot }, 'berthd started');
+    let stopping: Promise<void> | undefined;
+    return {
+      config,
+      services,
+      sockets: socketPaths,
+      stop: () => {
+        stopping ??= unwind();
+        return stopping;
+      },
+    };
+  } catch (err) {
+    await unwind();
+    throw err;
+  }
+}

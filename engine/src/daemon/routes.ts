@@ -1,0 +1,16 @@
+import { Router } from '../api/router.js';
+import { registerContainerRoutes } from '../api/routers/containers.js';
+import { registerEventRoutes } from '../api/routers/events.js';
+import { registerSwarmRoutes } from '../api/routers/swarm.js';
+import { registerSystemRoutes, type SystemBackend } from '../api/routers/system.js';
+import type { Services } from './services.js';
+
+/** The whole route table; literal paths are registered before patterns that could swallow them. */
+export function buildRouter(services: Services, system: SystemBackend): Router {
+  const router = new Router();
+  registerSystemRoutes(router, system);
+  registerEventRoutes(router, services.events);
+  registerContainerRoutes(router, services.containers);
+  registerSwarmRoutes(router);
+  return router;
+}
