@@ -1,0 +1,25 @@
+// The Berth test rig: a local registry, daemonless test images, a berthd launcher and the docker CLI, for
+// integration tests anywhere in the repo (import by relative path: `…/scripts/src/testrig/index.js`).
+export { startRegistry, REGISTRY_BINARY, type TestRegistry, type RegistryAuth, type StartRegistryOptions } from './registry.js';
+export { startBerthd, berthdIsBuilt, BERTHD_BIN, BERTHD_ENTRY, type RunningBerthd, type StartBerthdOptions } from './berthd.js';
+export { docker, dockerBinary, testDockerConfigDir, type DockerResult, type DockerRunOptions } from './docker-cli.js';
+export { allocateBridge, releaseBridge, type BridgeAllocation } from './subnets.js';
+export { pingSocket } from './ping.js';
+export { freeLoopbackPort } from './ports.js';
+export { stopByPid, spawnTracked } from './processes.js';
+export { repoRoot, rigCacheDir } from './paths.js';
+
+export { testImages, type TestImageSet } from './images/fixture-cache.js';
+export { fullConfig, DEFAULT_PATH, type TestCatalog, type TestImageName } from './images/catalog.js';
+export { pushImage, pushTestImages, splitRef, type PushOptions, type PushedImage, type PushedTestImages, type RegistryEndpoint } from './images/push.js';
+export { fetchManifest, fetchBlob, type FetchedManifest } from './images/registry-fetch.js';
+export { writeOciLayout, reachableDigests } from './images/layout.js';
+export { writeDockerArchive, type DockerArchiveOptions } from './images/docker-archive.js';
+export { ImageBuilder, type ImageSpec, type LayerSpec } from './images/builder.js';
+export { buildLayerTar, file, dir, symlink, hardlink, whiteout, opaque, FIXED_MTIME, type LayerEntry } from './images/tar-layer.js';
+export { hostileLayers, type HostileLayerName } from './images/hostile.js';
+export { busyboxRootfs, busyboxApplets, TEST_USER, HELLO_TXT, BUSYBOX_BINARY } from './images/busybox-rootfs.js';
+export { compress, decompress } from './images/compress.js';
+export { sha256Digest, digestHex } from './images/digest.js';
+export { MediaTypes } from './images/mediatypes.js';
+export type * from './images/types.js';
