@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, open, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { repoRoot } from './paths.js';
@@ -15,6 +15,8 @@ export interface StartBerthdOptions {
   /** `HOST:PORT` entries passed as `--insecure-registry` (e.g. the rig's registry). */
   insecureRegistries?: string[];
   logLevel?: 'debug' | 'info' | 'warn' | 'error';
+  /** Written as the daemon's `--config-file`; default `{}`, so a host's /etc/berth/daemon.json never leaks in. */
+  daemonJson?: Record<string, unknown>;
   /** More flags, appended after the rig's own. */
   extraArgs?: string[];
   env?: NodeJS.ProcessEnv;
@@ -58,12 +60,15 @@ export async function startBerthd(opts: StartBerthdOptions = {}): Promise<Runnin
   const socket = path.join(runDir, 'berthd.sock');
   const pidfile = path.join(runDir, 'berthd.pid');
   const logFile = path.join(runDir, 'berthd.log');
+  const configFile = path.join(runDir, 'daemon.json');
+  await writeFile(configFile, JSON.stringify(opts.daemonJson ?? {}));
   const bridge = allocateBridge();
   const args = [
     '-H', `unix://${socket}`,
     '--data-root', dataRoot,
     '--exec-root', execRoot,
     '--pidfile', pidfile,
+    '--config-file', configFile,
     '--bridge-name', bridge.bridgeName,
     '--bip', bridge.bip,
     '--log-level', opts.logLevel ?? 'debug',
