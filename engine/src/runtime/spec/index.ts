@@ -1,0 +1,12 @@
+export * from './types.js';
+export * from './builder.js';
+export * from './mounts.js';
+export * from './paths.js';
+export * from './devices.js';
+export * from './capabilities.js';
+export * from './seccomp.js';
+export { DEFAULT_SECCOMP_PROFILE } from './seccomp-default.js';
+export * from './user.js';
+export * from './resources.js';
+export * from './rlimits.js';
+export * from './defaults.js';
