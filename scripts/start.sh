@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Starts Berth on this machine: sets up, then runs berthd in the foreground with its API on a unix socket.
+# Ctrl-C stops it cleanly. BERTH_HOME (default ~/.berth) holds its socket, state and logs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+BERTH_HOME=${BERTH_HOME:-$HOME/.berth}
+run="$BERTH_HOME/run" data="$BERTH_HOME/engine" logs="$BERTH_HOME/logs"
+mkdir -p "$run" "$data" "$logs"
+sock="$run/berthd.sock"
+log="$logs/berthd.log"
+engine/bin/berthd -H "unix://$sock" --data-root "$data/data" --exec-root "$run/exec" \
+  --pidfile "$run/berthd.pid" --config-file "$BERTH_HOME/daemon.json" "$@" 2>>"$log" &
+pid=$!
+trap 'kill -TERM $pid 2>/dev/null; wait $pid' INT TERM
+for _ in $(seq 1 100); do
+  if curl -sf --unix-socket "$sock" http://berthd/_ping >/dev/null 2>&1; then break; fi
+  if ! kill -0 $pid 2>/dev/null; then
+    echo "berthd failed to start:" >&2
+    tail -n 5 "$log" >&2
+    wait $pid || exit $?
+  fi
+  sleep 0.1
+done
+cat <<MSG
+
+  Berth engine is running (pid $pid). Point docker at it:
+
+      export DOCKER_HOST=unix://$sock
+      docker version
+
+  or keep it as a context:  docker context create berth --docker host=unix://$sock && docker context use berth
+
+  Logs: $log        Stop: Ctrl-C
+
+MSG
+wait $pid
