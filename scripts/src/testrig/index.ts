@@ -4,6 +4,7 @@ export { startRegistry, REGISTRY_BINARY, type TestRegistry, type RegistryAuth, t
 export { startBerthd, berthdIsBuilt, BERTHD_BIN, BERTHD_ENTRY, type RunningBerthd, type StartBerthdOptions } from './berthd.js';
 export { docker, dockerBinary, testDockerConfigDir, type DockerResult, type DockerRunOptions } from './docker-cli.js';
 export { allocateBridge, releaseBridge, type BridgeAllocation } from './subnets.js';
+export { startDockerd, findDockerd, type RunningDockerd } from './dockerd.js';
 export { pingSocket } from './ping.js';
 export { freeLoopbackPort } from './ports.js';
 export { stopByPid, spawnTracked } from './processes.js';

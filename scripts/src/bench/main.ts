@@ -1,0 +1,95 @@
+import os from 'node:os';
+import { parseArgs } from 'node:util';
+import { berthdIsBuilt, BERTHD_ENTRY } from '../testrig/berthd.js';
+import { formatTable, type BenchReport, type ScenarioResult } from './report.js';
+import type { BenchScenario } from './scenario.js';
+import { scenarios } from './scenarios/index.js';
+import { summarize } from './stats.js';
+import { resolvePeer, startBerthTarget, type StartedTarget } from './targets.js';
+
+const USAGE = `usage: npm run bench -- [--filter a,b] [--iterations N] [--peer unix:///path/docker.sock] [--no-peer] [--json] [--list]
+
+Runs named scenarios against a berthd started from this checkout and, side by side, against a peer dockerd:
+the one --peer names, else one started here when Debian's docker.io is installed.`;
+
+export async function main(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      filter: { type: 'string' },
+      iterations: { type: 'string' },
+      peer: { type: 'string' },
+      'no-peer': { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+      list: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  if (values.list) {
+    for (const s of scenarios) console.log(`${s.name.padEnd(20)} ${s.description}`);
+    return 0;
+  }
+  const chosen = selectScenarios(values.filter);
+  const iterations = values.iterations === undefined ? undefined : Number(values.iterations);
+  if (iterations !== undefined && (!Number.isInteger(iterations) || iterations < 1)) throw new Error('--iterations must be a positive integer');
+  if (!berthdIsBuilt()) throw new Error(`berthd is not built (${BERTHD_ENTRY}): run \`npx tsc -b engine\` (npm run bench does)`);
+
+  const log = (msg: string) => process.stderr.write(`${msg}\n`);
+  const started: StartedTarget[] = [];
+  try {
+    const berth = await startBerthTarget();
+    started.push(berth);
+    const peer = await resolvePeer(values.peer, !values['no-peer']);
+    if (peer.target) started.push(peer.target);
+    log(`Berth: ${berth.label}; peer: ${peer.note}`);
+
+    const results: ScenarioResult[] = [];
+    for (const s of chosen) {
+      const n = iterations ?? s.defaultIterations;
+      log(`${s.name}: ${n} iterations on ${started.map((t) => t.kind).join(' and ')}`);
+      const b = summarize(await s.measure(berth, n));
+      const d = peer.target ? summarize(await s.measure(peer.target, n)) : null;
+      results.push({
+        scenario: s.name,
+        description: s.description,
+        unit: s.unit,
+        better: s.better,
+        iterations: n,
+        berth: b,
+        dockerd: d,
+        ratio: d && d.median > 0 ? b.median / d.median : null,
+      });
+    }
+    const report: BenchReport = {
+      startedAt: new Date().toISOString(),
+      host: { cpus: os.cpus().length, node: process.version, platform: `${os.platform()} ${os.release()}` },
+      berth: berth.label,
+      peer: peer.note,
+      results,
+    };
+    console.log(values.json ? JSON.stringify(report, null, 2) : formatTable(report));
+    return 0;
+  } finally {
+    for (const t of started.reverse()) await t.stop().catch((err: unknown) => log(`stopping ${t.label}: ${String(err)}`));
+  }
+}
+
+function selectScenarios(filter: string | undefined): BenchScenario[] {
+  if (!filter) return scenarios;
+  const wanted = filter.split(',').map((f) => f.trim()).filter(Boolean);
+  const chosen = scenarios.filter((s) => wanted.some((w) => s.name.includes(w)));
+  if (chosen.length === 0) throw new Error(`--filter ${filter} matches no scenario (have: ${scenarios.map((s) => s.name).join(', ')})`);
+  return chosen;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    process.stderr.write(`bench: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,64 @@
+/**
+ * A benchmark scenario: set up against one engine, run N timed iterations, tear down. Each scenario lives in its own
+ * file under `scenarios/` and is listed once in `scenarios/index.ts`.
+ */
+
+/** One engine under test, reached through its Docker API socket. */
+export interface BenchTarget {
+  kind: 'berth' | 'dockerd';
+  /** What to print, e.g. `berthd (rig)` or `dockerd 20.10 (unix:///var/run/docker.sock)`. */
+  label: string;
+  socket: string;
+  dockerHost: string;
+}
+
+export interface ScenarioSpec<Ctx> {
+  name: string;
+  description: string;
+  /** What one sample measures. `ms` samples default to the iteration's wall time. */
+  unit: 'ms' | 'req/s';
+  better: 'lower' | 'higher';
+  defaultIterations: number;
+  /** Iterations run first and thrown away (caches, connection set-up, JIT). */
+  warmup?: number;
+  setup?(target: BenchTarget): Promise<Ctx>;
+  /** One iteration. Return the sample, or nothing to have the harness use the elapsed milliseconds. */
+  run(ctx: Ctx, target: BenchTarget): Promise<number | void>;
+  teardown?(ctx: Ctx, target: BenchTarget): Promise<void>;
+}
+
+/** A scenario with its context type erased, which is all the harness needs. */
+export interface BenchScenario {
+  name: string;
+  description: string;
+  unit: 'ms' | 'req/s';
+  better: 'lower' | 'higher';
+  defaultIterations: number;
+  measure(target: BenchTarget, iterations: number): Promise<number[]>;
+}
+
+export function defineScenario<Ctx = undefined>(spec: ScenarioSpec<Ctx>): BenchScenario {
+  return {
+    name: spec.name,
+    description: spec.description,
+    unit: spec.unit,
+    better: spec.better,
+    defaultIterations: spec.defaultIterations,
+    async measure(target, iterations) {
+      const ctx = (spec.setup ? await spec.setup(target) : undefined) as Ctx;
+      try {
+        for (let i = 0; i < (spec.warmup ?? 1); i++) await spec.run(ctx, target);
+        const samples: number[] = [];
+        for (let i = 0; i < iterations; i++) {
+          const start = process.hrtime.bigint();
+          const value = await spec.run(ctx, target);
+          const elapsedMs = Number(process.hrtime.bigint() - start) / 1e6;
+          samples.push(typeof value === 'number' ? value : elapsedMs);
+        }
+        return samples;
+      } finally {
+        await spec.teardown?.(ctx, target);
+      }
+    },
+  };
+}

@@ -1,0 +1,6 @@
+import type { BenchScenario } from '../scenario.js';
+import dockerVersion from './docker-version.js';
+import pingThroughput from './ping-throughput.js';
+
+/** Every scenario, in the order the table prints them. A new scenario is one file here plus one line below. */
+export const scenarios: BenchScenario[] = [dockerVersion, pingThroughput];
