@@ -11,7 +11,7 @@ export { stopByPid, spawnTracked } from './processes.js';
 export { repoRoot, rigCacheDir } from './paths.js';
 
 export { testImages, type TestImageSet } from './images/fixture-cache.js';
-export { fullConfig, DEFAULT_PATH, type TestCatalog, type TestImageName } from './images/catalog.js';
+export { fullConfig, keepMeta, DEFAULT_PATH, type TestCatalog, type TestImageName } from './images/catalog.js';
 export { pushImage, pushTestImages, splitRef, type PushOptions, type PushedImage, type PushedTestImages, type RegistryEndpoint } from './images/push.js';
 export { fetchManifest, fetchBlob, type FetchedManifest } from './images/registry-fetch.js';
 export { writeOciLayout, reachableDigests } from './images/layout.js';

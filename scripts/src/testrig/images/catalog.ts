@@ -24,14 +24,18 @@ export const fullConfig: ContainerConfig = {
   Healthcheck: { Test: ['CMD-SHELL', 'test -f /hello.txt'], Interval: 5e9, Timeout: 3e9, StartPeriod: 1e9, Retries: 3 },
 };
 
+/** Mode, owner and mtime of /data/keep.txt (and so of its hard link /data/hardlink) in the whiteouts image. */
+export const keepMeta = { mode: 0o640, uid: 1000, gid: 1000, mtime: at('2020-02-02T02:02:02Z') };
+
 /** Four layers: files with modes/owners/mtimes and links, then whiteouts and an opaque dir, then a re-add. */
 const whiteoutLayers: LayerSpec[] = [
   {
     compression: 'gzip',
     entries: [
       dir('data'),
-      file('data/keep.txt', 'keep\n', { mode: 0o640, uid: 1000, gid: 1000, mtime: at('2020-02-02T02:02:02Z') }),
-      hardlink('data/hardlink', 'data/keep.txt'),
+      file('data/keep.txt', 'keep\n', keepMeta),
+      // A hard link's header carries metadata too and extractors apply it to the shared inode: repeat the target's.
+      { ...hardlink('data/hardlink', 'data/keep.txt'), ...keepMeta },
       symlink('data/symlink', 'keep.txt'),
       file('data/remove-me.txt', 'remove me\n'),
       file('data/setuid-tool', '#!/bin/sh\necho suid\n', { mode: 0o4755 }),
