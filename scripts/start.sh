@@ -7,6 +7,8 @@ scripts/setup.sh
 BERTH_HOME=${BERTH_HOME:-$HOME/.berth}
 run="$BERTH_HOME/run" data="$BERTH_HOME/engine" logs="$BERTH_HOME/logs"
 mkdir -p "$run" "$data" "$logs"
+# The user's engine settings (dockerd's daemon.json keys); an empty one to start with.
+[ -f "$BERTH_HOME/daemon.json" ] || echo '{}' > "$BERTH_HOME/daemon.json"
 sock="$run/berthd.sock"
 log="$logs/berthd.log"
 engine/bin/berthd -H "unix://$sock" --data-root "$data/data" --exec-root "$run/exec" \
