@@ -1,6 +1,9 @@
 import { Router } from '../api/router.js';
+import { registerAuthRoutes } from '../api/routers/auth.js';
 import { registerContainerRoutes } from '../api/routers/containers.js';
+import { registerDistributionRoutes } from '../api/routers/distribution.js';
 import { registerEventRoutes } from '../api/routers/events.js';
+import { registerImageRoutes } from '../api/routers/images.js';
 import { registerSwarmRoutes } from '../api/routers/swarm.js';
 import { registerSystemRoutes, type SystemBackend } from '../api/routers/system.js';
 import type { Services } from './services.js';
@@ -11,6 +14,9 @@ export function buildRouter(services: Services, system: SystemBackend): Router {
   registerSystemRoutes(router, system);
   registerEventRoutes(router, services.events);
   registerContainerRoutes(router, services.containers);
+  registerImageRoutes(router, services.images);
+  registerAuthRoutes(router, services.images);
+  registerDistributionRoutes(router, services.images);
   registerSwarmRoutes(router);
   return router;
 }

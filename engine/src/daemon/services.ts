@@ -1,6 +1,7 @@
 import { NotFound } from '../base/errors.js';
 import type { Logger } from '../base/log.js';
 import { EventsService } from '../events/events.js';
+import { ImageService } from '../images/service.js';
 import type { ContainersBackend } from '../api/routers/containers.js';
 import type { DaemonConfig } from './config.js';
 import type { InfoSources } from './system-info.js';
@@ -9,6 +10,7 @@ import type { InfoSources } from './system-info.js';
 export interface Services {
   events: EventsService;
   containers: ContainersBackend;
+  images: ImageService;
   info: InfoSources;
   /** Called on shutdown, last registered first. */
   closers: Array<() => Promise<void> | void>;
@@ -22,14 +24,17 @@ const noContainers: ContainersBackend = {
   },
 };
 
-export async function createServices(_config: DaemonConfig, _log: Logger): Promise<Services> {
+export async function createServices(config: DaemonConfig, _log: Logger): Promise<Services> {
   const events = new EventsService();
+  const images = new ImageService({ dataRoot: config.dataRoot, registry: config, events });
+  await images.init();
   return {
     events,
     containers: noContainers,
+    images,
     info: {
       containerCounts: async () => ({ total: 0, running: 0, paused: 0, stopped: 0 }),
-      imageCount: async () => 0,
+      imageCount: async () => images.count(),
       eventListeners: () => events.subscriberCount,
     },
     closers: [],

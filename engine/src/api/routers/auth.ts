@@ -1,0 +1,14 @@
+import type { AuthConfig } from '../../registry/auth.js';
+import type { Router } from '../router.js';
+import { readJsonBody, sendJson } from '../respond.js';
+
+export interface AuthBackend {
+  login(body: AuthConfig): Promise<{ Status: string; IdentityToken: string }>;
+}
+
+export function registerAuthRoutes(router: Router, backend: AuthBackend): void {
+  router.post('/auth', async (ctx) => {
+    const body = (await readJsonBody<AuthConfig>(ctx)) ?? {};
+    sendJson(ctx, 200, await backend.login(body));
+  });
+}

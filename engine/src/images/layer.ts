@@ -1,0 +1,98 @@
+/**
+ * Makes one layer's snapshot exist: the blob streams from the registry (or the content store) straight through
+ * decompression into the snapshot being prepared, while the same bytes are appended to the content ingest. Nothing
+ * becomes visible until the blob digest and the uncompressed diff ID both check out; a failure drops the prepared
+ * snapshot and keeps the partial download for the next attempt to resume with a Range request.
+ */
+import type { Hash } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { InvalidArgument } from '../base/errors.js';
+import { hasher } from '../content/digest.js';
+import type { Ingest } from '../content/ingest.js';
+import type { ContentStore } from '../content/store.js';
+import type { Descriptor } from '../registry/mediatypes.js';
+import type { BlobStream } from '../registry/repository.js';
+import { decompressed } from '../snapshots/decompress.js';
+import type { SnapshotStore } from '../snapshots/store.js';
+import { unpackLayer } from '../snapshots/unpack.js';
+
+export interface LayerJob {
+  desc: Descriptor;
+  diffId: string;
+  chainId: string;
+  parent?: string | undefined;
+}
+
+export interface LayerCallbacks {
+  /** Bytes of the compressed blob received so far (resumed bytes included). */
+  downloading?(current: number): void;
+  downloaded?(): void;
+}
+
+export type BlobFetcher = (digest: string, offset: number) => Promise<BlobStream>;
+
+async function* recorded(
+  ingest: Ingest,
+  partial: AsyncIterable<Buffer> | undefined,
+  body: AsyncIterable<Buffer>,
+  cb: LayerCallbacks,
+): AsyncGenerator<Buffer> {
+  if (partial) for await (const c of partial) yield c;
+  for await (const c of body) {
+    await ingest.write(c);
+    cb.downloading?.(ingest.offset);
+    yield c;
+  }
+  cb.downloaded?.();
+}
+
+async function* local(stream: AsyncIterable<Buffer>, cb: LayerCallbacks): AsyncGenerator<Buffer> {
+  yield* stream;
+  cb.downloaded?.();
+}
+
+async function* hashing(source: AsyncIterable<Buffer>, h: Hash): AsyncGenerator<Buffer> {
+  for await (const c of source) {
+    h.update(c);
+    yield c;
+  }
+}
+
+/** Returns the layer's unpacked size. `fetch` is absent when the blob must already be in the content store. */
+export async function ensureLayer(
+  content: ContentStore,
+  snapshots: SnapshotStore,
+  job: LayerJob,
+  fetch: BlobFetcher | undefined,
+  cb: LayerCallbacks = {},
+): Promise<number> {
+  const existing = await snapshots.meta(job.chainId);
+  if (existing) return existing.size;
+  const prepared = await snapshots.prepare();
+  let ingest: Ingest | undefined;
+  try {
+    ingest = fetch ? await content.openIngest(job.desc.digest, job.desc.size) : undefined;
+    let source: AsyncIterable<Buffer>;
+    if (ingest) {
+      const remote = await fetch!(job.desc.digest, ingest.offset);
+      if (remote.start === 0 && ingest.offset > 0) await ingest.truncate();
+      source = recorded(ingest, ingest.partialStream(), remote.body, cb);
+    } else {
+      source = local(content.readStream(job.desc.digest), cb);
+    }
+    const diff = hasher();
+    const tar = Readable.from(hashing(await decompressed(source), diff), { objectMode: false });
+    const { size } = await unpackLayer(tar, prepared.fs);
+    if (ingest) await ingest.commit();
+    const got = `sha256:${diff.digest('hex')}`;
+    if (got !== job.diffId) {
+      throw new InvalidArgument(`failed to register layer: rootfs diff ID mismatch for ${job.desc.digest}: expected ${job.diffId}, got ${got}`);
+    }
+    await prepared.commit({ chainId: job.chainId, diffId: job.diffId, ...(job.parent ? { parent: job.parent } : {}), size });
+    return size;
+  } catch (err) {
+    await prepared.abort();
+    await ingest?.abort(true);
+    throw err;
+  }
+}

@@ -1,0 +1,203 @@
+/**
+ * The image service: the one object the API routers and the containers layer talk to. It owns the stores under
+ * `--data-root` (content/, snapshots/, images/) and delegates each verb to its own module.
+ */
+import { join } from 'node:path';
+import type { Readable, Writable } from 'node:stream';
+import { InvalidArgument, NotImplemented } from '../base/errors.js';
+import { Filters } from '../base/filters.js';
+import { ContentStore } from '../content/store.js';
+import type { EventsService } from '../events/events.js';
+import type { AuthConfig } from '../registry/auth.js';
+import { distributionInspect, type DistributionInspect } from '../registry/distribution.js';
+import { checkLogin } from '../registry/login.js';
+import type { RegistryConfig } from '../registry/hosts.js';
+import type { Platform } from '../registry/mediatypes.js';
+import { isValidTag, parseReference, withDefaultTag, type Reference } from '../registry/reference.js';
+import { SnapshotStore } from '../snapshots/store.js';
+import type { ImageConfig, ImageDeps, ImageUser } from './deps.js';
+import { collectGarbage, Leases } from './gc.js';
+import { filterImages, type ListedImage } from './list.js';
+import { resolveImage } from './lookup.js';
+import { hostPlatform } from './platform.js';
+import { noProgress, type ProgressSink } from './progress.js';
+import { pruneImages, type PruneResult } from './prune.js';
+import { pullImage } from './pull.js';
+import { tagImage } from './register.js';
+import { removeImage, type DeleteItem, type RemoveOptions } from './remove.js';
+import { ImageMetaStore, type ImageRecord } from './store.js';
+import { historyView, imageSize, inspectView, summaryView } from './views.js';
+
+export interface ImageServiceOptions {
+  dataRoot: string;
+  registry: RegistryConfig;
+  events: EventsService;
+  platform?: Platform;
+}
+
+/** What a container needs from its image: config, and the overlay lower dirs, base layer first. */
+export interface ResolvedImage {
+  id: string;
+  config: ImageConfig;
+  /** Snapshot `fs` dirs, base layer first (overlayfs wants them reversed in `lowerdir=`). */
+  layers: string[];
+  platform: Platform;
+}
+
+export class ImageService {
+  readonly deps: ImageDeps;
+  private readonly configs = new Map<string, ImageConfig>();
+  private usersProvider: () => ImageUser[] = () => [];
+
+  constructor(opts: ImageServiceOptions) {
+    this.deps = {
+      content: new ContentStore(join(opts.dataRoot, 'content')),
+      snapshots: new SnapshotStore(join(opts.dataRoot, 'snapshots')),
+      meta: new ImageMetaStore(join(opts.dataRoot, 'images')),
+      registry: opts.registry,
+      events: opts.events,
+      platform: opts.platform ?? hostPlatform(),
+      users: () => this.usersProvider(),
+      leases: new Leases(),
+    };
+  }
+
+  async init(): Promise<void> {
+    await this.deps.content.init();
+    await this.deps.snapshots.init();
+    await this.deps.meta.init();
+  }
+
+  /** The containers layer registers who uses which image; `rmi` and GC consult it. */
+  setImageUsers(provider: () => ImageUser[]): void {
+    this.usersProvider = provider;
+  }
+
+  async config(id: string): Promise<ImageConfig> {
+    let c = this.configs.get(id);
+    if (!c) {
+      c = JSON.parse((await this.deps.content.read(id)).toString('utf8')) as ImageConfig;
+      this.configs.set(id, c);
+    }
+    return c;
+  }
+
+  get(input: string): ImageRecord {
+    return resolveImage(this.deps.meta, input).image;
+  }
+
+  /** For the containers layer: image config plus snapshot dirs; 404 `No such image: …` when absent. */
+  async resolve(input: string): Promise<ResolvedImage> {
+    const image = this.get(input);
+    return {
+      id: image.id,
+      config: await this.config(image.id),
+      layers: image.chainIds.map((c) => this.deps.snapshots.fsPath(c)),
+      platform: image.platform,
+    };
+  }
+
+  pull(ref: Reference, opts: { platform?: Platform | undefined; auth?: AuthConfig | undefined }, sink: ProgressSink = noProgress): Promise<ImageRecord> {
+    return pullImage(this.deps, ref, opts, sink);
+  }
+
+  async inspect(input: string, apiVersion: number): Promise<Record<string, unknown>> {
+    const image = this.get(input);
+    return inspectView(image, {
+      tags: this.deps.meta.tagsOf(image.id),
+      config: await this.config(image.id),
+      lowerDirs: image.chainIds.map((c) => this.deps.snapshots.fsPath(c)),
+      apiVersion,
+    });
+  }
+
+  async history(input: string): Promise<Record<string, unknown>[]> {
+    const image = this.get(input);
+    return historyView(image, this.deps.meta.tagsOf(image.id), await this.config(image.id));
+  }
+
+  async listed(): Promise<ListedImage[]> {
+    const out: ListedImage[] = [];
+    for (const image of this.deps.meta.all()) {
+      out.push({ image, tags: this.deps.meta.tagsOf(image.id), config: await this.config(image.id) });
+    }
+    return out;
+  }
+
+  async list(filters: Filters, apiVersion: number): Promise<Record<string, unknown>[]> {
+    const items = filterImages(this.deps.meta, await this.listed(), filters);
+    const users = this.deps.users();
+    return items
+      .sort((a, b) => (Date.parse(b.image.created) || 0) - (Date.parse(a.image.created) || 0))
+      .map((i) =>
+        summaryView(i.image, i.tags, i.config.config?.Labels ?? null, users.filter((u) => u.imageId === i.image.id).length, apiVersion),
+      );
+  }
+
+  async tag(input: string, repo: string, tag: string): Promise<void> {
+    const image = this.get(input);
+    if (tag && !isValidTag(tag)) throw new InvalidArgument(`invalid tag format`);
+    let ref = parseReference(repo);
+    if (ref.digest) throw new InvalidArgument('refusing to create a tag with a digest reference');
+    if (tag) ref = { ...ref, tag };
+    await tagImage(this.deps, image.id, withDefaultTag(ref));
+  }
+
+  remove(input: string, opts: RemoveOptions): Promise<DeleteItem[]> {
+    return removeImage(this.deps, input, opts);
+  }
+
+  prune(filters: Filters): Promise<PruneResult> {
+    return pruneImages(this.deps, this, filters);
+  }
+
+  gc(): Promise<unknown> {
+    return collectGarbage(this.deps, this.deps.leases);
+  }
+
+  /** The images part of `/system/df`: per-image summaries plus the bytes all snapshots take. */
+  async diskUsage(apiVersion: number): Promise<{ LayersSize: number; Images: Record<string, unknown>[] }> {
+    const layersSize = (await this.deps.snapshots.list()).reduce((a, s) => a + s.size, 0);
+    const images = await this.list(new Filters(), apiVersion);
+    const counts = new Map<string, number>();
+    for (const img of this.deps.meta.all()) for (const c of img.chainIds) counts.set(c, (counts.get(c) ?? 0) + 1);
+    for (const row of images) {
+      const rec = this.deps.meta.get(row.Id as string)!;
+      row.SharedSize = rec.chainIds.reduce((a, c, i) => a + ((counts.get(c) ?? 0) > 1 ? (rec.layerSizes[i] ?? 0) : 0), 0);
+      row.Size = imageSize(rec);
+    }
+    return { LayersSize: layersSize, Images: images };
+  }
+
+  async push(_name: string, _tag: string, _auth: AuthConfig | undefined, _sink: ProgressSink): Promise<void> {
+    throw new NotImplemented('push is not implemented yet');
+  }
+
+  checkSave(names: string[]): void {
+    for (const n of names) this.get(n);
+  }
+
+  async save(_names: string[], _out: Writable): Promise<void> {
+    throw new NotImplemented('save is not implemented yet');
+  }
+
+  async load(_input: Readable, _quiet: boolean, _sink: ProgressSink): Promise<void> {
+    throw new NotImplemented('load is not implemented yet');
+  }
+
+  async importTar(_input: Readable, _opts: unknown, _sink: ProgressSink): Promise<void> {
+    throw new NotImplemented('import is not implemented yet');
+  }
+
+  login(body: AuthConfig): Promise<{ Status: string; IdentityToken: string }> {
+    return checkLogin(this.deps.registry, body);
+  }
+
+  distribution(ref: Reference, auth: AuthConfig | undefined): Promise<DistributionInspect> {
+    return distributionInspect(this.deps.registry, ref, auth);
+  }
+
+  count(): number {
+    return this.deps.meta.all().length;
+  }
+}
