@@ -4,11 +4,12 @@
  * leaves at most a partial ingest, which the next writer of that digest resumes.
  */
 import { createReadStream, type ReadStream } from 'node:fs';
-import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { NotFound } from '../base/errors.js';
-import { digestOf, parseDigest } from './digest.js';
-import { Ingest } from './ingest.js';
+import { digestOf, hasher, parseDigest } from './digest.js';
+import { Ingest, syncDir } from './ingest.js';
 
 export interface BlobInfo {
   digest: string;
@@ -26,6 +27,10 @@ export class ContentStore {
   async init(): Promise<void> {
     await mkdir(join(this.root, 'blobs', 'sha256'), { recursive: true });
     await mkdir(join(this.root, 'ingest'), { recursive: true });
+    // Unnamed ingests (load, import) cannot be resumed: drop what a crash left of them.
+    for (const name of await readdir(join(this.root, 'ingest'))) {
+      if (name.startsWith('tmp-')) await rm(join(this.root, 'ingest', name), { recursive: true, force: true });
+    }
   }
 
   blobPath(digest: string): string {
@@ -104,6 +109,36 @@ export class ContentStore {
       throw err;
     }
     return digest;
+  }
+
+  /** Stores a stream whose digest is not known up front (load, import): hashed while written, then published. */
+  async putStream(source: AsyncIterable<Buffer>): Promise<BlobInfo> {
+    const dir = join(this.root, 'ingest', `tmp-${randomBytes(8).toString('hex')}`);
+    await mkdir(dir, { recursive: true });
+    const data = join(dir, 'data');
+    const h = hasher();
+    let size = 0;
+    try {
+      const fh = await open(data, 'w');
+      try {
+        for await (const c of source) {
+          h.update(c);
+          size += c.length;
+          await fh.write(c);
+        }
+        await fh.sync();
+      } finally {
+        await fh.close();
+      }
+      const digest = `sha256:${h.digest('hex')}`;
+      if (!(await this.has(digest))) {
+        await rename(data, this.blobPath(digest));
+        await syncDir(join(this.root, 'blobs', 'sha256'));
+      }
+      return { digest, size };
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   }
 
   async delete(digest: string): Promise<void> {

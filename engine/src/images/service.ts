@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
-import { InvalidArgument, NotImplemented } from '../base/errors.js';
+import { InvalidArgument } from '../base/errors.js';
 import { Filters } from '../base/filters.js';
 import { ContentStore } from '../content/store.js';
 import type { EventsService } from '../events/events.js';
@@ -17,14 +17,18 @@ import { isValidTag, parseReference, withDefaultTag, type Reference } from '../r
 import { SnapshotStore } from '../snapshots/store.js';
 import type { ImageConfig, ImageDeps, ImageUser } from './deps.js';
 import { collectGarbage, Leases } from './gc.js';
+import { importImage, type ImportOptions } from './import.js';
 import { filterImages, type ListedImage } from './list.js';
+import { loadImages } from './load.js';
 import { resolveImage } from './lookup.js';
 import { hostPlatform } from './platform.js';
 import { noProgress, type ProgressSink } from './progress.js';
 import { pruneImages, type PruneResult } from './prune.js';
 import { pullImage } from './pull.js';
+import { pushImage } from './push.js';
 import { tagImage } from './register.js';
 import { removeImage, type DeleteItem, type RemoveOptions } from './remove.js';
+import { checkNames, saveImages } from './save.js';
 import { ImageMetaStore, type ImageRecord } from './store.js';
 import { historyView, imageSize, inspectView, summaryView } from './views.js';
 
@@ -169,24 +173,24 @@ export class ImageService {
     return { LayersSize: layersSize, Images: images };
   }
 
-  async push(_name: string, _tag: string, _auth: AuthConfig | undefined, _sink: ProgressSink): Promise<void> {
-    throw new NotImplemented('push is not implemented yet');
+  async push(name: string, tag: string, auth: AuthConfig | undefined, sink: ProgressSink): Promise<void> {
+    await pushImage(this.deps, name, tag, auth, sink);
   }
 
   checkSave(names: string[]): void {
-    for (const n of names) this.get(n);
+    checkNames(this.deps, names);
   }
 
-  async save(_names: string[], _out: Writable): Promise<void> {
-    throw new NotImplemented('save is not implemented yet');
+  save(names: string[], out: Writable): Promise<void> {
+    return saveImages(this.deps, names, out);
   }
 
-  async load(_input: Readable, _quiet: boolean, _sink: ProgressSink): Promise<void> {
-    throw new NotImplemented('load is not implemented yet');
+  async load(input: Readable, _quiet: boolean, sink: ProgressSink): Promise<void> {
+    await loadImages(this.deps, input, sink);
   }
 
-  async importTar(_input: Readable, _opts: unknown, _sink: ProgressSink): Promise<void> {
-    throw new NotImplemented('import is not implemented yet');
+  async importTar(input: Readable, opts: ImportOptions, sink: ProgressSink): Promise<void> {
+    await importImage(this.deps, input, opts, sink);
   }
 
   login(body: AuthConfig): Promise<{ Status: string; IdentityToken: string }> {

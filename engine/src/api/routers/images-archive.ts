@@ -1,18 +1,12 @@
 import type { Readable, Writable } from 'node:stream';
 import { InvalidArgument } from '../../base/errors.js';
 import { boolParam } from '../../base/query.js';
+import type { ImportOptions } from '../../images/import.js';
 import type { ProgressSink } from '../../images/progress.js';
 import { decodeRegistryAuth, type AuthConfig } from '../../registry/auth.js';
 import type { RequestContext, Router } from '../router.js';
 import { JsonMessageStream, sendError } from '../respond.js';
 
-export interface ImportOptions {
-  repo: string;
-  tag: string;
-  changes: string[];
-  message: string;
-  platform: string;
-}
 
 /** Push, save, load and import: the verbs that move whole images in and out. */
 export interface ImageArchiveBackend {
