@@ -1,0 +1,73 @@
+import { InvalidArgument } from '../base/errors.js';
+import { generateId } from '../base/ids.js';
+import { publish, type ContainerContext } from './context.js';
+import { entrypointAndArgs, mergeImageConfig, normalizeConfig } from './config-merge.js';
+import { normalizeHostConfig, type HostConfigDefaults } from './host-config.js';
+import { validateLogConfig } from './log-config.js';
+import { resolveMounts } from './mounts.js';
+import { generateName, normalizeName } from './names.js';
+import type { ContainerConfig, ContainerRecord, HostConfig } from './types.js';
+
+export interface CreateRequest extends Partial<ContainerConfig> {
+  HostConfig?: Partial<HostConfig>;
+  NetworkingConfig?: { EndpointsConfig?: Record<string, unknown> };
+}
+
+export interface CreateResult {
+  Id: string;
+  Warnings: string[];
+}
+
+/**
+ * `POST /containers/create`: validates the request, resolves the image (404 `No such image` so the CLI pulls and
+ * retries), merges the image's config, reserves the name and persists the new container.
+ */
+export async function createContainer(
+  ctx: ContainerContext,
+  body: CreateRequest,
+  name: string | undefined,
+  defaults: HostConfigDefaults,
+): Promise<CreateResult> {
+  const user = normalizeConfig(body);
+  if (user.Image === '') throw new InvalidArgument('config cannot be empty in order to create a container');
+  const hostConfig = normalizeHostConfig(body.HostConfig, defaults);
+  const image = await ctx.images.resolve(user.Image);
+  const config = mergeImageConfig(user, image.config.config);
+  entrypointAndArgs(config);
+  const id = generateId();
+  if (config.Hostname === '') config.Hostname = hostConfig.NetworkMode === 'host' ? (await import('node:os')).hostname() : id.slice(0, 12);
+  const fullName = name ? normalizeName(name) : generateName((n) => ctx.store.hasName(n));
+  ctx.store.reserveName(fullName, id);
+  try {
+    const { path, args } = entrypointAndArgs(config);
+    const record: ContainerRecord = {
+      Id: id,
+      Name: fullName,
+      Created: new Date().toISOString(),
+      Path: path,
+      Args: args,
+      Config: config,
+      HostConfig: hostConfig,
+      ImageId: image.id,
+      State: {
+        Status: 'created', Running: false, Paused: false, Restarting: false, OOMKilled: false, Dead: false,
+        Pid: 0, ExitCode: 0, Error: '', StartedAt: '', FinishedAt: '',
+      },
+      RestartCount: 0,
+      ManuallyStopped: false,
+      Runtime: hostConfig.Runtime,
+      Mounts: [],
+      NetworkSettings: { Networks: { [hostConfig.NetworkMode]: {} } },
+      ExecIDs: [],
+    };
+    validateLogConfig(record);
+    if (hostConfig.NetworkMode.startsWith('container:')) ctx.store.get(hostConfig.NetworkMode.slice('container:'.length));
+    record.Mounts = await resolveMounts(id, config, hostConfig, ctx.volumes);
+    await ctx.store.save(record);
+    publish(ctx, record, 'create');
+    return { Id: id, Warnings: [] };
+  } catch (err) {
+    ctx.store.releaseName(fullName, id);
+    throw err;
+  }
+}

@@ -1,0 +1,244 @@
+
+import path from 'node:path';
+import { errorMessage } from '../base/errors.js';
+import { Filters } from '../base/filters.js';
+import type { Logger } from '../base/log.js';
+import type { EventsService } from '../events/events.js';
+import type { ImageService } from '../images/service.js';
+import { ContainerProcess, type OciRuntime } from '../runtime/index.js';
+import { bundleDir, type ContainerContext, type ContainerHost } from './context.js';
+import { createContainer, type CreateRequest, type CreateResult } from './create.js';
+import { handleExit, watchExit } from './exit.js';
+import type { HostConfigDefaults } from './host-config.js';
+import { logPath } from './log-config.js';
+import type { VolumeProvider } from './mounts.js';
+import { BasicNetworking, type ContainerNetworking } from './networking.js';
+import { finishRemoval, removeContainer, renameContainer } from './remove.js';
+import { rootfsPaths } from './rootfs.js';
+import { startContainer } from './start.js';
+import { killContainer, pauseContainer, stopContainer, unpauseContainer } from './stop.js';
+import { ContainerStore } from './store.js';
+import type { ContainerRecord } from './types.js';
+import { inspectView, selectContainers, summaryView } from './views.js';
+import { Waiters, type WaitCondition } from './waiters.js';
+
+export interface ContainerServiceOptions {
+  dataRoot: string;
+  execRoot: string;
+  images: ImageService;
+  runtimes: Map<string, OciRuntime>;
+  defaultRuntime: string;
+  monitorBinary: () => Promise<string>;
+  events: EventsService;
+  host: ContainerHost;
+  logDriver: string;
+  logOpts: Record<string, string>;
+  log: Logger;
+  networking?: ContainerNetworking;
+  volumes?: VolumeProvider;
+}
+
+/** The containers layer: lifecycle, state that survives restarts of berthd, and the API views. */
+export class ContainerService {
+  readonly ctx: ContainerContext;
+  private readonly defaults: HostConfigDefaults;
+  private readonly restartTimers = new Map<string, NodeJS.Timeout>();
+
+  constructor(o: ContainerServiceOptions) {
+    this.defaults = {
+      runtime: o.defaultRuntime,
+      logDriver: o.logDriver,
+      logOpts: o.logOpts,
+      cgroupVersion: o.host.cgroup === 'v2' ? '2' : '1',
+      runtimes: [...o.runtimes.keys()],
+    };
+    this.ctx = {
+      dataRoot: o.dataRoot,
+      execRoot: o.execRoot,
+      store: new ContainerStore(path.join(o.dataRoot, 'containers')),
+      images: o.images,
+      runtimes: o.runtimes,
+      monitorBinary: o.monitorBinary,
+      events: o.events,
+      networking: o.networking ?? new BasicNetworking(),
+      volumes: o.volumes,
+      host: o.host,
+      log: o.log,
+      waiters: new Waiters(),
+      processes: new Map(),
+      beforeStart: [],
+      scheduleRestart: (record, delay) => this.scheduleRestart(record, delay),
+      removeContainer: (record, opts) => finishRemoval(this.ctx, record, opts),
+    };
+    o.images.setImageUsers(() =>
+      this.ctx.store.all().map((r) => ({ containerId: r.Id, imageId: r.ImageId, running: r.State.Running })),
+    );
+  }
+
+  /** Loads containers, picks up the ones still running under their monitors, and restarts by policy. */
+  async init(): Promise<void> {
+    const records = await this.ctx.store.load();
+    for (const record of records) {
+      try {
+        if (record.State.Running) await this.reattach(record);
+        else if (this.restartsOnBoot(record)) await startContainer(this.ctx, record);
+      } catch (err) {
+        this.ctx.log.warn({ id: record.Id, err: errorMessage(err) }, 'could not restore container');
+      }
+    }
+  }
+
+  private restartsOnBoot(r: ContainerRecord): boolean {
+    const p = r.HostConfig.RestartPolicy.Name;
+    return p === 'always' || (p === 'unless-stopped' && !r.ManuallyStopped) || r.State.Restarting;
+  }
+
+  private async reattach(record: ContainerRecord): Promise<void> {
+    const runtime = this.ctx.runtimes.get(record.HostConfig.Runtime);
+    const stateDir = path.join(bundleDir(this.ctx, record.Id), 'm');
+    const lost = { exitCode: 255, signal: 0, oomKilled: false, finishedAt: new Date().toISOString() };
+    if (!runtime) return handleExit(this.ctx, record, lost);
+    const proc = await ContainerProcess.reattach({
+      id: record.Id, runtime, stateDir, monitorBinary: await this.ctx.monitorBinary(),
+      tty: record.Config.Tty, openStdin: record.Config.OpenStdin,
+      cgroupsPath: `${record.HostConfig.CgroupParent || this.ctx.host.cgroupParent}/${record.Id}`,
+    }).catch(() => undefined);
+    if (proc?.monitorAlive()) {
+      this.ctx.processes.set(record.Id, proc);
+      watchExit(this.ctx, record, proc);
+      return;
+    }
+    // The container ended while berthd was down: record how, from what its monitor left behind.
+    await handleExit(this.ctx, record, (await proc?.exitStatus()) ?? lost);
+  }
+
+  private scheduleRestart(record: ContainerRecord, delayMs: number): void {
+    clearTimeout(this.restartTimers.get(record.Id));
+    const timer = setTimeout(() => {
+      this.restartTimers.delete(record.Id);
+      const current = this.ctx.store.find(record.Id);
+      if (!current || !current.State.Restarting || current.ManuallyStopped) return;
+      current.RestartCount++;
+      current.State = { ...current.State, Restarting: false };
+      startContainer(this.ctx, current).catch((err: unknown) =>
+        this.ctx.log.warn({ id: record.Id, err: errorMessage(err) }, 'restart by policy failed'),
+      );
+    }, delayMs);
+    timer.unref();
+    this.restartTimers.set(record.Id, timer);
+  }
+
+  private cancelRestart(record: ContainerRecord): void {
+    clearTimeout(this.restartTimers.get(record.Id));
+    this.restartTimers.delete(record.Id);
+    if (record.State.Restarting) record.State = { ...record.State, Restarting: false, Status: 'exited' };
+  }
+
+  get(idOrName: string): ContainerRecord {
+    return this.ctx.store.get(idOrName);
+  }
+
+  create(body: CreateRequest, name: string | undefined): Promise<CreateResult> {
+    return createContainer(this.ctx, body, name, this.defaults);
+  }
+
+  async start(idOrName: string): Promise<void> {
+    const record = this.get(idOrName);
+    record.ManuallyStopped = false;
+    this.cancelRestart(record);
+    await startContainer(this.ctx, record);
+  }
+
+  async stop(idOrName: string, opts: { timeout?: number; signal?: string }): Promise<void> {
+    const record = this.get(idOrName);
+    if (record.State.Restarting) {
+      record.ManuallyStopped = true;
+      this.cancelRestart(record);
+      await this.ctx.store.save(record);
+      return;
+    }
+    await stopContainer(this.ctx, record, opts);
+  }
+
+  async restart(idOrName: string, opts: { timeout?: number; signal?: string }): Promise<void> {
+    const record = this.get(idOrName);
+    if (record.State.Running) await stopContainer(this.ctx, record, opts);
+    record.ManuallyStopped = false;
+    this.cancelRestart(record);
+    await startContainer(this.ctx, record);
+    this.ctx.events.publish('container', 'restart', record.Id, { ...record.Config.Labels, image: record.Config.Image, name: record.Name.slice(1) });
+  }
+
+  kill(idOrName: string, signal?: string): Promise<void> {
+    return killContainer(this.ctx, this.get(idOrName), signal || 'SIGKILL');
+  }
+
+  pause(idOrName: string): Promise<void> {
+    return pauseContainer(this.ctx, this.get(idOrName));
+  }
+
+  unpause(idOrName: string): Promise<void> {
+    return unpauseContainer(this.ctx, this.get(idOrName));
+  }
+
+  async remove(idOrName: string, opts: { force: boolean; removeVolumes: boolean }): Promise<void> {
+    const record = this.get(idOrName);
+    this.cancelRestart(record);
+    await removeContainer(this.ctx, record, opts);
+  }
+
+  rename(idOrName: string, newName: string): Promise<void> {
+    return renameContainer(this.ctx, this.get(idOrName), newName);
+  }
+
+  /** Registers a waiter now (so no exit slips by), and returns its promise of an exit code. */
+  wait(idOrName: string, condition: WaitCondition): { promise: Promise<number>; cancel: () => void } {
+    const record = this.get(idOrName);
+    if (condition === 'not-running' && !record.State.Running && !record.State.Restarting) {
+      return { promise: Promise.resolve(record.State.ExitCode), cancel: () => undefined };
+    }
+    return this.ctx.waiters.add(record.Id, condition);
+  }
+
+  async inspect(idOrName: string): Promise<Record<string, unknown>> {
+    const record = this.get(idOrName);
+    const dir = this.ctx.store.dir(record.Id);
+    const layers = await this.ctx.images.resolve(record.ImageId).then((i) => i.layers, () => []);
+    return inspectView(record, {
+      dir,
+      logPath: logPath(dir, record.Id),
+      merged: rootfsPaths(dir, bundleDir(this.ctx, record.Id)).merged,
+      lowerDirs: layers,
+    });
+  }
+
+  async list(opts: { all: boolean; limit: number; filters: string | null }): Promise<Record<string, unknown>[]> {
+    const selected = selectContainers(
+      this.ctx.store.all(),
+      { all: opts.all, limit: opts.limit, filters: Filters.parse(opts.filters) },
+      (x) => this.ctx.store.find(x),
+      (ref, imageId) => {
+        try {
+          return this.ctx.images.get(ref).id === imageId;
+        } catch {
+          return imageId.replace(/^sha256:/, '').startsWith(ref.replace(/^sha256:/, ''));
+        }
+      },
+    );
+    return selected.map(summaryView);
+  }
+
+  counts(): { total: number; running: number; paused: number; stopped: number } {
+    const all = this.ctx.store.all();
+    const running = all.filter((r) => r.State.Running && !r.State.Paused).length;
+    const paused = all.filter((r) => r.State.Paused).length;
+    return { total: all.length, running, paused, stopped: all.length - running - paused };
+  }
+
+  /** berthd is stopping: containers keep running under their monitors (live restore); only timers stop. */
+  close(): void {
+    for (const t of this.restartTimers.values()) clearTimeout(t);
+    this.restartTimers.clear();
+  }
+}
+

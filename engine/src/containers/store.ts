@@ -1,0 +1,97 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { Conflict, InvalidArgument, NotFound } from '../base/errors.js';
+import { atomicWriteJson, readJsonIfExists } from '../base/fsutil.js';
+import type { ContainerRecord } from './types.js';
+
+const CONFIG_FILE = 'config.v2.json';
+
+/**
+ * Containers by ID with a name index, persisted one file per container and written atomically, so a crash leaves
+ * each container either as it was or as it became. Lookups follow dockerd: full ID, exact name (with or without
+ * the leading slash), then a unique ID prefix.
+ */
+export class ContainerStore {
+  private readonly byId = new Map<string, ContainerRecord>();
+  private readonly byName = new Map<string, string>();
+  readonly root: string;
+
+  constructor(root: string) {
+    this.root = root;
+  }
+
+  async load(): Promise<ContainerRecord[]> {
+    await fs.mkdir(this.root, { recursive: true, mode: 0o710 });
+    for (const id of await fs.readdir(this.root)) {
+      const record = await readJsonIfExists<ContainerRecord>(path.join(this.root, id, CONFIG_FILE)).catch(() => undefined);
+      // A directory without a config is a create that crashed half-way: nothing references it.
+      if (!record) {
+        await fs.rm(path.join(this.root, id), { recursive: true, force: true });
+        continue;
+      }
+      this.byId.set(record.Id, record);
+      this.byName.set(record.Name, record.Id);
+    }
+    return [...this.byId.values()];
+  }
+
+  dir(id: string): string {
+    return path.join(this.root, id);
+  }
+
+  all(): ContainerRecord[] {
+    return [...this.byId.values()];
+  }
+
+  /** Reserves a name; `Conflict` in dockerd's words when another container has it. */
+  reserveName(name: string, id: string): void {
+    const owner = this.byName.get(name);
+    if (owner && owner !== id) {
+      throw new Conflict(
+        `Conflict. The container name "${name}" is already in use by container "${owner}". You have to remove (or rename) that container to be able to reuse that name.`,
+      );
+    }
+    this.byName.set(name, id);
+  }
+
+  releaseName(name: string, id: string): void {
+    if (this.byName.get(name) === id) this.byName.delete(name);
+  }
+
+  hasName(name: string): boolean {
+    return this.byName.has(name);
+  }
+
+  async save(record: ContainerRecord): Promise<void> {
+    await fs.mkdir(this.dir(record.Id), { recursive: true, mode: 0o710 });
+    await atomicWriteJson(path.join(this.dir(record.Id), CONFIG_FILE), record, 0o600);
+    this.byId.set(record.Id, record);
+  }
+
+  async delete(record: ContainerRecord): Promise<void> {
+    // Drop the config first: if we crash before the rest is gone, load() sweeps the leftovers.
+    await fs.rm(path.join(this.dir(record.Id), CONFIG_FILE), { force: true });
+    await fs.rm(this.dir(record.Id), { recursive: true, force: true });
+    this.byId.delete(record.Id);
+    this.releaseName(record.Name, record.Id);
+  }
+
+  find(idOrName: string): ContainerRecord | undefined {
+    if (idOrName === '') return undefined;
+    const exact = this.byId.get(idOrName);
+    if (exact) return exact;
+    const byName = this.byName.get(idOrName.startsWith('/') ? idOrName : `/${idOrName}`);
+    if (byName) return this.byId.get(byName);
+    if (!/^[0-9a-f]+$/.test(idOrName)) return undefined;
+    const matches = [...this.byId.keys()].filter((id) => id.startsWith(idOrName));
+    if (matches.length > 1) throw new InvalidArgument(`multiple IDs found with provided prefix: ${idOrName}`);
+    return matches[0] ? this.byId.get(matches[0]) : undefined;
+  }
+
+  /** `No such container: x` (404) when absent. */
+  get(idOrName: string): ContainerRecord {
+    const record = this.find(idOrName);
+    if (!record) throw new NotFound(`No such container: ${idOrName}`);
+    return record;
+  }
+}
