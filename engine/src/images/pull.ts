@@ -3,7 +3,7 @@
  * stream every missing layer into its snapshot (three at a time, as dockerd), then record the image and tag it,
  * reporting progress in dockerd's message sequence.
  */
-import { EngineError, InvalidArgument, NotFound, Unauthorized } from '../base/errors.js';
+import { EngineError, InvalidArgument, NotFound, SystemError, Unauthorized } from '../base/errors.js';
 import { chainIds, digestOf, shortDigest } from '../content/digest.js';
 import type { AuthConfig } from '../registry/auth.js';
 import { RepositoryClient } from '../registry/client.js';
@@ -26,10 +26,16 @@ export interface PullOptions {
 
 const CONCURRENT_DOWNLOADS = 3;
 
+/**
+ * dockerd's pull errors. A refused pull is never a 401 to the client: the CLI answers a 401 by prompting for a
+ * login on stdin. Docker Hub's refusal reads as "pull access denied" (404), others as a plain 500.
+ */
 function explain(err: unknown, ref: Reference): unknown {
   if (!(err instanceof EngineError)) return err;
   if (err instanceof NotFound && !(err.cause instanceof NotFound)) return manifestNotFound(familiarString(ref), err);
-  if (err instanceof Unauthorized && ref.domain === DEFAULT_DOMAIN) return pullAccessDenied(familiarName(ref), err);
+  if (err instanceof Unauthorized) {
+    return ref.domain === DEFAULT_DOMAIN ? pullAccessDenied(familiarName(ref), err) : new SystemError(err.message, { cause: err });
+  }
   return err;
 }
 

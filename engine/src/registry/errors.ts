@@ -44,7 +44,7 @@ export function unexpectedStatus(status: number, body: Buffer): EngineError {
 
 /** dockerd's wording when a pull is refused: the CLI's users know this sentence. */
 export function pullAccessDenied(familiar: string, cause: EngineError): EngineError {
-  return new Unauthorized(
+  return new NotFound(
     `pull access denied for ${familiar}, repository does not exist or may require 'docker login': ${cause.message}`,
     { cause },
   );
