@@ -1,0 +1,31 @@
+# berthd for the VM: engine/dist (JavaScript only) plus the production dependency closure that npm resolves for the
+# engine workspace, copied with the layout Node's resolver expects. Pure-JS dependencies work on any architecture;
+# a native addon would need an arm64 build, so the build refuses to ship one silently.
+engine_build() {
+  local repo=$1 stage=$2
+  # tsc emits even with type errors; while the engine is mid-change in a shared checkout, ship what was emitted.
+  (cd "$repo" && npx tsc -b engine) >&2 || echo "warning: engine typecheck failed; using the emitted engine/dist" >&2
+  [ -f "$repo/engine/dist/cmd/berthd.js" ] || { echo "engine/dist/cmd/berthd.js missing after build" >&2; return 1; }
+  rm -rf "$stage"
+  mkdir -p "$stage/bin" "$stage/node_modules"
+  cp "$repo/engine/package.json" "$stage/"
+  cp "$repo/engine/bin/berthd" "$stage/bin/"
+  (cd "$repo/engine" && find dist -name '*.js' -not -name '*.test.js' -print0 | cpio --null -pdm --quiet "$stage")
+  local path rel
+  while read -r path; do
+    case "$path" in "$repo"|"$repo/node_modules/@berth/"*) continue ;; esac
+    rel=${path#"$repo"/}
+    rel=${rel#engine/}
+    mkdir -p "$stage/$(dirname "$rel")"
+    cp -a "$path" "$stage/$rel"
+  done < <(cd "$repo" && npm ls --omit=dev --all --parseable -w @berth/engine 2>/dev/null)
+  if [ -n "$(find "$stage/node_modules" -name '*.node' | head -1)" ]; then
+    echo "warning: berthd dependencies carry native addons:" >&2
+    find "$stage/node_modules" -name '*.node' >&2
+  fi
+  find "$stage" -newermt @0 -exec touch -h -d @0 {} + 2>/dev/null || true
+}
+
+engine_hash() {
+  (cd "$1" && find . -type f -print0 | sort -z | xargs -0 sha256sum) | sha256sum | cut -c1-16
+}
