@@ -6,7 +6,7 @@
  * `trusted.overlay.opaque=y` xattr.
  */
 import { execFile } from 'node:child_process';
-import { chmod, link, lchown, lutimes, mkdir, open, rm, symlink, utimes, writeFile } from 'node:fs/promises';
+import { chmod, link, lchown, lutimes, mkdir, open, rm, symlink, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -18,6 +18,9 @@ const run = promisify(execFile);
 const WH_PREFIX = '.wh.';
 const OPAQUE = '.wh..wh..opq';
 const BUFFER_LIMIT = 4 << 20;
+const MAX_PENDING = 64;
+/** Read once: the mode open() creates with is `mode & ~umask`. */
+const UMASK = process.umask();
 
 type Kind = 'dir' | 'file' | 'symlink' | 'other';
 
@@ -51,6 +54,8 @@ export async function unpackLayer(tar: Readable, root: string): Promise<UnpackRe
     }
   } catch (err) {
     tar.destroy();
+    // Nothing may still be writing when the caller removes the half-made tree.
+    await u.drain().catch(() => undefined);
     throw err;
   }
   await feeding;
@@ -62,6 +67,8 @@ class Unpacker {
   size = 0;
   private readonly kinds = new Map<string, Kind>();
   private readonly dirTimes: { path: string; mtime: Date }[] = [];
+  private readonly pending = new Map<string, Promise<void>>();
+  private failure: unknown;
 
   constructor(private readonly root: string) {}
 
@@ -95,11 +102,21 @@ class Unpacker {
         if (h.mtime) this.dirTimes.push({ path, mtime: h.mtime });
         return;
       case 'file':
-      case 'contiguous-file':
+      case 'contiguous-file': {
         await this.clear(rel, 'file');
-        await this.writeFile(path, body, h.size ?? 0);
         this.kinds.set(rel, 'file');
-        break;
+        const size = h.size ?? 0;
+        this.size += size;
+        if (size > BUFFER_LIMIT) {
+          await this.writeFile(path, body, h, mode, undefined);
+          return;
+        }
+        const chunks: Buffer[] = [];
+        for await (const c of body) chunks.push(c);
+        // Small files are written in the background, many at once: the tar parser does not wait for the disk.
+        await this.background(rel, this.writeFile(path, undefined, h, mode, Buffer.concat(chunks)));
+        return;
+      }
       case 'symlink':
         await this.clear(rel, 'symlink');
         await symlink(h.linkname ?? '', path);
@@ -118,6 +135,7 @@ class Unpacker {
           );
         }
         await this.clear(rel, 'file');
+        await this.settle(trel);
         await link(join(this.root, trel), path);
         this.kinds.set(rel, tkind);
         return;
@@ -143,20 +161,45 @@ class Unpacker {
     if (h.mtime) await utimes(path, h.mtime, h.mtime);
   }
 
-  private async writeFile(path: string, body: AsyncIterable<Buffer>, size: number): Promise<void> {
-    this.size += size;
-    if (size <= BUFFER_LIMIT) {
-      const chunks: Buffer[] = [];
-      for await (const c of body) chunks.push(c as Buffer);
-      await writeFile(path, Buffer.concat(chunks), { flag: 'wx', mode: 0o600 });
-    } else {
-      const fh = await open(path, 'wx', 0o600);
-      try {
-        for await (const c of body) await fh.write(c);
-      } finally {
-        await fh.close();
-      }
+  /** Creates a regular file with content, owner, mode, xattrs and mtime, all through one open descriptor. */
+  private async writeFile(path: string, body: AsyncIterable<Buffer> | undefined, h: Header, mode: number, data: Buffer | undefined): Promise<void> {
+    const chown = Boolean(h.uid || h.gid);
+    // The common case (root-owned, 0644/0755) gets its final mode from open() and skips a chmod round trip.
+    const exact = !chown && (mode & ~0o777) === 0 && (mode & UMASK) === 0;
+    const fh = await open(path, 'wx', exact ? mode : 0o600);
+    try {
+      if (data) await fh.writeFile(data);
+      else if (body) for await (const c of body) await fh.writeFile(c);
+      if (chown) await fh.chown(h.uid ?? 0, h.gid ?? 0);
+      if (!exact) await fh.chmod(mode); // after chown, which clears setuid/setgid
+      if (h.pax) await this.xattrs(path, h);
+      if (h.mtime) await fh.utimes(h.mtime, h.mtime);
+    } finally {
+      await fh.close();
     }
+  }
+
+  /** Runs a write without waiting for it, keeping at most MAX_PENDING in flight; failures surface in drain(). */
+  private async background(rel: string, work: Promise<void>): Promise<void> {
+    const p = work.catch((err: unknown) => {
+      this.failure ??= err;
+    });
+    this.pending.set(rel, p);
+    void p.finally(() => {
+      if (this.pending.get(rel) === p) this.pending.delete(rel);
+    });
+    if (this.pending.size >= MAX_PENDING) await Promise.race(this.pending.values());
+    if (this.failure !== undefined) throw this.failure;
+  }
+
+  private async settle(rel: string): Promise<void> {
+    await this.pending.get(rel);
+  }
+
+  /** Waits for every background write; throws the first failure. Always call before touching the tree again. */
+  async drain(): Promise<void> {
+    while (this.pending.size) await Promise.all(this.pending.values());
+    if (this.failure !== undefined) throw this.failure;
   }
 
   private async meta(path: string, h: Header, mode: number): Promise<void> {
@@ -198,6 +241,8 @@ class Unpacker {
   /** Removes what this layer already put at `rel`, unless a directory is being re-stated as a directory. */
   private async clear(rel: string, next: Kind): Promise<void> {
     const kind = this.kinds.get(rel);
+    if (kind === 'dir' && next !== 'dir') await this.drain();
+    else await this.settle(rel);
     if (kind === undefined || (kind === 'dir' && next === 'dir')) return;
     await rm(join(this.root, rel), { recursive: true, force: true });
     this.kinds.delete(rel);
@@ -205,6 +250,7 @@ class Unpacker {
   }
 
   async finish(): Promise<void> {
+    await this.drain();
     // Children first: writing into a directory bumps its mtime.
     this.dirTimes.sort((a, b) => b.path.length - a.path.length);
     for (const d of this.dirTimes) await utimes(d.path, d.mtime, d.mtime);
