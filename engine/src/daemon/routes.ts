@@ -4,8 +4,10 @@ import { registerContainerRoutes } from '../api/routers/containers.js';
 import { registerDistributionRoutes } from '../api/routers/distribution.js';
 import { registerEventRoutes } from '../api/routers/events.js';
 import { registerImageRoutes } from '../api/routers/images.js';
+import { noContainerConnector, registerNetworkRoutes } from '../api/routers/networks.js';
 import { registerSwarmRoutes } from '../api/routers/swarm.js';
 import { registerSystemRoutes, type SystemBackend } from '../api/routers/system.js';
+import { registerVolumeRoutes } from '../api/routers/volumes.js';
 import type { Services } from './services.js';
 
 /** The whole route table; literal paths are registered before patterns that could swallow them. */
@@ -17,6 +19,8 @@ export function buildRouter(services: Services, system: SystemBackend): Router {
   registerImageRoutes(router, services.images);
   registerAuthRoutes(router, services.images);
   registerDistributionRoutes(router, services.images);
+  registerNetworkRoutes(router, services.networks, noContainerConnector(services.networks));
+  registerVolumeRoutes(router, services.volumes);
   registerSwarmRoutes(router);
   return router;
 }

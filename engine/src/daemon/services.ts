@@ -1,9 +1,14 @@
 import type { Logger } from '../base/log.js';
 import { EventsService } from '../events/events.js';
 import { ImageService } from '../images/service.js';
+import { networkOptionsFromDaemon } from '../network/daemon-options.js';
+import { ContainerEndpoints } from '../network/endpoints.js';
+import { NetworkService } from '../network/service.js';
+import { VolumeService } from '../volumes/service.js';
 import type { ContainersBackend } from '../api/routers/containers.js';
 import type { DaemonConfig } from './config.js';
 import { createContainerService } from './containers-wiring.js';
+import { loadEngineId } from './engine-id.js';
 import type { InfoSources } from './system-info.js';
 
 /** Every long-lived service of the engine, built once at start-up; the API routers get what they need from here. */
@@ -11,6 +16,10 @@ export interface Services {
   events: EventsService;
   containers: ContainersBackend;
   images: ImageService;
+  networks: NetworkService;
+  /** What the containers layer calls to attach namespaces, publish ports and get hosts/resolv.conf. */
+  endpoints: ContainerEndpoints;
+  volumes: VolumeService;
   info: InfoSources;
   /** Called on shutdown, last registered first. */
   closers: Array<() => Promise<void> | void>;
@@ -20,16 +29,27 @@ export async function createServices(config: DaemonConfig, log: Logger): Promise
   const events = new EventsService();
   const images = new ImageService({ dataRoot: config.dataRoot, registry: config, events });
   await images.init();
-  const containers = await createContainerService(config, { images, events, log });
+  const networks = new NetworkService({
+    ...networkOptionsFromDaemon({ ...config, engineId: await loadEngineId(config.dataRoot) }),
+    events,
+    log: log.child({ component: 'network' }),
+  });
+  await networks.init();
+  const volumes = new VolumeService({ dataRoot: config.dataRoot, events, log: log.child({ component: 'volumes' }) });
+  await volumes.init();
+  const containers = await createContainerService(config, { images, events, log, volumes });
   return {
     events,
     containers,
     images,
+    networks,
+    endpoints: new ContainerEndpoints(networks),
+    volumes,
     info: {
       containerCounts: async () => containers.counts(),
       imageCount: async () => images.count(),
       eventListeners: () => events.subscriberCount,
     },
-    closers: [() => containers.close()],
+    closers: [() => networks.close(), () => containers.close()],
   };
 }

@@ -1,0 +1,230 @@
+import { readFileSync } from 'node:fs';
+import { Forbidden, InvalidArgument } from '../base/errors.js';
+import { generateId, shortId } from '../base/ids.js';
+import { allocateAddress, macForIp } from './ipam.js';
+import { linksInNetns, plugVeth, unplugVeth } from './links.js';
+import type { PortMapping, Proto } from './ports.js';
+import { buildHostsFile, buildResolvConf } from './sandbox-files.js';
+import type { NetworkService } from './service.js';
+import type { EndpointRecord, NetworkRecord } from './types.js';
+import { endpointSettingsView } from './views.js';
+import { BRIDGE_OPTS } from './create-request.js';
+
+export interface AttachRequest {
+  /** Network ID, name or ID prefix. */
+  network: string;
+  containerId: string;
+  /** Without the leading slash. */
+  containerName: string;
+  /** The container's network namespace; required for bridge networks. */
+  netnsPath?: string;
+  aliases?: string[];
+  /** `--ip`. */
+  ipv4Address?: string;
+  macAddress?: string;
+  /** Interface name inside the container; default the first free ethN. */
+  ifname?: string;
+  /** Whether this network may provide the default route (only the first one that does wins). Default true. */
+  defaultRoute?: boolean;
+  /** `--dns` servers: the embedded DNS forwards this container's queries there. */
+  dnsUpstreams?: string[];
+}
+
+export interface AttachedEndpoint {
+  network: NetworkRecord;
+  endpoint: EndpointRecord;
+  /** `NetworkSettings.Networks[network.name]`. */
+  settings: Record<string, unknown>;
+}
+
+export interface PublishRequest {
+  hostIp?: string;
+  hostPort: number;
+  hostPortEnd?: number;
+  containerPort: number;
+  proto: Proto;
+}
+
+export interface SandboxFilesRequest {
+  hostname: string;
+  domainname?: string;
+  extraHosts?: string[];
+  dns?: string[];
+  dnsSearch?: string[];
+  dnsOptions?: string[];
+  hostResolvConfPath?: string;
+}
+
+/**
+ * What the containers layer calls to put a container on networks: attach/detach a network namespace, publish
+ * ports, and get the /etc/hosts and /etc/resolv.conf text. Names in the embedded DNS come from the endpoints.
+ */
+export class ContainerEndpoints {
+  constructor(private readonly svc: NetworkService) {}
+
+  async attach(req: AttachRequest): Promise<AttachedEndpoint> {
+    return this.svc.lock.run(async () => {
+      const net = this.svc.lookup(req.network);
+      if (net.endpoints[req.containerId]) {
+        throw new Forbidden(`endpoint with name ${req.containerName} already exists in network ${net.name}`);
+      }
+      const userDefined = net.driver === 'bridge' && !net.predefined;
+      const aliases = req.aliases ?? [];
+      if (aliases.length > 0 && !userDefined) {
+        throw new InvalidArgument('network-scoped alias is supported only for containers in user defined networks');
+      }
+      if (req.ipv4Address && net.driver === 'bridge' && net.predefined) {
+        throw new InvalidArgument('user specified IP address is supported on user defined networks only');
+      }
+      if (req.ipv4Address && userDefined && !net.userSubnet) {
+        throw new InvalidArgument('user specified IP address is supported only when connecting to networks with user configured subnets');
+      }
+      const endpoint: EndpointRecord = {
+        endpointId: generateId(),
+        containerId: req.containerId,
+        containerName: req.containerName.replace(/^\//, ''),
+        ipv4: '',
+        prefix: 0,
+        macAddress: '',
+        aliases,
+        dnsNames: userDefined ? unique([req.containerName.replace(/^\//, ''), shortId(req.containerId), ...aliases]) : [],
+        requestedIPv4: req.ipv4Address,
+        gateway: '',
+        dnsUpstreams: req.dnsUpstreams,
+      };
+      if (net.driver === 'bridge') {
+        if (!req.netnsPath) throw new InvalidArgument(`a network namespace is needed to attach to network ${net.name}`);
+        const alloc = allocateAddress(net, req.ipv4Address);
+        const ifname = req.ifname ?? (await nextIfname(req.netnsPath));
+        endpoint.ipv4 = alloc.ip;
+        endpoint.prefix = alloc.prefix;
+        endpoint.gateway = alloc.gateway;
+        endpoint.macAddress = req.macAddress ?? macForIp(alloc.ip);
+        endpoint.netnsPath = req.netnsPath;
+        endpoint.ifname = ifname;
+        endpoint.hostIf = await plugVeth({
+          bridge: net.bridge as string,
+          netnsPath: req.netnsPath,
+          ifname,
+          ipCidr: `${alloc.ip}/${alloc.prefix}`,
+          macAddress: endpoint.macAddress,
+          mtu: net.mtu ?? 1500,
+          defaultGateway: net.internal || req.defaultRoute === false ? undefined : alloc.gateway,
+        });
+        if (!req.ipv4Address) net.lastAllocated = alloc.ip;
+      }
+      net.endpoints[req.containerId] = endpoint;
+      try {
+        await this.svc.store.save(net);
+      } catch (err) {
+        delete net.endpoints[req.containerId];
+        if (endpoint.netnsPath && endpoint.ifname) await unplugVeth(endpoint.netnsPath, endpoint.ifname, endpoint.hostIf ?? '');
+        throw err;
+      }
+      this.svc.opts.events.publish('network', 'connect', net.id, { container: req.containerId, name: net.name, type: net.driver });
+      return { network: net, endpoint, settings: endpointSettingsView(net, endpoint) };
+    });
+  }
+
+  /** Takes a container off a network; `force` (or a namespace already gone) never fails on the kernel side. */
+  async detach(network: string, containerId: string, opts: { force?: boolean } = {}): Promise<void> {
+    await this.svc.lock.run(async () => {
+      const net = this.svc.lookup(network);
+      const ep = net.endpoints[containerId];
+      if (!ep) throw new Forbidden(`container ${containerId} is not connected to network ${net.name}`);
+      if (ep.netnsPath && ep.ifname) {
+        await unplugVeth(ep.netnsPath, ep.ifname, ep.hostIf ?? '').catch((err: unknown) => {
+          if (!opts.force) throw err;
+        });
+      }
+      delete net.endpoints[containerId];
+      await this.svc.store.save(net);
+      this.svc.opts.events.publish('network', 'disconnect', net.id, { container: containerId, name: net.name, type: net.driver });
+    });
+  }
+
+  /** Container stop or removal: unpublish its ports and leave every network. */
+  async detachAll(containerId: string): Promise<void> {
+    await this.unpublish(containerId);
+    for (const { network } of this.endpoints(containerId)) await this.detach(network.id, containerId, { force: true });
+  }
+
+  endpoints(containerId: string): AttachedEndpoint[] {
+    return this.svc.store
+      .all()
+      .filter((n) => n.endpoints[containerId])
+      .map((n) => ({ network: n, endpoint: n.endpoints[containerId] as EndpointRecord, settings: endpointSettingsView(n, n.endpoints[containerId] as EndpointRecord) }));
+  }
+
+  /** Keeps DNS names and inspect's `Containers` right after `docker rename`. */
+  async rename(containerId: string, newName: string): Promise<void> {
+    await this.svc.lock.run(async () => {
+      for (const { network, endpoint } of this.endpoints(containerId)) {
+        const old = endpoint.containerName;
+        endpoint.containerName = newName.replace(/^\//, '');
+        endpoint.dnsNames = endpoint.dnsNames.length > 0 ? unique([endpoint.containerName, ...endpoint.dnsNames.filter((d) => d !== old)]) : [];
+        await this.svc.store.save(network);
+      }
+    });
+  }
+
+  /**
+   * Publishes ports on the container's first bridge endpoint that has egress (dockerd publishes on the
+   * gateway network). Host/none containers publish nothing, as with dockerd.
+   */
+  async publish(containerId: string, requests: PublishRequest[]): Promise<PortMapping[]> {
+    if (requests.length === 0) return [];
+    const candidates = this.endpoints(containerId).filter((a) => a.network.driver === 'bridge' && a.endpoint.ipv4);
+    const chosen = candidates.find((a) => !a.network.internal) ?? candidates[0];
+    if (!chosen) return [];
+    const defaultHostIp = chosen.network.options[BRIDGE_OPTS.hostBinding] ?? '0.0.0.0';
+    return this.svc.ports.map(
+      containerId,
+      requests.map((r) => ({ ...r, hostIp: r.hostIp || defaultHostIp, containerIp: chosen.endpoint.ipv4, bridge: chosen.network.bridge as string })),
+    );
+  }
+
+  async unpublish(containerId: string): Promise<void> {
+    await this.svc.ports.unmap(containerId);
+  }
+
+  published(containerId: string): PortMapping[] {
+    return this.svc.ports.mappings(containerId);
+  }
+
+  /** /etc/hosts and /etc/resolv.conf for a container, from its endpoints (attach first). */
+  sandboxFiles(containerId: string, req: SandboxFilesRequest): { hosts: string; resolvConf: string; upstreams: string[] } {
+    const attached = this.endpoints(containerId);
+    const first = attached[0];
+    const hostPath = req.hostResolvConfPath ?? '/etc/resolv.conf';
+    const hostText = readTextOr(hostPath, '');
+    const userNet = attached.find((a) => a.network.driver === 'bridge' && !a.network.predefined);
+    const embedded = userNet ? this.svc.resolverAddress(userNet.network) : undefined;
+    const resolv = buildResolvConf({ host: hostText, hostPath, dns: req.dns, dnsSearch: req.dnsSearch, dnsOptions: req.dnsOptions, embeddedResolver: embedded });
+    const hosts = buildHostsFile({
+      hostname: req.hostname,
+      domainname: req.domainname,
+      ip: first?.endpoint.ipv4 || undefined,
+      extraHosts: req.extraHosts,
+      hostGatewayIp: this.svc.hostGatewayIp(),
+    });
+    return { hosts, resolvConf: resolv.text, upstreams: resolv.upstreams };
+  }
+}
+
+function readTextOr(file: string, fallback: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return fallback;
+  }
+}
+
+function unique(list: string[]): string[] {
+  return [...new Set(list.filter((s) => s !== ''))];
+}
+
+async function nextIfname(netnsPath: string): Promise<string> {
+  const present = new Set(await linksInNetns(netnsPath));
+  for (let i = 0; ; i++) if (!present.has(`eth${i}`)) return `eth${i}`;
+}

@@ -1,0 +1,116 @@
+import { randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import { execTool, mustExec } from './exec.js';
+
+/**
+ * The kernel side of bridge networking, through iproute2: bridges on the host, veth pairs whose peer lives in a
+ * container's network namespace (given as a path, e.g. `/run/netns/x` or `/proc/<pid>/ns/net`).
+ */
+
+export async function linkExists(name: string): Promise<boolean> {
+  const r = await execTool('ip', ['-o', 'link', 'show', 'dev', name]);
+  return r.code === 0;
+}
+
+async function writeSysctl(key: string, value: string): Promise<void> {
+  await fs.writeFile(`/proc/sys/${key.replace(/\./g, '/')}`, value);
+}
+
+export interface BridgeSpec {
+  name: string;
+  /** The gateway address with the subnet's prefix, e.g. `10.213.4.1/24`; absent for a network without IPv4. */
+  gatewayCidr?: string;
+  mtu: number;
+}
+
+/**
+ * Creates the bridge if missing and brings it to the wanted state; safe to run again after a restart.
+ * route_localnet lets DNAT'ed loopback traffic (`curl 127.0.0.1:8080`) leave through the bridge.
+ */
+export async function ensureBridge(spec: BridgeSpec): Promise<void> {
+  if (!(await linkExists(spec.name))) {
+    const r = await execTool('ip', ['link', 'add', 'name', spec.name, 'type', 'bridge']);
+    if (r.code !== 0 && !/File exists/.test(r.stderr)) await mustExec('ip', ['link', 'add', 'name', spec.name, 'type', 'bridge']);
+  }
+  const batch = [`link set dev ${spec.name} mtu ${spec.mtu}`];
+  if (spec.gatewayCidr) batch.push(`address replace ${spec.gatewayCidr} dev ${spec.name}`);
+  batch.push(`link set dev ${spec.name} up`);
+  await mustExec('ip', ['-batch', '-'], `${batch.join('\n')}\n`);
+  await writeSysctl(`net.ipv4.conf.${spec.name}.route_localnet`, '1');
+}
+
+export async function deleteLink(name: string): Promise<void> {
+  const r = await execTool('ip', ['link', 'del', 'dev', name]);
+  if (r.code !== 0 && !/Cannot find device|does not exist/.test(r.stderr)) {
+    await mustExec('ip', ['link', 'del', 'dev', name]);
+  }
+}
+
+/** Packet forwarding must be on for egress and for published ports reached from outside (dockerd's ip-forward). */
+export async function enableIpForward(): Promise<void> {
+  const current = (await fs.readFile('/proc/sys/net/ipv4/ip_forward', 'utf8')).trim();
+  if (current !== '1') await writeSysctl('net.ipv4.ip_forward', '1');
+}
+
+export interface VethSpec {
+  bridge: string;
+  netnsPath: string;
+  /** The name inside the namespace (eth0, eth1, …). */
+  ifname: string;
+  ipCidr?: string;
+  macAddress: string;
+  mtu: number;
+  /** Gateway for a default route, when this network provides the container's egress. */
+  defaultGateway?: string;
+}
+
+/** `veth` + 7 hex characters, as dockerd names the host side. */
+export function hostVethName(): string {
+  return `veth${randomBytes(4).toString('hex').slice(0, 7)}`;
+}
+
+function nsenter(netnsPath: string, args: string[], input?: string): Promise<string> {
+  return mustExec('nsenter', [`--net=${netnsPath}`, '--', ...args], input);
+}
+
+/** Names of the interfaces inside a namespace. */
+export async function linksInNetns(netnsPath: string): Promise<string[]> {
+  const out = await nsenter(netnsPath, ['ip', '-o', 'link', 'show']);
+  return out
+    .split('\n')
+    .map((l) => /^\d+:\s+([^:@]+)/.exec(l)?.[1])
+    .filter((n): n is string => n !== undefined);
+}
+
+/**
+ * Creates a veth pair with one end on the bridge and the other, already named, inside the namespace; the host
+ * side is set to hairpin so a container can reach its own published port through the host.
+ */
+export async function plugVeth(spec: VethSpec): Promise<string> {
+  const hostIf = hostVethName();
+  await mustExec('ip', [
+    'link', 'add', 'name', hostIf, 'mtu', String(spec.mtu), 'type', 'veth',
+    'peer', 'name', spec.ifname, 'mtu', String(spec.mtu), 'address', spec.macAddress, 'netns', spec.netnsPath,
+  ]);
+  try {
+    await mustExec('ip', ['-batch', '-'], [`link set dev ${hostIf} master ${spec.bridge}`, `link set dev ${hostIf} type bridge_slave hairpin on`, `link set dev ${hostIf} up`, ''].join('\n'));
+    const inside = ['link set dev lo up'];
+    if (spec.ipCidr) inside.push(`address add ${spec.ipCidr} dev ${spec.ifname}`);
+    inside.push(`link set dev ${spec.ifname} up`);
+    await nsenter(spec.netnsPath, ['ip', '-batch', '-'], `${inside.join('\n')}\n`);
+    if (spec.defaultGateway) {
+      const r = await execTool('nsenter', [`--net=${spec.netnsPath}`, '--', 'ip', 'route', 'add', 'default', 'via', spec.defaultGateway, 'dev', spec.ifname]);
+      if (r.code !== 0 && !/File exists/.test(r.stderr)) throw new Error(`default route via ${spec.defaultGateway}: ${r.stderr.trim()}`);
+    }
+  } catch (err) {
+    await deleteLink(hostIf).catch(() => undefined);
+    throw err;
+  }
+  return hostIf;
+}
+
+/** Removes the container's end; the kernel removes the host end with it. A namespace already gone is fine. */
+export async function unplugVeth(netnsPath: string, ifname: string, hostIf: string): Promise<void> {
+  const r = await execTool('nsenter', [`--net=${netnsPath}`, '--', 'ip', 'link', 'del', 'dev', ifname]);
+  if (r.code !== 0) await deleteLink(hostIf);
+}

@@ -1,0 +1,225 @@
+import { Conflict, Forbidden, InvalidArgument, NotFound, errorMessage } from '../base/errors.js';
+import type { Filters } from '../base/filters.js';
+import { generateId } from '../base/ids.js';
+import type { Logger } from '../base/log.js';
+import { formatRFC3339Nano, nowNanos } from '../base/timestamp.js';
+import type { EventsService } from '../events/events.js';
+import { BRIDGE_OPTS, optionIsFalse, validateCreate, type NetworkCreateRequest } from './create-request.js';
+import { EmbeddedDnsServer } from './dns/server.js';
+import { NetworkNames, hostUpstreams } from './dns/names.js';
+import type { Upstream } from './dns/upstream.js';
+import { networkMatcher, pruneMatcher } from './filters.js';
+import { Firewall } from './firewall.js';
+import { chooseSubnet, hostRoutes, type AddressPool } from './ipam.js';
+import { formatCidr4, formatIp4, overlaps, parseCidr4 } from './ipv4.js';
+import { deleteLink, enableIpForward, ensureBridge, linkExists } from './links.js';
+import { Mutex } from './mutex.js';
+import { PortMapper } from './ports.js';
+import { defaultBridge, hostNetwork, noneNetwork, type DefaultBridgeConfig } from './predefined.js';
+import { NetworkStore } from './store.js';
+import type { NetworkRecord } from './types.js';
+import { networkView } from './views.js';
+
+export interface NetworkServiceOptions {
+  dataRoot: string;
+  /** Short, stable, unique per engine: tags this engine's firewall rules. */
+  engineTag: string;
+  events: EventsService;
+  log: Logger;
+  defaultBridge: DefaultBridgeConfig;
+  /** Address pools for networks created without a subnet. */
+  pools: AddressPool[];
+  /** daemon.json `iptables`: false leaves the firewall alone. */
+  iptables: boolean;
+  /** daemon.json `ip-forward`. */
+  ipForward: boolean;
+  /** Where the embedded DNS forwards; default: the nameservers of the host's resolv.conf. */
+  dnsUpstreams?: Upstream[];
+  /** Port of the embedded DNS (53; tests may pick another). */
+  dnsPort?: number;
+}
+
+/**
+ * Networks: the store, the predefined `bridge`/`host`/`none`, user-defined bridge networks with their Linux
+ * bridge, firewall rules and embedded DNS. Endpoint operations for the containers layer live in endpoints.ts.
+ */
+export class NetworkService {
+  readonly store: NetworkStore;
+  readonly firewall: Firewall;
+  readonly ports: PortMapper;
+  readonly lock = new Mutex();
+  private readonly dns = new Map<string, EmbeddedDnsServer>();
+
+  constructor(readonly opts: NetworkServiceOptions) {
+    this.store = new NetworkStore(opts.dataRoot);
+    this.firewall = new Firewall({ engineTag: opts.engineTag, enabled: opts.iptables });
+    this.ports = new PortMapper({ dataRoot: opts.dataRoot, firewall: this.firewall, log: opts.log });
+  }
+
+  async init(): Promise<void> {
+    await this.store.load(this.opts.log);
+    await this.firewall.init();
+    if (this.opts.ipForward) await enableIpForward();
+    const byName = (name: string) => this.store.all().find((n) => n.predefined && n.name === name);
+    const taken = [...hostRoutes(), ...this.subnetsExcept(byName('bridge')?.id)];
+    await this.store.save(defaultBridge(byName('bridge'), this.opts.defaultBridge, taken));
+    await this.store.save(hostNetwork(byName('host')));
+    await this.store.save(noneNetwork(byName('none')));
+    for (const rec of this.store.all()) if (rec.driver === 'bridge') await this.setUpBridge(rec);
+    await this.ports.restore();
+  }
+
+  /** Stops the resolvers; with no endpoints left anywhere, also removes this engine's bridges and rules. */
+  async close(): Promise<void> {
+    for (const server of this.dns.values()) server.close();
+    this.dns.clear();
+    this.ports.close();
+    const inUse = this.store.all().some((n) => n.driver === 'bridge' && Object.keys(n.endpoints).length > 0);
+    if (inUse) return;
+    await this.firewall.removeAll();
+    for (const rec of this.store.all()) if (rec.bridge) await deleteLink(rec.bridge).catch(() => undefined);
+  }
+
+  /** dockerd's lookup order: full ID, full name, unique ID prefix. */
+  lookup(term: string): NetworkRecord {
+    const all = this.store.all();
+    const exact = all.find((n) => n.id === term) ?? all.find((n) => n.name === term);
+    if (exact) return exact;
+    const byPrefix = term === '' ? [] : all.filter((n) => n.id.startsWith(term));
+    if (byPrefix.length === 1) return byPrefix[0] as NetworkRecord;
+    if (byPrefix.length > 1) throw new InvalidArgument(`network ${term} is ambiguous (${byPrefix.length} matches found based on ID prefix)`);
+    throw new NotFound(`network ${term} not found`);
+  }
+
+  list(filters: Filters): Array<Record<string, unknown>> {
+    const match = networkMatcher(filters);
+    return this.store.all().filter(match).map((n) => networkView(n, false));
+  }
+
+  inspect(term: string): Record<string, unknown> {
+    return networkView(this.lookup(term), true);
+  }
+
+  async create(req: NetworkCreateRequest): Promise<{ Id: string; Warning: string }> {
+    const v = validateCreate(req);
+    return this.lock.run(async () => {
+      if (this.store.all().some((n) => n.name === v.name)) throw new Conflict(`network with name ${v.name} already exists`);
+      const id = generateId();
+      const others = this.subnetsExcept(undefined);
+      let config = v.ipamConfig;
+      if (config.length > 0) {
+        const wanted = parseCidr4(config[0]?.Subnet ?? '');
+        if (others.some((o) => overlaps(o, wanted))) throw new Forbidden('invalid pool request: Pool overlaps with other one on this address space');
+      } else {
+        const subnet = chooseSubnet(this.opts.pools, [...others, ...hostRoutes()]);
+        config = [{ Subnet: formatCidr4(subnet), Gateway: formatIp4(subnet.base + 1) }];
+      }
+      const bridge = v.bridgeName ?? `br-${id.slice(0, 12)}`;
+      if (this.store.all().some((n) => n.bridge === bridge)) throw new Conflict(`bridge name ${bridge} is already used by another network`);
+      if (await linkExists(bridge)) throw new Conflict(`a network interface named ${bridge} already exists on the host`);
+      const rec: NetworkRecord = {
+        id,
+        name: v.name,
+        created: formatRFC3339Nano(nowNanos()),
+        driver: 'bridge',
+        internal: v.internal,
+        attachable: v.attachable,
+        enableIPv6: false,
+        ipam: { driver: v.ipamDriver, options: v.ipamOptions, config },
+        options: v.options,
+        labels: v.labels,
+        predefined: false,
+        bridge,
+        mtu: v.mtu ?? this.opts.defaultBridge.mtu,
+        userSubnet: v.ipamConfig.length > 0,
+        endpoints: {},
+      };
+      await this.store.save(rec);
+      try {
+        await this.setUpBridge(rec);
+      } catch (err) {
+        await this.tearDownBridge(rec).catch(() => undefined);
+        await this.store.remove(id);
+        throw err;
+      }
+      this.opts.events.publish('network', 'create', id, { name: rec.name, type: rec.driver });
+      return { Id: id, Warning: '' };
+    });
+  }
+
+  async remove(term: string): Promise<void> {
+    await this.lock.run(async () => {
+      const rec = this.lookup(term);
+      if (rec.predefined) throw new Forbidden(`${rec.name} is a pre-defined network and cannot be removed`);
+      if (Object.keys(rec.endpoints).length > 0) {
+        throw new Forbidden(`error while removing network: network ${rec.name} id ${rec.id} has active endpoints`);
+      }
+      await this.tearDownBridge(rec);
+      await this.store.remove(rec.id);
+      this.opts.events.publish('network', 'destroy', rec.id, { name: rec.name, type: rec.driver });
+    });
+  }
+
+  async prune(filters: Filters): Promise<{ NetworksDeleted: string[] | null }> {
+    const match = pruneMatcher(filters);
+    const deleted: string[] = [];
+    for (const rec of this.store.all().filter(match)) {
+      try {
+        await this.remove(rec.id);
+        deleted.push(rec.name);
+      } catch (err) {
+        this.opts.log.warn({ network: rec.name, err: errorMessage(err) }, 'prune: network not removed');
+      }
+    }
+    if (deleted.length > 0) this.opts.events.publish('network', 'prune', '', { reclaimed: '0' });
+    return { NetworksDeleted: deleted.length > 0 ? deleted : null };
+  }
+
+  /** The default bridge's gateway: what `host-gateway` in `--add-host` means. */
+  hostGatewayIp(): string | undefined {
+    return this.store.all().find((n) => n.predefined && n.driver === 'bridge')?.ipam.config[0]?.Gateway;
+  }
+
+  /** The embedded resolver's address for a network (its gateway), or undefined when it has none. */
+  resolverAddress(rec: NetworkRecord): string | undefined {
+    return this.dns.has(rec.id) ? rec.ipam.config[0]?.Gateway : undefined;
+  }
+
+  private subnetsExcept(id: string | undefined) {
+    return this.store
+      .all()
+      .filter((n) => n.id !== id && n.driver === 'bridge')
+      .flatMap((n) => n.ipam.config.map((c) => parseCidr4(c.Subnet)));
+  }
+
+  private async setUpBridge(rec: NetworkRecord): Promise<void> {
+    const cfg = rec.ipam.config[0];
+    if (!rec.bridge || !cfg) return;
+    const prefix = cfg.Subnet.split('/')[1];
+    await ensureBridge({ name: rec.bridge, gatewayCidr: cfg.Gateway ? `${cfg.Gateway}/${prefix}` : undefined, mtu: rec.mtu ?? 1500 });
+    await this.firewall.addNetwork(rec.id, {
+      bridge: rec.bridge,
+      subnet: cfg.Subnet,
+      internal: rec.internal,
+      icc: !optionIsFalse(rec.options, BRIDGE_OPTS.icc),
+      masquerade: !optionIsFalse(rec.options, BRIDGE_OPTS.masquerade),
+    });
+    if (!rec.predefined && cfg.Gateway && !this.dns.has(rec.id)) {
+      const names = new NetworkNames(rec.id, () => this.store.all(), () => this.opts.dnsUpstreams ?? hostUpstreams());
+      const server = new EmbeddedDnsServer(cfg.Gateway, names, this.opts.log, this.opts.dnsPort ?? 53);
+      try {
+        await server.start();
+        this.dns.set(rec.id, server);
+      } catch (err) {
+        this.opts.log.warn({ network: rec.name, err: errorMessage(err) }, 'embedded DNS not available on this network');
+      }
+    }
+  }
+
+  private async tearDownBridge(rec: NetworkRecord): Promise<void> {
+    this.dns.get(rec.id)?.close();
+    this.dns.delete(rec.id);
+    await this.firewall.removeNetwork(rec.id);
+    if (rec.bridge) await deleteLink(rec.bridge);
+  }
+}

@@ -1,0 +1,50 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { atomicWriteJson, fsyncDir, readJsonIfExists } from '../base/fsutil.js';
+import type { Logger } from '../base/log.js';
+import type { NetworkRecord } from './types.js';
+
+/**
+ * Networks on disk: one JSON file per network under `<data-root>/network/networks/`, each written atomically, so
+ * a crash leaves every network either as it was or as it became, with its endpoints and allocated addresses.
+ */
+export class NetworkStore {
+  private readonly dir: string;
+  private readonly records = new Map<string, NetworkRecord>();
+
+  constructor(dataRoot: string) {
+    this.dir = path.join(dataRoot, 'network', 'networks');
+  }
+
+  async load(log?: Logger): Promise<void> {
+    await fs.mkdir(this.dir, { recursive: true, mode: 0o700 });
+    for (const name of await fs.readdir(this.dir)) {
+      if (!/^[0-9a-f]{64}\.json$/.test(name)) continue;
+      try {
+        const rec = await readJsonIfExists<NetworkRecord>(path.join(this.dir, name));
+        if (rec) this.records.set(rec.id, rec);
+      } catch (err) {
+        log?.warn({ file: name, err: (err as Error).message }, 'skipping unreadable network record');
+      }
+    }
+  }
+
+  all(): NetworkRecord[] {
+    return [...this.records.values()];
+  }
+
+  get(id: string): NetworkRecord | undefined {
+    return this.records.get(id);
+  }
+
+  async save(rec: NetworkRecord): Promise<void> {
+    await atomicWriteJson(path.join(this.dir, `${rec.id}.json`), rec, 0o600);
+    this.records.set(rec.id, rec);
+  }
+
+  async remove(id: string): Promise<void> {
+    await fs.rm(path.join(this.dir, `${id}.json`), { force: true });
+    await fsyncDir(this.dir);
+    this.records.delete(id);
+  }
+}

@@ -1,0 +1,59 @@
+/** What Berth persists about a network; the API views (views.ts) are built from it. */
+export interface NetworkRecord {
+  id: string;
+  name: string;
+  /** RFC3339Nano, as dockerd shows it. */
+  created: string;
+  driver: 'bridge' | 'host' | 'null';
+  internal: boolean;
+  attachable: boolean;
+  enableIPv6: boolean;
+  ipam: {
+    driver: string;
+    options: Record<string, string> | null;
+    config: IpamConfigRecord[];
+  };
+  options: Record<string, string>;
+  labels: Record<string, string>;
+  /** `bridge`, `host` and `none`: cannot be removed. */
+  predefined: boolean;
+  /** The Linux bridge of a bridge network. */
+  bridge?: string;
+  mtu?: number;
+  /** Whether the user chose the subnet (static IPs need that, as in dockerd). */
+  userSubnet: boolean;
+  /** The last address handed out, so addresses are allocated round-robin and not reused at once. */
+  lastAllocated?: string;
+  endpoints: Record<string, EndpointRecord>;
+}
+
+export interface IpamConfigRecord {
+  Subnet: string;
+  IPRange?: string;
+  Gateway?: string;
+  AuxiliaryAddresses?: Record<string, string>;
+}
+
+/** One container's attachment to a network. Keyed by container ID in NetworkRecord.endpoints. */
+export interface EndpointRecord {
+  endpointId: string;
+  containerId: string;
+  /** Without the leading slash. */
+  containerName: string;
+  /** Address without prefix; empty on host/none networks. */
+  ipv4: string;
+  prefix: number;
+  macAddress: string;
+  aliases: string[];
+  /** Names the embedded DNS answers for this endpoint: container name, short ID, aliases. */
+  dnsNames: string[];
+  /** The address the user asked for (`--ip`), kept for inspect's IPAMConfig. */
+  requestedIPv4?: string;
+  netnsPath?: string;
+  /** Interface inside the container and its host-side veth peer. */
+  ifname?: string;
+  hostIf?: string;
+  gateway: string;
+  /** `--dns` servers: the embedded resolver forwards this container's other queries there. */
+  dnsUpstreams?: string[];
+}
