@@ -58,8 +58,28 @@ async function* hashing(source: AsyncIterable<Buffer>, h: Hash): AsyncGenerator<
   }
 }
 
-/** Returns the layer's unpacked size. `fetch` is absent when the blob must already be in the content store. */
-export async function ensureLayer(
+const inFlight = new Map<string, Promise<number>>();
+
+/**
+ * Returns the layer's unpacked size. `fetch` is absent when the blob must already be in the content store.
+ * Concurrent callers for one chain ID (two pulls sharing a base layer) share one unpack.
+ */
+export function ensureLayer(
+  content: ContentStore,
+  snapshots: SnapshotStore,
+  job: LayerJob,
+  fetch: BlobFetcher | undefined,
+  cb: LayerCallbacks = {},
+): Promise<number> {
+  const key = `${snapshots.root}\0${job.chainId}`;
+  const running = inFlight.get(key);
+  if (running) return running;
+  const p = ensureLayerOnce(content, snapshots, job, fetch, cb).finally(() => inFlight.delete(key));
+  inFlight.set(key, p);
+  return p;
+}
+
+async function ensureLayerOnce(
   content: ContentStore,
   snapshots: SnapshotStore,
   job: LayerJob,

@@ -10,7 +10,7 @@ import { RepositoryClient } from '../registry/client.js';
 import { manifestNotFound, pullAccessDenied } from '../registry/errors.js';
 import { isIndex, isManifest, type Descriptor, type Index, type Manifest, type Platform } from '../registry/mediatypes.js';
 import { DEFAULT_DOMAIN, familiarName, familiarString, repositoryName, type Reference } from '../registry/reference.js';
-import { fetchBlob, fetchManifest, type FetchedManifest } from '../registry/repository.js';
+import { fetchBlob, fetchManifest, listTags, type FetchedManifest } from '../registry/repository.js';
 import type { ImageConfig, ImageDeps } from './deps.js';
 import { ensureLayer } from './layer.js';
 import { platformMatches, platformString, selectManifest } from './platform.js';
@@ -175,4 +175,22 @@ async function pullLayers(deps: ImageDeps, client: RepositoryClient, ref: Refere
   sink({ status: `Status: ${upToDate ? 'Image is up to date' : 'Downloaded newer image'} for ${familiarString(ref)}` });
   deps.events.publish('image', 'pull', familiarString(ref), { name: familiarName(ref) });
   return deps.meta.get(id)!;
+}
+
+/** `docker pull --all-tags`: every tag the registry lists, one after the other, as dockerd does. */
+export async function pullAllTags(deps: ImageDeps, ref: Reference, opts: PullOptions, sink: ProgressSink): Promise<void> {
+  const client = new RepositoryClient(ref.domain, ref.path, { config: deps.registry, auth: opts.auth });
+  let tags: string[];
+  try {
+    tags = await listTags(client);
+  } catch (err) {
+    throw explain(err, ref);
+  }
+  if (tags.length === 0) throw new NotFound(`no tags found for ${familiarName(ref)}`);
+  for (const tag of tags.sort()) {
+    await pullImage(deps, { domain: ref.domain, path: ref.path, tag }, opts, (m) => {
+      if (!m.status?.startsWith('Status: ')) sink(m);
+    });
+  }
+  sink({ status: `Status: Downloaded newer image for ${familiarName(ref)}` });
 }

@@ -24,7 +24,7 @@ import { resolveImage } from './lookup.js';
 import { hostPlatform } from './platform.js';
 import { noProgress, type ProgressSink } from './progress.js';
 import { pruneImages, type PruneResult } from './prune.js';
-import { pullImage } from './pull.js';
+import { pullAllTags, pullImage } from './pull.js';
 import { pushImage } from './push.js';
 import { tagImage } from './register.js';
 import { removeImage, type DeleteItem, type RemoveOptions } from './remove.js';
@@ -103,6 +103,10 @@ export class ImageService {
 
   pull(ref: Reference, opts: { platform?: Platform | undefined; auth?: AuthConfig | undefined }, sink: ProgressSink = noProgress): Promise<ImageRecord> {
     return pullImage(this.deps, ref, opts, sink);
+  }
+
+  pullAllTags(ref: Reference, opts: { platform?: Platform | undefined; auth?: AuthConfig | undefined }, sink: ProgressSink = noProgress): Promise<void> {
+    return pullAllTags(this.deps, ref, opts, sink);
   }
 
   async inspect(input: string, apiVersion: number): Promise<Record<string, unknown>> {

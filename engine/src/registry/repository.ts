@@ -110,6 +110,22 @@ export async function putManifest(c: RepositoryClient, reference: string, mediaT
   return digestOf(data);
 }
 
+/** `GET tags/list`, following `Link` pagination. */
+export async function listTags(c: RepositoryClient): Promise<string[]> {
+  const tags: string[] = [];
+  let sub = 'tags/list';
+  for (let page = 0; page < 100; page++) {
+    const res = await c.send('GET', sub);
+    const body = await readBody(res, 8 << 20);
+    if (res.status !== 200) throw unexpectedStatus(res.status, body);
+    tags.push(...((JSON.parse(body.toString('utf8')) as { tags?: string[] | null }).tags ?? []));
+    const next = /<([^>]+)>;\s*rel="next"/.exec(String(res.headers.link ?? ''));
+    if (!next) break;
+    sub = next[1]!;
+  }
+  return tags;
+}
+
 export function notFoundIfMissing(err: unknown, message: string): never {
   if (err instanceof NotFound) throw new NotFound(message, { cause: err });
   throw err;

@@ -10,7 +10,7 @@ import { JsonMessageStream, sendJson, sendStatus } from '../respond.js';
 import { importFromRequest, registerImageArchiveRoutes, type ImageArchiveBackend } from './images-archive.js';
 
 /** What the image routes need; `ImageService` implements it. */
-export type ImagesBackend = Pick<ImageService, 'pull' | 'list' | 'inspect' | 'history' | 'tag' | 'remove' | 'prune'> &
+export type ImagesBackend = Pick<ImageService, 'pull' | 'pullAllTags' | 'list' | 'inspect' | 'history' | 'tag' | 'remove' | 'prune'> &
   ImageArchiveBackend;
 
 export function apiVersionNumber(ctx: RequestContext): number {
@@ -52,10 +52,17 @@ export function registerImageRoutes(router: Router, backend: ImagesBackend): voi
     }
     const fromImage = q.get('fromImage') ?? '';
     if (fromImage === '') throw new InvalidArgument('invalid reference format');
-    const ref = pullReference(fromImage, q.get('tag') ?? '');
+    const tag = q.get('tag') ?? '';
+    const named = parseReference(fromImage);
     const platformSpec = q.get('platform') ?? '';
     const platform = platformSpec ? parsePlatform(platformSpec) : undefined;
     const auth = decodeRegistryAuth(ctx.req.headers['x-registry-auth'] as string | undefined);
+    // No tag anywhere means every tag (`docker pull --all-tags` sends none); the CLI otherwise always sends one.
+    if (tag === '' && named.tag === undefined && named.digest === undefined) {
+      await streamProgress(ctx, (stream) => backend.pullAllTags(named, { platform, auth }, (m) => stream.write({ ...m })));
+      return;
+    }
+    const ref = pullReference(fromImage, tag);
     await streamProgress(ctx, async (stream) => {
       await backend.pull(ref, { platform, auth }, (m) => stream.write({ ...m }));
     });

@@ -113,6 +113,15 @@ describe.skipIf(!berthdIsBuilt())('pull with the docker CLI', () => {
     }
   });
 
+  it('pulls every tag with --all-tags', async () => {
+    const res = await run('pull', '--all-tags', `${registry.host}/berth-test/multiarch`);
+    expect(res.code, res.stderr).toBe(0);
+    expect(res.stdout).toMatch(/latest: Pulling from berth-test\/multiarch/);
+    expect(res.stdout).toMatch(/manifest-list: Pulling from berth-test\/multiarch/);
+    const tags = (await run('images', '--format', '{{.Tag}}', `${registry.host}/berth-test/multiarch`)).stdout.trim().split('\n').sort();
+    expect(tags).toEqual(['latest', 'manifest-list']);
+  });
+
   it('unpacks gzip, zstd and uncompressed layers, whiteouts and opaque dirs into a correct overlay view', async () => {
     for (const name of ['uncompressed', 'zstd', 'whiteouts', 'busyboxOci'] as const) {
       expect((await run('pull', ref(name))).code).toBe(0);
