@@ -15,6 +15,8 @@ export interface ContainerHost {
   cpuCount: number;
   engineHardLimits: Record<string, number>;
   initBinary: string | undefined;
+  /** Capabilities the engine holds (its bounding set). */
+  capabilityBound: string[];
   /** Parent of every container cgroup, e.g. `/berth` (tests use their own). */
   cgroupParent: string;
 }

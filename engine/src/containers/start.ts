@@ -45,6 +45,7 @@ export async function startContainer(ctx: ContainerContext, record: ContainerRec
       cpuCount: ctx.host.cpuCount,
       engineHardLimits: ctx.host.engineHardLimits,
       initBinary: ctx.host.initBinary,
+      capabilityBound: ctx.host.capabilityBound,
     });
     await fs.writeFile(path.join(bundle, 'config.json'), JSON.stringify(spec));
     // A leftover runtime container (crash between create and exit handling) would make create fail.

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Logger } from '../base/log.js';
 import type { EventsService } from '../events/events.js';
 import type { ImageService } from '../images/service.js';
+import { engineCapabilityBound } from '../containers/capability-bound.js';
 import { ContainerService } from '../containers/service.js';
 import type { ContainerNetworking } from '../containers/networking.js';
 import type { VolumeProvider } from '../containers/mounts.js';
@@ -44,6 +45,7 @@ export async function createContainerService(
       cpuCount: os.cpus().length,
       engineHardLimits: await readEngineHardLimits(),
       initBinary: findInitBinary(),
+      capabilityBound: engineCapabilityBound(),
       cgroupParent: '/berth',
     },
     logDriver: typeof config.extra['log-driver'] === 'string' ? config.extra['log-driver'] : 'json-file',

@@ -1,0 +1,229 @@
+import { watch, type FSWatcher } from 'node:fs';
+import { open, readdir, stat, type FileHandle } from 'node:fs/promises';
+import path from 'node:path';
+
+export type LogStream = 'stdout' | 'stderr';
+
+/** One json-file log entry: `{"log":…,"stream":…,"time":…}`. */
+export interface LogEntry {
+  stream: LogStream;
+  data: Buffer;
+  /** Nanoseconds since the epoch. */
+  timeNs: bigint;
+  /** The time as dockerd prints it with `timestamps=1`: RFC3339 with exactly nine fraction digits. */
+  timestamp: string;
+}
+
+export interface ReadLogOptions {
+  stdout: boolean;
+  stderr: boolean;
+  /** The last N lines of the log (counted before any filter, as dockerd counts); negative: all. */
+  tail: number;
+  sinceNs?: bigint;
+  untilNs?: bigint;
+  /** Keep reading new lines, across rotations, until `stopped` settles (the container exited) or `until` passes. */
+  follow?: { stopped: Promise<unknown> };
+  signal: AbortSignal;
+}
+
+const CHUNK = 256 * 1024;
+
+/** `2026-11-22T11:02:36.991341247Z` into nanoseconds and dockerd's fixed nine-digit form. */
+export function parseLogTime(time: string): { ns: bigint; fixed: string } {
+  const base = time.slice(0, 19);
+  const m = /^\.(\d{1,9})/.exec(time.slice(19));
+  const frac = (m?.[1] ?? '').padEnd(9, '0');
+  const ms = Date.parse(`${base}Z`);
+  return { ns: BigInt(Number.isNaN(ms) ? 0 : ms) * 1_000_000n + BigInt(frac), fixed: `${base}.${frac}Z` };
+}
+
+function decode(line: string): LogEntry | undefined {
+  try {
+    const j = JSON.parse(line) as { log?: string; stream?: string; time?: string };
+    const t = parseLogTime(j.time ?? '');
+    return { stream: j.stream === 'stderr' ? 'stderr' : 'stdout', data: Buffer.from(j.log ?? '', 'utf8'), timeNs: t.ns, timestamp: t.fixed };
+  } catch {
+    return undefined; // a torn last line (crash mid-write) is skipped, as dockerd's decoder skips it
+  }
+}
+
+/** The log file and its rotated siblings (`.1` is the newest of those), oldest first. */
+export async function logFiles(logPath: string): Promise<string[]> {
+  const dir = path.dirname(logPath);
+  const base = path.basename(logPath);
+  const names = await readdir(dir).catch(() => [] as string[]);
+  const rotated = names
+    .map((n) => (n.startsWith(`${base}.`) ? Number(n.slice(base.length + 1)) : NaN))
+    .filter((n) => Number.isInteger(n) && n > 0)
+    .sort((a, b) => b - a)
+    .map((n) => `${logPath}.${n}`);
+  return [...rotated, logPath];
+}
+
+/** Where reading starts so that exactly the last `n` lines remain: [file index, byte offset]. */
+async function tailStart(files: FileHandle[], n: number): Promise<[number, number]> {
+  if (n < 0 || files.length === 0) return [0, 0];
+  const lastIndex = files.length - 1;
+  if (n === 0) return [lastIndex, (await (files[lastIndex] as FileHandle).stat()).size];
+  let seen = 0;
+  for (let i = lastIndex; i >= 0; i--) {
+    const fh = files[i] as FileHandle;
+    const size = (await fh.stat()).size;
+    if (size === 0) continue;
+    // Every line ends with a newline; the one ending the file's last line does not start another line.
+    let end = size;
+    let skipLastByte = true;
+    while (end > 0) {
+      const start = Math.max(0, end - CHUNK);
+      const buf = Buffer.alloc(end - start);
+      await fh.read(buf, 0, buf.length, start);
+      for (let k = buf.length - 1; k >= 0; k--) {
+        if (skipLastByte) {
+          skipLastByte = false;
+          if (buf[k] === 0x0a) continue;
+        }
+        if (buf[k] === 0x0a && ++seen === n) return [i, start + k + 1];
+      }
+      end = start;
+    }
+    if (++seen === n) return [i, 0];
+  }
+  return [0, 0];
+}
+
+/** Splits a byte stream into lines, keeping a partial last line for the next chunk. */
+class LineSplitter {
+  private rest = '';
+  push(chunk: Buffer): string[] {
+    const text = this.rest + chunk.toString('utf8');
+    const lines = text.split('\n');
+    this.rest = lines.pop() ?? '';
+    return lines;
+  }
+}
+
+/**
+ * Reads a json-file log (and its rotated files) the way `docker logs` shows it. Following, it keeps its own
+ * descriptor of the live file, so a rotation (rename to `.1`, new file) loses no line: the old file is finished,
+ * then the new one is read from its start.
+ */
+export async function* readJsonFileLog(logPath: string, o: ReadLogOptions): AsyncGenerator<LogEntry> {
+  const names = await logFiles(logPath);
+  const handles: FileHandle[] = [];
+  let live: FileHandle | undefined;
+  for (const name of names) {
+    const fh = await open(name, 'r').catch(() => undefined);
+    if (fh) handles.push(fh);
+    if (name === logPath) live = fh;
+  }
+  let watcher: FSWatcher | undefined;
+  try {
+    const [startFile, startOffset] = await tailStart(handles, o.tail);
+    const accept = (e: LogEntry | undefined): 'yield' | 'skip' | 'stop' => {
+      if (!e) return 'skip';
+      if (o.untilNs !== undefined && e.timeNs > o.untilNs) return 'stop';
+      if (o.sinceNs !== undefined && e.timeNs < o.sinceNs) return 'skip';
+      if (e.stream === 'stdout' ? !o.stdout : !o.stderr) return 'skip';
+      return 'yield';
+    };
+    const buf = Buffer.alloc(CHUNK);
+    let livePos = 0;
+    for (let i = startFile; i < handles.length; i++) {
+      const fh = handles[i] as FileHandle;
+      const split = new LineSplitter();
+      let pos = i === startFile ? startOffset : 0;
+      for (;;) {
+        const { bytesRead } = await fh.read(buf, 0, CHUNK, pos);
+        if (bytesRead === 0) break;
+        pos += bytesRead;
+        for (const line of split.push(buf.subarray(0, bytesRead))) {
+          const entry = decode(line);
+          const verdict = accept(entry);
+          if (verdict === 'stop') return;
+          if (verdict === 'yield') yield entry as LogEntry;
+          if (o.signal.aborted) return;
+        }
+      }
+      if (fh === live) livePos = pos;
+    }
+    if (!o.follow || o.signal.aborted) return;
+
+    // Follow: wake on any change in the log's directory, with a slow poll as a safety net.
+    let stopped = false;
+    let wake: (() => void) | undefined;
+    let dirty = false;
+    const nudge = (): void => {
+      dirty = true;
+      wake?.();
+    };
+    void o.follow.stopped.then(() => {
+      stopped = true;
+      nudge();
+    });
+    o.signal.addEventListener('abort', nudge, { once: true });
+    const untilTimer =
+      o.untilNs !== undefined ? setTimeout(() => { stopped = true; nudge(); }, Math.max(0, Number((o.untilNs - BigInt(Date.now()) * 1_000_000n) / 1_000_000n))) : undefined;
+    try {
+      watcher = watch(path.dirname(logPath), nudge);
+      watcher.on('error', () => undefined);
+    } catch {
+      watcher = undefined;
+    }
+    let split = new LineSplitter();
+    try {
+      for (;;) {
+        const finalPass = stopped;
+        if (live) {
+          for (;;) {
+            const { bytesRead } = await live.read(buf, 0, CHUNK, livePos);
+            if (bytesRead === 0) break;
+            livePos += bytesRead;
+            for (const line of split.push(buf.subarray(0, bytesRead))) {
+              const entry = decode(line);
+              const verdict = accept(entry);
+              if (verdict === 'stop') return;
+              if (verdict === 'yield') yield entry as LogEntry;
+            }
+          }
+        }
+        if (finalPass || o.signal.aborted) return;
+        // Rotated (a new file under the name) or truncated (max-file 1): switch or rewind.
+        const now = await stat(logPath).catch(() => undefined);
+        const liveStat = live ? await live.stat() : undefined;
+        if (now && (!liveStat || now.ino !== liveStat.ino)) {
+          const next = await open(logPath, 'r').catch(() => undefined);
+          if (next) {
+            if (live) await live.close();
+            live = next;
+            livePos = 0;
+            split = new LineSplitter();
+            continue;
+          }
+        } else if (now && now.size < livePos) {
+          livePos = 0;
+          split = new LineSplitter();
+          continue;
+        }
+        if (dirty) {
+          dirty = false;
+          continue;
+        }
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, 500);
+          wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        wake = undefined;
+        dirty = false;
+      }
+    } finally {
+      clearTimeout(untilTimer);
+      if (live && !handles.includes(live)) await live.close();
+    }
+  } finally {
+    watcher?.close();
+    for (const fh of handles) await fh.close().catch(() => undefined);
+  }
+}

@@ -1,0 +1,76 @@
+import { spawn } from 'node:child_process';
+import { open } from 'node:fs/promises';
+import path from 'node:path';
+import {
+  BERTHD_BIN,
+  docker,
+  pingSocket,
+  pushTestImages,
+  startBerthd,
+  startRegistry,
+  stopByPid,
+  type DockerResult,
+  type RunningBerthd,
+  type TestRegistry,
+} from '../../../../scripts/src/testrig/index.js';
+
+/** One registry with the test images and one berthd that trusts it, for a container test file. */
+export interface ContainerRig {
+  registry: TestRegistry;
+  berthd: RunningBerthd;
+  /** `<registry>/berth-test/busybox:latest`, pulled already. */
+  busybox: string;
+  /** Runs the real docker CLI against this berthd; throws with its stderr when `expectOk` and it fails. */
+  docker(args: string[], opts?: { input?: string; timeoutMs?: number }): Promise<DockerResult>;
+  ok(args: string[], opts?: { input?: string; timeoutMs?: number }): Promise<string>;
+  stop(): Promise<void>;
+}
+
+export async function startContainerRig(): Promise<ContainerRig> {
+  const registry = await startRegistry();
+  await pushTestImages(registry);
+  const berthd = await startBerthd({ insecureRegistries: [registry.host] });
+  const run = (args: string[], opts: { input?: string; timeoutMs?: number } = {}) =>
+    docker(args, { host: berthd.dockerHost, timeoutMs: opts.timeoutMs ?? 60_000, ...(opts.input !== undefined ? { input: opts.input } : {}) });
+  const ok = async (args: string[], opts: { input?: string; timeoutMs?: number } = {}) => {
+    const r = await run(args, opts);
+    if (r.code !== 0) throw new Error(`docker ${args.join(' ')} exited ${r.code}: ${r.stderr}\n--- berthd log tail ---\n${(await berthd.logs()).slice(-3000)}`);
+    return r.stdout.trim();
+  };
+  const busybox = `${registry.host}/berth-test/busybox:latest`;
+  await ok(['pull', '-q', busybox]);
+  return {
+    registry,
+    berthd,
+    busybox,
+    docker: run,
+    ok,
+    async stop() {
+      await berthd.stop();
+      await registry.stop();
+    },
+  };
+}
+
+/**
+ * Starts another berthd on the data root, exec root and socket of one that was killed, as a supervisor restarting
+ * the engine after a crash would. Returns a stop function.
+ */
+export async function restartBerthdInPlace(b: RunningBerthd, insecure: string[]): Promise<() => Promise<void>> {
+  const runDir = path.dirname(b.socket);
+  const args = [
+    '-H', `unix://${b.socket}`, '--data-root', b.dataRoot, '--exec-root', b.execRoot, '--pidfile', b.pidfile,
+    '--config-file', path.join(runDir, 'daemon.json'), '--bridge-name', b.bridge.bridgeName, '--bip', b.bridge.bip,
+    '--log-level', 'debug', ...insecure.flatMap((r) => ['--insecure-registry', r]),
+  ];
+  const log = await open(path.join(runDir, 'berthd-restarted.log'), 'a');
+  const child = spawn(process.execPath, [BERTHD_BIN, ...args], { stdio: ['ignore', log.fd, log.fd] });
+  await log.close();
+  for (let i = 0; i < 200; i++) {
+    if ((await pingSocket(b.socket)) === 200) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return async () => {
+    await stopByPid(child, 10_000);
+  };
+}
