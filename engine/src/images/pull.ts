@@ -39,6 +39,20 @@ function explain(err: unknown, ref: Reference): unknown {
   return err;
 }
 
+/** Transient failures (connection drops, 5xx) retried like dockerd: 5 attempts, resuming the partial download. */
+async function withRetries<T>(work: () => Promise<T>, onRetry: (seconds: number) => void): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (err) {
+      const permanent = err instanceof InvalidArgument || err instanceof NotFound || err instanceof Unauthorized;
+      if (permanent || attempt >= 5) throw err;
+      onRetry(attempt);
+      await new Promise((r) => setTimeout(r, attempt * 1000));
+    }
+  }
+}
+
 async function fetchJsonBlob(deps: ImageDeps, client: RepositoryClient, desc: Descriptor): Promise<Buffer> {
   if (await deps.content.has(desc.digest)) return deps.content.read(desc.digest);
   const { body } = await fetchBlob(client, desc.digest);
@@ -138,25 +152,29 @@ async function pullLayers(deps: ImageDeps, client: RepositoryClient, ref: Refere
     const layer = manifest.layers[i]!;
     const lid = shortDigest(layer.digest);
     const bar = new LayerProgress(sink, lid, 'Downloading', layer.size);
-    sizes[i] = await ensureLayer(
-      deps.content,
-      deps.snapshots,
-      { desc: layer, diffId: diffIds[i]!, chainId: chains[i]!, parent: chains[i - 1] },
-      (digest, offset) => fetchBlob(client, digest, offset),
-      {
-        downloading: (n) => bar.update(n),
-        downloaded: () => {
-          statusLine(sink, lid, 'Verifying Checksum');
-          statusLine(sink, lid, 'Download complete');
+    const attempt = (): Promise<number> =>
+      ensureLayer(
+        deps.content,
+        deps.snapshots,
+        { desc: layer, diffId: diffIds[i]!, chainId: chains[i]!, parent: chains[i - 1] },
+        (digest, offset) => fetchBlob(client, digest, offset),
+        {
+          downloading: (n) => bar.update(n),
+          downloaded: () => {
+            statusLine(sink, lid, 'Verifying Checksum');
+            statusLine(sink, lid, 'Download complete');
+          },
         },
-      },
-    );
+      );
+    sizes[i] = await withRetries(attempt, (n) => statusLine(sink, lid, `Retrying in ${n} second${n > 1 ? 's' : ''}`));
     new LayerProgress(sink, lid, 'Extracting', layer.size).update(layer.size, true);
     statusLine(sink, lid, 'Pull complete');
   });
   for (let i = 0; i < chains.length; i++) if (present[i]) sizes[i] = (await deps.snapshots.meta(chains[i]!))?.size ?? 0;
 
   const before = ref.tag ? deps.meta.tagTarget(`${repositoryName(ref)}:${ref.tag}`) : undefined;
+  // As dockerd: "up to date" means no reference changed (the tag, or for a digest pull the repo digest).
+  const digestKnown = deps.meta.get(id)?.repoDigests.includes(`${repositoryName(ref)}@${top.digest}`) ?? false;
   const record: ImageRecord = {
     id,
     manifest: desc,
@@ -169,9 +187,9 @@ async function pullLayers(deps: ImageDeps, client: RepositoryClient, ref: Refere
     created: config.created ?? new Date(0).toISOString(),
     added: new Date().toISOString(),
   };
-  const { existed } = await registerImage(deps, record, ref.tag && !ref.digest ? [ref] : []);
+  await registerImage(deps, record, ref.tag && !ref.digest ? [ref] : []);
   sink({ status: `Digest: ${top.digest}` });
-  const upToDate = ref.tag && !ref.digest ? before === id : existed;
+  const upToDate = ref.tag && !ref.digest ? before === id : digestKnown;
   sink({ status: `Status: ${upToDate ? 'Image is up to date' : 'Downloaded newer image'} for ${familiarString(ref)}` });
   deps.events.publish('image', 'pull', familiarString(ref), { name: familiarName(ref) });
   return deps.meta.get(id)!;

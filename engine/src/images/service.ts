@@ -48,6 +48,14 @@ export interface ResolvedImage {
   platform: Platform;
 }
 
+export interface ImagesDiskUsage {
+  LayersSize: number;
+  Images: Record<string, unknown>[];
+  TotalCount: number;
+  ActiveCount: number;
+  Reclaimable: number;
+}
+
 export class ImageService {
   readonly deps: ImageDeps;
   private readonly configs = new Map<string, ImageConfig>();
@@ -163,8 +171,11 @@ export class ImageService {
     return collectGarbage(this.deps, this.deps.leases);
   }
 
-  /** The images part of `/system/df`: per-image summaries plus the bytes all snapshots take. */
-  async diskUsage(apiVersion: number): Promise<{ LayersSize: number; Images: Record<string, unknown>[] }> {
+  /**
+   * The images part of `/system/df`: per-image summaries (with container counts and shared sizes), the bytes all
+   * snapshots take, and the totals the 1.52+ `ImageUsage` object wants.
+   */
+  async diskUsage(apiVersion: number): Promise<ImagesDiskUsage> {
     const layersSize = (await this.deps.snapshots.list()).reduce((a, s) => a + s.size, 0);
     const images = await this.list(new Filters(), apiVersion);
     const counts = new Map<string, number>();
@@ -174,7 +185,14 @@ export class ImageService {
       row.SharedSize = rec.chainIds.reduce((a, c, i) => a + ((counts.get(c) ?? 0) > 1 ? (rec.layerSizes[i] ?? 0) : 0), 0);
       row.Size = imageSize(rec);
     }
-    return { LayersSize: layersSize, Images: images };
+    const active = images.filter((r) => (r.Containers as number) > 0);
+    return {
+      LayersSize: layersSize,
+      Images: images,
+      TotalCount: images.length,
+      ActiveCount: active.length,
+      Reclaimable: images.filter((r) => (r.Containers as number) <= 0).reduce((a, r) => a + (r.Size as number) - (r.SharedSize as number), 0),
+    };
   }
 
   async push(name: string, tag: string, auth: AuthConfig | undefined, sink: ProgressSink): Promise<void> {

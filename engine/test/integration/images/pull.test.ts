@@ -113,6 +113,17 @@ describe.skipIf(!berthdIsBuilt())('pull with the docker CLI', () => {
     }
   });
 
+  it('pulls by digest: the digest shows in images --digests, and the digest reference resolves', async () => {
+    // busybox:oci has the same config (so the same image ID) as busybox:latest: a new repo digest on that image.
+    const byDigest = `${registry.host}/berth-test/busybox@${images.busyboxOci.digest}`;
+    const res = await run('pull', byDigest);
+    expect(res.code, res.stderr).toBe(0);
+    expect(res.stdout).toContain(`Status: Downloaded newer image for ${byDigest}`);
+    const rows = (await run('images', '--digests', '--format', '{{.Tag}} {{.Digest}}', `${registry.host}/berth-test/busybox`)).stdout;
+    expect(rows).toContain(`latest ${images.busyboxOci.digest}`);
+    expect((await inspect(byDigest)).RepoDigests).toContain(byDigest);
+  });
+
   it('pulls every tag with --all-tags', async () => {
     const res = await run('pull', '--all-tags', `${registry.host}/berth-test/multiarch`);
     expect(res.code, res.stderr).toBe(0);
