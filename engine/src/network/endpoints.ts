@@ -3,6 +3,7 @@ import { Forbidden, InvalidArgument } from '../base/errors.js';
 import { generateId, shortId } from '../base/ids.js';
 import { allocateAddress, macForIp } from './ipam.js';
 import { linksInNetns, plugVeth, unplugVeth } from './links.js';
+import { Sandboxes } from './netns.js';
 import type { PortMapping, Proto } from './ports.js';
 import { buildHostsFile, buildResolvConf } from './sandbox-files.js';
 import type { NetworkService } from './service.js';
@@ -60,7 +61,36 @@ export interface SandboxFilesRequest {
  * ports, and get the /etc/hosts and /etc/resolv.conf text. Names in the embedded DNS come from the endpoints.
  */
 export class ContainerEndpoints {
-  constructor(private readonly svc: NetworkService) {}
+  readonly sandboxes: Sandboxes;
+
+  constructor(private readonly svc: NetworkService) {
+    this.sandboxes = new Sandboxes(svc.opts.engineTag);
+  }
+
+  /** A fresh network namespace for a container (loopback up), to attach networks to before the process starts. */
+  createSandbox(containerId: string): Promise<string> {
+    return this.sandboxes.create(containerId);
+  }
+
+  /** Container stop/removal: ports, endpoints and the namespace go. Safe to call twice. */
+  async removeSandbox(containerId: string): Promise<void> {
+    await this.detachAll(containerId);
+    await this.sandboxes.remove(containerId);
+  }
+
+  /**
+   * After a restart: everything (endpoints, published ports, namespaces) of containers that are no longer
+   * running is released, so a kill -9 of the engine leaks no veths, addresses or rules.
+   */
+  async reconcile(runningContainerIds: string[]): Promise<void> {
+    const live = new Set(runningContainerIds);
+    const known = new Set<string>();
+    for (const n of this.svc.store.all()) for (const cid of Object.keys(n.endpoints)) known.add(cid);
+    for (const cid of known) if (!live.has(cid)) await this.removeSandbox(cid);
+    const liveShort = new Set([...live].map((id) => id.slice(0, 12)));
+    for (const short of await this.sandboxes.list()) if (!liveShort.has(short)) await this.sandboxes.remove(short);
+    for (const owner of this.svc.ports.owners()) if (!live.has(owner)) await this.unpublish(owner);
+  }
 
   async attach(req: AttachRequest): Promise<AttachedEndpoint> {
     return this.svc.lock.run(async () => {

@@ -43,7 +43,7 @@ type Reservation = net.Server | dgram.Socket | undefined;
  * route_localnet plus masquerade. That keeps host→container throughput at kernel speed.
  */
 export class PortMapper {
-  private readonly owners = new Map<string, { mappings: PortMapping[]; reservations: Reservation[] }>();
+  private readonly byOwner = new Map<string, { mappings: PortMapping[]; reservations: Reservation[] }>();
   private readonly dir: string;
 
   constructor(private readonly opts: { dataRoot: string; firewall: Firewall; log: Logger }) {
@@ -64,19 +64,24 @@ export class PortMapper {
           return undefined;
         }));
       }
-      this.owners.set(owner, { mappings, reservations });
+      this.byOwner.set(owner, { mappings, reservations });
       await this.opts.firewall.addPorts(owner, mappings);
     }
   }
 
+  /** Every owner (container ID) with published ports. */
+  owners(): string[] {
+    return [...this.byOwner.keys()];
+  }
+
   /** The published ports of one owner (a container), in the order they were requested. */
   mappings(owner: string): PortMapping[] {
-    return [...(this.owners.get(owner)?.mappings ?? [])];
+    return [...(this.byOwner.get(owner)?.mappings ?? [])];
   }
 
   /** Publishes all of an owner's ports, or none: on any failure what was reserved is released again. */
   async map(owner: string, requests: PortRequest[]): Promise<PortMapping[]> {
-    const entry = this.owners.get(owner) ?? { mappings: [], reservations: [] };
+    const entry = this.byOwner.get(owner) ?? { mappings: [], reservations: [] };
     const added: PortMapping[] = [];
     const reservations: Reservation[] = [];
     try {
@@ -92,26 +97,26 @@ export class PortMapper {
     }
     entry.mappings.push(...added);
     entry.reservations.push(...reservations);
-    this.owners.set(owner, entry);
+    this.byOwner.set(owner, entry);
     await atomicWriteJson(path.join(this.dir, `${owner}.json`), entry.mappings, 0o600);
     return added;
   }
 
   async unmap(owner: string): Promise<void> {
-    const entry = this.owners.get(owner);
+    const entry = this.byOwner.get(owner);
     await this.opts.firewall.removePorts(owner);
     entry?.reservations.forEach(close);
-    this.owners.delete(owner);
+    this.byOwner.delete(owner);
     await fs.rm(path.join(this.dir, `${owner}.json`), { force: true });
   }
 
   /** Closes reservation sockets (daemon shutdown); the rules stay until the next start wipes them. */
   close(): void {
-    for (const e of this.owners.values()) e.reservations.forEach(close);
+    for (const e of this.byOwner.values()) e.reservations.forEach(close);
   }
 
   private allocatedBy(proto: Proto, hostIp: string, hostPort: number, extra: PortMapping[]): boolean {
-    const all = [...[...this.owners.values()].flatMap((e) => e.mappings), ...extra];
+    const all = [...[...this.byOwner.values()].flatMap((e) => e.mappings), ...extra];
     return all.some(
       (m) => m.proto === proto && m.hostPort === hostPort && (m.hostIp === hostIp || m.hostIp === '0.0.0.0' || hostIp === '0.0.0.0'),
     );

@@ -1,5 +1,6 @@
 import { execFileSync, type ChildProcess } from 'node:child_process';
 import dgram from 'node:dgram';
+import net from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -162,6 +163,54 @@ describe('containers on networks, with real namespaces, veths, bridges and iptab
     await svc.remove('other');
     const list = svc.list(Filters.parse('{"name":["app"]}'));
     expect(list).toHaveLength(1);
+  });
+
+  it('publishes UDP and picks a free port from a host range', async () => {
+    const first = await endpoints.publish('a'.repeat(64), [{ hostIp: '127.0.0.1', hostPort: 0, containerPort: 53, proto: 'udp' }]);
+    expect(first[0]).toMatchObject({ proto: 'udp', containerPort: 53, hostIp: '127.0.0.1' });
+    const udp = first[0]?.hostPort ?? 0;
+    expect(berthRules().some((l) => l.includes(`-p udp -m udp --dport ${udp} -m comment`) && l.includes('DNAT'))).toBe(true);
+    // A range with its first port taken by the UDP mapping above (same number, tcp is free) and by the host.
+    const blocker = await new Promise<import('node:net').Server>((resolve) => {
+      const srv = net.createServer();
+      srv.listen(0, '127.0.0.1', () => resolve(srv));
+    });
+    const busy = (blocker.address() as import('node:net').AddressInfo).port;
+    const ranged = await endpoints.publish('b'.repeat(64), [{ hostIp: '127.0.0.1', hostPort: busy, hostPortEnd: busy + 5, containerPort: 80, proto: 'tcp' }]);
+    expect(ranged[0]?.hostPort).toBeGreaterThan(busy);
+    blocker.close();
+    await expect(endpoints.publish('b'.repeat(64), [{ hostIp: '127.0.0.1', hostPort: ranged[0]?.hostPort ?? 0, containerPort: 81, proto: 'tcp' }])).rejects.toThrow(
+      /port is already allocated/,
+    );
+    await endpoints.unpublish('a'.repeat(64));
+    await endpoints.unpublish('b'.repeat(64));
+  });
+
+  it('creates sandboxes and, after a restart, releases everything of containers that are gone', async () => {
+    const sandbox = await endpoints.createSandbox('e'.repeat(64));
+    expect(sandbox).toMatch(new RegExp(`^/run/netns/berth-${engineTag.slice(0, 8)}-eeeeeeeeeeee$`));
+    await endpoints.attach({ network: 'app', containerId: 'e'.repeat(64), containerName: 'ghost', netnsPath: sandbox });
+    await endpoints.publish('e'.repeat(64), [{ hostIp: '127.0.0.1', hostPort: 0, containerPort: 80, proto: 'tcp' }]);
+    const hostIf = endpoints.endpoints('e'.repeat(64))[0]?.endpoint.hostIf ?? '';
+    // A second service on the same data root, as after kill -9: 'e' did not survive, 'a' and 'b' did.
+    await svc.close();
+    const again = new NetworkService({ ...svc.opts });
+    await again.init();
+    svc = again;
+    const second = new ContainerEndpoints(again);
+    endpoints = second;
+    await second.reconcile(['a'.repeat(64), 'b'.repeat(64)]);
+    expect(second.endpoints('e'.repeat(64))).toEqual([]);
+    expect(second.endpoints('a'.repeat(64))).toHaveLength(1);
+    expect(links()).not.toContain(`${hostIf}@`);
+    expect(execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' })).not.toContain('eeeeeeeeeeee');
+    expect(berthRules().filter((l) => l.includes(':peeeeeeeeeeee'))).toEqual([]);
+    // Each network rule exactly once, even though two services initialised the firewall.
+    const lines = berthRules();
+    expect(new Set(lines).size).toBe(lines.length);
+    const names = events.subscribe({ since: 0n, onEvent: () => undefined });
+    expect(names.past.filter((e) => e.Type === 'network').map((e) => e.Action)).toEqual(expect.arrayContaining(['create', 'connect', 'disconnect', 'destroy']));
+    names.close();
   });
 
   it('removes every rule and bridge it made when closed with no endpoints left', async () => {

@@ -1,0 +1,47 @@
+import { promises as fs } from 'node:fs';
+import { execTool, mustExec } from './exec.js';
+
+/**
+ * Network namespaces Berth creates before a container's process exists (as dockerd's sandboxes do), so the
+ * container is attached to its networks first and the runtime then joins the namespace by path. They are
+ * `ip netns` namespaces (a bind-mounted file under /run/netns) named `berth-<engine>-<container id 12>`, so an
+ * engine finds exactly its own after a crash, even with other engines on the host.
+ */
+export const NETNS_DIR = '/run/netns';
+
+export class Sandboxes {
+  private readonly prefix: string;
+
+  constructor(engineTag: string) {
+    this.prefix = `berth-${engineTag.slice(0, 8)}-`;
+  }
+
+  name(containerId: string): string {
+    return `${this.prefix}${containerId.slice(0, 12)}`;
+  }
+
+  path(containerId: string): string {
+    return `${NETNS_DIR}/${this.name(containerId)}`;
+  }
+
+  /** Creates the namespace with loopback up; an existing one (after a restart) is reused. */
+  async create(containerId: string): Promise<string> {
+    const name = this.name(containerId);
+    const r = await execTool('ip', ['netns', 'add', name]);
+    if (r.code !== 0 && !/File exists/.test(r.stderr)) await mustExec('ip', ['netns', 'add', name]);
+    await mustExec('nsenter', [`--net=${this.path(containerId)}`, '--', 'ip', 'link', 'set', 'lo', 'up']);
+    return this.path(containerId);
+  }
+
+  /** Deletes the namespace; the veth ends inside go with it. A missing one is fine. */
+  async remove(containerId: string): Promise<void> {
+    const r = await execTool('ip', ['netns', 'del', this.name(containerId)]);
+    if (r.code !== 0 && !/No such file/.test(r.stderr)) await mustExec('ip', ['netns', 'del', this.name(containerId)]);
+  }
+
+  /** The 12-character container ID prefixes of this engine's namespaces on the host. */
+  async list(): Promise<string[]> {
+    const names = await fs.readdir(NETNS_DIR).catch(() => [] as string[]);
+    return names.filter((n) => n.startsWith(this.prefix)).map((n) => n.slice(this.prefix.length));
+  }
+}
