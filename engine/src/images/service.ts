@@ -78,6 +78,8 @@ export class ImageService {
     await this.deps.content.init();
     await this.deps.snapshots.init();
     await this.deps.meta.init();
+    // A crash between a record change and its cleanup leaves unreferenced snapshots or blobs: sweep them now.
+    await collectGarbage(this.deps, this.deps.leases);
   }
 
   /** The containers layer registers who uses which image; `rmi` and GC consult it. */

@@ -130,6 +130,16 @@ describe.skipIf(!berthdIsBuilt())('tag, rmi, prune, push, save/load and import w
     expect(cfg.Env).toEqual(['A=b']);
     expect(cfg.Cmd).toEqual(['/bin/true']);
     expect(await ok('history', '--format', '{{.Comment}}', 'berth/imported:v1')).toContain('from a test');
+
+    // Nothing to mount from: the layer and config are uploaded, and the pushed image pulls back with the same ID.
+    const target = `${registry.host}/berth-imported/img:v1`;
+    await ok('tag', 'berth/imported:v1', target);
+    const pushed = await ok('push', target);
+    expect(pushed).toMatch(/[0-9a-f]{12}: Pushed/);
+    const id = await idOf(target);
+    await ok('rmi', target, 'berth/imported:v1');
+    await ok('pull', target);
+    expect(await idOf(target)).toBe(id);
   });
 
   it('answers /distribution with the registry descriptor and platforms', async () => {
