@@ -171,11 +171,11 @@ describe('containers on networks, with real namespaces, veths, bridges and iptab
     const udp = first[0]?.hostPort ?? 0;
     expect(berthRules().some((l) => l.includes(`-p udp -m udp --dport ${udp} -m comment`) && l.includes('DNAT'))).toBe(true);
     // A range with its first port taken by the UDP mapping above (same number, tcp is free) and by the host.
-    const blocker = await new Promise<import('node:net').Server>((resolve) => {
+    const blocker = await new Promise<net.Server>((resolve) => {
       const srv = net.createServer();
       srv.listen(0, '127.0.0.1', () => resolve(srv));
     });
-    const busy = (blocker.address() as import('node:net').AddressInfo).port;
+    const busy = (blocker.address() as net.AddressInfo).port;
     const ranged = await endpoints.publish('b'.repeat(64), [{ hostIp: '127.0.0.1', hostPort: busy, hostPortEnd: busy + 5, containerPort: 80, proto: 'tcp' }]);
     expect(ranged[0]?.hostPort).toBeGreaterThan(busy);
     blocker.close();
