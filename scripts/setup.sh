@@ -57,6 +57,38 @@ build() {
   ' "$commit"
 }
 
+build_renderer() {
+  # The dashboard UI (renderer/dist, served by `berth dashboard`): rebuilt only when its sources changed.
+  local stamp=renderer/dist/.berth-src-hash hash
+  hash=$(find renderer/src renderer/public renderer/index.html renderer/vite.config.ts renderer/package.json electron/src/shared \
+           -type f -print0 2>/dev/null | sort -z | xargs -0 sha256sum | sha256sum | cut -d' ' -f1)
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$hash" ]; then return 0; fi
+  say "building the dashboard UI"
+  npm run --silent build -w renderer -- --logLevel warn >&2
+  echo "$hash" > "$stamp"
+}
+
+electron_types() {
+  # Electron's own electron.d.ts, for typechecking the shell (electron/tsconfig.main.json), without installing
+  # electron (its install script downloads a binary): npm pack fetches only the package tarball.
+  local ver dir=.cache/electron-types tmp
+  ver=$(node -p 'require("./electron/package.json").berth.electronVersion')
+  [ -f "$dir/$ver/electron.d.ts" ] && return 0
+  say "fetching electron@$ver type definitions"
+  tmp=$(mktemp -d)
+  if (cd "$tmp" && npm pack --silent "electron@$ver" >/dev/null 2>&1); then
+    mkdir -p "$dir/$ver"
+    tar -xzf "$tmp"/electron-*.tgz -C "$tmp" package/electron.d.ts
+    mv "$tmp/package/electron.d.ts" "$dir/$ver/electron.d.ts"
+    ln -sfn "$ver" "$dir/current"
+  else
+    say "could not fetch electron@$ver from the npm registry: the Electron shell will not typecheck"
+  fi
+  rm -rf "$tmp"
+}
+
 install_apt_packages
 install_npm_packages
+electron_types
 build
+build_renderer

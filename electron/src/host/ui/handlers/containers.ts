@@ -1,0 +1,45 @@
+import type Docker from 'dockerode';
+import { containerDetail, containerRow } from '../mappers/containers.js';
+import { createBody } from './run-spec.js';
+import type { RequestHandlers } from './types.js';
+
+type ContainerRequests = Pick<RequestHandlers,
+  'containers.list' | 'containers.inspect' | 'containers.action' | 'containers.remove' | 'containers.run'>;
+
+export function containerHandlers(docker: Docker): ContainerRequests {
+  return {
+    async 'containers.list'() {
+      const raw = await docker.listContainers({ all: true });
+      return raw.map((c) => containerRow(c as never));
+    },
+    async 'containers.inspect'({ id }) {
+      return containerDetail((await docker.getContainer(id).inspect()) as never);
+    },
+    async 'containers.action'({ id, action }) {
+      const c = docker.getContainer(id);
+      switch (action) {
+        case 'start': await c.start(); return;
+        case 'stop': await c.stop(); return;
+        case 'restart': await c.restart(); return;
+        case 'pause': await c.pause(); return;
+        case 'unpause': await c.unpause(); return;
+        case 'kill': await c.kill(); return;
+        default: throw { code: 'invalid', message: `unknown container action ${String(action)}` };
+      }
+    },
+    async 'containers.remove'({ id, force, volumes }) {
+      await docker.getContainer(id).remove({ force: force ?? false, v: volumes ?? false });
+    },
+    async 'containers.run'(spec) {
+      let body;
+      try {
+        body = createBody(spec);
+      } catch (err) {
+        throw { code: 'invalid', message: (err as Error).message };
+      }
+      const created = await docker.createContainer({ ...body, ...(spec.name?.trim() ? { name: spec.name.trim() } : {}) });
+      await created.start();
+      return { id: created.id, warnings: [] };
+    },
+  };
+}

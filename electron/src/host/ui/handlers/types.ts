@@ -1,0 +1,40 @@
+// The host side of the contract: one function per request channel, one opener per stream channel.
+import type {
+  ArgsOf, RequestChannel, ResultOf, StreamArgsOf, StreamChannel, StreamDataOf, StreamInputOf,
+} from '../../../shared/contract.js';
+
+export type RequestHandlers = { [C in RequestChannel]: (args: ArgsOf<C>) => Promise<ResultOf<C>> };
+
+export interface StreamSink<D> {
+  data(value: D): void;
+  /** Ends the stream; an error is mapped to a ContractError for the UI. */
+  end(error?: unknown): void;
+}
+
+export interface StreamControl<I> {
+  input?(value: I): void;
+  /** The UI closed the stream (or went away): release the engine connection. */
+  close(): void;
+}
+
+export type StreamOpener<C extends StreamChannel> = (
+  args: StreamArgsOf<C>,
+  sink: StreamSink<StreamDataOf<C>>,
+) => Promise<StreamControl<StreamInputOf<C>>>;
+
+export type StreamHandlers = { [C in StreamChannel]: StreamOpener<C> };
+
+/** Things only some hosts can do (the VM host can restart its engine; a bare dashboard cannot). */
+export interface EngineControls {
+  restartEngine?(): Promise<void>;
+}
+
+export interface UiHostOptions {
+  /** `unix:///path/to/socket` (or tcp://, npipe://). */
+  engine: string;
+  /** The engine's daemon.json, for the Settings view; absent means "not known to this host". */
+  daemonJsonPath?: string;
+  engineLogPath?: string;
+  hostLogPath?: string;
+  controls?: EngineControls;
+}

@@ -1,0 +1,30 @@
+// Everything behind the contract for one engine: the handlers, the events watcher, and the engine status.
+// Electron main and the browser-mode server each put a transport in front of one UiHost.
+import type { RequestChannel, StreamChannel } from '../../shared/contract.js';
+import { connectEngine } from './engine-endpoint.js';
+import { watchEngine, type WatcherListener } from './engine-watcher.js';
+import { createHandlers, ENGINE_CALLS, type RequestHandlers, type StreamHandlers, type UiHostOptions } from './handlers/index.js';
+
+export interface UiHost {
+  readonly endpoint: string;
+  readonly requests: RequestHandlers;
+  readonly streams: StreamHandlers;
+  /** The engine endpoint behind a channel, for error messages. */
+  describe(ch: RequestChannel | StreamChannel): string | undefined;
+  subscribe(listener: WatcherListener): () => void;
+  close(): void;
+}
+
+export function createUiHost(opts: UiHostOptions): UiHost {
+  const { docker, url } = connectEngine(opts.engine);
+  const watcher = watchEngine(docker, url);
+  const { requests, streams } = createHandlers(docker, opts);
+  return {
+    endpoint: url,
+    requests: { ...requests, 'engine.status': async () => watcher.status() },
+    streams,
+    describe: (ch) => ENGINE_CALLS[ch],
+    subscribe: (l) => watcher.subscribe(l),
+    close: () => watcher.close(),
+  };
+}

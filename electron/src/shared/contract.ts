@@ -1,0 +1,86 @@
+// The one typed contract between the UI and the host. Electron IPC and the browser-mode WebSocket both carry it
+// (see wire.ts); main, preload, the renderer and the host's session all type-check against these maps.
+import type {
+  ContainerDetail, ContainerRow, DaemonJsonCheck, Diagnostics, EngineInfo, EngineStatus, FileEntry, HostSettings,
+  ImageDetail, ImageRow, LogLine, NetworkRow, ProgressEvent, Resource, RunSpec, StatsSample, VolumeRow,
+} from './types.js';
+
+export type ContainerAction = 'start' | 'stop' | 'restart' | 'pause' | 'unpause' | 'kill';
+
+/** One call, one answer. */
+export interface RequestChannels {
+  'engine.status': { args: void; result: EngineStatus };
+  'engine.info': { args: void; result: EngineInfo };
+  'engine.restart': { args: void; result: void };
+  'images.list': { args: void; result: ImageRow[] };
+  'images.inspect': { args: { id: string }; result: ImageDetail };
+  'images.remove': { args: { id: string; force?: boolean }; result: void };
+  'images.tag': { args: { id: string; repo: string; tag: string }; result: void };
+  'images.prune': { args: { dangling: boolean }; result: { deleted: number; spaceReclaimed: number } };
+  'containers.list': { args: void; result: ContainerRow[] };
+  'containers.inspect': { args: { id: string }; result: ContainerDetail };
+  'containers.action': { args: { id: string; action: ContainerAction }; result: void };
+  'containers.remove': { args: { id: string; force?: boolean; volumes?: boolean }; result: void };
+  'containers.run': { args: RunSpec; result: { id: string; warnings: string[] } };
+  'containers.files': { args: { id: string; path: string }; result: FileEntry[] };
+  'containers.readFile': { args: { id: string; path: string }; result: { name: string; base64: string; size: number } };
+  'volumes.list': { args: void; result: VolumeRow[] };
+  'volumes.create': { args: { name?: string; labels?: Record<string, string> }; result: VolumeRow };
+  'volumes.remove': { args: { name: string; force?: boolean }; result: void };
+  'volumes.prune': { args: void; result: { deleted: number; spaceReclaimed: number } };
+  'volumes.files': { args: { name: string; path: string }; result: FileEntry[] };
+  'networks.list': { args: void; result: NetworkRow[] };
+  'networks.inspect': { args: { id: string }; result: unknown };
+  'networks.create': { args: { name: string; driver?: string; subnet?: string; internal?: boolean }; result: { id: string } };
+  'networks.remove': { args: { id: string }; result: void };
+  'settings.get': { args: void; result: HostSettings };
+  'settings.checkDaemonJson': { args: { text: string }; result: DaemonJsonCheck };
+  'settings.saveDaemonJson': { args: { text: string }; result: { restartNeeded: boolean } };
+  'troubleshoot.diagnostics': { args: void; result: Diagnostics };
+  'troubleshoot.logs': { args: { source: 'host' | 'engine'; tail: number }; result: { lines: string[] } };
+}
+
+/** A call that answers with many messages; `input` is what the UI may send into it while it runs. */
+export interface StreamChannels {
+  'images.pull': { args: { ref: string }; data: ProgressEvent; input: never };
+  'images.push': { args: { ref: string }; data: ProgressEvent; input: never };
+  'containers.logs': { args: { id: string; tail?: number; timestamps?: boolean; follow?: boolean }; data: LogLine[]; input: never };
+  'containers.stats': { args: { id: string }; data: StatsSample; input: never };
+  'containers.exec': {
+    args: { id: string; cmd: string[]; cols: number; rows: number };
+    /** Terminal output, base64 (a chunk may end inside a UTF-8 sequence). */
+    data: { out: string };
+    input: { data: string } | { resize: { cols: number; rows: number } };
+  };
+}
+
+/** Pushed by the host without being asked. */
+export interface EventChannels {
+  /** Something of this kind changed in the engine; stores refetch (debounced). */
+  changed: { resource: Resource; action: string; id?: string };
+  'engine.status': EngineStatus;
+}
+
+export type RequestChannel = keyof RequestChannels;
+export type StreamChannel = keyof StreamChannels;
+export type EventChannel = keyof EventChannels;
+export type ArgsOf<C extends RequestChannel> = RequestChannels[C]['args'];
+export type ResultOf<C extends RequestChannel> = RequestChannels[C]['result'];
+export type StreamArgsOf<C extends StreamChannel> = StreamChannels[C]['args'];
+export type StreamDataOf<C extends StreamChannel> = StreamChannels[C]['data'];
+export type StreamInputOf<C extends StreamChannel> = StreamChannels[C]['input'];
+
+/** Every request channel, for the host to check an incoming name against. */
+export const REQUEST_CHANNELS: readonly RequestChannel[] = [
+  'engine.status', 'engine.info', 'engine.restart',
+  'images.list', 'images.inspect', 'images.remove', 'images.tag', 'images.prune',
+  'containers.list', 'containers.inspect', 'containers.action', 'containers.remove', 'containers.run',
+  'containers.files', 'containers.readFile',
+  'volumes.list', 'volumes.create', 'volumes.remove', 'volumes.prune', 'volumes.files',
+  'networks.list', 'networks.inspect', 'networks.create', 'networks.remove',
+  'settings.get', 'settings.checkDaemonJson', 'settings.saveDaemonJson',
+  'troubleshoot.diagnostics', 'troubleshoot.logs',
+];
+export const STREAM_CHANNELS: readonly StreamChannel[] = [
+  'images.pull', 'images.push', 'containers.logs', 'containers.stats', 'containers.exec',
+];

@@ -1,0 +1,83 @@
+import { useEffect } from 'react';
+import { EngineBanner, EngineStatusPill } from './components/EngineStatus.js';
+import { Icon } from './components/Icon.js';
+import { Toasts } from './components/Toasts.js';
+import { useEngine } from './stores/engine.js';
+import { useNav, type View } from './stores/nav.js';
+import { useContainers, useImages } from './stores/resources.js';
+import { effectiveTheme, useTheme } from './stores/theme.js';
+import { ContainersView } from './views/containers/ContainersView.js';
+import { ImagesView } from './views/images/ImagesView.js';
+import { NetworksView } from './views/NetworksView.js';
+import { SettingsView } from './views/SettingsView.js';
+import { TroubleshootView } from './views/TroubleshootView.js';
+import { VolumesView } from './views/VolumesView.js';
+
+const NAV: { view: View; label: string; icon: string }[] = [
+  { view: 'containers', label: 'Containers', icon: 'box' },
+  { view: 'images', label: 'Images', icon: 'layers' },
+  { view: 'volumes', label: 'Volumes', icon: 'disk' },
+  { view: 'networks', label: 'Networks', icon: 'network' },
+];
+const NAV_BOTTOM: typeof NAV = [
+  { view: 'settings', label: 'Settings', icon: 'gear' },
+  { view: 'troubleshoot', label: 'Troubleshoot', icon: 'wrench' },
+];
+
+function useThemeAttribute() {
+  const theme = useTheme((s) => s.theme);
+  useEffect(() => {
+    const mq = window.matchMedia?.('(prefers-color-scheme: dark)');
+    const apply = () => { document.documentElement.dataset.theme = effectiveTheme(theme, mq?.matches ?? false); };
+    apply();
+    mq?.addEventListener?.('change', apply);
+    return () => mq?.removeEventListener?.('change', apply);
+  }, [theme]);
+}
+
+function NavButton({ item }: { item: (typeof NAV)[number] }) {
+  const { view, go } = useNav();
+  const images = useImages((s) => s.items.length);
+  const containers = useContainers((s) => s.items.length);
+  const count = item.view === 'images' ? images : item.view === 'containers' ? containers : undefined;
+  return (
+    <button className="nav-item" aria-current={view === item.view ? 'page' : undefined} onClick={() => go(item.view)}>
+      <Icon name={item.icon} />
+      {item.label}
+      {count ? <span className="count" aria-label={`${count} ${item.label.toLowerCase()}`}>{count}</span> : null}
+    </button>
+  );
+}
+
+export function App() {
+  useThemeAttribute();
+  const view = useNav((s) => s.view);
+  useEffect(() => useEngine.getState().start(), []);
+  // The sidebar counts stay live on every view.
+  useEffect(() => useImages.start(), []);
+  useEffect(() => useContainers.start(), []);
+  return (
+    <div className="app">
+      <header className="topbar">
+        <div className="brand"><Icon name="ship" size={22} />Berth</div>
+        <div className="spacer" />
+        <EngineStatusPill />
+      </header>
+      <nav className="sidebar" aria-label="Main">
+        {NAV.map((n) => <NavButton key={n.view} item={n} />)}
+        <div className="sep" />
+        {NAV_BOTTOM.map((n) => <NavButton key={n.view} item={n} />)}
+      </nav>
+      <main className="main">
+        <EngineBanner />
+        {view === 'containers' && <ContainersView />}
+        {view === 'images' && <ImagesView />}
+        {view === 'volumes' && <VolumesView />}
+        {view === 'networks' && <NetworksView />}
+        {view === 'settings' && <SettingsView />}
+        {view === 'troubleshoot' && <TroubleshootView />}
+      </main>
+      <Toasts />
+    </div>
+  );
+}
