@@ -4,6 +4,7 @@ import { generateId, shortId } from '../base/ids.js';
 import { allocateAddress, macForIp } from './ipam.js';
 import { linksInNetns, plugVeth, unplugVeth } from './links.js';
 import { Sandboxes } from './netns.js';
+import { networkSettingsView } from './settings.js';
 import type { PortMapping, Proto } from './ports.js';
 import { buildHostsFile, buildResolvConf } from './sandbox-files.js';
 import type { NetworkService } from './service.js';
@@ -220,6 +221,11 @@ export class ContainerEndpoints {
 
   published(containerId: string): PortMapping[] {
     return this.svc.ports.mappings(containerId);
+  }
+
+  /** `NetworkSettings` for inspect: endpoints, published ports (exposed ones shown as null when unpublished). */
+  networkSettings(containerId: string, exposed: string[], sandboxKey = ''): Record<string, unknown> {
+    return networkSettingsView(sandboxKey, this.endpoints(containerId), this.published(containerId), exposed);
   }
 
   /** /etc/hosts and /etc/resolv.conf for a container, from its endpoints (attach first). */
