@@ -1,4 +1,5 @@
-import { execFileSync, type ChildProcess } from 'node:child_process';
+import { execFile, execFileSync, type ChildProcess } from 'node:child_process';
+import { promisify } from 'node:util';
 import dgram from 'node:dgram';
 import net from 'node:net';
 import { randomBytes } from 'node:crypto';
@@ -11,10 +12,12 @@ import { allocateBridge, releaseBridge } from '../../../../scripts/src/testrig/i
 import { Filters } from '../../../src/base/filters.js';
 import { silentLogger } from '../../../src/base/log.js';
 import { EventsService } from '../../../src/events/events.js';
+import { setUpContainerNetwork } from '../../../src/network/container-setup.js';
 import { ContainerEndpoints } from '../../../src/network/endpoints.js';
 import { NetworkService } from '../../../src/network/service.js';
 import { createNetns, type TestNetns } from './netns.js';
 
+const execFileAsync = promisify(execFile);
 const bridge = allocateBridge();
 const engineTag = randomBytes(6).toString('hex');
 let dir: string;
@@ -211,6 +214,32 @@ describe('containers on networks, with real namespaces, veths, bridges and iptab
     const names = events.subscribe({ since: 0n, onEvent: () => undefined });
     expect(names.past.filter((e) => e.Type === 'network').map((e) => e.Action)).toEqual(expect.arrayContaining(['create', 'connect', 'disconnect', 'destroy']));
     names.close();
+  });
+
+  it('sets a container up on two networks in one call, and removes it all again', async () => {
+    await svc.create({ Name: 'side', Internal: true, IPAM: { Config: [{ Subnet: '10.216.52.0/24' }] } });
+    const id = 'f'.repeat(64);
+    const r = await setUpContainerNetwork(endpoints, {
+      containerId: id, containerName: '/multi', hostname: 'ffffffffffff',
+      networks: [{ network: 'app', aliases: ['m'] }, { network: 'side', ipv4Address: '10.216.52.9' }],
+      portBindings: { '80/tcp': [{ HostIp: '127.0.0.1', HostPort: '' }] }, exposedPorts: ['80/tcp', '81/tcp'],
+      dnsSearch: ['example.test'],
+    });
+    const inside = (await execFileAsync('nsenter', [`--net=${r.netnsPath}`, '--', 'ip', '-o', '-4', 'addr'])).stdout;
+    expect(inside).toMatch(/eth0\s+inet 10\.216\.50\.\d+\/24/);
+    expect(inside).toContain('eth1    inet 10.216.52.9/24');
+    expect(r.resolvConf).toContain('nameserver 10.216.50.1\nsearch example.test\n');
+    expect(r.hosts).toMatch(/10\.216\.50\.\d+\tffffffffffff\n$/);
+    const settings = r.settings as { SandboxKey: string; Ports: Record<string, unknown>; Networks: Record<string, { IPAddress: string; Aliases: string[] }> };
+    expect(settings.SandboxKey).toBe(r.netnsPath);
+    expect(settings.Ports['81/tcp']).toBeNull();
+    expect(settings.Ports['80/tcp']).toEqual([{ HostIp: '127.0.0.1', HostPort: expect.stringMatching(/^\d+$/) }]);
+    expect(settings.Networks.side?.IPAddress).toBe('10.216.52.9');
+    expect(settings.Networks.app?.Aliases).toEqual(['m']);
+    await endpoints.removeSandbox(id);
+    expect(execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' })).not.toContain('ffffffffffff');
+    expect(berthRules().filter((l) => l.includes(':pffffffffffff'))).toEqual([]);
+    await svc.remove('side');
   });
 
   it('removes every rule and bridge it made when closed with no endpoints left', async () => {
