@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Forbidden, InvalidArgument } from '../base/errors.js';
 import { generateId, shortId } from '../base/ids.js';
 import { allocateAddress, macForIp } from './ipam.js';
-import { linksInNetns, plugVeth, unplugVeth } from './links.js';
+import { plugVeth, unplugVeth } from './links.js';
 import { Sandboxes } from './netns.js';
 import { networkSettingsView } from './settings.js';
 import type { PortMapping, Proto } from './ports.js';
@@ -126,7 +126,10 @@ export class ContainerEndpoints {
       if (net.driver === 'bridge') {
         if (!req.netnsPath) throw new InvalidArgument(`a network namespace is needed to attach to network ${net.name}`);
         const alloc = allocateAddress(net, req.ipv4Address);
-        const ifname = req.ifname ?? (await nextIfname(req.netnsPath));
+        const mine = this.endpoints(req.containerId).map((a) => a.endpoint);
+        const ifname = req.ifname ?? nextIfname(mine.map((e) => e.ifname ?? ''));
+        // The first network that can give egress holds the default route, as with dockerd.
+        endpoint.defaultRoute = !net.internal && req.defaultRoute !== false && !mine.some((e) => e.defaultRoute);
         endpoint.ipv4 = alloc.ip;
         endpoint.prefix = alloc.prefix;
         endpoint.gateway = alloc.gateway;
@@ -140,7 +143,7 @@ export class ContainerEndpoints {
           ipCidr: `${alloc.ip}/${alloc.prefix}`,
           macAddress: endpoint.macAddress,
           mtu: net.mtu ?? 1500,
-          defaultGateway: net.internal || req.defaultRoute === false ? undefined : alloc.gateway,
+          defaultGateway: endpoint.defaultRoute ? alloc.gateway : undefined,
         });
         if (!req.ipv4Address) net.lastAllocated = alloc.ip;
       }
@@ -260,7 +263,7 @@ function unique(list: string[]): string[] {
   return [...new Set(list.filter((s) => s !== ''))];
 }
 
-async function nextIfname(netnsPath: string): Promise<string> {
-  const present = new Set(await linksInNetns(netnsPath));
+function nextIfname(taken: string[]): string {
+  const present = new Set(taken);
   for (let i = 0; ; i++) if (!present.has(`eth${i}`)) return `eth${i}`;
 }

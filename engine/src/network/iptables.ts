@@ -84,21 +84,24 @@ export class Iptables {
     await this.restore(byTable);
   }
 
-  /** Deletes every rule in the given chains whose tag equals `tag` or starts with `tag:`. */
+  /** Deletes every rule in the given chains whose tag equals `tag` or starts with `tag:` (one iptables-save). */
   async removeTagged(chains: Array<{ table: Table; chain: string }>, tag: string): Promise<number> {
     const byTable = new Map<Table, string[]>();
     let count = 0;
-    for (const { table, chain } of chains) {
-      const r = await execTool(this.bin, ['-w', '-t', table, '-S', chain]);
-      if (r.code !== 0) continue;
-      for (const line of r.stdout.split('\n')) {
-        const found = tagOfRuleLine(line);
-        if (!line.startsWith('-A ') || !found || (found !== tag && !found.startsWith(`${tag}:`))) continue;
-        const args = splitRuleLine(line);
-        args[0] = '-D';
-        byTable.set(table, [...(byTable.get(table) ?? []), args.map(quote).join(' ')]);
-        count++;
-      }
+    const wanted = new Set(chains.map((c) => `${c.table}/${c.chain}`));
+    const r = await execTool(`${this.bin}-save`, []);
+    if (r.code !== 0) return 0;
+    let table: Table | undefined;
+    for (const line of r.stdout.split('\n')) {
+      if (line.startsWith('*')) table = line.slice(1).trim() as Table;
+      if (!table || !line.startsWith('-A ')) continue;
+      const found = tagOfRuleLine(line);
+      if (!found || (found !== tag && !found.startsWith(`${tag}:`))) continue;
+      const args = splitRuleLine(line);
+      if (!wanted.has(`${table}/${args[1] ?? ''}`)) continue;
+      args[0] = '-D';
+      byTable.set(table, [...(byTable.get(table) ?? []), args.map(quote).join(' ')]);
+      count++;
     }
     await this.restore(byTable);
     return count;

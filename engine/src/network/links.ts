@@ -60,7 +60,7 @@ export interface VethSpec {
   ipCidr?: string;
   macAddress: string;
   mtu: number;
-  /** Gateway for a default route, when this network provides the container's egress. */
+  /** Gateway for the default route, when this network provides the container's egress (the caller decides once). */
   defaultGateway?: string;
 }
 
@@ -71,15 +71,6 @@ export function hostVethName(): string {
 
 function nsenter(netnsPath: string, args: string[], input?: string): Promise<string> {
   return mustExec('nsenter', [`--net=${netnsPath}`, '--', ...args], input);
-}
-
-/** Names of the interfaces inside a namespace. */
-export async function linksInNetns(netnsPath: string): Promise<string[]> {
-  const out = await nsenter(netnsPath, ['ip', '-o', 'link', 'show']);
-  return out
-    .split('\n')
-    .map((l) => /^\d+:\s+([^:@]+)/.exec(l)?.[1])
-    .filter((n): n is string => n !== undefined);
 }
 
 /**
@@ -97,11 +88,8 @@ export async function plugVeth(spec: VethSpec): Promise<string> {
     const inside = ['link set dev lo up'];
     if (spec.ipCidr) inside.push(`address add ${spec.ipCidr} dev ${spec.ifname}`);
     inside.push(`link set dev ${spec.ifname} up`);
+    if (spec.defaultGateway) inside.push(`route add default via ${spec.defaultGateway} dev ${spec.ifname}`);
     await nsenter(spec.netnsPath, ['ip', '-batch', '-'], `${inside.join('\n')}\n`);
-    if (spec.defaultGateway) {
-      const r = await execTool('nsenter', [`--net=${spec.netnsPath}`, '--', 'ip', 'route', 'add', 'default', 'via', spec.defaultGateway, 'dev', spec.ifname]);
-      if (r.code !== 0 && !/File exists/.test(r.stderr)) throw new Error(`default route via ${spec.defaultGateway}: ${r.stderr.trim()}`);
-    }
   } catch (err) {
     await deleteLink(hostIf).catch(() => undefined);
     throw err;

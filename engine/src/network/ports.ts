@@ -104,6 +104,7 @@ export class PortMapper {
 
   async unmap(owner: string): Promise<void> {
     const entry = this.byOwner.get(owner);
+    if (!entry) return;
     await this.opts.firewall.removePorts(owner);
     entry?.reservations.forEach(close);
     this.byOwner.delete(owner);

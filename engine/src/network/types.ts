@@ -54,6 +54,8 @@ export interface EndpointRecord {
   ifname?: string;
   hostIf?: string;
   gateway: string;
+  /** Whether this endpoint holds the container's default route. */
+  defaultRoute?: boolean;
   /** `--dns` servers: the embedded resolver forwards this container's other queries there. */
   dnsUpstreams?: string[];
 }
