@@ -1,0 +1,354 @@
+import { spawn, execFile } from 'node:child_process';
+import { EventEmitter } from 'node:events';
+import { existsSync, mkdirSync, openSync, closeSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import {
+  restartReasons,
+  VmStartError,
+  type Accelerator,
+  type ExecResult,
+  type StartStage,
+  type VmBackend,
+  type VmBackendEvents,
+  type VmError,
+  type VmSettings,
+  type VmState,
+  type VmStatus,
+} from '../backend.js';
+import { ENGINE_SOCKET_IN_VM, pingOver } from '../engine-probe.js';
+import { seedTar } from '../seed.js';
+import { findExecutable, freeLoopbackPort, isAlive, sleep, tailFile, withTimeout } from '../util.js';
+import type { VmFiles } from '../vm-files.js';
+import { ensureSshKeys, type SshKeys } from '../../ssh/keys.js';
+import { SshLink } from '../../ssh/ssh-link.js';
+import { probeAccelerator } from './accel.js';
+import { qemuCommand } from './command-line.js';
+import { QmpClient } from './qmp.js';
+
+const run = promisify(execFile);
+
+/** Per-stage timeouts, generous for TCG (software emulation): ~6 s to SSH, a few more for Node to start berthd. */
+export const STAGE_TIMEOUTS_MS: Record<StartStage, number> = { prepare: 60_000, boot: 15_000, ssh: 120_000, engine: 120_000 };
+
+/** What a later host process needs to re-attach to a running VM. */
+interface VmStateFile {
+  pid: number;
+  sshPort: number;
+  accel: Accelerator;
+  startedAt: string;
+  settings: VmSettings;
+}
+
+export interface QemuBackendOptions {
+  files: VmFiles;
+  /** Directories searched for qemu-system-* before PATH (a QEMU bundled with the app). */
+  qemuDirs?: string[];
+  platform?: NodeJS.Platform;
+  arch?: 'x64' | 'arm64';
+}
+
+export class QemuBackend extends EventEmitter<VmBackendEvents> implements VmBackend {
+  readonly name = 'qemu';
+  private state: VmState = 'stopped';
+  private current: VmStateFile | undefined;
+  private lastError: VmError | undefined;
+  private qmp: QmpClient | undefined;
+  private link: SshLink | undefined;
+  private keys: SshKeys | undefined;
+  private readonly platform: NodeJS.Platform;
+  private readonly arch: 'x64' | 'arm64';
+
+  constructor(private readonly opts: QemuBackendOptions) {
+    super();
+    this.platform = opts.platform ?? process.platform;
+    this.arch = opts.arch ?? (process.arch === 'arm64' ? 'arm64' : 'x64');
+  }
+
+  status(): VmStatus {
+    return {
+      state: this.state,
+      ...(this.current
+        ? { pid: this.current.pid, sshPort: this.current.sshPort, accel: this.current.accel, startedAt: this.current.startedAt, settings: this.current.settings }
+        : {}),
+      ...(this.lastError ? { error: this.lastError } : {}),
+    };
+  }
+
+  /** The SSH connection into the running VM (tunnel, ports and exec share it). */
+  ssh(): SshLink {
+    if (!this.link) throw new Error('the VM is not running');
+    return this.link;
+  }
+
+  restartReasons(next: VmSettings): string[] {
+    return restartReasons(this.current?.settings, next);
+  }
+
+  private setState(state: VmState): void {
+    if (this.state === state) return;
+    this.state = state;
+    this.emit('state', state);
+  }
+
+  async start(settings: VmSettings): Promise<void> {
+    if (this.state === 'running' || this.state === 'starting') throw new Error(`the VM is already ${this.state}`);
+    const t0 = Date.now();
+    this.lastError = undefined;
+    this.setState('starting');
+    let stage: StartStage = 'prepare';
+    const step = async <T>(name: StartStage, fn: () => Promise<T>, message?: string): Promise<T> => {
+      stage = name;
+      this.emit('progress', { stage: name, phase: 'begin', elapsedMs: Date.now() - t0, ...(message ? { message } : {}) });
+      const result = await withTimeout(fn(), STAGE_TIMEOUTS_MS[name], `timed out after ${STAGE_TIMEOUTS_MS[name] / 1000} s`);
+      this.emit('progress', { stage: name, phase: 'end', elapsedMs: Date.now() - t0 });
+      return result;
+    };
+    try {
+      const launch = await step('prepare', () => this.prepare(settings));
+      await step('boot', () => this.boot(launch.command, launch.sshPort, launch.accel, settings), launch.accel);
+      await step('ssh', () => this.raceCrash(this.ssh().connect(STAGE_TIMEOUTS_MS.ssh)));
+      await step('engine', () => this.raceCrash(this.waitForEngine()));
+      this.setState('running');
+    } catch (err) {
+      const detail = this.toVmError(err, stage);
+      await this.kill();
+      this.fail(detail);
+      throw new VmStartError(detail);
+    }
+  }
+
+  private async prepare(settings: VmSettings) {
+    const { files } = this.opts;
+    for (const name of ['vmlinuz', 'initrd.img', 'rootfs.squashfs']) {
+      if (!existsSync(path.join(settings.imageDir, name))) {
+        throw new VmStartError({ code: 'image-missing', stage: 'prepare', message: `VM image file ${path.join(settings.imageDir, name)} is missing (build it with vm-image/build.sh)` });
+      }
+    }
+    const accel = probeAccelerator(undefined, settings.accel);
+    const command = qemuCommand({
+      platform: this.platform,
+      arch: this.arch,
+      accel,
+      cpus: settings.cpus,
+      memoryMiB: settings.memoryMiB,
+      kernel: path.join(settings.imageDir, 'vmlinuz'),
+      initrd: path.join(settings.imageDir, 'initrd.img'),
+      rootfs: path.join(settings.imageDir, 'rootfs.squashfs'),
+      dataDisk: files.dataDisk,
+      seedDisk: files.seedDisk,
+      sshPort: await freeLoopbackPort(),
+      qmp: files.qmp,
+      consoleLog: files.consoleLog,
+      pidFile: files.pidFile,
+    });
+    const binary = findExecutable(command.binary, this.opts.qemuDirs);
+    if (!binary) throw new VmStartError({ code: 'no-qemu', stage: 'prepare', message: `${command.binary} not found (install QEMU: apt-get install qemu-system-x86 qemu-utils)` });
+    command.binary = binary;
+    mkdirSync(files.dir, { recursive: true, mode: 0o700 });
+    mkdirSync(path.dirname(files.consoleLog), { recursive: true });
+    this.keys = ensureSshKeys(files.sshDir);
+    if (!existsSync(files.dataDisk)) {
+      const qemuImg = findExecutable('qemu-img', [path.dirname(binary), ...(this.opts.qemuDirs ?? [])]);
+      if (!qemuImg) throw new VmStartError({ code: 'no-qemu', stage: 'prepare', message: 'qemu-img not found' });
+      // Sparse and unformatted: the VM formats it on first boot (no mkfs needed on macOS/Windows hosts).
+      await run(qemuImg, ['create', '-q', '-f', 'qcow2', files.dataDisk, `${settings.diskGiB}G`]);
+    }
+    writeFileSync(files.seedDisk, await seedTar({ hostPrivateKey: this.keys.hostPrivate, authorizedKeys: this.keys.clientPublic, engineArgs: settings.engineArgs }), { mode: 0o600 });
+    if (existsSync(files.consoleLog)) renameSync(files.consoleLog, `${files.consoleLog}.1`);
+    rmSync(files.qmp, { force: true });
+    rmSync(files.pidFile, { force: true });
+    const sshPort = Number(/hostfwd=tcp:127\.0\.0\.1:(\d+)-/.exec(command.args.join(' '))?.[1]);
+    return { command, sshPort, accel };
+  }
+
+  private async boot(command: { binary: string; args: string[] }, sshPort: number, accel: Accelerator, settings: VmSettings): Promise<void> {
+    const { files } = this.opts;
+    const log = openSync(files.qemuLog, 'w');
+    // Detached, so the VM outlives the host process (which re-attaches after a restart).
+    const child = spawn(command.binary, command.args, { detached: true, stdio: ['ignore', log, log], windowsHide: true });
+    closeSync(log);
+    let exited: string | undefined;
+    child.once('exit', (code, signal) => (exited = signal ? `signal ${signal}` : `code ${code}`));
+    child.once('error', (err) => (exited = err.message));
+    child.unref();
+    const pid = child.pid;
+    if (!pid) throw new Error(`cannot start ${command.binary}`);
+    for (;;) {
+      if (exited) throw new VmStartError({ code: 'failed', stage: 'boot', message: `QEMU exited (${exited}): ${tailFile(files.qemuLog, 5)}` });
+      try {
+        this.qmp = await QmpClient.connect(files.qmp, 1000);
+        break;
+      } catch {
+        await sleep(50);
+      }
+    }
+    this.current = { pid, sshPort, accel, startedAt: new Date().toISOString(), settings };
+    writeFileSync(files.stateFile, JSON.stringify(this.current, null, 2));
+    this.watch(this.qmp);
+    this.connectLink(sshPort);
+  }
+
+  private connectLink(sshPort: number): void {
+    if (!this.keys) this.keys = ensureSshKeys(this.opts.files.sshDir);
+    this.link?.close();
+    this.link = new SshLink({ host: '127.0.0.1', port: sshPort, username: 'root', privateKey: this.keys.clientPrivate, hostKeyBlob: this.keys.hostKeyBlob });
+  }
+
+  /** QEMU closing its monitor socket is how we learn it died, whether or not we spawned it (no polling). */
+  private watch(qmp: QmpClient): void {
+    qmp.on('close', () => {
+      if (this.qmp !== qmp) return;
+      this.qmp = undefined;
+      if (this.state === 'stopping' || this.state === 'stopped') return;
+      this.fail({ code: 'crashed', message: 'the VM stopped unexpectedly', consoleTail: tailFile(this.opts.files.consoleLog, 30) });
+    });
+  }
+
+  private crashed(): Promise<never> {
+    return new Promise((_, reject) => {
+      const check = () => {
+        if (!this.qmp || this.qmp.isClosed) {
+          reject(new VmStartError({ code: 'crashed', message: 'the VM stopped during start', consoleTail: tailFile(this.opts.files.consoleLog, 30) }));
+          return true;
+        }
+        return false;
+      };
+      if (!check()) this.qmp?.once('close', check);
+    });
+  }
+
+  private raceCrash<T>(p: Promise<T>): Promise<T> {
+    const crash = this.crashed();
+    crash.catch(() => undefined);
+    return Promise.race([p, crash]);
+  }
+
+  private async waitForEngine(): Promise<void> {
+    for (;;) {
+      try {
+        if (await pingOver(await this.ssh().streamLocal(ENGINE_SOCKET_IN_VM), 5000)) return;
+      } catch {
+        // berthd's socket is not there yet
+      }
+      await sleep(200);
+    }
+  }
+
+  private fail(error: VmError): void {
+    this.lastError = error;
+    this.link?.close();
+    this.link = undefined;
+    this.cleanupFiles();
+    this.current = undefined;
+    this.setState('error');
+    this.emit('failed', error);
+  }
+
+  private toVmError(err: unknown, stage: StartStage): VmError {
+    if (err instanceof VmStartError) return { ...err.detail, stage: err.detail.stage ?? stage };
+    const message = err instanceof Error ? err.message : String(err);
+    const timeout = message.startsWith('timed out');
+    return { code: timeout ? 'timeout' : 'failed', stage, message, consoleTail: tailFile(this.opts.files.consoleLog, 30) };
+  }
+
+  async stop(opts: { timeoutMs?: number } = {}): Promise<void> {
+    if (!this.current) {
+      this.setState('stopped');
+      return;
+    }
+    const deadline = Date.now() + (opts.timeoutMs ?? 15_000);
+    this.setState('stopping');
+    const pid = this.current.pid;
+    // Clean: ask the VM's init to stop berthd, sync and power off.
+    await this.link?.exec(['/usr/local/bin/berth-poweroff'], { timeoutMs: 3000 }).catch(() => undefined);
+    while (isAlive(pid) && Date.now() < deadline) await sleep(100);
+    await this.kill();
+    this.link?.close();
+    this.link = undefined;
+    this.cleanupFiles();
+    this.current = undefined;
+    this.setState('stopped');
+  }
+
+  /** Forced stop: QMP quit, then SIGKILL. */
+  private async kill(): Promise<void> {
+    const pid = this.current?.pid;
+    if (!pid || !isAlive(pid)) return;
+    await this.qmp?.execute('quit').catch(() => undefined);
+    for (let i = 0; i < 30 && isAlive(pid); i++) await sleep(100);
+    if (isAlive(pid)) process.kill(pid, 'SIGKILL');
+    for (let i = 0; i < 50 && isAlive(pid); i++) await sleep(100);
+  }
+
+  private cleanupFiles(): void {
+    this.qmp?.close();
+    this.qmp = undefined;
+    const { files } = this.opts;
+    for (const f of [files.stateFile, files.pidFile, files.seedDisk]) rmSync(f, { force: true });
+    if (this.platform !== 'win32') rmSync(files.qmp, { force: true });
+  }
+
+  async restart(settings: VmSettings): Promise<void> {
+    await this.stop();
+    await this.start(settings);
+  }
+
+  async reset(): Promise<void> {
+    await this.stop();
+    const { files } = this.opts;
+    rmSync(files.dataDisk, { force: true });
+    rmSync(files.sshDir, { recursive: true, force: true });
+    this.keys = undefined;
+    this.lastError = undefined;
+  }
+
+  async attach(): Promise<boolean> {
+    const { files } = this.opts;
+    if (this.current) return true;
+    let saved: VmStateFile;
+    try {
+      saved = JSON.parse(readFileSync(files.stateFile, 'utf8')) as VmStateFile;
+    } catch {
+      return false;
+    }
+    if (!isAlive(saved.pid)) {
+      this.cleanupFiles();
+      return false;
+    }
+    try {
+      this.qmp = await QmpClient.connect(files.qmp, 3000);
+    } catch {
+      return false;
+    }
+    this.current = saved;
+    this.watch(this.qmp);
+    this.connectLink(saved.sshPort);
+    try {
+      await this.ssh().connect(10_000);
+    } catch (err) {
+      this.current = undefined;
+      this.link?.close();
+      this.link = undefined;
+      this.qmp?.close();
+      throw err;
+    }
+    this.setState('running');
+    return true;
+  }
+
+  /** Lets go of a running VM without stopping it (host process exiting); a later attach() picks it up. */
+  detach(): void {
+    const qmp = this.qmp;
+    this.qmp = undefined;
+    qmp?.close();
+    this.link?.close();
+    this.link = undefined;
+    this.current = undefined;
+    this.setState('stopped');
+  }
+
+  async exec(argv: string[]): Promise<ExecResult> {
+    return this.ssh().exec(argv);
+  }
+}

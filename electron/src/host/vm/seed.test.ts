@@ -1,0 +1,26 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { seedTar } from './seed.js';
+
+describe('seedTar', () => {
+  it('is a tar the VM extracts, with a config.env that a shell sources back to the same engine flags', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'berth-seed-'));
+    const buf = await seedTar({
+      hostPrivateKey: 'PRIVATE\n',
+      authorizedKeys: 'ssh-ed25519 AAAA host',
+      engineArgs: ['--insecure-registry', '10.0.2.2:5000', "--label=it's"],
+    });
+    expect(buf.length % 512).toBe(0);
+    writeFileSync(path.join(dir, 'seed.tar'), buf);
+    execFileSync('tar', ['-xf', 'seed.tar'], { cwd: dir });
+    expect(readFileSync(path.join(dir, 'ssh_host_ed25519_key'), 'utf8')).toBe('PRIVATE\n');
+    const args = execFileSync('bash', ['-c', '. ./config.env; eval "set -- $BERTHD_ARGS"; printf "%s\\n" "$@"'], {
+      cwd: dir,
+      encoding: 'utf8',
+    });
+    expect(args.trim().split('\n')).toEqual(['--insecure-registry', '10.0.2.2:5000', "--label=it's"]);
+  });
+});

@@ -1,0 +1,31 @@
+import path from 'node:path';
+import type { BerthPaths } from '../paths.js';
+
+/** Where one install's VM keeps its files (under ~/.berth/vm and ~/.berth/logs). */
+export interface VmFiles {
+  dir: string;
+  dataDisk: string;
+  seedDisk: string;
+  qmp: string;
+  pidFile: string;
+  /** Written once QEMU runs: what a later host process needs to re-attach. */
+  stateFile: string;
+  consoleLog: string;
+  qemuLog: string;
+  sshDir: string;
+}
+
+export function vmFiles(paths: BerthPaths, platform: NodeJS.Platform = process.platform): VmFiles {
+  return {
+    dir: paths.vm,
+    dataDisk: path.join(paths.vm, 'data.qcow2'),
+    seedDisk: path.join(paths.vm, 'seed.tar'),
+    // Windows: a pipe name; elsewhere a unix socket (keep the path short: macOS caps them at 104 bytes).
+    qmp: platform === 'win32' ? 'berth-qmp' : path.join(paths.vm, 'qmp.sock'),
+    pidFile: path.join(paths.vm, 'qemu.pid'),
+    stateFile: path.join(paths.vm, 'state.json'),
+    consoleLog: path.join(paths.logs, 'console.log'),
+    qemuLog: path.join(paths.logs, 'qemu.log'),
+    sshDir: path.join(paths.home, 'ssh'),
+  };
+}

@@ -1,0 +1,13 @@
+import { spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
+
+/** Builds the VM image for this machine, or reuses the cached one (vm-image/cache keyed on inputs). */
+export function ensureImage(): string {
+  const arch = process.arch === 'arm64' ? 'arm64' : 'amd64';
+  const res = spawnSync(join(repoRoot, 'vm-image', 'build.sh'), ['--arch', arch], { encoding: 'utf8' });
+  if (res.status !== 0) throw new Error(`vm-image build failed:\n${res.stderr}`);
+  return join(repoRoot, 'vm-image', 'out', arch);
+}
