@@ -1,0 +1,37 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { currentContext, endpointHost, ensureContext, removeContext, useContext } from './docker-context.js';
+
+// The real docker CLI judges the files we write.
+const docker = (env: NodeJS.ProcessEnv, ...args: string[]) =>
+  execFileSync('/usr/local/bin/docker', args, { env: { ...process.env, ...env }, encoding: 'utf8' });
+
+describe('docker context berth', () => {
+  it('is listed and inspected by the docker CLI with the host socket as its endpoint', () => {
+    const env = { DOCKER_CONFIG: mkdtempSync(path.join(os.tmpdir(), 'berth-ctx-')) };
+    ensureContext('/home/u/.berth/run/docker.sock', env);
+    const host = docker(env, 'context', 'inspect', 'berth', '--format', '{{.Endpoints.docker.Host}}');
+    expect(host.trim()).toBe('unix:///home/u/.berth/run/docker.sock');
+    expect(docker(env, 'context', 'ls', '--format', '{{.Name}}')).toContain('berth');
+  });
+
+  it('becomes current on request, keeps other config keys, and is removed cleanly', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'berth-ctx-'));
+    const env = { DOCKER_CONFIG: dir };
+    writeFileSync(path.join(dir, 'config.json'), JSON.stringify({ auths: { 'r.example': { auth: 'eDp5' } } }));
+    ensureContext('/s/docker.sock', env);
+    useContext(env);
+    expect(docker(env, 'context', 'show').trim()).toBe('berth');
+    expect(JSON.parse(readFileSync(path.join(dir, 'config.json'), 'utf8')).auths['r.example'].auth).toBe('eDp5');
+    removeContext(env);
+    expect(currentContext(env)).toBe('default');
+    expect(docker(env, 'context', 'ls', '--format', '{{.Name}}')).not.toContain('berth');
+  });
+
+  it('points at the named pipe on Windows', () => {
+    expect(endpointHost('\\\\.\\pipe\\berth_engine')).toBe('npipe:////./pipe/berth_engine');
+  });
+});
