@@ -1,0 +1,21 @@
+// The slice of the `electron` module the shell uses. Production passes the real module; unit tests pass a
+// stand-in (the Electron binary cannot run in CI), so every use of Electron goes through this type.
+import type * as Electron from 'electron';
+
+export interface ElectronApi {
+  app: Pick<Electron.App, 'requestSingleInstanceLock' | 'quit' | 'exit' | 'on' | 'whenReady' | 'getPath' | 'setLoginItemSettings' | 'getLoginItemSettings' | 'isPackaged'>;
+  BrowserWindow: new (options: Electron.BrowserWindowConstructorOptions) => Electron.BrowserWindow;
+  ipcMain: Pick<Electron.IpcMain, 'on' | 'removeListener'>;
+  Menu: Pick<typeof Electron.Menu, 'buildFromTemplate' | 'setApplicationMenu'>;
+  Tray: new (image: Electron.NativeImage | string) => Electron.Tray;
+  Notification: { new (options: Electron.NotificationConstructorOptions): Electron.Notification; isSupported(): boolean };
+  nativeImage: Pick<typeof Electron.nativeImage, 'createFromPath'>;
+  shell: Pick<Electron.Shell, 'openExternal'>;
+}
+
+/** What the tray and the quit path need from whoever runs the engine (the VM backend, or nothing natively). */
+export interface EngineController {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  restart(): Promise<void>;
+}

@@ -1,0 +1,27 @@
+// The Electron main process entry (electron-builder's "main"). Plain wiring: the real `electron` module and
+// the paths of the packaged app, handed to startShell.
+import * as electron from 'electron';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { berthPaths } from '../host/paths.js';
+import type { ElectronApi } from './electron-api.js';
+import { startShell } from './shell.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const appRoot = path.resolve(here, '..', '..');
+const paths = berthPaths();
+// Packaged: resources/app/renderer (electron-builder.yml); from a checkout: BERTH_UI_DIR=renderer/dist.
+const uiDir = process.env.BERTH_UI_DIR ?? path.join(appRoot, 'renderer');
+
+void startShell(electron as unknown as ElectronApi, {
+  engine: process.env.DOCKER_HOST ?? `unix://${paths.dockerSocket}`,
+  indexHtml: path.join(uiDir, 'index.html'),
+  preload: path.join(here, '..', 'preload', 'index.cjs'),
+  trayIcon: path.join(appRoot, 'build', 'tray.png'),
+  stateFile: path.join(electron.app.getPath('userData'), 'window-state.json'),
+  startAtLogin: electron.app.getLoginItemSettings().openAtLogin,
+  keepEngineOnQuit: process.env.BERTH_KEEP_ENGINE === '1',
+}).catch((err: unknown) => {
+  process.stderr.write(`berth: ${err instanceof Error ? err.stack : String(err)}\n`);
+  electron.app.exit(1);
+});

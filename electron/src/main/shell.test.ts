@@ -1,0 +1,131 @@
+import { mkdtemp, readFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { EventChannels } from '../shared/contract.js';
+import type { EngineStatus } from '../shared/types.js';
+import type { UiHost } from '../host/ui/ui-host.js';
+import { CHANNEL } from './ipc-bridge.js';
+import { fakeElectron } from './electron-stand-in.test-helper.js';
+import { notificationFor, startShell, type ShellOptions } from './shell.js';
+import { trayMenuTemplate } from './tray-menu.js';
+
+function fakeHost() {
+  const listeners = new Set<(ch: keyof EventChannels, v: unknown) => void>();
+  let closed = false;
+  const host = {
+    endpoint: 'unix:///run/berth.sock',
+    requests: {
+      'engine.status': async () => ({ state: 'starting', endpoint: 'unix:///run/berth.sock', stage: 'boot' }),
+      'images.list': async () => [],
+    },
+    streams: {},
+    describe: () => undefined,
+    subscribe: (l: never) => { listeners.add(l); return () => listeners.delete(l); },
+    close: () => { closed = true; },
+  } as unknown as UiHost;
+  return { host, emit: (ch: keyof EventChannels, v: unknown) => listeners.forEach((l) => l(ch, v)), closed: () => closed };
+}
+
+let dir: string;
+let options: (over?: Partial<ShellOptions>) => ShellOptions;
+beforeEach(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'berth-shell-'));
+  options = (over = {}) => ({
+    engine: 'unix:///run/berth.sock', indexHtml: '/app/renderer/index.html', preload: '/app/preload/index.cjs', trayIcon: '/app/icon.png',
+    stateFile: path.join(dir, 'window.json'), startAtLogin: true, keepEngineOnQuit: false, ...over,
+  });
+});
+
+describe('Electron shell wiring', () => {
+  it('quits at once when another Berth already runs', async () => {
+    const f = fakeElectron({ singleInstance: false });
+    expect(await startShell(f.e, options({ host: fakeHost().host }))).toBeUndefined();
+    expect(f.app.quitCalls).toBe(1);
+    expect(f.windows()).toHaveLength(0);
+  });
+
+  it('opens one isolated, sandboxed window without Node, and focuses it on a second launch', async () => {
+    const f = fakeElectron();
+    await startShell(f.e, options({ host: fakeHost().host }));
+    expect(f.windows()).toHaveLength(1);
+    const win = f.windows()[0]!;
+    expect(win.options.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, preload: '/app/preload/index.cjs' });
+    expect(win.loaded).toBe('file:///app/renderer/index.html');
+    expect(f.app.loginItems).toEqual([{ openAtLogin: true }]);
+    f.app.emit('second-instance');
+    expect(f.windows()).toHaveLength(1);
+    expect(win.shown).toBe(1);
+    expect(win.webContents.openHandler!({ url: 'http://localhost:8080' })).toEqual({ action: 'deny' });
+    expect(f.opened).toEqual(['http://localhost:8080']);
+  });
+
+  it('answers IPC from its own page only', async () => {
+    const f = fakeElectron();
+    await startShell(f.e, options({ host: fakeHost().host }));
+    const contents = f.windows()[0]!.webContents;
+    const msg = { t: 'req', id: 1, ch: 'images.list' };
+    f.ipcMain.emit(CHANNEL, { sender: contents, senderFrame: { url: 'https://evil.example/' } }, msg);
+    f.ipcMain.emit(CHANNEL, { sender: { id: 999 }, senderFrame: { url: 'file:///app/renderer/index.html' } }, msg);
+    f.ipcMain.emit(CHANNEL, { sender: contents, senderFrame: { url: 'file:///app/renderer/index.html' } }, msg);
+    await expect.poll(() => contents.sent).toEqual([[CHANNEL, { t: 'res', id: 1, ok: true, value: [] }]]);
+  });
+
+  it('remembers the window bounds', async () => {
+    const f = fakeElectron();
+    await startShell(f.e, options({ host: fakeHost().host }));
+    f.windows()[0]!.emit('close');
+    expect(JSON.parse(await readFile(path.join(dir, 'window.json'), 'utf8'))).toEqual({ x: 10, y: 20, width: 1000, height: 700, maximized: false });
+    const g = fakeElectron();
+    await startShell(g.e, options({ host: fakeHost().host }));
+    expect(g.windows()[0]!.options).toMatchObject({ x: 10, y: 20, width: 1000, height: 700 });
+  });
+
+  it('keeps the tray menu on the engine status and notifies when the engine is ready or fails', async () => {
+    const f = fakeElectron();
+    const h = fakeHost();
+    const calls: string[] = [];
+    const controller = { start: async () => { calls.push('start'); }, stop: async () => { calls.push('stop'); }, restart: async () => { calls.push('restart'); } };
+    await startShell(f.e, options({ host: h.host, controller }));
+    const labels = () => (f.trays[0]!.menu as { label?: string; enabled?: boolean }[]).filter((i) => i.label).map((i) => `${i.label}${i.enabled === false ? ' (off)' : ''}`);
+    expect(labels()).toEqual(['Engine starting… (boot) (off)', 'Open Dashboard', 'Start (off)', 'Stop (off)', 'Restart (off)', 'Quit Berth']);
+    h.emit('engine.status', { state: 'running', endpoint: '', version: '0.1.0' });
+    expect(labels()).toEqual(['Engine running (off)', 'Open Dashboard', 'Start (off)', 'Stop', 'Restart', 'Quit Berth']);
+    h.emit('engine.status', { state: 'error', endpoint: '', reason: 'kernel panic' });
+    expect(f.notifications).toEqual([{ title: 'Berth is running', body: 'Engine 0.1.0 is ready.' }, { title: 'Berth engine error', body: 'kernel panic' }]);
+    const restart = (f.trays[0]!.menu as { label?: string; click?: () => void }[]).find((i) => i.label === 'Restart')!;
+    restart.click!();
+    await expect.poll(() => calls).toEqual(['restart']);
+  });
+
+  it('stops the engine on quit unless the user keeps it running', async () => {
+    for (const keep of [false, true]) {
+      const f = fakeElectron();
+      const h = fakeHost();
+      const calls: string[] = [];
+      const controller = { start: async () => undefined, stop: async () => { calls.push('stop'); }, restart: async () => undefined };
+      const shell = await startShell(f.e, options({ host: h.host, controller, keepEngineOnQuit: keep }));
+      let prevented = false;
+      f.app.emit('before-quit', { preventDefault: () => { prevented = true; } });
+      await shell!.quit();
+      expect(prevented).toBe(true);
+      expect(calls).toEqual(keep ? [] : ['stop']);
+      expect(f.app.exitCodes).toEqual([0]);
+      expect(h.closed()).toBe(true);
+    }
+  });
+});
+
+describe('tray menu and notifications', () => {
+  const actions = { openDashboard() {}, start() {}, stop() {}, restart() {}, quit() {} };
+  it('disables engine control when Berth does not run the engine', () => {
+    const t = trayMenuTemplate({ state: 'running', endpoint: '' }, actions, false);
+    expect(t.filter((i) => ['Start', 'Stop', 'Restart'].includes(i.label ?? '')).every((i) => i.enabled === false)).toBe(true);
+  });
+  it('notifies only on transitions that matter', () => {
+    const s = (state: EngineStatus['state']) => ({ state, endpoint: '' });
+    expect(notificationFor(undefined, s('running'))).toBeUndefined();
+    expect(notificationFor(s('running'), s('running'))).toBeUndefined();
+    expect(notificationFor(s('running'), s('stopped'))).toEqual({ title: 'Berth engine stopped', body: 'The engine is no longer running.' });
+  });
+});

@@ -1,0 +1,107 @@
+// Wires the Electron shell: single instance, the window, the IPC transport, the tray, notifications, start
+// at login, and a clean engine stop on quit. Everything Electron comes in through `e` (see electron-api.ts).
+import type * as Electron from 'electron';
+import { pathToFileURL } from 'node:url';
+import type { EngineStatus } from '../shared/types.js';
+import { createUiHost, type UiHost } from '../host/ui/ui-host.js';
+import type { ElectronApi, EngineController } from './electron-api.js';
+import { createIpcBridge } from './ipc-bridge.js';
+import { createMainWindow } from './main-window.js';
+import { trayMenuTemplate } from './tray-menu.js';
+import { loadWindowState } from './window-state.js';
+
+export interface ShellOptions {
+  engine: string;
+  /** Absent when the engine runs natively: start/stop/restart are then not ours to do. */
+  controller?: EngineController;
+  indexHtml: string;
+  preload: string;
+  trayIcon: string;
+  stateFile: string;
+  startAtLogin: boolean;
+  /** Leave the engine (VM) running when Berth quits. */
+  keepEngineOnQuit: boolean;
+  /** For tests: the host behind the contract. */
+  host?: UiHost;
+}
+
+export interface RunningShell {
+  host: UiHost;
+  openDashboard(): void;
+  quit(): Promise<void>;
+}
+
+export function notificationFor(prev: EngineStatus | undefined, next: EngineStatus): { title: string; body: string } | undefined {
+  if (!prev || prev.state === next.state) return undefined;
+  if (next.state === 'running' && prev.state === 'starting') return { title: 'Berth is running', body: `Engine ${next.version ?? ''} is ready.`.replace('  ', ' ') };
+  if (next.state === 'error') return { title: 'Berth engine error', body: next.reason ?? 'The engine reported an error.' };
+  if (next.state === 'stopped' && prev.state === 'running') return { title: 'Berth engine stopped', body: next.reason ?? 'The engine is no longer running.' };
+  return undefined;
+}
+
+export async function startShell(e: ElectronApi, opts: ShellOptions): Promise<RunningShell | undefined> {
+  if (!e.app.requestSingleInstanceLock()) {
+    e.app.quit();
+    return undefined;
+  }
+  await e.app.whenReady();
+  e.app.setLoginItemSettings({ openAtLogin: opts.startAtLogin });
+  e.Menu.setApplicationMenu(null);
+
+  const host = opts.host ?? createUiHost({ engine: opts.engine, ...(opts.controller ? { controls: { restartEngine: () => opts.controller!.restart() } } : {}) });
+  const indexUrl = pathToFileURL(opts.indexHtml).href;
+  const bridge = createIpcBridge(e, host, indexUrl);
+
+  let win: Electron.BrowserWindow | undefined;
+  const openDashboard = () => {
+    if (win && !win.isDestroyed()) {
+      if (win.isMinimized()) win.restore();
+      win.show();
+      win.focus();
+      return;
+    }
+    win = createMainWindow(e, { preload: opts.preload, indexUrl, state: loadWindowState(opts.stateFile), stateFile: opts.stateFile });
+    bridge.attach(win.webContents);
+  };
+  openDashboard();
+  e.app.on('second-instance', openDashboard);
+  // Closing the window leaves Berth in the tray, as Docker Desktop does.
+  e.app.on('window-all-closed', () => undefined);
+
+  const notify = (n: { title: string; body: string }) => { if (e.Notification.isSupported()) new e.Notification(n).show(); };
+  const control = (what: keyof EngineController) => () => {
+    opts.controller?.[what]().catch((err: Error) => notify({ title: `Could not ${what} the engine`, body: err.message }));
+  };
+
+  let quitting: Promise<void> | undefined;
+  const quit = () => {
+    quitting ??= (async () => {
+      if (opts.controller && !opts.keepEngineOnQuit) await opts.controller.stop().catch(() => undefined);
+      host.close();
+      bridge.dispose();
+      e.app.exit(0);
+    })();
+    return quitting;
+  };
+  e.app.on('before-quit', (event) => { event.preventDefault(); void quit(); });
+
+  const tray = new e.Tray(e.nativeImage.createFromPath(opts.trayIcon));
+  tray.setToolTip('Berth');
+  const actions = { openDashboard, start: control('start'), stop: control('stop'), restart: control('restart'), quit: () => void quit() };
+  let status = (await host.requests['engine.status']()) as EngineStatus;
+  const renderTray = () => tray.setContextMenu(e.Menu.buildFromTemplate(trayMenuTemplate(status, actions, !!opts.controller)));
+  renderTray();
+  host.subscribe((ch, value) => {
+    if (ch === 'engine.status') {
+      const n = notificationFor(status, value as EngineStatus);
+      status = value as EngineStatus;
+      renderTray();
+      if (n) notify(n);
+    } else if (ch === 'changed') {
+      const c = value as { resource: string; action: string; id?: string };
+      // Long work that finishes while the window may be hidden.
+      if (c.resource === 'images' && c.action === 'pull' && c.id) notify({ title: 'Image pulled', body: c.id });
+    }
+  });
+  return { host, openDashboard, quit };
+}
