@@ -82,6 +82,18 @@ describe('docker network against berthd', () => {
     expect(rules()).toContain(`-A BERTH-FORWARD -i br-${(nb?.Id ?? '').slice(0, 12)} ! -o br-${(nb?.Id ?? '').slice(0, 12)} -m comment`);
   });
 
+  it('names the bridge from com.docker.network.bridge.name, and never takes docker0', async () => {
+    const name = `bt${berthd.bridge.bridgeName.slice(2, 8)}x`;
+    const r = await cli(['network', 'create', '-o', `com.docker.network.bridge.name=${name}`, 'named']);
+    expect(r.code).toBe(0);
+    expect(links()).toContain(`${name}:`);
+    expect((await cli(['network', 'create', '-o', 'com.docker.network.bridge.name=docker0', 'hijack'])).stderr).toContain(
+      'bridge docker0 belongs to dockerd',
+    );
+    expect((await cli(['network', 'rm', 'named'])).code).toBe(0);
+    expect(links()).not.toContain(`${name}:`);
+  });
+
   it('filters the list as dockerd does', async () => {
     await cli(['network', 'create', '--label', 'app=x', 'labelled']);
     const byLabel = await cli(['network', 'ls', '--filter', 'label=app=x', '--format', '{{.Name}}']);
