@@ -58,6 +58,12 @@ export default tseslint.config(
     },
   },
   {
+    // The UI contract is shared with the renderer (which imports it as @berth/electron/shared/*): it must run in a
+    // page too, so no Node built-ins either.
+    files: ['electron/src/shared/**/*.ts'],
+    rules: { 'import-x/no-nodejs-modules': 'error' },
+  },
+  {
     files: ['electron/src/host/**/*.ts', 'electron/src/cli/**/*.ts', 'electron/src/shared/**/*.ts'],
     rules: {
       'no-restricted-imports': [

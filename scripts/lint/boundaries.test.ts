@@ -30,6 +30,12 @@ describe('lint enforces the import boundaries of DESIGN.md', () => {
     );
   });
 
+  it('the UI contract shared with the renderer may not import Node built-ins', async () => {
+    expect(await violations('electron/src/shared/probe.ts', "import fs from 'node:fs';\nexport const x = fs;\n")).toContain(
+      'import-x/no-nodejs-modules',
+    );
+  });
+
   it('host code may not import electron', async () => {
     expect(await violations('electron/src/host/probe.ts', "import { app } from 'electron';\nexport const x = app;\n")).toContain(
       'no-restricted-imports',
