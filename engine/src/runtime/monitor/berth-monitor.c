@@ -1,0 +1,517 @@
+/*
+ * berth-monitor: one small process per container (or exec) that outlives berthd.
+ *
+ * It runs the OCI runtime's `create` (or `exec --detach`) as a child subreaper, so the container's init becomes its
+ * child; it holds the container's stdio (pipes, or the pty master received over --console-socket), writes stdout and
+ * stderr to a docker `json-file` log with rotation, serves attach clients on a unix stream socket, and writes
+ * exit.json atomically when the container exits. berthd can die and come back: everything it needs is on disk or
+ * behind the attach socket.
+ *
+ * Attach protocol (both directions use docker's 8-byte stream header: type, 0, 0, 0, big-endian length):
+ *   monitor -> client: type 1 stdout, 2 stderr, 3 exit (payload: 4-byte big-endian exit code)
+ *   client -> monitor: type 0 stdin data, 1 close stdin, 2 resize (payload: rows, cols as big-endian u16)
+ * The create result is one JSON line on --sync-fd: {"pid":N} or {"error":"..."}.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAX_CLIENTS 32
+#define LINE_MAX_BYTES (16 * 1024) /* docker splits longer lines into partial entries */
+#define CLIENT_HIGH_WATER (1 << 20)
+
+struct client {
+  int fd;
+  char *out;
+  size_t out_len, out_cap;
+  unsigned char in[8 + 65536];
+  size_t in_len;
+};
+
+struct stream {
+  int fd; /* -1 once closed */
+  const char *name;
+  char line[LINE_MAX_BYTES];
+  size_t line_len;
+};
+
+static const char *state_dir, *pid_file, *log_path, *console_path;
+static long long log_max_size;
+static int log_max_files = 1;
+static int want_tty, want_stdin, hold_output, ever_attached, sync_fd = 3;
+static int log_fd = -1;
+static long long log_size;
+static char logbuf[1 << 16];
+static size_t logbuf_len;
+static struct client clients[MAX_CLIENTS];
+static int stdin_fd = -1, master_fd = -1;
+static char attach_path[4096];
+
+static void die(const char *fmt, ...) {
+  char msg[1024];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  fprintf(stderr, "berth-monitor: %s\n", msg);
+  if (sync_fd >= 0) {
+    dprintf(sync_fd, "{\"error\":\"");
+    for (char *p = msg; *p; p++) {
+      if (*p == '"' || *p == '\\') dprintf(sync_fd, "\\%c", *p);
+      else if ((unsigned char)*p >= 0x20) dprintf(sync_fd, "%c", *p);
+    }
+    dprintf(sync_fd, "\"}\n");
+  }
+  exit(1);
+}
+
+static void set_nonblock(int fd) { fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK); }
+
+/* ---- json-file log ---------------------------------------------------------------------------------------- */
+
+static void log_flush(void) {
+  size_t off = 0;
+  while (off < logbuf_len) {
+    ssize_t n = write(log_fd, logbuf + off, logbuf_len - off);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break; /* disk full: drop rather than block the container */
+    off += (size_t)n;
+  }
+  logbuf_len = 0;
+}
+
+static void log_rotate(void) {
+  char from[4200], to[4200];
+  log_flush();
+  if (log_max_files > 1) {
+    for (int i = log_max_files - 1; i >= 1; i--) {
+      if (i == 1) snprintf(from, sizeof from, "%s", log_path);
+      else snprintf(from, sizeof from, "%s.%d", log_path, i - 1);
+      snprintf(to, sizeof to, "%s.%d", log_path, i);
+      rename(from, to);
+    }
+    close(log_fd);
+    log_fd = open(log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
+  } else {
+    if (ftruncate(log_fd, 0) != 0) { /* nothing better to do */ }
+  }
+  log_size = 0;
+}
+
+static void log_put(const char *s, size_t n) {
+  if (logbuf_len + n > sizeof logbuf) log_flush();
+  if (n > sizeof logbuf) { (void)!write(log_fd, s, n); log_size += (long long)n; return; }
+  memcpy(logbuf + logbuf_len, s, n);
+  logbuf_len += n;
+  log_size += (long long)n;
+}
+
+/* JSON string escaping as Go's encoding/json does it: <, >, & and U+2028/9 escaped, invalid UTF-8 -> U+FFFD. */
+static void log_escaped(const unsigned char *s, size_t n) {
+  char tmp[8];
+  for (size_t i = 0; i < n;) {
+    unsigned char c = s[i];
+    if (c < 0x80) {
+      if (c == '"') log_put("\\\"", 2);
+      else if (c == '\\') log_put("\\\\", 2);
+      else if (c == '\n') log_put("\\n", 2);
+      else if (c == '\r') log_put("\\r", 2);
+      else if (c == '\t') log_put("\\t", 2);
+      else if (c < 0x20 || c == '<' || c == '>' || c == '&') { snprintf(tmp, sizeof tmp, "\\u%04x", c); log_put(tmp, 6); }
+      else log_put((const char *)&c, 1);
+      i++;
+      continue;
+    }
+    size_t len = c >= 0xf0 && c < 0xf5 ? 4 : c >= 0xe0 ? 3 : c >= 0xc2 && c < 0xe0 ? 2 : 0;
+    int ok = len > 0 && i + len <= n;
+    for (size_t k = 1; ok && k < len; k++) ok = (s[i + k] & 0xc0) == 0x80;
+    if (ok && len == 3 && c == 0xe2 && s[i + 1] == 0x80 && (s[i + 2] == 0xa8 || s[i + 2] == 0xa9)) {
+      log_put(s[i + 2] == 0xa8 ? "\\u2028" : "\\u2029", 6);
+    } else if (ok) {
+      log_put((const char *)s + i, len);
+    } else {
+      log_put("\\ufffd", 6);
+      len = 1;
+    }
+    i += len;
+  }
+}
+
+/* Go's RFC3339Nano: fractional seconds without trailing zeros. */
+static void log_time(void) {
+  struct timespec ts;
+  struct tm tm;
+  char buf[64], frac[16];
+  clock_gettime(CLOCK_REALTIME, &ts);
+  gmtime_r(&ts.tv_sec, &tm);
+  strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+  log_put(buf, strlen(buf));
+  if (ts.tv_nsec) {
+    snprintf(frac, sizeof frac, ".%09ld", ts.tv_nsec);
+    size_t l = strlen(frac);
+    while (frac[l - 1] == '0') l--;
+    log_put(frac, l);
+  }
+  log_put("Z", 1);
+}
+
+static void log_entry(const char *stream, const char *s, size_t n) {
+  if (log_fd < 0) return;
+  if (log_max_size > 0 && log_size >= log_max_size) log_rotate();
+  log_put("{\"log\":\"", 8);
+  log_escaped((const unsigned char *)s, n);
+  log_put("\",\"stream\":\"", 12);
+  log_put(stream, strlen(stream));
+  log_put("\",\"time\":\"", 10);
+  log_time();
+  log_put("\"}\n", 3);
+}
+
+static void stream_output(struct stream *st, const char *buf, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    st->line[st->line_len++] = buf[i];
+    if (buf[i] == '\n' || st->line_len == LINE_MAX_BYTES) {
+      log_entry(st->name, st->line, st->line_len);
+      st->line_len = 0;
+    }
+  }
+}
+
+/* ---- attach clients --------------------------------------------------------------------------------------- */
+
+static void client_close(struct client *c) {
+  close(c->fd);
+  free(c->out);
+  memset(c, 0, sizeof *c);
+  c->fd = -1;
+}
+
+static void client_queue(struct client *c, int type, const void *data, size_t n) {
+  if (c->out_len + 8 + n > c->out_cap) {
+    size_t cap = (c->out_len + 8 + n) * 2;
+    char *p = realloc(c->out, cap);
+    if (!p) { client_close(c); return; }
+    c->out = p;
+    c->out_cap = cap;
+  }
+  unsigned char h[8] = {(unsigned char)type, 0, 0, 0, (unsigned char)(n >> 24), (unsigned char)(n >> 16), (unsigned char)(n >> 8), (unsigned char)n};
+  memcpy(c->out + c->out_len, h, 8);
+  memcpy(c->out + c->out_len + 8, data, n);
+  c->out_len += 8 + n;
+}
+
+static void client_flush(struct client *c) {
+  while (c->fd >= 0 && c->out_len > 0) {
+    ssize_t n = write(c->fd, c->out, c->out_len);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && errno == EAGAIN) return;
+    if (n <= 0) { client_close(c); return; }
+    memmove(c->out, c->out + n, c->out_len - (size_t)n);
+    c->out_len -= (size_t)n;
+  }
+}
+
+static void broadcast(int type, const void *data, size_t n) {
+  for (int i = 0; i < MAX_CLIENTS; i++)
+    if (clients[i].fd >= 0) { client_queue(&clients[i], type, data, n); client_flush(&clients[i]); }
+}
+
+static void write_all(int fd, const unsigned char *p, size_t n) {
+  while (n > 0) {
+    ssize_t w = write(fd, p, n);
+    if (w < 0 && errno == EINTR) continue;
+    if (w < 0 && errno == EAGAIN) { struct pollfd pf = {fd, POLLOUT, 0}; poll(&pf, 1, 1000); continue; }
+    if (w <= 0) return;
+    p += w;
+    n -= (size_t)w;
+  }
+}
+
+static void client_frame(int type, const unsigned char *p, size_t n) {
+  if (type == 0 && stdin_fd >= 0) write_all(stdin_fd, p, n);
+  else if (type == 1 && stdin_fd >= 0 && !want_tty) { close(stdin_fd); stdin_fd = -1; }
+  else if (type == 2 && master_fd >= 0 && n >= 4) {
+    struct winsize ws = {.ws_row = (unsigned short)(p[0] << 8 | p[1]), .ws_col = (unsigned short)(p[2] << 8 | p[3])};
+    ioctl(master_fd, TIOCSWINSZ, &ws);
+  }
+}
+
+static void client_read(struct client *c) {
+  ssize_t n = read(c->fd, c->in + c->in_len, sizeof c->in - c->in_len);
+  if (n < 0 && (errno == EAGAIN || errno == EINTR)) return;
+  if (n <= 0) { client_close(c); return; }
+  c->in_len += (size_t)n;
+  while (c->in_len >= 8) {
+    size_t len = (size_t)c->in[4] << 24 | (size_t)c->in[5] << 16 | (size_t)c->in[6] << 8 | c->in[7];
+    if (len > sizeof c->in - 8) { client_close(c); return; }
+    if (c->in_len < 8 + len) break;
+    client_frame(c->in[0], c->in + 8, len);
+    memmove(c->in, c->in + 8 + len, c->in_len - 8 - len);
+    c->in_len -= 8 + len;
+  }
+}
+
+/* ---- setup ------------------------------------------------------------------------------------------------ */
+
+static int listen_unix(const char *path) {
+  struct sockaddr_un addr = {.sun_family = AF_UNIX};
+  if (strlen(path) >= sizeof addr.sun_path) die("socket path too long: %s", path);
+  strcpy(addr.sun_path, path);
+  unlink(path);
+  int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0 || bind(fd, (struct sockaddr *)&addr, sizeof addr) < 0 || listen(fd, 16) < 0) die("listen %s: %s", path, strerror(errno));
+  chmod(path, 0600);
+  return fd;
+}
+
+static int receive_fd(int sock) {
+  char buf[4096], ctrl[CMSG_SPACE(sizeof(int))];
+  struct iovec iov = {buf, sizeof buf};
+  struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctrl, .msg_controllen = sizeof ctrl};
+  if (recvmsg(sock, &msg, MSG_CMSG_CLOEXEC) < 0) return -1;
+  struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
+  if (!cm || cm->cmsg_type != SCM_RIGHTS) return -1;
+  int fd;
+  memcpy(&fd, CMSG_DATA(cm), sizeof fd);
+  return fd;
+}
+
+static void write_file_atomic(const char *name, const char *content) {
+  char tmp[4200], dst[4200];
+  snprintf(tmp, sizeof tmp, "%s/.%s.tmp", state_dir, name);
+  snprintf(dst, sizeof dst, "%s/%s", state_dir, name);
+  int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return;
+  write_all(fd, (const unsigned char *)content, strlen(content));
+  fsync(fd);
+  close(fd);
+  rename(tmp, dst);
+}
+
+static void usage(void) {
+  fputs("usage: berth-monitor --state-dir DIR --pid-file FILE [--log FILE --log-max-size N --log-max-files N]\n"
+        "       [--tty --console-socket PATH] [--stdin] [--hold-output] [--sync-fd N] -- RUNTIME ARGS...\n", stderr);
+  exit(2);
+}
+
+int main(int argc, char **argv) {
+  int i = 1;
+  for (; i < argc; i++) {
+    const char *a = argv[i];
+    const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+    if (!strcmp(a, "--")) { i++; break; }
+    if (!strcmp(a, "--tty")) want_tty = 1;
+    else if (!strcmp(a, "--hold-output")) hold_output = 1;
+    else if (!strcmp(a, "--stdin")) want_stdin = 1;
+    else if (!v) usage();
+    else if (!strcmp(a, "--state-dir")) state_dir = v, i++;
+    else if (!strcmp(a, "--pid-file")) pid_file = v, i++;
+    else if (!strcmp(a, "--log")) log_path = v, i++;
+    else if (!strcmp(a, "--log-max-size")) log_max_size = atoll(v), i++;
+    else if (!strcmp(a, "--log-max-files")) log_max_files = atoi(v), i++;
+    else if (!strcmp(a, "--console-socket")) console_path = v, i++;
+    else if (!strcmp(a, "--sync-fd")) sync_fd = atoi(v), i++;
+    else usage();
+  }
+  if (!state_dir || !pid_file || i >= argc || (want_tty && !console_path)) usage();
+  char **runtime_argv = argv + i;
+  for (int k = 0; k < MAX_CLIENTS; k++) clients[k].fd = -1;
+
+  prctl(PR_SET_CHILD_SUBREAPER, 1);
+  signal(SIGPIPE, SIG_IGN);
+  sigset_t mask;
+  sigemptyset(&mask);
+  sigaddset(&mask, SIGCHLD);
+  sigprocmask(SIG_BLOCK, &mask, NULL);
+  int sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+
+  if (log_path && *log_path) {
+    log_fd = open(log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
+    if (log_fd < 0) die("open log %s: %s", log_path, strerror(errno));
+    struct stat stt;
+    if (fstat(log_fd, &stt) == 0) log_size = stt.st_size;
+  }
+
+  int out[2], err[2], in[2] = {-1, -1}, console_listen = -1;
+  if (pipe2(out, O_CLOEXEC) || pipe2(err, O_CLOEXEC)) die("pipe: %s", strerror(errno));
+  if (want_stdin && !want_tty && pipe2(in, O_CLOEXEC)) die("pipe: %s", strerror(errno));
+  if (want_tty) console_listen = listen_unix(console_path);
+
+  pid_t runtime = fork();
+  if (runtime < 0) die("fork: %s", strerror(errno));
+  if (runtime == 0) {
+    int devnull = open("/dev/null", O_RDWR);
+    dup2(in[0] >= 0 ? in[0] : devnull, 0);
+    dup2(out[1], 1);
+    dup2(err[1], 2);
+    sigprocmask(SIG_UNBLOCK, &mask, NULL);
+    signal(SIGPIPE, SIG_DFL);
+    execvp(runtime_argv[0], runtime_argv);
+    dprintf(2, "exec %s: %s\n", runtime_argv[0], strerror(errno));
+    _exit(127);
+  }
+  close(out[1]);
+  close(err[1]);
+  if (in[0] >= 0) close(in[0]);
+  stdin_fd = in[1];
+
+  int status = 0;
+  if (want_tty) {
+    /* The runtime connects during create; it may also fail before it ever does. */
+    for (;;) {
+      struct pollfd pf = {console_listen, POLLIN, 0};
+      if (poll(&pf, 1, 100) > 0) {
+        int conn = accept4(console_listen, NULL, NULL, SOCK_CLOEXEC);
+        if (conn >= 0) { master_fd = receive_fd(conn); close(conn); }
+        break;
+      }
+      if (waitpid(runtime, &status, WNOHANG) == runtime) { runtime = -1; break; }
+    }
+    close(console_listen);
+    unlink(console_path);
+  }
+  if (runtime > 0) waitpid(runtime, &status, 0);
+
+  char errbuf[8192];
+  size_t errlen = 0;
+  set_nonblock(out[0]);
+  set_nonblock(err[0]);
+  int runtime_failed = !WIFEXITED(status) || WEXITSTATUS(status) != 0;
+  /* Only a failed runtime's output is an error message: after `exec --detach` the process already runs and what
+     is in the pipes is its own output, which belongs to the first attach client. */
+  for (int *fd = (int[]){err[0], out[0]}, k = 0; runtime_failed && k < 2; k++) {
+    ssize_t n;
+    while (errlen < sizeof errbuf - 1 && (n = read(fd[k], errbuf + errlen, sizeof errbuf - 1 - errlen)) > 0) errlen += (size_t)n;
+  }
+  errbuf[errlen] = 0;
+  if (runtime_failed) {
+    while (errlen && (errbuf[errlen - 1] == '\n')) errbuf[--errlen] = 0;
+    die("%s", errlen ? errbuf : "runtime failed without a message");
+  }
+  if (want_tty && master_fd < 0) die("the runtime did not send a console");
+
+  char pidbuf[32] = {0};
+  int pfd = open(pid_file, O_RDONLY | O_CLOEXEC);
+  if (pfd < 0 || read(pfd, pidbuf, sizeof pidbuf - 1) <= 0) die("read pid file %s: %s", pid_file, strerror(errno));
+  close(pfd);
+  pid_t container = (pid_t)atoi(pidbuf);
+
+  snprintf(attach_path, sizeof attach_path, "%s/attach.sock", state_dir);
+  int attach_listen = listen_unix(attach_path);
+  set_nonblock(attach_listen);
+  char line[128];
+  snprintf(line, sizeof line, "%d\n", (int)getpid());
+  write_file_atomic("monitor.pid", line);
+  dprintf(sync_fd, "{\"pid\":%d}\n", (int)container);
+  close(sync_fd);
+  sync_fd = -1;
+
+  struct stream streams[2] = {{want_tty ? master_fd : out[0], "stdout", {0}, 0}, {want_tty ? -1 : err[0], "stderr", {0}, 0}};
+  if (want_tty) { close(out[0]); close(err[0]); set_nonblock(master_fd); stdin_fd = master_fd; }
+  int exited = 0, exit_status = 0;
+  struct timespec exited_at = {0};
+
+  for (;;) {
+    struct pollfd pfds[4 + MAX_CLIENTS];
+    int n = 0, backlog = 0;
+    for (int k = 0; k < MAX_CLIENTS; k++) if (clients[k].fd >= 0 && clients[k].out_len > CLIENT_HIGH_WATER) backlog = 1;
+    /* Exec sessions have no log: their output waits in the pipe until the first client is there to read it. */
+    if (hold_output && !ever_attached) backlog = 1;
+    pfds[n++] = (struct pollfd){sfd, POLLIN, 0};
+    pfds[n++] = (struct pollfd){attach_listen, POLLIN, 0};
+    pfds[n++] = (struct pollfd){backlog ? -1 : streams[0].fd, POLLIN, 0};
+    pfds[n++] = (struct pollfd){backlog ? -1 : streams[1].fd, POLLIN, 0};
+    for (int k = 0; k < MAX_CLIENTS; k++)
+      pfds[n++] = (struct pollfd){clients[k].fd, (short)(POLLIN | (clients[k].out_len ? POLLOUT : 0)), 0};
+    if (log_fd >= 0) log_flush();
+    int open_streams = (streams[0].fd >= 0) + (streams[1].fd >= 0);
+    if (exited) {
+      struct timespec now;
+      clock_gettime(CLOCK_MONOTONIC, &now);
+      /* After exit, drain until the pipes close; leftovers held by escaped processes get 2 seconds. */
+      if (hold_output && !ever_attached) { if (now.tv_sec - exited_at.tv_sec >= 60) break; }
+      else if (!open_streams || now.tv_sec - exited_at.tv_sec >= 2) break;
+    }
+    if (poll(pfds, (nfds_t)n, exited ? 100 : -1) < 0 && errno != EINTR) break;
+
+    if (pfds[0].revents & POLLIN) {
+      struct signalfd_siginfo si;
+      while (read(sfd, &si, sizeof si) == sizeof si) {}
+      int st;
+      pid_t p;
+      while ((p = waitpid(-1, &st, WNOHANG)) > 0) {
+        if (p == container) { exited = 1; exit_status = st; clock_gettime(CLOCK_MONOTONIC, &exited_at); }
+      }
+    }
+    if (pfds[1].revents & POLLIN) {
+      int c = accept4(attach_listen, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+      int slot = -1;
+      for (int k = 0; k < MAX_CLIENTS && c >= 0; k++) if (clients[k].fd < 0) { slot = k; break; }
+      if (slot >= 0) { clients[slot].fd = c; ever_attached = 1; }
+      else if (c >= 0) close(c);
+    }
+    for (int s = 0; s < 2; s++) {
+      if (!(pfds[2 + s].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+      char buf[65536];
+      ssize_t r = read(streams[s].fd, buf, sizeof buf);
+      if (r < 0 && (errno == EAGAIN || errno == EINTR)) continue;
+      if (r <= 0) { /* EOF, or EIO from a pty master whose slave side is gone */
+        if (streams[s].fd != master_fd) close(streams[s].fd);
+        streams[s].fd = -1;
+        continue;
+      }
+      stream_output(&streams[s], buf, (size_t)r);
+      broadcast(s + 1, buf, (size_t)r);
+    }
+    for (int k = 0; k < MAX_CLIENTS; k++) {
+      short re = pfds[4 + k].revents;
+      if (clients[k].fd < 0 || !re) continue;
+      if (re & POLLOUT) client_flush(&clients[k]);
+      if (clients[k].fd >= 0 && (re & (POLLIN | POLLHUP | POLLERR))) client_read(&clients[k]);
+    }
+  }
+
+  for (int s = 0; s < 2; s++) if (streams[s].line_len) log_entry(streams[s].name, streams[s].line, streams[s].line_len);
+  if (log_fd >= 0) { log_flush(); fsync(log_fd); }
+  int code = WIFEXITED(exit_status) ? WEXITSTATUS(exit_status) : 128 + WTERMSIG(exit_status);
+  int sig = WIFSIGNALED(exit_status) ? WTERMSIG(exit_status) : 0;
+  struct timespec ts;
+  struct tm tm;
+  char when[64], json[256];
+  clock_gettime(CLOCK_REALTIME, &ts);
+  gmtime_r(&ts.tv_sec, &tm);
+  strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%S", &tm);
+  snprintf(json, sizeof json, "{\"pid\":%d,\"exitCode\":%d,\"signal\":%d,\"finishedAt\":\"%s.%09ldZ\"}\n", (int)container, code, sig, when, ts.tv_nsec);
+  write_file_atomic("exit.json", json);
+
+  unsigned char payload[4] = {(unsigned char)(code >> 24), (unsigned char)(code >> 16), (unsigned char)(code >> 8), (unsigned char)code};
+  unlink(attach_path);
+  for (int k = 0; k < MAX_CLIENTS; k++) {
+    if (clients[k].fd < 0) continue;
+    client_queue(&clients[k], 3, payload, 4);
+    int fl = fcntl(clients[k].fd, F_GETFL);
+    fcntl(clients[k].fd, F_SETFL, fl & ~O_NONBLOCK);
+    struct timeval tv = {2, 0};
+    setsockopt(clients[k].fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+    client_flush(&clients[k]);
+    if (clients[k].fd >= 0) client_close(&clients[k]);
+  }
+  return 0;
+}

@@ -1,0 +1,222 @@
+import { spawn } from 'node:child_process';
+import { openSync, closeSync, readFileSync } from 'node:fs';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { InvalidArgument } from '../../base/errors.js';
+import { oomKillCount } from '../oci/cgroups.js';
+import { ociRuntimeError } from '../oci/errors.js';
+import type { OciRuntime } from '../oci/runtime.js';
+import type { Process } from '../spec/types.js';
+import { Attachment } from './attachment.js';
+
+/** docker's json-file options (`--log-opt max-size`, `max-file`). No `log` means the `none` driver. */
+export interface JsonFileLog {
+  path: string;
+  maxSize?: number;
+  maxFiles?: number;
+}
+
+export interface MonitoredProcessOptions {
+  /** The runtime's container id. */
+  id: string;
+  runtime: OciRuntime;
+  /**
+   * The monitor's directory (attach.sock, exit.json, monitor.pid, pid, runtime.log). Keep it short: the socket
+   * path must fit in 107 bytes, so use the exec-root (`/run/berth/c/<id>`), not the data-root.
+   */
+  stateDir: string;
+  monitorBinary: string;
+  tty?: boolean;
+  /** Keep a stdin pipe (docker's `OpenStdin`, `-i`). */
+  openStdin?: boolean;
+}
+
+export interface CreateOptions extends MonitoredProcessOptions {
+  bundle: string;
+  log?: JsonFileLog;
+  /** The spec's `linux.cgroupsPath`, where OOM kills are counted. */
+  cgroupsPath?: string;
+}
+
+export interface ExecOptions extends MonitoredProcessOptions {
+  process: Process;
+}
+
+export interface ExitStatus {
+  exitCode: number;
+  /** The signal that killed the process, 0 if it exited. */
+  signal: number;
+  oomKilled: boolean;
+  finishedAt: string;
+}
+
+/**
+ * A container (or exec) process held by its own berth-monitor. Every method works the same after berthd
+ * restarted: state lives in `stateDir` and behind the attach socket, never in this object.
+ */
+export class ContainerProcess {
+  private constructor(
+    private readonly o: MonitoredProcessOptions & { cgroupsPath?: string },
+    readonly pid: number,
+    private readonly kind: 'container' | 'exec',
+  ) {}
+
+  get id(): string {
+    return this.o.id;
+  }
+
+  /** `runtime create` under a new monitor. The container exists (state `created`) when this resolves. */
+  static async create(o: CreateOptions): Promise<ContainerProcess> {
+    const monitorArgs = o.log
+      ? ['--log', o.log.path, '--log-max-size', String(o.log.maxSize ?? 0), '--log-max-files', String(o.log.maxFiles ?? 1)]
+      : [];
+    const files = paths(o.stateDir);
+    const argv = o.runtime.createArgv(o.id, { bundle: o.bundle, pidFile: files.pid, ...(o.tty ? { consoleSocket: files.console } : {}) }, files.runtimeLog);
+    const pid = await startMonitor(o, monitorArgs, argv, 'create');
+    return new ContainerProcess(o, pid, 'container');
+  }
+
+  /** `runtime exec --detach` under a new monitor. Output waits in the pipes until the first attach. */
+  static async exec(o: ExecOptions): Promise<ContainerProcess> {
+    const files = paths(o.stateDir);
+    await mkdir(o.stateDir, { recursive: true });
+    await writeFile(files.process, JSON.stringify({ ...o.process, terminal: o.tty ?? false }));
+    const argv = o.runtime.execArgv(o.id, { processFile: files.process, pidFile: files.pid, detach: true, ...(o.tty ? { consoleSocket: files.console } : {}) }, files.runtimeLog);
+    const pid = await startMonitor(o, ['--hold-output'], argv, 'exec');
+    return new ContainerProcess(o, pid, 'exec');
+  }
+
+  /** Picks a process back up after a berthd restart, from what its monitor left in `stateDir`. */
+  static async reattach(o: MonitoredProcessOptions & { cgroupsPath?: string; kind?: 'container' | 'exec' }): Promise<ContainerProcess> {
+    const pid = Number((await readFile(paths(o.stateDir).pid, 'utf8')).trim());
+    if (!Number.isInteger(pid) || pid <= 0) throw new InvalidArgument(`no process recorded in ${o.stateDir}`);
+    return new ContainerProcess(o, pid, o.kind ?? 'container');
+  }
+
+  /** Runs the container's command (`runtime start`). Attach first to see all output. */
+  async start(): Promise<void> {
+    if (this.kind === 'container') await this.o.runtime.start(this.o.id);
+  }
+
+  attach(): Promise<Attachment> {
+    return Attachment.connect(paths(this.o.stateDir).attach);
+  }
+
+  async resize(rows: number, cols: number): Promise<void> {
+    const a = await this.attach();
+    a.resize(rows, cols);
+    a.close();
+  }
+
+  /** Whether the monitor still runs (a zombie or a recycled pid does not count). */
+  monitorAlive(): boolean {
+    const pid = this.monitorPid();
+    if (!pid) return false;
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      if (/^\d+ \(.*\) Z/.test(stat)) return false;
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(this.o.stateDir);
+    } catch {
+      return false;
+    }
+  }
+
+  monitorPid(): number | undefined {
+    try {
+      return Number(readFileSync(paths(this.o.stateDir).monitorPid, 'utf8').trim()) || undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** The recorded exit, or undefined while the process runs. Read it before `runtime delete` removes the cgroup. */
+  async exitStatus(): Promise<ExitStatus | undefined> {
+    let raw: string;
+    try {
+      raw = await readFile(paths(this.o.stateDir).exit, 'utf8');
+    } catch {
+      return undefined;
+    }
+    const e = JSON.parse(raw) as { exitCode: number; signal: number; finishedAt: string };
+    const oomKilled = this.o.cgroupsPath ? (await oomKillCount(this.o.cgroupsPath)) > 0 : false;
+    return { exitCode: e.exitCode, signal: e.signal, oomKilled, finishedAt: e.finishedAt };
+  }
+
+  /**
+   * Resolves once the process has exited. If the monitor died without recording an exit (killed by hand), the
+   * exit is unknown and reported as 255 at that moment, as dockerd reports containers it lost.
+   */
+  async wait(): Promise<ExitStatus> {
+    for (;;) {
+      const done = await this.exitStatus();
+      if (done) return done;
+      try {
+        const a = await this.attach();
+        a.output.resume();
+        await a.exit;
+        continue;
+      } catch {
+        // No socket: either the monitor just finished (exit.json is next) or it is gone.
+      }
+      if (!this.monitorAlive()) {
+        const late = await this.exitStatus();
+        if (late) return late;
+        return { exitCode: 255, signal: 0, oomKilled: false, finishedAt: new Date().toISOString() };
+      }
+      await sleep(50);
+    }
+  }
+
+  /** Removes the monitor's files. The runtime's container must have been deleted already. */
+  async removeState(): Promise<void> {
+    await rm(this.o.stateDir, { recursive: true, force: true });
+  }
+}
+
+function paths(dir: string) {
+  return {
+    attach: join(dir, 'attach.sock'),
+    console: join(dir, 'console.sock'),
+    exit: join(dir, 'exit.json'),
+    pid: join(dir, 'pid'),
+    monitorPid: join(dir, 'monitor.pid'),
+    runtimeLog: join(dir, 'runtime.log'),
+    monitorLog: join(dir, 'monitor.log'),
+    process: join(dir, 'process.json'),
+  };
+}
+
+/** Spawns the monitor detached (its own session, so berthd's death does not take it along) and reads its verdict. */
+async function startMonitor(o: MonitoredProcessOptions, extra: string[], runtimeArgv: string[], verb: string): Promise<number> {
+  const files = paths(o.stateDir);
+  await mkdir(o.stateDir, { recursive: true });
+  await rm(files.exit, { force: true });
+  const args = ['--state-dir', o.stateDir, '--pid-file', files.pid, '--sync-fd', '3', ...extra];
+  if (o.tty) args.push('--tty', '--console-socket', files.console);
+  if (o.openStdin) args.push('--stdin');
+  const errFd = openSync(files.monitorLog, 'a');
+  const child = spawn(o.monitorBinary, [...args, '--', ...runtimeArgv], {
+    detached: true,
+    stdio: ['ignore', 'ignore', errFd, 'pipe'],
+  });
+  closeSync(errFd);
+  const sync = child.stdio[3] as NodeJS.ReadableStream | null;
+  if (!sync) throw new Error('monitor sync pipe missing');
+  let text = '';
+  for await (const chunk of sync) {
+    text += chunk.toString();
+    if (text.includes('\n')) break;
+  }
+  (sync as unknown as { destroy(): void }).destroy();
+  child.unref();
+  let reply: { pid?: number; error?: string };
+  try {
+    reply = JSON.parse(text.trim()) as { pid?: number; error?: string };
+  } catch {
+    reply = { error: text.trim() || 'the container monitor exited without a reply' };
+  }
+  if (reply.pid) return reply.pid;
+  const log = await readFile(files.runtimeLog, 'utf8').catch(() => '');
+  throw ociRuntimeError(verb, `${log}\n${reply.error ?? ''}`);
+}
