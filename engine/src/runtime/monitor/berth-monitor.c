@@ -61,7 +61,9 @@ static long long log_size;
 static char logbuf[1 << 16];
 static size_t logbuf_len;
 static struct client clients[MAX_CLIENTS];
-static int stdin_fd = -1, master_fd = -1;
+static int stdin_fd = -1, master_fd = -1, stdin_close_pending;
+static char *stdin_buf;
+static size_t stdin_len, stdin_cap;
 static char attach_path[4096];
 
 static void die(const char *fmt, ...) {
@@ -244,9 +246,36 @@ static void write_all(int fd, const unsigned char *p, size_t n) {
   }
 }
 
+/* Stdin is queued and written as the container reads it: a blocking write here could deadlock against a container
+ * that is itself blocked writing output we are not reading (`cat big | docker run -i busybox cat`). */
+static void stdin_flush(void) {
+  while (stdin_fd >= 0 && stdin_len > 0) {
+    ssize_t w = write(stdin_fd, stdin_buf, stdin_len);
+    if (w < 0 && errno == EINTR) continue;
+    if (w < 0 && errno == EAGAIN) return;
+    if (w <= 0) { stdin_len = 0; break; } /* the container closed its stdin */
+    memmove(stdin_buf, stdin_buf + w, stdin_len - (size_t)w);
+    stdin_len -= (size_t)w;
+  }
+  if (stdin_close_pending && stdin_len == 0 && stdin_fd >= 0) { close(stdin_fd); stdin_fd = -1; }
+}
+
+static void stdin_queue(const unsigned char *p, size_t n) {
+  if (stdin_len + n > stdin_cap) {
+    size_t cap = (stdin_len + n) * 2;
+    char *b = realloc(stdin_buf, cap);
+    if (!b) return;
+    stdin_buf = b;
+    stdin_cap = cap;
+  }
+  memcpy(stdin_buf + stdin_len, p, n);
+  stdin_len += n;
+  stdin_flush();
+}
+
 static void client_frame(int type, const unsigned char *p, size_t n) {
-  if (type == 0 && stdin_fd >= 0) write_all(stdin_fd, p, n);
-  else if (type == 1 && stdin_fd >= 0 && !want_tty) { close(stdin_fd); stdin_fd = -1; }
+  if (type == 0 && stdin_fd >= 0) stdin_queue(p, n);
+  else if (type == 1 && stdin_fd >= 0 && !want_tty) { stdin_close_pending = 1; stdin_flush(); }
   else if (type == 2 && master_fd >= 0 && n >= 4) {
     struct winsize ws = {.ws_row = (unsigned short)(p[0] << 8 | p[1]), .ws_col = (unsigned short)(p[2] << 8 | p[3])};
     ioctl(master_fd, TIOCSWINSZ, &ws);
@@ -371,6 +400,7 @@ int main(int argc, char **argv) {
   close(err[1]);
   if (in[0] >= 0) close(in[0]);
   stdin_fd = in[1];
+  if (stdin_fd >= 0) set_nonblock(stdin_fd);
 
   int status = 0;
   if (want_tty) {
@@ -429,7 +459,7 @@ int main(int argc, char **argv) {
   struct timespec exited_at = {0};
 
   for (;;) {
-    struct pollfd pfds[4 + MAX_CLIENTS];
+    struct pollfd pfds[5 + MAX_CLIENTS];
     int n = 0, backlog = 0;
     for (int k = 0; k < MAX_CLIENTS; k++) if (clients[k].fd >= 0 && clients[k].out_len > CLIENT_HIGH_WATER) backlog = 1;
     /* Exec sessions have no log: their output waits in the pipe until the first client is there to read it. */
@@ -438,8 +468,10 @@ int main(int argc, char **argv) {
     pfds[n++] = (struct pollfd){attach_listen, POLLIN, 0};
     pfds[n++] = (struct pollfd){backlog ? -1 : streams[0].fd, POLLIN, 0};
     pfds[n++] = (struct pollfd){backlog ? -1 : streams[1].fd, POLLIN, 0};
+    short client_in = stdin_len > CLIENT_HIGH_WATER ? 0 : POLLIN; /* stdin backlog: stop reading clients */
     for (int k = 0; k < MAX_CLIENTS; k++)
-      pfds[n++] = (struct pollfd){clients[k].fd, (short)(POLLIN | (clients[k].out_len ? POLLOUT : 0)), 0};
+      pfds[n++] = (struct pollfd){clients[k].fd, (short)(client_in | (clients[k].out_len ? POLLOUT : 0)), 0};
+    pfds[n++] = (struct pollfd){stdin_len && stdin_fd >= 0 ? stdin_fd : -1, POLLOUT, 0};
     if (log_fd >= 0) log_flush();
     int open_streams = (streams[0].fd >= 0) + (streams[1].fd >= 0);
     if (exited) {
@@ -480,6 +512,7 @@ int main(int argc, char **argv) {
       stream_output(&streams[s], buf, (size_t)r);
       broadcast(s + 1, buf, (size_t)r);
     }
+    if (pfds[4 + MAX_CLIENTS].revents) stdin_flush();
     for (int k = 0; k < MAX_CLIENTS; k++) {
       short re = pfds[4 + k].revents;
       if (clients[k].fd < 0 || !re) continue;

@@ -1,3 +1,6 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { LinuxResources } from '../spec/types.js';
 import { ociRuntimeError } from './errors.js';
 import { run } from './run.js';
@@ -74,8 +77,16 @@ export class CliOciRuntime implements OciRuntime {
     await this.cmd('resume', ['resume', id]);
   }
 
+  /** Through a file: runc reads `-` as stdin, crun only takes a path. */
   async update(id: string, resources: LinuxResources): Promise<void> {
-    await this.cmd('update', ['update', '--resources', '-', id], JSON.stringify(resources));
+    const dir = await mkdtemp(join(tmpdir(), 'berth-update-'));
+    try {
+      const file = join(dir, 'resources.json');
+      await writeFile(file, JSON.stringify(resources));
+      await this.cmd('update', ['update', '--resources', file, id]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   }
 
   async ps(id: string): Promise<number[]> {

@@ -64,6 +64,20 @@ export function lifecycleTests(h: RuntimeHarness): void {
     await h.runtime.delete(s.id);
   });
 
+  it('streams large stdin through the container while its output is read (no deadlock)', async () => {
+    const s = await h.create({ args: ['cat'], openStdin: true, log: false });
+    const a = await s.proc.attach();
+    let bytes = 0;
+    a.output.on('data', (c: { data: Buffer }) => (bytes += c.data.length));
+    await s.proc.start();
+    const size = 4 * 1024 * 1024;
+    a.write(Buffer.alloc(size, 'x'));
+    a.closeStdin();
+    expect(await a.exit).toBe(0);
+    expect(bytes).toBe(size);
+    await h.runtime.delete(s.id);
+  });
+
   it('gives a TTY that follows resizes', async () => {
     const s = await h.create({ args: ['sh', '-c', 'tty; read x; stty size; read y; stty size'], terminal: true, openStdin: true });
     const a = await s.proc.attach();
