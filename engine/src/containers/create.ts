@@ -6,11 +6,18 @@ import { normalizeHostConfig, type HostConfigDefaults } from './host-config.js';
 import { validateLogConfig } from './log-config.js';
 import { resolveMounts } from './mounts.js';
 import { generateName, normalizeName } from './names.js';
-import type { ContainerConfig, ContainerRecord, HostConfig } from './types.js';
+import type { ContainerConfig, ContainerRecord, EndpointConfig, HostConfig } from './types.js';
 
 export interface CreateRequest extends Partial<ContainerConfig> {
   HostConfig?: Partial<HostConfig>;
   NetworkingConfig?: { EndpointsConfig?: Record<string, unknown> };
+}
+
+/** The CLI keys the endpoint of `--network default` (no --network given) as "default": that is the bridge. */
+function endpointsConfig(input: Record<string, unknown>, networkMode: string): ContainerRecord['EndpointsConfig'] {
+  const out: NonNullable<ContainerRecord['EndpointsConfig']> = {};
+  for (const [name, cfg] of Object.entries(input)) out[name === 'default' ? networkMode : name] = (cfg ?? {}) as EndpointConfig;
+  return out;
 }
 
 export interface CreateResult {
@@ -58,9 +65,11 @@ export async function createContainer(
       Runtime: hostConfig.Runtime,
       Mounts: [],
       NetworkSettings: { Networks: { [hostConfig.NetworkMode]: {} } },
+      ...(body.NetworkingConfig?.EndpointsConfig ? { EndpointsConfig: endpointsConfig(body.NetworkingConfig.EndpointsConfig, hostConfig.NetworkMode) } : {}),
       ExecIDs: [],
     };
     validateLogConfig(record);
+    ctx.networking.validate?.(record);
     if (hostConfig.NetworkMode.startsWith('container:')) ctx.store.get(hostConfig.NetworkMode.slice('container:'.length));
     record.Mounts = await resolveMounts(id, config, hostConfig, ctx.volumes);
     await ctx.store.save(record);

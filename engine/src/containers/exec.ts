@@ -265,7 +265,8 @@ export class ExecService {
     clearTimeout(timer);
     if (proc === 'timeout') throw new SystemError('timeout waiting for exec session ready');
     if (!proc) throw new InvalidArgument('exec process is not started');
-    if (e.exitCode === null) await proc.resize(height, width);
+    // An exec that ended in the meantime has nothing left to resize; dockerd answers that case quietly too.
+    if (e.exitCode === null) await proc.resize(height, width).catch(() => undefined);
   }
 
   /** dockerd forgets a container's execs when it stops; running ones go when they end. */

@@ -23,6 +23,10 @@ export interface ContainerNetworking {
   teardown(record: ContainerRecord): Promise<void>;
   /** Called when the container is removed (release addresses, endpoints). */
   remove?(record: ContainerRecord): Promise<void>;
+  /** At create: the networks named exist (404 `network x not found` otherwise). */
+  validate?(record: ContainerRecord): void;
+  /** After berthd restarts: release what belongs to containers that are no longer running. */
+  reconcile?(runningIds: string[]): Promise<void>;
 }
 
 export const BASE_HOSTS = [

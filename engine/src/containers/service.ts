@@ -78,6 +78,8 @@ export class ContainerService {
   /** Loads containers, picks up the ones still running under their monitors, and restarts by policy. */
   async init(): Promise<void> {
     const records = await this.ctx.store.load();
+    // Volume users are kept in memory by the volume service: tell it again who uses what.
+    for (const r of records) for (const m of r.Mounts) if (m.Type === 'volume' && m.Name) this.ctx.volumes?.acquire(m.Name, r.Id);
     for (const record of records) {
       try {
         if (record.State.Running) await this.reattach(record);
@@ -86,6 +88,8 @@ export class ContainerService {
         this.ctx.log.warn({ id: record.Id, err: errorMessage(err) }, 'could not restore container');
       }
     }
+    const running = this.ctx.store.all().filter((r) => r.State.Running).map((r) => r.Id);
+    await this.ctx.networking.reconcile?.(running).catch((err: unknown) => this.ctx.log.warn({ err: errorMessage(err) }, 'network reconcile failed'));
   }
 
   private restartsOnBoot(r: ContainerRecord): boolean {

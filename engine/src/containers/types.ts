@@ -171,6 +171,13 @@ export interface MountPoint {
   Anonymous?: boolean;
 }
 
+export interface EndpointConfig {
+  Aliases?: string[] | null;
+  IPAMConfig?: { IPv4Address?: string; IPv6Address?: string } | null;
+  MacAddress?: string;
+  [key: string]: unknown;
+}
+
 /** Everything berthd persists about one container (`<data-root>/containers/<id>/config.v2.json`). */
 export interface ContainerRecord {
   Id: string;
@@ -188,6 +195,8 @@ export interface ContainerRecord {
   Runtime: string;
   Mounts: MountPoint[];
   NetworkSettings: Record<string, unknown>;
+  /** `NetworkingConfig.EndpointsConfig` from create and `network connect`: per network aliases and static IPs. */
+  EndpointsConfig?: Record<string, EndpointConfig>;
   /** Host pid of the container's monitor while running. */
   MonitorPid?: number;
   ExecIDs: string[];

@@ -5,9 +5,13 @@ import { networkOptionsFromDaemon } from '../network/daemon-options.js';
 import { ContainerEndpoints } from '../network/endpoints.js';
 import { NetworkService } from '../network/service.js';
 import { VolumeService } from '../volumes/service.js';
+import { BridgeNetworking } from '../containers/bridge-networking.js';
+import { NetworkConnector } from '../containers/network-connect.js';
 import type { ContainersBackend } from '../api/routers/containers.js';
 import type { DaemonConfig } from './config.js';
 import { createContainerService } from './containers-wiring.js';
+import { ContainerIoService } from '../containers/io-service.js';
+import { ContainerExtras } from '../containers/extras-service.js';
 import { loadEngineId } from './engine-id.js';
 import type { InfoSources } from './system-info.js';
 
@@ -15,10 +19,16 @@ import type { InfoSources } from './system-info.js';
 export interface Services {
   events: EventsService;
   containers: ContainersBackend;
+  /** attach, logs, resize, top, exec and healthchecks. */
+  containerIo: ContainerIoService;
+  /** stats, cp (archive), export, diff, update, prune, and container sizes for size=1 and /system/df. */
+  containerExtras: ContainerExtras;
   images: ImageService;
   networks: NetworkService;
   /** What the containers layer calls to attach namespaces, publish ports and get hosts/resolv.conf. */
   endpoints: ContainerEndpoints;
+  /** `network connect/disconnect` of containers. */
+  connector: NetworkConnector;
   volumes: VolumeService;
   info: InfoSources;
   /** Called on shutdown, last registered first. */
@@ -37,19 +47,26 @@ export async function createServices(config: DaemonConfig, log: Logger): Promise
   await networks.init();
   const volumes = new VolumeService({ dataRoot: config.dataRoot, events, log: log.child({ component: 'volumes' }) });
   await volumes.init();
-  const containers = await createContainerService(config, { images, events, log, volumes });
+  const endpoints = new ContainerEndpoints(networks);
+  const bridge = new BridgeNetworking(endpoints, (name) => networks.lookup(name));
+  const containers = await createContainerService(config, { images, events, log, volumes, networking: bridge });
+  const connector = new NetworkConnector(containers.ctx, bridge, (term) => networks.lookup(term).name);
+  const containerIo = new ContainerIoService(containers.ctx);
   return {
     events,
     containers,
+    containerIo,
+    containerExtras: new ContainerExtras(containers.ctx),
     images,
     networks,
-    endpoints: new ContainerEndpoints(networks),
+    endpoints,
+    connector,
     volumes,
     info: {
       containerCounts: async () => containers.counts(),
       imageCount: async () => images.count(),
       eventListeners: () => events.subscriberCount,
     },
-    closers: [() => networks.close(), () => containers.close()],
+    closers: [() => networks.close(), () => containers.close(), () => containerIo.close()],
   };
 }

@@ -1,0 +1,70 @@
+import { Conflict, Forbidden } from '../base/errors.js';
+import type { BridgeNetworking } from './bridge-networking.js';
+import type { ContainerContext } from './context.js';
+import type { EndpointConfig } from './types.js';
+
+export interface NetworkConnectRequest {
+  Container?: string;
+  EndpointConfig?: EndpointConfig;
+}
+
+/**
+ * `docker network connect/disconnect`: a running container gets (or loses) an endpoint at once; a stopped one
+ * only has its plan changed, applied at its next start, as dockerd does.
+ */
+export class NetworkConnector {
+  constructor(
+    private readonly ctx: ContainerContext,
+    private readonly bridge: BridgeNetworking,
+    private readonly networkName: (term: string) => string,
+  ) {}
+
+  async connect(network: string, req: NetworkConnectRequest): Promise<void> {
+    const name = this.networkName(network);
+    const record = this.ctx.store.get(req.Container ?? '');
+    const mode = record.HostConfig.NetworkMode;
+    if (mode === 'host' || mode === 'none' || mode.startsWith('container:')) {
+      throw new Forbidden(`container sharing network namespace with another container or host cannot be connected to any other network`);
+    }
+    const endpoints = { ...(record.EndpointsConfig ?? {}) };
+    if (name === mode || endpoints[name]) {
+      if (record.State.Running) throw new Forbidden(`endpoint with name ${record.Name.slice(1)} already exists in network ${name}`);
+    }
+    endpoints[name] = req.EndpointConfig ?? {};
+    record.EndpointsConfig = endpoints;
+    if (record.State.Running) {
+      record.NetworkSettings = await this.bridge.connectRunning(record, name);
+    } else {
+      const networks = { ...((record.NetworkSettings.Networks ?? {}) as Record<string, unknown>), [name]: {} };
+      record.NetworkSettings = { ...record.NetworkSettings, Networks: networks };
+    }
+    await this.ctx.store.save(record);
+  }
+
+  async disconnect(network: string, container: string, force: boolean): Promise<void> {
+    const name = this.networkName(network);
+    const record = this.ctx.store.find(container);
+    if (!record) {
+      if (force) return;
+      throw new Conflict(`container ${container} is not connected to network ${name}`);
+    }
+    const endpoints = { ...(record.EndpointsConfig ?? {}) };
+    const connected = record.HostConfig.NetworkMode === name || name in endpoints;
+    if (!connected) throw new Forbidden(`container ${record.Id} is not connected to network ${name}`);
+    delete endpoints[name];
+    record.EndpointsConfig = endpoints;
+    if (record.HostConfig.NetworkMode === name) {
+      // The primary network goes: the container keeps the others (or none), as after dockerd's disconnect.
+      const next = Object.keys(endpoints)[0];
+      record.HostConfig.NetworkMode = next ?? 'none';
+    }
+    if (record.State.Running) {
+      record.NetworkSettings = await this.bridge.disconnectRunning(record, name, force);
+    } else {
+      const networks = { ...((record.NetworkSettings.Networks ?? {}) as Record<string, unknown>) };
+      delete networks[name];
+      record.NetworkSettings = { ...record.NetworkSettings, Networks: networks };
+    }
+    await this.ctx.store.save(record);
+  }
+}
