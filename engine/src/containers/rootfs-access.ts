@@ -1,0 +1,62 @@
+import { RootedFs, type RootedMount } from '../base/rooted-fs.js';
+import { bundleDir, type ContainerContext } from './context.js';
+import { etcFilePaths } from './etc-files.js';
+import { mountRootfs, prepareRootfsDirs, rootfsPaths, unmountRootfs, type RootfsPaths } from './rootfs.js';
+import type { ContainerRecord } from './types.js';
+
+/** Operations holding a container's root filesystem mounted, by container ID (so the last one out unmounts). */
+const holders = new Map<string, number>();
+
+export function containerRootfsPaths(ctx: ContainerContext, record: ContainerRecord): RootfsPaths {
+  return rootfsPaths(ctx.store.dir(record.Id), bundleDir(ctx, record.Id));
+}
+
+/**
+ * Runs `fn` with the container's root filesystem mounted: the running container's own mount, or (as dockerd does
+ * for cp, export and diff of a stopped container) a temporary one, unmounted when the last user is done unless
+ * the container started meanwhile.
+ */
+export async function withMountedRootfs<T>(ctx: ContainerContext, record: ContainerRecord, fn: (merged: string) => Promise<T>): Promise<T> {
+  const paths = containerRootfsPaths(ctx, record);
+  holders.set(record.Id, (holders.get(record.Id) ?? 0) + 1);
+  try {
+    if (!record.State.Running) {
+      const image = await ctx.images.resolve(record.ImageId);
+      await prepareRootfsDirs(paths);
+      await mountRootfs(paths, image.layers);
+    }
+    return await fn(paths.merged);
+  } finally {
+    const left = (holders.get(record.Id) ?? 1) - 1;
+    if (left === 0) holders.delete(record.Id);
+    else holders.set(record.Id, left);
+    const current = ctx.store.find(record.Id);
+    if (left === 0 && current && !current.State.Running) await unmountRootfs(paths).catch(() => undefined);
+  }
+}
+
+export interface ViewMount extends RootedMount {
+  rw: boolean;
+}
+
+/** The container's volumes, binds and generated /etc files as they appear inside it (tmpfs has no host side). */
+export function containerMounts(ctx: ContainerContext, record: ContainerRecord): ViewMount[] {
+  const etc = etcFilePaths(ctx.store.dir(record.Id));
+  const mounts: ViewMount[] = record.Mounts.filter((m) => m.Type !== 'tmpfs' && m.Source).map((m) => ({
+    destination: m.Destination,
+    source: m.Source,
+    rw: m.RW,
+  }));
+  const taken = new Set(mounts.map((m) => m.destination));
+  if (record.State.StartedAt) {
+    for (const [destination, source] of [['/etc/hostname', etc.hostname], ['/etc/hosts', etc.hosts], ['/etc/resolv.conf', etc.resolvConf]] as const) {
+      if (!taken.has(destination)) mounts.push({ destination, source, rw: true });
+    }
+  }
+  return mounts;
+}
+
+/** The container's filesystem as its processes see it: the rootfs with its mounts at their destinations. */
+export function containerView(merged: string, mounts: ViewMount[]): RootedFs {
+  return new RootedFs(merged, mounts);
+}
