@@ -154,7 +154,8 @@ export class ContainerProcess {
       try {
         const a = await this.attach();
         a.output.resume();
-        await a.exit;
+        // No exit frame: the monitor turned us away (too many clients) or is finishing; do not spin.
+        if ((await a.exit) === undefined) await sleep(50);
         continue;
       } catch {
         // No socket: either the monitor just finished (exit.json is next) or it is gone.

@@ -125,3 +125,18 @@ export function withAnnotations(annotations: Record<string, string>): SpecOpt {
     s.annotations = { ...(s.annotations ?? {}), ...annotations };
   });
 }
+
+export interface UserNamespaceOptions {
+  /** First host uid/gid that container id 0 maps to (dockerd's `--userns-remap` subordinate range). */
+  hostId: number;
+  size: number;
+}
+
+/** Opt-in user namespace (dockerd's `--userns-remap`): root in the container is an unprivileged id on the host. */
+export function withUserNamespace(o: UserNamespaceOptions): SpecOpt {
+  return edit((s) => {
+    if (!s.linux.namespaces.some((n) => n.type === 'user')) s.linux.namespaces.push({ type: 'user' });
+    s.linux.uidMappings = [{ containerID: 0, hostID: o.hostId, size: o.size }];
+    s.linux.gidMappings = [{ containerID: 0, hostID: o.hostId, size: o.size }];
+  });
+}

@@ -4,6 +4,11 @@ import type { LinuxResources, SpecOpt } from './types.js';
 
 export type CgroupVersion = 'v1' | 'v2';
 
+/** Resource semantics follow the controllers: a hybrid host (v1 controllers, empty-ish v2 tree) behaves as v1. */
+export function cgroupVersionOf(layout: 'v1' | 'v2' | 'hybrid'): CgroupVersion {
+  return layout === 'v2' ? 'v2' : 'v1';
+}
+
 /** HostConfig's resource fields, in dockerd's units (bytes, NanoCPUs, shares). 0 means "not set". */
 export interface ResourceOptions {
   memory?: number;

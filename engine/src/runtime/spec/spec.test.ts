@@ -143,3 +143,13 @@ describe('mounts, init, rlimits', () => {
     expect(() => withRlimits([{ name: 'nofile', soft: 100, hard: 99999 }], hard)).toThrow(/above the engine's own hard limit 20000/);
   });
 });
+
+describe('user namespaces', () => {
+  it('are opt-in and map container root to the given host range', async () => {
+    const { withUserNamespace, withNamespaces } = await import('./index.js');
+    const s = buildSpec(withNamespaces(), withUserNamespace({ hostId: 100000, size: 65536 }));
+    expect(s.linux.namespaces.map((n) => n.type)).toContain('user');
+    expect(s.linux.uidMappings).toEqual([{ containerID: 0, hostID: 100000, size: 65536 }]);
+    expect(buildSpec(withNamespaces()).linux.namespaces.map((n) => n.type)).not.toContain('user');
+  });
+});
