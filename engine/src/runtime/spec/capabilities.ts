@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { InvalidArgument } from '../../base/errors.js';
 import { edit } from './builder.js';
 import type { SpecOpt } from './types.js';
@@ -33,15 +34,38 @@ export interface CapabilityOptions {
   add?: string[];
   drop?: string[];
   privileged?: boolean;
+  /**
+   * The engine's own bounding set: nothing outside it can be granted (here CAP_SYS_RESOURCE is missing).
+   * `ALL` and `--privileged` are clamped to it; naming a missing one explicitly is an error.
+   */
+  available?: string[];
+}
+
+/** Capability names from a `CapBnd`-style hex mask (bit n = capability number n). */
+export function capabilitiesFromMask(hex: string): string[] {
+  const mask = BigInt(`0x${hex.trim()}`);
+  return ALL_CAPABILITIES.filter((_, bit) => (mask >> BigInt(bit)) & 1n);
+}
+
+/** The engine's bounding set, from /proc/self/status. */
+export async function readEngineCapabilities(): Promise<string[]> {
+  const status = await readFile('/proc/self/status', 'utf8');
+  const m = /^CapBnd:\s*([0-9a-f]+)$/m.exec(status);
+  return m?.[1] ? capabilitiesFromMask(m[1]) : [...ALL_CAPABILITIES];
 }
 
 /** dockerd's rules: `--cap-drop ALL` empties the base set, `--cap-add ALL` fills it, and adds win over drops. */
 export function effectiveCapabilities(o: CapabilityOptions = {}): string[] {
-  if (o.privileged) return [...ALL_CAPABILITIES];
+  const available = o.available ?? ALL_CAPABILITIES;
+  if (o.privileged) return ALL_CAPABILITIES.filter((c) => available.includes(c));
   const add = (o.add ?? []).map(normalizeCapability);
+  const missing = add.find((c) => c !== 'ALL' && !available.includes(c));
+  if (missing) {
+    throw new InvalidArgument(`capability ${missing} cannot be granted: the engine itself does not have it in its bounding set`);
+  }
   const drop = (o.drop ?? []).map(normalizeCapability);
   let base = drop.includes('ALL') ? [] : [...DEFAULT_CAPABILITIES];
-  if (add.includes('ALL')) base = [...ALL_CAPABILITIES];
+  if (add.includes('ALL')) base = ALL_CAPABILITIES.filter((c) => available.includes(c));
   const kept = base.filter((c) => !drop.includes(c));
   const result = [...kept, ...add.filter((c) => c !== 'ALL' && !kept.includes(c))];
   return ALL_CAPABILITIES.filter((c) => result.includes(c));

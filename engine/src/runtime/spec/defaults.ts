@@ -18,6 +18,8 @@ export interface DefaultContainerOptions {
   privileged?: boolean;
   caps?: CapabilityOptions;
   seccomp?: SeccompSetting;
+  /** The engine's bounding set (`readEngineCapabilities()`); privileged and `ALL` are clamped to it. */
+  availableCaps?: string[];
   /** Resolved `--user`; applied before capabilities because a non-root user gets no effective set. */
   user?: ResolvedUser;
 }
@@ -38,7 +40,7 @@ export function dockerDefaults(o: DefaultContainerOptions): SpecOpt[] {
     withMaskedPaths(privileged ? [] : undefined),
     withReadonlyPaths(privileged ? [] : undefined),
     ...(o.user ? [withUser(o.user)] : []),
-    withCapabilities({ ...(o.caps ?? {}), privileged }),
+    withCapabilities({ ...(o.caps ?? {}), privileged, ...(o.availableCaps ? { available: o.availableCaps } : {}) }),
     withSeccomp(o.seccomp ?? { kind: 'default' }, { privileged }),
     withNoNewPrivileges(false),
   ];

@@ -60,6 +60,16 @@ describe('capabilities', () => {
     expect(() => effectiveCapabilities({ add: ['FOO'] })).toThrow('unknown capability: "CAP_FOO"');
   });
 
+  it('clamps privileged and ALL to the engine bounding set and refuses explicit missing ones', async () => {
+    const { capabilitiesFromMask } = await import('./index.js');
+    const available = capabilitiesFromMask('000001fffeffffff');
+    expect(available).not.toContain('CAP_SYS_RESOURCE');
+    expect(available).toContain('CAP_CHECKPOINT_RESTORE');
+    expect(effectiveCapabilities({ privileged: true, available })).toHaveLength(40);
+    expect(effectiveCapabilities({ add: ['ALL'], available })).not.toContain('CAP_SYS_RESOURCE');
+    expect(() => effectiveCapabilities({ add: ['SYS_RESOURCE'], available })).toThrow(/CAP_SYS_RESOURCE cannot be granted/);
+  });
+
   it('gives a non-root user only the bounding set', () => {
     const s = buildSpec(withUser({ uid: 1000, gid: 1000, additionalGids: [], home: '/' }), withCapabilities());
     expect(s.process.capabilities?.effective).toEqual([]);

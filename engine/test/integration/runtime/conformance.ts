@@ -83,6 +83,12 @@ export function runtimeConformance(factory: RuntimeFactory): void {
       expect(unconfined.stdout).toBe('allowed\n');
     });
 
+    it('runs --privileged with every capability the engine has, unconfined and unmasked', async () => {
+      const r = await h.sh('grep Seccomp: /proc/self/status; ip link set lo mtu 1300 && echo netadmin-ok; stat -c %t:%T /proc/keys', { privileged: true });
+      expect(r.stdout).toMatch(/^Seccomp:\s+0\nnetadmin-ok\n/);
+      expect(r.stdout).not.toContain('1:3');
+    });
+
     it('runs as the resolved user with its groups', async () => {
       const r = await h.sh('id', { opts: [withUser({ uid: 1000, gid: 1000, additionalGids: [10], home: '/home/app' })] });
       expect(r.stdout.trim()).toBe('uid=1000(app) gid=1000(app) groups=10(wheel)');

@@ -7,7 +7,7 @@ import type { OciRuntime } from '../../../src/runtime/oci/runtime.js';
 import { removeCgroupTree } from '../../../src/runtime/oci/cgroups.js';
 import { resolveMonitorBinary } from '../../../src/runtime/monitor/binary.js';
 import { ContainerProcess, type ExitStatus, type JsonFileLog } from '../../../src/runtime/monitor/container-process.js';
-import { buildSpec, dockerDefaults, withCgroupsPath, type DefaultContainerOptions } from '../../../src/runtime/spec/index.js';
+import { buildSpec, dockerDefaults, readEngineCapabilities, withCgroupsPath, type DefaultContainerOptions } from '../../../src/runtime/spec/index.js';
 import type { Spec, SpecOpt } from '../../../src/runtime/spec/types.js';
 import { buildBusyboxRootfs } from './busybox-rootfs.js';
 
@@ -44,6 +44,7 @@ export class RuntimeHarness {
   rootfs = '';
   monitorBinary = '';
   runtime!: OciRuntime;
+  availableCaps: string[] = [];
   private readonly started: Started[] = [];
   private seq = 0;
 
@@ -52,6 +53,7 @@ export class RuntimeHarness {
     this.rootfs = await buildBusyboxRootfs(join(this.dir, 'rootfs'));
     this.monitorBinary = await resolveMonitorBinary(join(tmpdir(), 'berth-monitor-cache'));
     this.runtime = makeRuntime(join(this.dir, 'state'));
+    this.availableCaps = await readEngineCapabilities();
   }
 
   /** Creates (not starts) a container under a monitor. */
@@ -62,7 +64,7 @@ export class RuntimeHarness {
     const cgroupsPath = `${this.cgroupParent}/${id}`;
     await mkdir(bundle, { recursive: true });
     const spec = buildSpec(
-      ...dockerDefaults({ rootfs: this.rootfs, hostname: id.slice(0, 12), ...o }),
+      ...dockerDefaults({ rootfs: this.rootfs, hostname: id.slice(0, 12), availableCaps: this.availableCaps, ...o }),
       withCgroupsPath(cgroupsPath),
       ...(o.opts ?? []),
     );
