@@ -5,6 +5,7 @@ import { entrypointAndArgs, mergeImageConfig, normalizeConfig } from './config-m
 import { normalizeHostConfig, type HostConfigDefaults } from './host-config.js';
 import { validateLogConfig } from './log-config.js';
 import { resolveMounts } from './mounts.js';
+import { plannedNetworkSettings } from './planned-settings.js';
 import { generateName, normalizeName } from './names.js';
 import type { ContainerConfig, ContainerRecord, EndpointConfig, HostConfig } from './types.js';
 
@@ -68,6 +69,7 @@ export async function createContainer(
       ...(body.NetworkingConfig?.EndpointsConfig ? { EndpointsConfig: endpointsConfig(body.NetworkingConfig.EndpointsConfig, hostConfig.NetworkMode) } : {}),
       ExecIDs: [],
     };
+    record.NetworkSettings = plannedNetworkSettings(record);
     validateLogConfig(record);
     ctx.networking.validate?.(record);
     if (hostConfig.NetworkMode.startsWith('container:')) ctx.store.get(hostConfig.NetworkMode.slice('container:'.length));

@@ -1,6 +1,7 @@
 import { errorMessage } from '../base/errors.js';
 import type { ContainerProcess, ExitStatus } from '../runtime/index.js';
 import { bundleDir, publish, type ContainerContext } from './context.js';
+import { plannedNetworkSettings } from './planned-settings.js';
 import { rootfsPaths, unmountRootfs } from './rootfs.js';
 import type { ContainerRecord } from './types.js';
 
@@ -57,6 +58,7 @@ export async function handleExit(ctx: ContainerContext, record: ContainerRecord,
     FinishedAt: status.finishedAt,
   };
   delete record.MonitorPid;
+  record.NetworkSettings = plannedNetworkSettings(record);
   await ctx.store.save(record);
   if (status.oomKilled) publish(ctx, record, 'oom');
   publish(ctx, record, 'die', { exitCode: String(code), execDuration: String(Math.max(0, Math.round(ranFor / 1000))) });

@@ -103,6 +103,35 @@ class LineSplitter {
 }
 
 /**
+ * The files written after the one with inode `ino` (itself renamed by a rotation), oldest first, ending with the
+ * live file. Opened, then checked against a second look at the names, so a rotation in between is retried.
+ */
+async function newerFiles(logPath: string, ino: number | undefined): Promise<FileHandle[]> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const names = await logFiles(logPath);
+    const handles: FileHandle[] = [];
+    const inodes: number[] = [];
+    for (const name of names) {
+      const fh = await open(name, 'r').catch(() => undefined);
+      if (!fh) continue;
+      handles.push(fh);
+      inodes.push((await fh.stat()).ino);
+    }
+    const again = await Promise.all(names.map((n) => stat(n).then((st) => st.ino, () => -1)));
+    const stable = again.filter((x) => x !== -1).join(',') === inodes.join(',');
+    if (!stable) {
+      for (const fh of handles) await fh.close();
+      continue;
+    }
+    // Not found: the old file was rotated away entirely; everything left is newer.
+    const from = ino === undefined ? 0 : inodes.indexOf(ino) + 1;
+    for (const fh of handles.slice(0, from)) await fh.close();
+    return handles.slice(from);
+  }
+  return [];
+}
+
+/**
  * Reads a json-file log (and its rotated files) the way `docker logs` shows it. Following, it keeps its own
  * descriptor of the live file, so a rotation (rename to `.1`, new file) loses no line: the old file is finished,
  * then the new one is read from its start.
@@ -127,23 +156,27 @@ export async function* readJsonFileLog(logPath: string, o: ReadLogOptions): Asyn
       return 'yield';
     };
     const buf = Buffer.alloc(CHUNK);
-    let livePos = 0;
-    for (let i = startFile; i < handles.length; i++) {
-      const fh = handles[i] as FileHandle;
-      const split = new LineSplitter();
-      let pos = i === startFile ? startOffset : 0;
+    /** Yields the accepted entries of `fh` from `pos` to its current end; returns the new position, or -1 at until. */
+    async function* readOn(fh: FileHandle, from: number, split: LineSplitter): AsyncGenerator<LogEntry, number> {
+      let pos = from;
       for (;;) {
         const { bytesRead } = await fh.read(buf, 0, CHUNK, pos);
-        if (bytesRead === 0) break;
+        if (bytesRead === 0) return pos;
         pos += bytesRead;
         for (const line of split.push(buf.subarray(0, bytesRead))) {
           const entry = decode(line);
           const verdict = accept(entry);
-          if (verdict === 'stop') return;
+          if (verdict === 'stop') return -1;
           if (verdict === 'yield') yield entry as LogEntry;
-          if (o.signal.aborted) return;
         }
+        if (o.signal.aborted) return pos;
       }
+    }
+    let livePos = 0;
+    for (let i = startFile; i < handles.length; i++) {
+      const fh = handles[i] as FileHandle;
+      const pos = yield* readOn(fh, i === startFile ? startOffset : 0, new LineSplitter());
+      if (pos < 0 || o.signal.aborted) return;
       if (fh === live) livePos = pos;
     }
     if (!o.follow || o.signal.aborted) return;
@@ -170,31 +203,28 @@ export async function* readJsonFileLog(logPath: string, o: ReadLogOptions): Asyn
       watcher = undefined;
     }
     let split = new LineSplitter();
+    const opened = new Set<FileHandle>();
     try {
       for (;;) {
         const finalPass = stopped;
         if (live) {
-          for (;;) {
-            const { bytesRead } = await live.read(buf, 0, CHUNK, livePos);
-            if (bytesRead === 0) break;
-            livePos += bytesRead;
-            for (const line of split.push(buf.subarray(0, bytesRead))) {
-              const entry = decode(line);
-              const verdict = accept(entry);
-              if (verdict === 'stop') return;
-              if (verdict === 'yield') yield entry as LogEntry;
-            }
-          }
+          livePos = yield* readOn(live, livePos, split);
+          if (livePos < 0) return;
         }
         if (finalPass || o.signal.aborted) return;
-        // Rotated (a new file under the name) or truncated (max-file 1): switch or rewind.
+        // Rotated (a new file under the name) or truncated (max-file 1): catch up or rewind.
         const now = await stat(logPath).catch(() => undefined);
         const liveStat = live ? await live.stat() : undefined;
         if (now && (!liveStat || now.ino !== liveStat.ino)) {
-          const next = await open(logPath, 'r').catch(() => undefined);
-          if (next) {
-            if (live) await live.close();
-            live = next;
+          const chain = await newerFiles(logPath, liveStat?.ino);
+          if (chain.length > 0) {
+            // Whatever reached the old file before it was renamed, then every file rotated since, oldest first.
+            if (live && (yield* readOn(live, livePos, split)) < 0) return;
+            for (const fh of chain) opened.add(fh);
+            for (const fh of chain.slice(0, -1)) {
+              if ((yield* readOn(fh, 0, new LineSplitter())) < 0) return;
+            }
+            live = chain.at(-1);
             livePos = 0;
             split = new LineSplitter();
             continue;
@@ -220,7 +250,7 @@ export async function* readJsonFileLog(logPath: string, o: ReadLogOptions): Asyn
       }
     } finally {
       clearTimeout(untilTimer);
-      if (live && !handles.includes(live)) await live.close();
+      for (const fh of opened) await fh.close().catch(() => undefined);
     }
   } finally {
     watcher?.close();

@@ -1,6 +1,7 @@
 import { Conflict, Forbidden } from '../base/errors.js';
 import type { BridgeNetworking } from './bridge-networking.js';
 import type { ContainerContext } from './context.js';
+import { plannedNetworkSettings } from './planned-settings.js';
 import type { EndpointConfig } from './types.js';
 
 export interface NetworkConnectRequest {
@@ -35,8 +36,7 @@ export class NetworkConnector {
     if (record.State.Running) {
       record.NetworkSettings = await this.bridge.connectRunning(record, name);
     } else {
-      const networks = { ...((record.NetworkSettings.Networks ?? {}) as Record<string, unknown>), [name]: {} };
-      record.NetworkSettings = { ...record.NetworkSettings, Networks: networks };
+      record.NetworkSettings = plannedNetworkSettings(record);
     }
     await this.ctx.store.save(record);
   }
@@ -51,19 +51,16 @@ export class NetworkConnector {
     const endpoints = { ...(record.EndpointsConfig ?? {}) };
     const connected = record.HostConfig.NetworkMode === name || name in endpoints;
     if (!connected) throw new Forbidden(`container ${record.Id} is not connected to network ${name}`);
+    // HostConfig.NetworkMode stays as created, as in dockerd: Compose disconnects and reconnects a created
+    // container's primary network to set its aliases.
     delete endpoints[name];
     record.EndpointsConfig = endpoints;
-    if (record.HostConfig.NetworkMode === name) {
-      // The primary network goes: the container keeps the others (or none), as after dockerd's disconnect.
-      const next = Object.keys(endpoints)[0];
-      record.HostConfig.NetworkMode = next ?? 'none';
-    }
     if (record.State.Running) {
       record.NetworkSettings = await this.bridge.disconnectRunning(record, name, force);
     } else {
-      const networks = { ...((record.NetworkSettings.Networks ?? {}) as Record<string, unknown>) };
-      delete networks[name];
-      record.NetworkSettings = { ...record.NetworkSettings, Networks: networks };
+      record.NetworkSettings = plannedNetworkSettings(record);
+      const networks = record.NetworkSettings.Networks as Record<string, unknown>;
+      if (record.HostConfig.NetworkMode === name && !(name in endpoints)) delete networks[name];
     }
     await this.ctx.store.save(record);
   }

@@ -41,18 +41,6 @@ export interface SpecContext {
   capabilityBound: string[];
 }
 
-/** Keeps only capabilities the engine can give (see engineCapabilityBound). */
-function withinBound(bound: string[]): SpecOpt {
-  return edit((s) => {
-    const caps = s.process.capabilities;
-    if (!caps) return;
-    for (const key of ['bounding', 'effective', 'permitted', 'inheritable', 'ambient'] as const) {
-      const list = caps[key];
-      if (list) caps[key] = list.filter((c) => bound.includes(c));
-    }
-  });
-}
-
 function securityOptions(opts: string[] | null): { seccomp: SeccompSetting; noNewPrivileges: boolean } {
   let seccomp: SeccompSetting = { kind: 'default' };
   let noNewPrivileges = false;
@@ -114,6 +102,7 @@ export async function containerSpec(record: ContainerRecord, ctx: SpecContext): 
       caps: { add: h.CapAdd ?? [], drop: h.CapDrop ?? [] },
       seccomp: sec.seccomp,
       user,
+      availableCaps: ctx.capabilityBound,
     }),
     namespaces(record, ctx.netns),
     withCgroupsPath(ctx.cgroupsPath),
@@ -139,7 +128,6 @@ export async function containerSpec(record: ContainerRecord, ctx: SpecContext): 
       if (c.Tty && h.ConsoleSize[0] > 0) s.process.consoleSize = { height: h.ConsoleSize[0], width: h.ConsoleSize[1] };
     }),
   ];
-  if (h.Privileged || (h.CapAdd ?? []).some((c) => c.toUpperCase() === 'ALL')) opts.push(withinBound(ctx.capabilityBound));
   if (h.MaskedPaths !== null) opts.push(withMaskedPaths(h.MaskedPaths));
   if (h.ReadonlyPaths !== null) opts.push(withReadonlyPaths(h.ReadonlyPaths));
   if (h.Init) {

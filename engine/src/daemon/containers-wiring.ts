@@ -4,11 +4,10 @@ import path from 'node:path';
 import type { Logger } from '../base/log.js';
 import type { EventsService } from '../events/events.js';
 import type { ImageService } from '../images/service.js';
-import { engineCapabilityBound } from '../containers/capability-bound.js';
 import { ContainerService } from '../containers/service.js';
 import type { ContainerNetworking } from '../containers/networking.js';
 import type { VolumeProvider } from '../containers/mounts.js';
-import { createRuntime, detectRuntimes, readEngineHardLimits, resolveMonitorBinary, type OciRuntime } from '../runtime/index.js';
+import { createRuntime, detectRuntimes, readEngineCapabilities, readEngineHardLimits, resolveMonitorBinary, type OciRuntime } from '../runtime/index.js';
 import type { DaemonConfig } from './config.js';
 
 /** A static init for `--init`: it is bind-mounted into images that may have no libc. */
@@ -45,7 +44,7 @@ export async function createContainerService(
       cpuCount: os.cpus().length,
       engineHardLimits: await readEngineHardLimits(),
       initBinary: findInitBinary(),
-      capabilityBound: engineCapabilityBound(),
+      capabilityBound: await readEngineCapabilities(),
       cgroupParent: '/berth',
     },
     logDriver: typeof config.extra['log-driver'] === 'string' ? config.extra['log-driver'] : 'json-file',
