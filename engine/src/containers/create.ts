@@ -73,7 +73,7 @@ export async function createContainer(
     validateLogConfig(record);
     ctx.networking.validate?.(record);
     if (hostConfig.NetworkMode.startsWith('container:')) ctx.store.get(hostConfig.NetworkMode.slice('container:'.length));
-    record.Mounts = await resolveMounts(id, config, hostConfig, ctx.volumes);
+    record.Mounts = await resolveMounts(id, config, hostConfig, ctx.volumes, (x) => ctx.store.get(x));
     await ctx.store.save(record);
     publish(ctx, record, 'create');
     return { Id: id, Warnings: [] };

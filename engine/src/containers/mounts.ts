@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { InvalidArgument } from '../base/errors.js';
-import type { ContainerConfig, HostConfig, MountPoint } from './types.js';
+import type { ContainerConfig, ContainerRecord, HostConfig, MountPoint } from './types.js';
 
 /** What the containers layer needs from the volume service (engine/src/volumes). */
 export interface VolumeProvider {
@@ -57,25 +57,37 @@ export async function resolveMounts(
   config: ContainerConfig,
   host: HostConfig,
   volumes: VolumeProvider | undefined,
+  lookup: (idOrName: string) => ContainerRecord,
 ): Promise<MountPoint[]> {
   const out = new Map<string, MountPoint>();
   const needVolumes = (): VolumeProvider => {
     if (!volumes) throw new InvalidArgument('volumes are not available in this engine');
     return volumes;
   };
-  const addVolume = async (name: string | undefined, destination: string, rw: boolean, mode: string, labels?: Record<string, string>, driverOpts?: Record<string, string>) => {
+  const addVolume = async (name: string | undefined, destination: string, rw: boolean, mode: string, labels?: Record<string, string>, driverOpts?: Record<string, string>, noCopy = false) => {
     const v = await needVolumes().ensure(name, { labels, driverOpts });
     out.set(destination, {
       Type: 'volume', Name: v.name, Source: v.mountpoint, Destination: destination, Driver: v.driver, Mode: mode, RW: rw,
-      Propagation: '', ...(name === undefined ? { Anonymous: true } : {}),
+      Propagation: '', ...(name === undefined ? { Anonymous: true } : {}), ...(noCopy ? { NoCopy: true } : {}),
     });
   };
+  // `--volumes-from c[:ro|rw]`: the other container's mounts, at the same places, with its or the given mode.
+  for (const spec of host.VolumesFrom ?? []) {
+    const [ref = '', mode = ''] = spec.split(':');
+    if (mode !== '' && mode !== 'ro' && mode !== 'rw') throw new InvalidArgument(`invalid mode for volumes-from: ${mode}`);
+    const other = lookup(ref);
+    for (const m of other.Mounts) {
+      if (m.Type === 'tmpfs') continue;
+      const { Anonymous: _anonymous, ...rest } = m;
+      out.set(m.Destination, { ...rest, RW: mode === '' ? m.RW : mode === 'rw', Mode: mode || m.Mode });
+    }
+  }
   for (const spec of host.Binds ?? []) {
     const b = parseBind(spec);
     if (!b.destination.startsWith('/')) throw new InvalidArgument(`invalid volume specification: '${spec}': invalid mount config for type "volume": invalid mount path: '${b.destination}' mount path must be absolute`);
     const { rw, propagation } = modeFlags(b.mode, spec);
     if (b.source === '' || isVolumeName(b.source)) {
-      await addVolume(b.source === '' ? undefined : b.source, b.destination, rw, b.mode);
+      await addVolume(b.source === '' ? undefined : b.source, b.destination, rw, b.mode, undefined, undefined, b.mode.split(',').includes('nocopy'));
       continue;
     }
     // `-v /host/path:/ctr` creates a missing host directory, as dockerd does.
@@ -92,7 +104,7 @@ export async function resolveMounts(
       if (!exists) await fs.mkdir(src, { recursive: true });
       out.set(m.Target, { Type: 'bind', Source: src, Destination: m.Target, Mode: '', RW: !m.ReadOnly, Propagation: m.BindOptions?.Propagation || 'rprivate' });
     } else if (m.Type === 'volume') {
-      await addVolume(m.Source || undefined, m.Target, !m.ReadOnly, '', m.VolumeOptions?.Labels, m.VolumeOptions?.DriverConfig?.Options);
+      await addVolume(m.Source || undefined, m.Target, !m.ReadOnly, '', m.VolumeOptions?.Labels, m.VolumeOptions?.DriverConfig?.Options, m.VolumeOptions?.NoCopy ?? false);
     } else if (m.Type === 'tmpfs') {
       out.set(m.Target, { Type: 'tmpfs', Source: '', Destination: m.Target, Mode: '', RW: !m.ReadOnly, Propagation: '' });
     } else {

@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { Conflict, NotModified, errorMessage } from '../base/errors.js';
+import { resolveInRoot } from '../base/fsutil.js';
 import { ContainerProcess } from '../runtime/index.js';
 import { bundleDir, publish, type ContainerContext } from './context.js';
 import { etcFilePaths, writeEtcFiles } from './etc-files.js';
@@ -9,6 +10,14 @@ import { jsonFileLog } from './log-config.js';
 import { mountRootfs, prepareRootfsDirs, rootfsPaths, unmountRootfs } from './rootfs.js';
 import { containerSpec } from './spec.js';
 import type { ContainerRecord } from './types.js';
+
+/** dockerd's copy-up: an empty volume mounted over image content gets that content first (unless `nocopy`). */
+async function populateVolumes(ctx: ContainerContext, record: ContainerRecord, rootfs: string): Promise<void> {
+  for (const m of record.Mounts) {
+    if (m.Type !== 'volume' || m.NoCopy || !ctx.volumes) continue;
+    await ctx.volumes.copyUp(await resolveInRoot(rootfs, m.Destination), m.Source);
+  }
+}
 
 /**
  * Starts a created or exited container: mounts its root filesystem, sets its network up, writes the OCI bundle,
@@ -31,6 +40,7 @@ export async function startContainer(ctx: ContainerContext, record: ContainerRec
     await fs.mkdir(bundle, { recursive: true, mode: 0o711 });
     await prepareRootfsDirs(rootfs);
     await mountRootfs(rootfs, image.layers);
+    await populateVolumes(ctx, record, rootfs.merged);
     const net = await ctx.networking.setup(record, (x) => ctx.store.get(x));
     networkUp = true;
     await writeEtcFiles(etc, { hostname: record.Config.Hostname, hosts: net.hosts, resolvConf: net.resolvConf });

@@ -169,6 +169,8 @@ export interface MountPoint {
   Propagation: string;
   /** Berth's own: an anonymous volume created for this container (removed by `rm -v`). */
   Anonymous?: boolean;
+  /** Berth's own: `nocopy` / `volume-nocopy`: do not populate an empty volume from the image. */
+  NoCopy?: boolean;
 }
 
 export interface EndpointConfig {
