@@ -1,4 +1,4 @@
-import { existsSync, openSync, readSync, closeSync, fstatSync } from 'node:fs';
+import { existsSync, openSync, readFileSync, readSync, closeSync, fstatSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 
@@ -32,10 +32,20 @@ export function freeLoopbackPort(): Promise<number> {
 export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
+  // A QEMU started by an earlier host process is not our child: once it exits it stays a zombie until init
+  // reaps it, and a zombie still answers kill(pid, 0).
+  if (process.platform === 'linux') {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+    } catch {
+      return false;
+    }
+  }
+  return true;
 }
 
 /** Finds an executable on PATH (plus extra dirs searched first, e.g. a QEMU bundled with the app). */

@@ -1,0 +1,86 @@
+import { EventEmitter } from 'node:events';
+import { existsSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import type { BerthPaths } from '../../host/paths.js';
+
+/** The CLI talks to its background host process (`berth daemon`) over this socket, one JSON object per line. */
+export function controlSocket(paths: BerthPaths, platform: NodeJS.Platform = process.platform): string {
+  return platform === 'win32' ? '\\\\.\\pipe\\berth_control' : path.join(paths.run, 'berth.sock');
+}
+
+export type ControlRequest = { op: 'status' } | { op: 'start' } | { op: 'stop' } | { op: 'restart' };
+export type ControlMessage = Record<string, unknown> & { type: string };
+
+/** Writes one message per line to a client. */
+export type Reply = (msg: ControlMessage) => void;
+
+export function serveControl(socketPath: string, handle: (req: ControlRequest, reply: Reply, end: () => void) => void): Promise<net.Server> {
+  if (!socketPath.startsWith('\\\\') && existsSync(socketPath)) rmSync(socketPath);
+  const server = net.createServer((sock) => {
+    sock.on('error', () => undefined);
+    let buf = '';
+    sock.setEncoding('utf8');
+    sock.on('data', (chunk: string) => {
+      buf += chunk;
+      const nl = buf.indexOf('\n');
+      if (nl < 0) return;
+      const line = buf.slice(0, nl);
+      buf = '';
+      let req: ControlRequest;
+      try {
+        req = JSON.parse(line) as ControlRequest;
+      } catch {
+        return sock.end(JSON.stringify({ type: 'error', message: 'bad request' }) + '\n');
+      }
+      handle(req, (msg) => !sock.destroyed && sock.write(JSON.stringify(msg) + '\n'), () => sock.end());
+    });
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(socketPath, () => resolve(server));
+  });
+}
+
+/** Sends one request; emits each message the daemon answers with, then 'end'. */
+export class ControlClient extends EventEmitter<{ message: [ControlMessage]; end: [] }> {
+  static connect(socketPath: string, timeoutMs = 2000): Promise<net.Socket> {
+    return new Promise((resolve, reject) => {
+      const s = net.connect(socketPath);
+      const t = setTimeout(() => {
+        s.destroy();
+        reject(new Error('control socket timeout'));
+      }, timeoutMs);
+      s.once('connect', () => {
+        clearTimeout(t);
+        resolve(s);
+      });
+      s.once('error', (e) => {
+        clearTimeout(t);
+        reject(e);
+      });
+    });
+  }
+
+  static async request(socketPath: string, req: ControlRequest, onMessage: (m: ControlMessage) => void = () => undefined): Promise<ControlMessage[]> {
+    const sock = await ControlClient.connect(socketPath);
+    return new Promise((resolve, reject) => {
+      const all: ControlMessage[] = [];
+      let buf = '';
+      sock.setEncoding('utf8');
+      sock.on('data', (chunk: string) => {
+        buf += chunk;
+        let nl: number;
+        while ((nl = buf.indexOf('\n')) >= 0) {
+          const msg = JSON.parse(buf.slice(0, nl)) as ControlMessage;
+          buf = buf.slice(nl + 1);
+          all.push(msg);
+          onMessage(msg);
+        }
+      });
+      sock.on('close', () => resolve(all));
+      sock.on('error', reject);
+      sock.write(JSON.stringify(req) + '\n');
+    });
+  }
+}

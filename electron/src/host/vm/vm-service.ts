@@ -1,0 +1,102 @@
+import { EventEmitter } from 'node:events';
+import type { BerthPaths } from '../paths.js';
+import { ensureContext, useContext } from '../context/docker-context.js';
+import { PortEventsWatcher } from '../ports/engine-events.js';
+import { PortForwarder, type PortConflict, type PublishedPort } from '../ports/port-forwarder.js';
+import { EngineSocketServer } from '../tunnel/engine-socket.js';
+import type { StageProgress, VmError, VmSettings, VmState, VmStatus } from './backend.js';
+import { ENGINE_SOCKET_IN_VM } from './engine-probe.js';
+import { QemuBackend } from './qemu/qemu-backend.js';
+import { vmFiles } from './vm-files.js';
+
+export interface VmServiceEvents {
+  state: [VmState];
+  progress: [StageProgress];
+  failed: [VmError];
+  portListening: [containerId: string, port: PublishedPort];
+  portConflict: [PortConflict];
+  log: [string];
+}
+
+/**
+ * Everything that makes the VM's engine look local: the VM itself, the host API socket, published ports and the
+ * `berth` docker context. One instance per host process (the CLI's daemon or the Electron main process).
+ */
+export class VmService extends EventEmitter<VmServiceEvents> {
+  readonly backend: QemuBackend;
+  private tunnel: EngineSocketServer | undefined;
+  private watcher: PortEventsWatcher | undefined;
+  private readonly forwarder: PortForwarder;
+
+  constructor(
+    private readonly paths: BerthPaths,
+    private readonly opts: { makeContextCurrent?: boolean; env?: NodeJS.ProcessEnv } = {},
+  ) {
+    super();
+    this.backend = new QemuBackend({ files: vmFiles(paths) });
+    this.backend.on('state', (s) => this.emit('state', s));
+    this.backend.on('progress', (p) => this.emit('progress', p));
+    this.backend.on('failed', (e) => {
+      this.watcher?.stop();
+      this.emit('failed', e);
+    });
+    this.forwarder = new PortForwarder((host, port) => this.backend.ssh().tcp(host, port));
+    this.forwarder.on('listening', (id, p) => {
+      this.emit('portListening', id, p);
+      this.emit('log', `port ${p.hostIp}:${p.hostPort} → container ${id.slice(0, 12)}`);
+    });
+    this.forwarder.on('conflict', (c) => {
+      this.emit('portConflict', c);
+      this.emit('log', `port ${c.hostIp}:${c.hostPort} of container ${c.containerId.slice(0, 12)} is taken on the host: ${c.message}`);
+    });
+  }
+
+  status(): VmStatus & { socket: string } {
+    return { ...this.backend.status(), socket: this.paths.dockerSocket };
+  }
+
+  /** Re-attaches to a VM left running, else boots one; then serves the socket, ports and context. */
+  async start(settings: VmSettings): Promise<void> {
+    const attached = await this.backend.attach().catch(() => false);
+    if (attached) this.emit('log', `re-attached to the running VM (pid ${this.backend.status().pid})`);
+    else await this.backend.start(settings);
+    await this.serve();
+  }
+
+  private async serve(): Promise<void> {
+    if (!this.tunnel) {
+      this.tunnel = new EngineSocketServer({
+        socketPath: this.paths.dockerSocket,
+        openChannel: () => this.backend.ssh().streamLocal(ENGINE_SOCKET_IN_VM),
+      });
+      await this.tunnel.listen();
+    } else {
+      this.tunnel.reset();
+    }
+    ensureContext(this.paths.dockerSocket, this.opts.env);
+    if (this.opts.makeContextCurrent) useContext(this.opts.env);
+    this.watcher?.stop();
+    this.watcher = new PortEventsWatcher(this.paths.dockerSocket, this.forwarder, (m) => this.emit('log', m));
+    this.watcher.start();
+  }
+
+  async stop(opts: { timeoutMs?: number } = {}): Promise<void> {
+    this.watcher?.stop();
+    this.watcher = undefined;
+    await this.backend.stop(opts);
+  }
+
+  async restart(settings: VmSettings): Promise<void> {
+    await this.stop();
+    await this.start(settings);
+  }
+
+  /** Host process exiting: the socket goes away, the VM keeps running for the next attach. */
+  async close(opts: { stopVm: boolean }): Promise<void> {
+    this.watcher?.stop();
+    if (opts.stopVm) await this.backend.stop();
+    else this.backend.detach();
+    await this.tunnel?.close();
+    this.tunnel = undefined;
+  }
+}
