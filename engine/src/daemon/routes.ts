@@ -1,5 +1,6 @@
 import { Router } from '../api/router.js';
 import { registerAuthRoutes } from '../api/routers/auth.js';
+import { registerBuildRoutes } from '../api/routers/build.js';
 import { registerContainerRoutes } from '../api/routers/containers.js';
 import { registerContainerIoRoutes } from '../api/routers/containers-io.js';
 import { registerContainerExtraRoutes } from '../api/routers/containers-extra.js';
@@ -27,6 +28,7 @@ export function buildRouter(services: Services, system: SystemBackend): Router {
   registerDistributionRoutes(router, services.images);
   registerNetworkRoutes(router, services.networks, services.connector);
   registerVolumeRoutes(router, services.volumes);
+  registerBuildRoutes(router, services.build);
   registerSwarmRoutes(router);
   return router;
 }

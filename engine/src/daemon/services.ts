@@ -12,6 +12,7 @@ import type { DaemonConfig } from './config.js';
 import { createContainerService } from './containers-wiring.js';
 import { ContainerIoService } from '../containers/io-service.js';
 import { ContainerExtras } from '../containers/extras-service.js';
+import { BuildService } from '../build/service.js';
 import { loadEngineId } from './engine-id.js';
 import type { InfoSources } from './system-info.js';
 
@@ -30,6 +31,8 @@ export interface Services {
   /** `network connect/disconnect` of containers. */
   connector: NetworkConnector;
   volumes: VolumeService;
+  /** `docker build` (classic builder), `builder prune` and the build cache of /system/df. */
+  build: BuildService;
   info: InfoSources;
   /** Called on shutdown, last registered first. */
   closers: Array<() => Promise<void> | void>;
@@ -52,6 +55,8 @@ export async function createServices(config: DaemonConfig, log: Logger): Promise
   const containers = await createContainerService(config, { images, events, log, volumes, networking: bridge });
   const connector = new NetworkConnector(containers.ctx, bridge, (term) => networks.lookup(term).name);
   const containerIo = new ContainerIoService(containers.ctx);
+  const build = new BuildService({ dataRoot: config.dataRoot, execRoot: config.execRoot, images, containers, log: log.child({ component: 'build' }) });
+  await build.init();
   return {
     events,
     containers,
@@ -62,6 +67,7 @@ export async function createServices(config: DaemonConfig, log: Logger): Promise
     endpoints,
     connector,
     volumes,
+    build,
     info: {
       containerCounts: async () => containers.counts(),
       imageCount: async () => images.count(),

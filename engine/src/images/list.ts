@@ -4,6 +4,7 @@ import type { Filters } from '../base/filters.js';
 import { parseTimestamp } from '../base/timestamp.js';
 import { familiarName, parseReference } from '../registry/reference.js';
 import type { ImageConfig } from './deps.js';
+import { withoutIntermediates } from './children.js';
 import { resolveImage } from './lookup.js';
 import type { ImageMetaStore, ImageRecord } from './store.js';
 import { familiar } from './views.js';
@@ -49,7 +50,7 @@ export interface ListedImage {
 
 export function filterImages(meta: ImageMetaStore, items: ListedImage[], filters: Filters): ListedImage[] {
   filters.validate(LIST_FILTERS);
-  let out = items;
+  let out = withoutIntermediates(meta, items);
   if (filters.has('dangling')) {
     const v = filters.get('dangling');
     if (v.some((x) => !['true', 'false', '1', '0'].includes(x))) {

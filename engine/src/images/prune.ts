@@ -5,6 +5,7 @@
 import type { Filters } from '../base/filters.js';
 import { parseTimestamp } from '../base/timestamp.js';
 import type { ImageDeps } from './deps.js';
+import { keptAncestors } from './children.js';
 import { collectGarbage } from './gc.js';
 import { labelMatches, type ListedImage } from './list.js';
 import { removeImage, type DeleteItem } from './remove.js';
@@ -20,6 +21,8 @@ export async function pruneImages(deps: ImageDeps, source: { listed(): Promise<L
   const used = new Set(deps.users().map((u) => u.imageId));
   let candidates = (await source.listed()).filter((i) => !used.has(i.image.id));
   if (danglingOnly) candidates = candidates.filter((i) => i.tags.length === 0);
+  const kept = danglingOnly ? keptAncestors(deps) : new Set<string>();
+  candidates = candidates.filter((i) => !kept.has(i.image.id));
   if (filters.has('until')) {
     const limits = filters.get('until').map((v) => Number(parseTimestamp(v, 'until') / 1_000_000n));
     candidates = candidates.filter((i) => limits.every((ms) => (Date.parse(i.image.created) || 0) < ms));

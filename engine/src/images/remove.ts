@@ -7,6 +7,7 @@ import { Conflict } from '../base/errors.js';
 import { shortId } from '../base/ids.js';
 import { canonicalString, familiarString, parseReference, repositoryName } from '../registry/reference.js';
 import type { ImageDeps } from './deps.js';
+import { deleteUntaggedParents } from './children.js';
 import { collectGarbage } from './gc.js';
 import { resolveImage } from './lookup.js';
 import type { ImageRecord } from './store.js';
@@ -66,6 +67,7 @@ async function deleteImage(deps: ImageDeps, img: ImageRecord, opts: RemoveOption
   out.push({ Deleted: img.id });
   deps.events.publish('image', 'delete', img.id, {});
   if (!opts.noprune) {
+    await deleteUntaggedParents(deps, img.parent, out);
     const gc = await collectGarbage(deps, deps.leases);
     for (const c of gc.snapshots) out.push({ Deleted: c });
   }

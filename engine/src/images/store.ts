@@ -27,6 +27,8 @@ export interface ImageRecord {
   /** When the image landed in this store. */
   added: string;
   lastTagTime?: string;
+  /** The image a local build step (or `docker commit`) started from: the classic builder's cache walks these. */
+  parent?: string;
 }
 
 interface Db {

@@ -1,0 +1,285 @@
+/**
+ * One classic build: parse the Dockerfile into stages, run every stage up to the target step by step (each step
+ * commits an image whose parent is the previous step's, or reuses a cached one), and print dockerd's stream:
+ * `Step N/M : …`, ` ---> Using cache`, ` ---> <id>`, then `Successfully built` / `Successfully tagged`.
+ */
+import type { Readable } from 'node:stream';
+import { InvalidArgument, NotFound } from '../base/errors.js';
+import { shortId } from '../base/ids.js';
+import type { ContainerService } from '../containers/service.js';
+import { commitImage } from '../images/commit.js';
+import type { ContainerConfigJson } from '../images/deps.js';
+import { hostPlatform, parsePlatform } from '../images/platform.js';
+import type { ImageService } from '../images/service.js';
+import { familiarName, familiarString, parseReference, withDefaultTag } from '../registry/reference.js';
+import { BuildCache } from './cache.js';
+import type { BuildContext } from './context.js';
+import { dispatch } from './dispatch.js';
+import { parseDockerfile, type Node } from './dockerfile/parse.js';
+import { processWord, processWords } from './dockerfile/shell-lex.js';
+import type { BuildOptions } from './options.js';
+import type { RunOutputs } from './run-step.js';
+import { splitStages } from './stages.js';
+import { DEFAULT_SHELL, expansionEnv, PROXY_ARGS, type CurrentImage, type Stage, type StageState } from './state.js';
+import { mountImage, type MountedImage } from './workspace.js';
+
+export interface BuildDeps {
+  images: ImageService;
+  containers: ContainerService;
+  outputs: RunOutputs;
+  /** Upper dirs of build mounts (data root) and their mount points (exec root). */
+  dirs: { dataDir: string; execDir: string };
+}
+
+export interface BuildOutput {
+  /** Text for the `{"stream": …}` lines. */
+  stream(text: string): void;
+  /** Any other message (pull progress) passed through as is. */
+  message(m: Record<string, unknown>): void;
+}
+
+export interface StepCommit {
+  /** The history entry's `created_by`. */
+  createdBy: string;
+  /** The Cmd of the cache probe (`container_config.Cmd`). */
+  probeCmd: string[];
+  /** Makes the step's layer on a cache miss; undefined for a config-only step. */
+  produce?: () => Promise<Readable | undefined>;
+  /** After a produced layer was committed (or failed to be): release what `produce` took. */
+  finish?: () => Promise<void>;
+}
+
+export class Builder {
+  readonly cache: BuildCache;
+  escape = '\\';
+  private readonly stageResults: StageState[] = [];
+  private readonly usedArgs = new Set<string>();
+  private readonly mounts: MountedImage[] = [];
+  private metaArgs = new Map<string, string | undefined>();
+  private step = 0;
+  private total = 0;
+
+  constructor(
+    readonly deps: BuildDeps,
+    readonly opts: BuildOptions,
+    readonly ctx: BuildContext,
+    readonly out: BuildOutput,
+  ) {
+    this.cache = new BuildCache(deps.images, opts.cacheFrom);
+  }
+
+  async build(): Promise<string> {
+    const parsed = parseDockerfile(this.ctx.dockerfile);
+    this.escape = parsed.escape;
+    for (const w of parsed.warnings) this.out.stream(`${w}\n`);
+    const { metaArgs, stages } = splitStages(parsed.nodes, this.opts, this.ctx.dockerfileName);
+    this.total = metaArgs.length + stages.reduce((n, s) => n + 1 + s.commands.length, 0);
+    try {
+      for (const node of metaArgs) {
+        this.printStep(node);
+        this.declareMetaArgs(node);
+      }
+      let last: StageState | undefined;
+      for (const [index, stage] of stages.entries()) last = await this.runStage(index, stage);
+      if (!last?.image) throw new InvalidArgument('No image was generated. Is your Dockerfile empty?');
+      const unused = [...this.opts.buildArgs.keys()].filter((k) => !this.usedArgs.has(k) && !PROXY_ARGS.has(k)).sort();
+      if (unused.length) this.out.stream(`[Warning] One or more build-args [${unused.join(' ')}] were not consumed\n`);
+      return last.image.record.id;
+    } finally {
+      for (const m of this.mounts.splice(0)) await m.dispose();
+    }
+  }
+
+  async tag(id: string): Promise<string[]> {
+    const done: string[] = [];
+    for (const t of this.opts.tags) {
+      await this.deps.images.tag(id, familiarName(t), t.tag ?? 'latest');
+      done.push(familiarString(t));
+    }
+    return done;
+  }
+
+  private printStep(node: Node): void {
+    this.step++;
+    this.out.stream(`Step ${this.step}/${this.total} : ${node.original}\n`);
+  }
+
+  private declareMetaArgs(node: Node): void {
+    for (const w of processWords(node.rest, new Map(), this.escape)) {
+      const eq = w.indexOf('=');
+      const name = eq < 0 ? w : w.slice(0, eq);
+      const given = this.opts.buildArgs.get(name);
+      if (given !== undefined) this.usedArgs.add(name);
+      this.metaArgs.set(name, given ?? (eq < 0 ? undefined : w.slice(eq + 1)));
+    }
+  }
+
+  metaArg(name: string): string | undefined {
+    return this.metaArgs.get(name);
+  }
+
+  markArgUsed(name: string): void {
+    this.usedArgs.add(name);
+  }
+
+  private metaEnv(): Map<string, string> {
+    const env = new Map<string, string>();
+    for (const [k, v] of this.metaArgs) if (v !== undefined) env.set(k, v);
+    return env;
+  }
+
+  private async runStage(index: number, stage: Stage): Promise<StageState> {
+    this.printStep(stage.from);
+    const state = await this.from(index, stage);
+    this.out.stream(` ---> ${state.image ? shortId(state.image.record.id) : ''}\n`);
+    const triggers = state.config.OnBuild ?? [];
+    if (triggers.length) {
+      this.out.stream(`# Executing ${triggers.length} build trigger${triggers.length > 1 ? 's' : ''}\n`);
+      state.config.OnBuild = [];
+      for (const t of triggers) for (const node of parseDockerfile(t).nodes) await this.dispatchNode(state, node);
+    }
+    for (const node of stage.commands) {
+      this.printStep(node);
+      await this.dispatchNode(state, node);
+      this.out.stream(` ---> ${state.image ? shortId(state.image.record.id) : ''}\n`);
+    }
+    this.stageResults.push(state);
+    return state;
+  }
+
+  private dispatchNode(state: StageState, node: Node): Promise<void> {
+    return dispatch(this, state, node);
+  }
+
+  private async from(index: number, stage: Stage): Promise<StageState> {
+    const node = stage.from;
+    const env = this.metaEnv();
+    const words = processWords(node.rest, env, this.escape);
+    const platformFlag = node.flags.find((f) => f.startsWith('--platform='))?.slice('--platform='.length);
+    const platformSpec = platformFlag ? processWord(platformFlag, env, this.escape) : this.opts.platform;
+    const ref = words[0]!;
+    const base: CurrentImage | undefined = ref.toLowerCase() === 'scratch' ? undefined : await this.baseImage(ref, platformSpec);
+    const config: ContainerConfigJson = structuredClone(base?.config.config ?? {});
+    if (!base && !config.Env) config.Env = ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'];
+    return {
+      index,
+      name: stage.name,
+      image: base,
+      config,
+      platform: base?.record.platform ?? (platformSpec ? parsePlatform(platformSpec) : hostPlatform()),
+      args: new Map(),
+      cmdSet: false,
+      author: undefined,
+    };
+  }
+
+  /** A stage by name or index, for `FROM <stage>` and `COPY --from`. */
+  stageByName(name: string): StageState | undefined {
+    const lower = name.toLowerCase();
+    const byName = this.stageResults.find((s) => s.name === lower);
+    if (byName) return byName;
+    if (/^\d+$/.test(name)) return this.stageResults[Number(name)];
+    return undefined;
+  }
+
+  /** An image for FROM or `COPY --from`: an earlier stage, a local image, or pulled (always with `--pull`). */
+  async baseImage(ref: string, platformSpec: string): Promise<CurrentImage> {
+    const stage = this.stageByName(ref);
+    if (stage) {
+      if (!stage.image) throw new InvalidArgument(`stage ${ref} has no image`);
+      return stage.image;
+    }
+    const images = this.deps.images;
+    let id: string | undefined;
+    if (!this.opts.pull) {
+      try {
+        id = images.get(ref).id;
+      } catch (err) {
+        if (!(err instanceof NotFound)) throw err;
+      }
+    }
+    if (!id) {
+      const r = withDefaultTag(parseReference(ref));
+      const auth = this.opts.auths[r.domain] ?? (r.domain === 'docker.io' ? this.opts.auths['https://index.docker.io/v1/'] : undefined);
+      const platform = platformSpec ? parsePlatform(platformSpec) : undefined;
+      id = (await images.pull(r, { platform, auth }, (m) => this.out.message({ ...m }))).id;
+    }
+    const record = images.get(id);
+    return { record, config: await images.config(id) };
+  }
+
+  expansionEnv(state: StageState): Map<string, string> {
+    return expansionEnv(state, this.opts.buildArgs);
+  }
+
+  shell(state: StageState): string[] {
+    return state.config.Shell?.length ? state.config.Shell : DEFAULT_SHELL;
+  }
+
+  async mount(image: CurrentImage | undefined): Promise<MountedImage> {
+    const layers = image ? image.record.chainIds.map((c) => this.deps.images.deps.snapshots.fsPath(c)) : [];
+    const m = await mountImage(this.deps.dirs, layers);
+    this.mounts.push(m);
+    return m;
+  }
+
+  async release(m: MountedImage): Promise<void> {
+    const i = this.mounts.indexOf(m);
+    if (i >= 0) this.mounts.splice(i, 1);
+    await m.dispose();
+  }
+
+  /** A step that only changes the config: `#(nop) <comment>` in the history, no layer. */
+  commitConfig(state: StageState, comment: string): Promise<void> {
+    const probeCmd = [...this.shell(state), `#(nop) ${comment}`];
+    return this.commit(state, { createdBy: probeCmd.join(' '), probeCmd });
+  }
+
+  async commit(state: StageState, step: StepCommit): Promise<void> {
+    const probe: ContainerConfigJson = { ...state.config, Cmd: step.probeCmd };
+    const parent = state.image;
+    if (!this.opts.noCache) {
+      const hit = await this.cache.lookup(parent?.record, probe, step.createdBy);
+      if (hit) {
+        this.out.stream(' ---> Using cache\n');
+        state.image = hit.record.parent === parent?.record.id || (!parent && !hit.record.parent) ? hit : await this.restore(state, hit, step);
+        return;
+      }
+    }
+    let record;
+    try {
+      const layer = step.produce ? await step.produce() : undefined;
+      record = await commitImage(this.deps.images.deps, {
+        parent: parent ? { record: parent.record, config: parent.config } : undefined,
+        config: structuredClone(state.config),
+        containerConfig: probe,
+        history: { created: new Date().toISOString(), created_by: step.createdBy },
+        ...(state.author ? { author: state.author } : {}),
+        ...(layer ? { layer } : {}),
+        platform: state.platform,
+      });
+    } finally {
+      await step.finish?.();
+    }
+    this.cache.add(record);
+    state.image = { record, config: await this.deps.images.config(record.id) };
+  }
+
+  /** A `--cache-from` hit: this step's layer and history entry from that image, on top of our parent. */
+  private async restore(state: StageState, hit: CurrentImage, step: StepCommit): Promise<CurrentImage> {
+    const parent = state.image;
+    const n = parent?.config.history?.length ?? 0;
+    const entry = hit.config.history?.[n] ?? { created_by: step.createdBy };
+    const layerIndex = parent?.record.diffIds.length ?? 0;
+    const record = await commitImage(this.deps.images.deps, {
+      parent,
+      config: structuredClone(state.config),
+      containerConfig: { ...state.config, Cmd: step.probeCmd },
+      history: { ...entry },
+      ...(entry.empty_layer ? {} : { layer: { desc: hit.record.layers[layerIndex]!, diffId: hit.record.diffIds[layerIndex]! } }),
+      platform: state.platform,
+    });
+    this.cache.add(record);
+    return { record, config: await this.deps.images.config(record.id) };
+  }
+}

@@ -1,0 +1,123 @@
+/**
+ * COPY and ADD: sources from the context (minus `.dockerignore`), another stage or image (`--from`), heredocs,
+ * and for ADD URLs and local tar archives (extracted). The cache probe is dockerd's `COPY file:<sum> in <dest> `
+ * with the checksum of what the sources hold; on a miss they are copied into the image through an overlay mount
+ * and the mount's upper dir becomes the layer.
+ */
+import { createHash } from 'node:crypto';
+import { mkdir, rm, utimes, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { InvalidArgument } from '../base/errors.js';
+import { upperDirTar } from '../images/diff-tar.js';
+import type { Builder } from './builder.js';
+import { extractArchive, isArchive } from './archive-source.js';
+import { copySource, isDirInRoot, type Identity } from './copy.js';
+import type { Node } from './dockerfile/parse.js';
+import { processWord, processWords } from './dockerfile/shell-lex.js';
+import { resolveIdentity } from './identity.js';
+import { matchSources, sourceChecksum, type Source, type SourceRoot } from './sources.js';
+import { parseFlags, type StageState } from './state.js';
+import { FLAGS } from './stages.js';
+
+const HEREDOC_WORD = /^<<-?["']?(\w+)["']?$/;
+
+interface Resolved {
+  root: SourceRoot;
+  sources: Source[];
+  /** Sources ADD may unpack (local files, not URLs or heredocs). */
+  local: boolean;
+}
+
+async function download(url: string, dir: string, dest: string): Promise<Source> {
+  const res = await fetch(url).catch((err: unknown) => {
+    throw new InvalidArgument(`ADD failed: ${(err as Error).message}`);
+  });
+  if (!res.ok) throw new InvalidArgument(`ADD failed: failed to GET ${url} with status ${res.status} ${res.statusText}`);
+  let name = path.posix.basename(new URL(url).pathname);
+  if (!dest.endsWith('/')) name = path.posix.basename(dest) || name;
+  if (!name) throw new InvalidArgument(`cannot determine filename from url: ${url}`);
+  const file = path.join(dir, name);
+  await writeFile(file, Buffer.from(await res.arrayBuffer()), { mode: 0o600 });
+  const modified = Date.parse(res.headers.get('last-modified') ?? '');
+  if (Number.isFinite(modified)) await utimes(file, new Date(modified), new Date(modified));
+  return { rel: name, abs: file, dir: false };
+}
+
+export async function dispatchCopy(b: Builder, state: StageState, node: Node): Promise<void> {
+  const name = node.cmd.toUpperCase();
+  const flags = parseFlags(node, FLAGS[node.cmd]!);
+  const env = b.expansionEnv(state);
+  const words = node.json ?? processWords(node.rest, env, b.escape);
+  if (words.length < 2) throw new InvalidArgument(`${name} requires at least two arguments`);
+  const rawDest = words[words.length - 1]!;
+  const dest = path.posix.isAbsolute(rawDest) ? rawDest : path.posix.join(state.config.WorkingDir || '/', rawDest) + (rawDest.endsWith('/') ? '/' : '');
+  const srcArgs = words.slice(0, -1);
+  const scratch = path.join(b.deps.dirs.dataDir, `src-${createHash('sha256').update(`${Math.random()}`).digest('hex').slice(0, 12)}`);
+  await mkdir(scratch, { recursive: true });
+  try {
+    const from = flags.get('from');
+    let fromRoot: SourceRoot | undefined;
+    if (from !== undefined) {
+      const image = await b.baseImage(processWord(from, env, b.escape), '');
+      fromRoot = { dir: (await b.mount(image)).root, scoped: true };
+    }
+    const contextRoot: SourceRoot = { dir: b.ctx.dir, ignore: b.ctx.ignore, scoped: false };
+    const groups: Resolved[] = [];
+    for (const arg of srcArgs) {
+      const here = HEREDOC_WORD.exec(arg);
+      const doc = here ? node.heredocs.find((h) => h.name === here[1]) : undefined;
+      if (doc) {
+        const file = path.join(scratch, doc.name);
+        await writeFile(file, doc.expand ? processWord(doc.content, env, b.escape) : doc.content, { mode: 0o644 });
+        groups.push({ root: { dir: scratch, scoped: false }, sources: [{ rel: doc.name, abs: file, dir: false }], local: false });
+      } else if (node.cmd === 'add' && /^https?:\/\//.test(arg) && !fromRoot) {
+        groups.push({ root: { dir: scratch, scoped: false }, sources: [await download(arg, scratch, dest)], local: false });
+      } else {
+        const root = fromRoot ?? contextRoot;
+        groups.push({ root, sources: await matchSources(root, arg, name), local: true });
+      }
+    }
+    const all = groups.flatMap((g) => g.sources);
+    if (all.length > 1 && !dest.endsWith('/')) {
+      throw new InvalidArgument(`When using ${name} with more than one source file, the destination must be a directory and end with a /`);
+    }
+    const sums: string[] = [];
+    for (const g of groups) for (const s of g.sources) sums.push(`${s.dir ? 'dir' : 'file'}:${await sourceChecksum(g.root, s)}`);
+    const srcHash = sums.length === 1 ? sums[0]! : `multi:${createHash('sha256').update(sums.join(',')).digest('hex')}`;
+    const chown = flags.get('chown');
+    const chmod = flags.get('chmod');
+    if (chmod !== undefined && !/^[0-7]{1,4}$/.test(chmod)) throw new InvalidArgument(`invalid chmod parameter: ${chmod}`);
+    const flagText = `${chown ? `--chown=${chown} ` : ''}${chmod ? `--chmod=${chmod} ` : ''}`;
+    const probeCmd = [...b.shell(state), `#(nop) ${name} ${flagText}${srcHash} in ${dest} `];
+    let mounted: Awaited<ReturnType<Builder['mount']>> | undefined;
+    await b.commit(state, {
+      createdBy: probeCmd.join(' '),
+      probeCmd,
+      produce: async () => {
+        mounted = await b.mount(state.image);
+        const root = mounted.root;
+        const identity: Identity | undefined = chown ? await resolveIdentity(root, processWord(chown, env, b.escape)) : undefined;
+        const mode = chmod !== undefined ? parseInt(chmod, 8) : undefined;
+        const destIsDir = dest.endsWith('/') || all.length > 1 || (await isDirInRoot(root, dest));
+        for (const g of groups) {
+          for (const s of g.sources) {
+            if (node.cmd === 'add' && g.local && !s.dir && (await isArchive(s.abs))) {
+              const out = path.join(scratch, `x-${sums.length}-${Math.random().toString(16).slice(2)}`);
+              await extractArchive(s.abs, out);
+              await copySource(root, { rel: '', abs: out, dir: true }, dest, true, { identity, chmod: mode });
+              continue;
+            }
+            await copySource(root, s, dest, destIsDir, { identity: identity ?? { uid: 0, gid: 0 }, chmod: mode, ignore: g.root.ignore });
+          }
+        }
+        await mounted.unmount();
+        return upperDirTar(mounted.upper);
+      },
+      finish: async () => {
+        if (mounted) await b.release(mounted);
+      },
+    });
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,88 @@
+/**
+ * RUN: the cache probe is the command with the build args it sees (`|2 A=1 B=2 /bin/sh -c …`), as dockerd keeps
+ * it in the history; on a miss the command runs in a container and its writable layer becomes the step's layer.
+ * A non-zero exit fails the build with dockerd's message and the exit code as the error code.
+ */
+import { errorMessage, InvalidArgument } from '../base/errors.js';
+import { shortId } from '../base/ids.js';
+import type { Builder } from './builder.js';
+import type { Node } from './dockerfile/parse.js';
+import { containerLayer, removingLine, runContainer } from './run-step.js';
+import { buildArgEnv, type StageState } from './state.js';
+
+export class RunFailed extends InvalidArgument {
+  constructor(
+    message: string,
+    readonly code: number,
+  ) {
+    super(message);
+  }
+}
+
+function command(b: Builder, state: StageState, node: Node): string[] {
+  if (node.json) return node.json;
+  if (node.heredocs.length > 0) {
+    // `RUN <<EOF` alone runs the heredoc as the script; otherwise the shell gets the heredocs back with the line.
+    if (/^<<-?\s*["']?\w+["']?$/.test(node.rest.trim())) return [...b.shell(state), node.heredocs[0]!.content];
+    return [...b.shell(state), `${node.rest}\n${node.heredocs.map((h) => `${h.content}${h.name}`).join('\n')}`];
+  }
+  return [...b.shell(state), node.rest];
+}
+
+export async function dispatchRun(b: Builder, state: StageState, node: Node): Promise<void> {
+  const cmd = command(b, state, node);
+  const args = buildArgEnv(state, b.opts.buildArgs, false);
+  const probeCmd = args.length ? [`|${args.length}`, ...args, ...cmd] : cmd;
+  const image = state.image;
+  let id: string | undefined;
+  let ran = false;
+  const { containers, outputs } = b.deps;
+  const remove = async (): Promise<void> => {
+    if (!id) return;
+    await containers.remove(id, { force: true, removeVolumes: true }).catch((err: unknown) => {
+      b.out.stream(`Failed to remove intermediate container ${shortId(id!)}: ${errorMessage(err)}\n`);
+    });
+  };
+  await b.commit(state, {
+    createdBy: probeCmd.join(' '),
+    probeCmd,
+    produce: async () => {
+      if (!image) throw new InvalidArgument('Please provide a source image with `from` prior to run');
+      try {
+        const env = [...(state.config.Env ?? []), ...buildArgEnv(state, b.opts.buildArgs, true)];
+        const result = await runContainer(
+          containers,
+          outputs,
+          {
+            imageId: image.record.id,
+            cmd,
+            env,
+            user: state.config.User ?? '',
+            workingDir: state.config.WorkingDir ?? '',
+            networkMode: b.opts.networkMode,
+            extraHosts: b.opts.extraHosts,
+            shmSize: b.opts.shmSize,
+          },
+          (data) => b.out.stream(data.toString('utf8')),
+          (cid) => {
+            id = cid;
+            b.out.stream(` ---> Running in ${shortId(cid)}\n`);
+          },
+        );
+        if (result.exitCode !== 0) {
+          throw new RunFailed(`The command '${cmd.join(' ')}' returned a non-zero code: ${result.exitCode}`, result.exitCode);
+        }
+      } catch (err) {
+        if (b.opts.rm || b.opts.forceRm) await remove();
+        throw err;
+      }
+      ran = true;
+      return containerLayer(containers, id!);
+    },
+    finish: async () => {
+      if (!ran || !id || (!b.opts.rm && !b.opts.forceRm)) return;
+      await remove();
+      b.out.stream(removingLine(id));
+    },
+  });
+}

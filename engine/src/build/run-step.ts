@@ -1,0 +1,109 @@
+/**
+ * RUN: a real container from the current image through the containers layer (so `--network`, volumes declared by
+ * VOLUME, the runtime and its isolation are the ones `docker run` gets), its output streamed into the build as it
+ * comes, and its writable layer turned into the step's layer tar once it has exited.
+ */
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { shortId } from '../base/ids.js';
+import { bundleDir } from '../containers/context.js';
+import { rootfsPaths } from '../containers/rootfs.js';
+import type { ContainerService } from '../containers/service.js';
+import { upperDirTar } from '../images/diff-tar.js';
+import type { ContainerProcess } from '../runtime/index.js';
+
+/** Mount points the runtime creates for the engine's own bind mounts: never part of a layer. */
+const RUNTIME_PLACEHOLDERS = new Set(['etc/hosts', 'etc/hostname', 'etc/resolv.conf']);
+
+export interface RunRequest {
+  imageId: string;
+  cmd: string[];
+  env: string[];
+  user: string;
+  workingDir: string;
+  networkMode: string;
+  extraHosts: string[];
+  shmSize: number;
+}
+
+export interface RunResult {
+  containerId: string;
+  exitCode: number;
+}
+
+/** Routes each build container's output to its build; one hook on the containers layer serves every build. */
+export class RunOutputs {
+  private readonly pending = new Map<string, (proc: ContainerProcess) => Promise<void>>();
+
+  constructor(containers: ContainerService) {
+    containers.ctx.beforeStart.push(async (record, proc) => {
+      const connect = this.pending.get(record.Id);
+      if (!connect) return;
+      this.pending.delete(record.Id);
+      await connect(proc);
+    });
+  }
+
+  expect(id: string, connect: (proc: ContainerProcess) => Promise<void>): () => void {
+    this.pending.set(id, connect);
+    return () => this.pending.delete(id);
+  }
+}
+
+export async function runContainer(
+  containers: ContainerService,
+  outputs: RunOutputs,
+  req: RunRequest,
+  write: (data: Buffer) => void,
+  announce: (id: string) => void,
+): Promise<RunResult> {
+  const { Id: id } = await containers.create(
+    {
+      Image: req.imageId,
+      Cmd: req.cmd,
+      Entrypoint: [''],
+      Env: req.env,
+      User: req.user,
+      WorkingDir: req.workingDir,
+      Healthcheck: { Test: ['NONE'] },
+      AttachStdout: true,
+      AttachStderr: true,
+      HostConfig: {
+        NetworkMode: req.networkMode || 'default',
+        ...(req.extraHosts.length ? { ExtraHosts: req.extraHosts } : {}),
+        ...(req.shmSize ? { ShmSize: req.shmSize } : {}),
+      },
+    },
+    undefined,
+  );
+  announce(id);
+  let pumping: Promise<void> = Promise.resolve();
+  const cancelOutput = outputs.expect(id, async (proc) => {
+    const attachment = await proc.attach();
+    pumping = (async () => {
+      for await (const chunk of attachment.output as AsyncIterable<{ data: Buffer }>) write(chunk.data);
+    })().catch(() => undefined);
+  });
+  const waiter = containers.wait(id, 'next-exit');
+  try {
+    await containers.start(id);
+  } catch (err) {
+    waiter.cancel();
+    cancelOutput();
+    throw Object.assign(err as Error, { containerId: id });
+  }
+  const exitCode = await waiter.promise;
+  await pumping;
+  return { containerId: id, exitCode };
+}
+
+/** The container's writable layer as a layer tar (call before removing the container). */
+export function containerLayer(containers: ContainerService, id: string): Readable {
+  const dir = containers.ctx.store.dir(id);
+  const { upper } = rootfsPaths(dir, bundleDir(containers.ctx, id));
+  return upperDirTar(path.resolve(upper), RUNTIME_PLACEHOLDERS);
+}
+
+export function removingLine(id: string): string {
+  return `Removing intermediate container ${shortId(id)}\n`;
+}

@@ -1,0 +1,85 @@
+/**
+ * The build service: `POST /build` (classic builder), `POST /build/prune` and the build-cache part of
+ * `/system/df`. The cache of the classic builder is made of the untagged intermediate images its steps commit.
+ */
+import { mkdir, readdir, rm } from 'node:fs/promises';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import type { Filters } from '../base/filters.js';
+import type { Logger } from '../base/log.js';
+import { shortId } from '../base/ids.js';
+import { unmountRootfs } from '../containers/rootfs.js';
+import type { ContainerService } from '../containers/service.js';
+import type { ImageService } from '../images/service.js';
+import { Builder, type BuildOutput } from './builder.js';
+import { buildCacheRecords, pruneBuildCache, type BuildCacheRecord, type BuildPruneResult } from './cache-usage.js';
+import { receiveContext } from './context.js';
+import type { BuildOptions } from './options.js';
+import { RunOutputs } from './run-step.js';
+
+export interface BuildServiceOptions {
+  dataRoot: string;
+  execRoot: string;
+  images: ImageService;
+  containers: ContainerService;
+  log: Logger;
+}
+
+export interface BuildResult {
+  id: string;
+  tags: string[];
+}
+
+export class BuildService {
+  private readonly outputs: RunOutputs;
+  private readonly dataDir: string;
+  private readonly execDir: string;
+  private readonly contextDir: string;
+
+  constructor(private readonly o: BuildServiceOptions) {
+    this.outputs = new RunOutputs(o.containers);
+    this.dataDir = path.join(o.dataRoot, 'build', 'mounts');
+    this.contextDir = path.join(o.dataRoot, 'build', 'contexts');
+    this.execDir = path.join(o.execRoot, 'build');
+  }
+
+  /** Clears what a build interrupted by a crash left: mounts first, then their dirs and unpacked contexts. */
+  async init(): Promise<void> {
+    for (const name of await readdir(this.execDir).catch(() => [] as string[])) {
+      const merged = path.join(this.execDir, name);
+      await unmountRootfs({ upper: '', work: '', empty: '', merged }).catch(() => undefined);
+    }
+    await rm(this.dataDir, { recursive: true, force: true });
+    await rm(this.contextDir, { recursive: true, force: true });
+    for (const d of [this.dataDir, this.contextDir, this.execDir]) await mkdir(d, { recursive: true, mode: 0o700 });
+  }
+
+  async build(body: Readable | undefined, opts: BuildOptions, out: BuildOutput): Promise<BuildResult> {
+    const ctx = await receiveContext({ body, remote: opts.remote, dockerfile: opts.dockerfile, workRoot: this.contextDir });
+    try {
+      const builder = new Builder(
+        { images: this.o.images, containers: this.o.containers, outputs: this.outputs, dirs: { dataDir: this.dataDir, execDir: this.execDir } },
+        opts,
+        ctx,
+        out,
+      );
+      const id = await builder.build();
+      return { id, tags: await builder.tag(id) };
+    } finally {
+      await ctx.cleanup();
+    }
+  }
+
+  static successLines(r: BuildResult): string[] {
+    return [`Successfully built ${shortId(r.id)}\n`, ...r.tags.map((t) => `Successfully tagged ${t}\n`)];
+  }
+
+  /** `BuildCache` of `GET /system/df`. */
+  diskUsage(): Promise<BuildCacheRecord[]> {
+    return buildCacheRecords(this.o.images);
+  }
+
+  prune(filters: Filters): Promise<BuildPruneResult> {
+    return pruneBuildCache(this.o.images, filters);
+  }
+}

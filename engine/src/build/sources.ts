@@ -1,0 +1,117 @@
+/**
+ * COPY/ADD sources: paths or Go filepath.Match wildcards, relative to a root (the build context, or another
+ * stage's or image's filesystem for `--from`), minus what `.dockerignore` excludes; and the checksum of what they
+ * hold (names, types, modes, owners, sizes, link targets and content, not times), which is the step's cache key
+ * as dockerd's tarsum is.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { lstat, readdir, readlink } from 'node:fs/promises';
+import path from 'node:path';
+import { InvalidArgument, NotFound } from '../base/errors.js';
+import type { IgnoreMatcher } from './dockerignore.js';
+import { resolveInRoot } from './scoped-path.js';
+
+export interface Source {
+  /** Path relative to the root, slash-separated ('' is the root itself). */
+  rel: string;
+  abs: string;
+  dir: boolean;
+}
+
+export interface SourceRoot {
+  dir: string;
+  /** Context roots skip ignored files; image roots have none. */
+  ignore?: IgnoreMatcher | undefined;
+  /** Image roots resolve symlinks inside themselves; the context is plain files. */
+  scoped: boolean;
+}
+
+export function hasWildcards(p: string): boolean {
+  return /[*?[]/.test(p);
+}
+
+export function globToRegExp(pattern: string): RegExp {
+  let re = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const ch = pattern[i]!;
+    if (ch === '*') re += '[^/]*';
+    else if (ch === '?') re += '[^/]';
+    else if (ch === '[') {
+      const end = pattern.indexOf(']', i + 1);
+      if (end < 0) throw new InvalidArgument('syntax error in pattern');
+      const cls = pattern.slice(i + 1, end);
+      re += `[${cls.startsWith('^') ? `^${cls.slice(1).replace(/\\/g, '\\\\')}` : cls.replace(/\\/g, '\\\\')}]`;
+      i = end;
+    } else if (ch === '\\' && i + 1 < pattern.length) re += pattern[++i]!.replace(/[.+^${}()|[\]\\*?/]/g, '\\$&');
+    else re += ch.replace(/[.+^${}()|[\]\\/]/g, '\\$&');
+  }
+  return new RegExp(`^${re}$`, 's');
+}
+
+function cleanRel(p: string): string {
+  const n = path.posix.normalize(`/${p}`).slice(1);
+  return n.replace(/\/$/, '');
+}
+
+async function walk(root: string, rel: string, visit: (rel: string, dir: boolean) => boolean | void): Promise<void> {
+  const abs = rel ? path.join(root, rel) : root;
+  for (const name of (await readdir(abs, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    const r = rel ? `${rel}/${name.name}` : name.name;
+    const dir = name.isDirectory();
+    if (visit(r, dir) === false) continue;
+    if (dir) await walk(root, r, visit);
+  }
+}
+
+/** Resolves one COPY/ADD source argument to what it names. */
+export async function matchSources(root: SourceRoot, arg: string, instruction: string): Promise<Source[]> {
+  const rel = cleanRel(arg);
+  const ignored = (r: string): boolean => !!root.ignore && r !== '' && root.ignore.ignores(r);
+  if (hasWildcards(rel)) {
+    const re = globToRegExp(rel);
+    const depth = rel.split('/').length;
+    const out: Source[] = [];
+    await walk(root.dir, '', (r, dir) => {
+      const d = r.split('/').length;
+      if (d === depth && re.test(r) && !ignored(r)) out.push({ rel: r, abs: path.join(root.dir, r), dir });
+      return d < depth;
+    });
+    if (out.length === 0) throw new InvalidArgument(`${instruction} failed: no source files were specified`);
+    return out;
+  }
+  const abs = root.scoped ? await resolveInRoot(root.dir, rel) : path.join(root.dir, rel);
+  const st = await lstat(abs).catch(() => undefined);
+  if (!st || ignored(rel)) {
+    throw new NotFound(`${instruction} failed: file not found in build context or excluded by .dockerignore: stat ${rel || '.'}: file does not exist`);
+  }
+  return [{ rel, abs, dir: st.isDirectory() }];
+}
+
+async function hashFile(h: ReturnType<typeof createHash>, abs: string): Promise<void> {
+  for await (const c of createReadStream(abs)) h.update(c as Buffer);
+}
+
+/** The checksum of one source: every entry below it (if a directory) that is not ignored. */
+export async function sourceChecksum(root: SourceRoot, src: Source): Promise<string> {
+  const h = createHash('sha256');
+  const entry = async (rel: string, abs: string): Promise<void> => {
+    const st = await lstat(abs);
+    const type = st.isDirectory() ? 'd' : st.isSymbolicLink() ? 'l' : st.isFile() ? 'f' : 'o';
+    const link = type === 'l' ? await readlink(abs) : '';
+    h.update(`${rel}\0${type}\0${st.mode & 0o7777}\0${st.uid}\0${st.gid}\0${type === 'f' ? st.size : 0}\0${link}\0`);
+    if (type === 'f') await hashFile(h, abs);
+  };
+  await entry('', src.abs);
+  if (src.dir) {
+    const files: string[] = [];
+    await walk(src.abs, '', (r) => {
+      const full = src.rel ? `${src.rel}/${r}` : r;
+      if (root.ignore?.ignores(full) && !root.ignore.hasExclusions) return false;
+      if (!root.ignore?.ignores(full)) files.push(r);
+      return true;
+    });
+    for (const r of files) await entry(r, path.join(src.abs, r));
+  }
+  return h.digest('hex');
+}
