@@ -55,7 +55,7 @@ export async function execProcess(ctx: ContainerContext, record: ContainerRecord
     const u = resolveUser(e.user, db, record.HostConfig.GroupAdd ?? []);
     p.user = { ...p.user, uid: u.uid, gid: u.gid, additionalGids: u.additionalGids };
   }
-  const bounding = e.privileged ? effectiveCapabilities({ privileged: true }) : (p.capabilities?.bounding ?? []);
+  const bounding = e.privileged ? effectiveCapabilities({ privileged: true, available: ctx.host.capabilityBound }) : (p.capabilities?.bounding ?? []);
   const root = p.user.uid === 0;
   p.capabilities = { bounding: [...bounding], effective: root ? [...bounding] : [], permitted: root ? [...bounding] : [] };
   return p;

@@ -1,8 +1,8 @@
 import path from 'node:path';
-import { Conflict, InvalidArgument, NotFound, SystemError } from '../base/errors.js';
+import { Conflict, InvalidArgument, NotFound, SystemError, errorMessage } from '../base/errors.js';
 import { generateId } from '../base/ids.js';
 import { ContainerProcess, type Attachment, type Process } from '../runtime/index.js';
-import { pump, type PreparedSession } from './attach.js';
+import { pump, type PreparedSession, type StreamClient } from './attach.js';
 import { bundleDir, eventAttributes, type ContainerContext } from './context.js';
 import { DEFAULT_DETACH_KEYS, parseDetachKeys } from './detach-keys.js';
 import { execEnv, execProcess } from './exec-process.js';
@@ -152,9 +152,35 @@ export class ExecService {
     return execView(this.get(id));
   }
 
-  /** Validates, builds the process, then returns a session that runs it (or starts it detached right away). */
+  /**
+   * `POST /exec/{id}/start`. Only an unknown ID fails before the stream opens; as with dockerd, other failures
+   * of an attached start travel in-band (as stdout text) and leave exit code 126, which the CLI then reports.
+   */
   async prepareStart(id: string, body: ExecStartBody): Promise<PreparedSession & { detach: boolean }> {
     const e = this.get(id);
+    if (body.Detach) {
+      const { record, proc } = await this.start(e, body);
+      this.followExit(record, e, proc);
+      return { detach: true, tty: e.tty, run: async () => undefined };
+    }
+    return {
+      detach: false,
+      tty: e.tty,
+      run: async (client) => {
+        let started: { record: ContainerRecord; proc: ContainerProcess };
+        try {
+          started = await this.start(e, body);
+        } catch (err) {
+          await client.write('stdout', Buffer.from(`${errorMessage(err)}\r\n`));
+          return;
+        }
+        await this.runAttached(started.record, e, started.proc, client);
+      },
+    };
+  }
+
+  /** Checks the exec can start, builds its process and starts it; a failure after the checks is exit 126. */
+  private async start(e: ExecInstance, body: ExecStartBody): Promise<{ record: ContainerRecord; proc: ContainerProcess }> {
     if (e.exitCode !== null) throw new Conflict(`Error: Exec command ${e.id} has already run`);
     if (e.running || e.claimed) throw new Conflict(`Error: Exec command ${e.id} is already running`);
     const record = activeContainer(this.ctx, e.containerId);
@@ -163,15 +189,11 @@ export class ExecService {
     try {
       process = await execProcess(this.ctx, record, { ...e, consoleSize: body.ConsoleSize ?? e.consoleSize });
     } catch (err) {
-      e.claimed = false;
+      e.markStarted(undefined);
+      this.failed(record, e);
       throw err;
     }
-    const detach = body.Detach ?? false;
-    if (detach) {
-      this.followExit(record, e, await this.launch(record, e, process));
-      return { detach, tty: e.tty, run: async () => undefined };
-    }
-    return { detach, tty: e.tty, run: (client) => this.runAttached(record, e, process, client) };
+    return { record, proc: await this.launch(record, e, process) };
   }
 
   /** Starts the process under its monitor and follows it to its exit in the background. */
@@ -191,9 +213,8 @@ export class ExecService {
       });
     } catch (err) {
       e.markStarted(undefined);
-      e.exitCode = 126;
-      this.finish(record, e);
-      throw new SystemError(`${(err as Error).message}`, { cause: err });
+      this.failed(record, e);
+      throw err;
     }
     e.proc = proc;
     e.pid = proc.pid;
@@ -212,8 +233,7 @@ export class ExecService {
       .finally(() => void proc.removeState().catch(() => undefined));
   }
 
-  private async runAttached(record: ContainerRecord, e: ExecInstance, process: Process, client: Parameters<PreparedSession['run']>[0]): Promise<void> {
-    const proc = await this.launch(record, e, process);
+  private async runAttached(record: ContainerRecord, e: ExecInstance, proc: ContainerProcess, client: StreamClient): Promise<void> {
     // Connect before anything else does: the monitor holds the output for its first client.
     let attachment: Attachment;
     try {
@@ -249,6 +269,12 @@ export class ExecService {
     e.exitCode = code;
     this.finish(record, e);
     this.publish(record, 'exec_die', { execID: e.id, exitCode: String(code) });
+  }
+
+  /** A start that failed: exit code 126, as dockerd records it, without an exec_die event. */
+  private failed(record: ContainerRecord, e: ExecInstance): void {
+    e.exitCode = 126;
+    this.finish(record, e);
   }
 
   private finish(record: ContainerRecord, e: ExecInstance): void {
