@@ -56,18 +56,23 @@ export async function extractIntoView(tar: Readable, view: RootedFs, destDir: st
 }
 
 /** mkdir -p inside the view, resolving every component there; returns the resolved view path. */
-async function ensureDirIn(view: RootedFs, viewDir: string): Promise<string> {
+async function ensureDirIn(view: RootedFs, viewDir: string, depth = 0): Promise<string> {
+  if (depth > 40) throw new InvalidArgument(`too many levels of symbolic links in ${viewDir}`);
   let current = '/';
   for (const part of viewDir.split('/').filter(Boolean)) {
-    current = await view.resolve(path.posix.join(current, part), { followLast: true });
-    const host = view.hostPath(current);
+    const next = await view.resolve(path.posix.join(current, part), { followLast: true });
+    const host = view.hostPath(next);
     const st = await lstat(host).catch(() => undefined);
     if (!st) {
-      await view.assertInside(path.posix.dirname(current));
+      // A link may name a path whose parents do not exist yet: make them first, inside the view.
+      const parent = path.posix.dirname(next);
+      if (parent !== current) await ensureDirIn(view, parent, depth + 1);
+      await view.assertInside(parent);
       await mkdir(host, { mode: 0o755 });
     } else if (!st.isDirectory()) {
-      throw new InvalidArgument(`${current}: not a directory`);
+      throw new InvalidArgument(`${next}: not a directory`);
     }
+    current = next;
   }
   return current;
 }
