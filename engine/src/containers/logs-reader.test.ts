@@ -1,0 +1,58 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseLogTime, readJsonFileLog, type ReadLogOptions } from './logs-reader.js';
+
+const line = (text: string, stream: string, sec: number) => `${JSON.stringify({ log: `${text}\n`, stream, time: `2026-01-01T00:00:${String(sec).padStart(2, '0')}.5Z` })}\n`;
+
+let dir: string;
+let log: string;
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'logs-reader-'));
+  log = path.join(dir, 'c-json.log');
+  // Oldest in .2, then .1, then the live file.
+  await writeFile(`${log}.2`, line('a', 'stdout', 1) + line('b', 'stderr', 2));
+  await writeFile(`${log}.1`, line('c', 'stdout', 3));
+  await writeFile(log, line('d', 'stdout', 4) + line('e', 'stderr', 5));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function read(o: Partial<ReadLogOptions>): Promise<string> {
+  let out = '';
+  for await (const e of readJsonFileLog(log, { stdout: true, stderr: true, tail: -1, signal: new AbortController().signal, ...o })) out += e.data.toString();
+  return out;
+}
+
+describe('json-file log reader', () => {
+  it('reads rotated files oldest first and skips a torn last line', async () => {
+    expect(await read({})).toBe('a\nb\nc\nd\ne\n');
+    const torn = path.join(dir, 'torn-json.log');
+    await writeFile(torn, `${line('x', 'stdout', 1)}{"log":"to`);
+    let out = '';
+    for await (const e of readJsonFileLog(torn, { stdout: true, stderr: true, tail: -1, signal: new AbortController().signal })) out += e.data.toString();
+    expect(out).toBe('x\n');
+  });
+
+  it('tails across files, counting lines before the stream filter as dockerd does', async () => {
+    expect(await read({ tail: 0 })).toBe('');
+    expect(await read({ tail: 2 })).toBe('d\ne\n');
+    expect(await read({ tail: 4 })).toBe('b\nc\nd\ne\n');
+    expect(await read({ tail: 99 })).toBe('a\nb\nc\nd\ne\n');
+    expect(await read({ tail: 2, stderr: false })).toBe('d\n');
+  });
+
+  it('filters by stream, since and until', async () => {
+    expect(await read({ stdout: false })).toBe('b\ne\n');
+    const at = (sec: number) => parseLogTime(`2026-01-01T00:00:0${sec}Z`).ns;
+    expect(await read({ sinceNs: at(3) })).toBe('c\nd\ne\n');
+    expect(await read({ untilNs: at(3) })).toBe('a\nb\n');
+  });
+
+  it('formats times with nine fraction digits', () => {
+    expect(parseLogTime('2026-11-22T11:02:36.9913Z').fixed).toBe('2026-11-22T11:02:36.991300000Z');
+    expect(parseLogTime('2026-11-22T11:02:36Z').fixed).toBe('2026-11-22T11:02:36.000000000Z');
+  });
+});
