@@ -8,6 +8,7 @@ import type { ImageService } from '../images/service.js';
 import { ContainerProcess, type OciRuntime } from '../runtime/index.js';
 import { bundleDir, type ContainerContext, type ContainerHost } from './context.js';
 import { createContainer, type CreateRequest, type CreateResult } from './create.js';
+import { containerSizes } from './disk-usage.js';
 import { handleExit, watchExit } from './exit.js';
 import type { HostConfigDefaults } from './host-config.js';
 import { logPath } from './log-config.js';
@@ -204,19 +205,20 @@ export class ContainerService {
     return this.ctx.waiters.add(record.Id, condition);
   }
 
-  async inspect(idOrName: string): Promise<Record<string, unknown>> {
+  async inspect(idOrName: string, opts: { size?: boolean } = {}): Promise<Record<string, unknown>> {
     const record = this.get(idOrName);
     const dir = this.ctx.store.dir(record.Id);
     const layers = await this.ctx.images.resolve(record.ImageId).then((i) => i.layers, () => []);
-    return inspectView(record, {
+    const view = inspectView(record, {
       dir,
       logPath: logPath(dir, record.Id),
       merged: rootfsPaths(dir, bundleDir(this.ctx, record.Id)).merged,
       lowerDirs: layers,
     });
+    return opts.size ? { ...view, ...(await containerSizes(this.ctx, record)) } : view;
   }
 
-  async list(opts: { all: boolean; limit: number; filters: string | null }): Promise<Record<string, unknown>[]> {
+  async list(opts: { all: boolean; limit: number; filters: string | null; size?: boolean }): Promise<Record<string, unknown>[]> {
     const selected = selectContainers(
       this.ctx.store.all(),
       { all: opts.all, limit: opts.limit, filters: Filters.parse(opts.filters) },
@@ -229,7 +231,8 @@ export class ContainerService {
         }
       },
     );
-    return selected.map(summaryView);
+    if (!opts.size) return selected.map(summaryView);
+    return Promise.all(selected.map(async (r) => ({ ...summaryView(r), ...(await containerSizes(this.ctx, r)) })));
   }
 
   counts(): { total: number; running: number; paused: number; stopped: number } {

@@ -8,8 +8,8 @@ type WaitCondition = 'not-running' | 'next-exit' | 'removed';
 
 /** What the container routes need; the containers layer's ContainerService provides it. */
 export interface ContainersBackend {
-  list(options: { all: boolean; limit: number; filters: string | null }): Promise<unknown[]>;
-  inspect(idOrName: string): Promise<unknown>;
+  list(options: { all: boolean; limit: number; filters: string | null; size: boolean }): Promise<unknown[]>;
+  inspect(idOrName: string, options: { size: boolean }): Promise<unknown>;
   create(body: Record<string, unknown>, name: string | undefined): Promise<{ Id: string; Warnings: string[] }>;
   start(idOrName: string): Promise<void>;
   stop(idOrName: string, opts: { timeout?: number; signal?: string }): Promise<void>;
@@ -44,7 +44,7 @@ async function waitRoute(ctx: RequestContext, backend: ContainersBackend): Promi
 export function registerContainerRoutes(router: Router, backend: ContainersBackend): void {
   router.get('/containers/json', async (ctx) => {
     const limit = intParam(ctx.query, 'limit', -1);
-    sendJson(ctx, 200, await backend.list({ all: boolParam(ctx.query, 'all'), limit, filters: ctx.query.get('filters') }));
+    sendJson(ctx, 200, await backend.list({ all: boolParam(ctx.query, 'all'), limit, filters: ctx.query.get('filters'), size: boolParam(ctx.query, 'size') }));
   });
   router.post('/containers/create', async (ctx) => {
     const body = await readJsonBody<Record<string, unknown>>(ctx);
@@ -52,7 +52,7 @@ export function registerContainerRoutes(router: Router, backend: ContainersBacke
     const name = ctx.query.get('name') || undefined;
     sendJson(ctx, 201, await backend.create(body, name));
   });
-  router.get('/containers/{id}/json', async (ctx) => sendJson(ctx, 200, await backend.inspect(ctx.params.id ?? '')));
+  router.get('/containers/{id}/json', async (ctx) => sendJson(ctx, 200, await backend.inspect(ctx.params.id ?? '', { size: boolParam(ctx.query, 'size') })));
   router.post('/containers/{id}/start', async (ctx) => {
     const body = await readJsonBody<unknown>(ctx);
     if (body !== undefined && body !== null && versionAtLeast(ctx.apiVersion, '1.24') && Object.keys(body as object).length > 0) {
