@@ -46,24 +46,54 @@ function through(cmd: string, args: string[], input: Readable): Readable {
   return out;
 }
 
-async function contextTar(source: AsyncIterable<Buffer>): Promise<{ head: Buffer; tar: Readable }> {
+/** Reads up to `n` bytes of a stream; returns them and the whole stream again (those bytes first). */
+async function peek(source: AsyncIterable<Buffer>, n: number): Promise<{ head: Buffer; stream: Readable }> {
   const it = source[Symbol.asyncIterator]();
   let head = Buffer.alloc(0);
-  while (head.length < 512) {
+  while (head.length < n) {
     const r = await it.next();
     if (r.done) break;
     head = Buffer.concat([head, r.value as Buffer]);
   }
-  const rest = Readable.from(
+  const stream = Readable.from(
     (async function* () {
       if (head.length) yield head;
       for (let r = await it.next(); !r.done; r = await it.next()) yield r.value as Buffer;
     })(),
     { objectMode: false },
   );
-  if (head.subarray(0, 3).toString('latin1') === 'BZh') return { head, tar: through('bzip2', ['-dc'], rest) };
-  if (head.subarray(0, 6).equals(Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]))) return { head, tar: through('xz', ['-dc'], rest) };
-  return { head, tar: await decompressed(rest) };
+  return { head, stream };
+}
+
+/** The context uncompressed, with its first block for sniffing. */
+async function contextTar(source: AsyncIterable<Buffer>): Promise<{ head: Buffer; tar: Readable }> {
+  const raw = await peek(source, 6);
+  let plain: Readable;
+  if (raw.head.subarray(0, 3).toString('latin1') === 'BZh') plain = through('bzip2', ['-dc'], raw.stream);
+  else if (raw.head.equals(Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]))) plain = through('xz', ['-dc'], raw.stream);
+  else plain = await decompressed(raw.stream);
+  const { head, stream } = await peek(plain, 512);
+  return { head, tar: stream };
+}
+
+/**
+ * The docker CLI's `-f -` context (its Dockerfile and .dockerignore appended by ReplaceFileTarWrapper) ends right
+ * after the last file's bytes, with neither padding nor end-of-archive blocks; dockerd reads it anyway. Zero blocks
+ * after a complete archive are ignored, and they complete a truncated one.
+ */
+function withTrailer(tar: Readable): Readable {
+  return Readable.from(
+    (async function* () {
+      let total = 0;
+      for await (const c of tar) {
+        total += (c as Buffer).length;
+        yield c as Buffer;
+      }
+      // Up to the next block boundary, then the two zero blocks (tar-stream wants whole blocks).
+      yield Buffer.alloc(((512 - (total % 512)) % 512) + 1024);
+    })(),
+    { objectMode: false },
+  );
 }
 
 function looksLikeTar(head: Buffer): boolean {
@@ -98,7 +128,7 @@ export async function receiveContext(req: ContextRequest): Promise<BuildContext>
       dockerfileName = 'Dockerfile';
       await writeFile(path.join(dir, dockerfileName), Buffer.concat(chunks));
     } else if (head.length > 0) {
-      await unpackLayer(tar, dir);
+      await unpackLayer(withTrailer(tar), dir);
     }
     const rel = path.posix.normalize(dockerfileName.replace(/\\/g, '/')).replace(/^\/+/, '');
     if (rel.startsWith('../')) throw new InvalidArgument(`Cannot locate specified Dockerfile: ${dockerfileName}`);

@@ -1,0 +1,72 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { docker } from '../../testrig/docker-cli.js';
+import { writeDockerArchive } from '../../testrig/images/docker-archive.js';
+import { testImages } from '../../testrig/images/fixture-cache.js';
+import { defineScenario, type BenchTarget } from '../scenario.js';
+
+const BASE = 'berth-bench/busybox:latest';
+
+interface Ctx {
+  dir: string;
+}
+
+async function ok(target: BenchTarget, args: string[]): Promise<string> {
+  const r = await docker(args, { host: target.dockerHost, timeoutMs: 120_000 });
+  if (r.code !== 0) throw new Error(`docker ${args.join(' ')} against ${target.label} exited ${r.code}: ${r.stderr}`);
+  return r.stdout;
+}
+
+/** Loads the base image into the engine and writes the context: a Dockerfile and 1 MB of random bytes. */
+async function scenarioSetup(target: BenchTarget): Promise<Ctx> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'berth-bench-build-'));
+  const { catalog } = await testImages();
+  const archive = await writeDockerArchive(catalog.busybox.image, path.join(dir, 'base.tar'), { tags: [BASE] });
+  await ok(target, ['load', '-q', '-i', archive]);
+  await rm(archive);
+  await writeFile(path.join(dir, 'Dockerfile'), `FROM ${BASE}\nRUN echo built > /built.txt\nCOPY blob.bin /blob.bin\n`);
+  await writeFile(path.join(dir, 'blob.bin'), randomBytes(1 << 20));
+  return { dir };
+}
+
+async function scenarioTeardown({ dir }: Ctx, target: BenchTarget): Promise<void> {
+  await docker(['rmi', '-f', 'berth-bench/built:latest', BASE], { host: target.dockerHost }).catch(() => undefined);
+  await rm(dir, { recursive: true, force: true });
+}
+
+/**
+ * The classic builder (`DOCKER_BUILDKIT=0`, as the rig's CLI runs) on a 3-step Dockerfile: FROM, RUN, COPY of a
+ * 1 MB file, with `--no-cache` so every step runs: one container, two layer commits, the context upload.
+ */
+export default defineScenario<Ctx>({
+  name: 'build-no-cache',
+  description: '`docker build --no-cache` of FROM + RUN + COPY 1 MB (classic builder), wall time per build',
+  unit: 'ms',
+  better: 'lower',
+  defaultIterations: 8,
+  setup: scenarioSetup,
+  async run({ dir }, target) {
+    await ok(target, ['build', '--no-cache', '-q', '-t', 'berth-bench/built:latest', dir]);
+  },
+  teardown: scenarioTeardown,
+});
+
+/** The same build again with nothing changed: every step a cache hit (context upload, checksums, cache lookups). */
+export const buildCached = defineScenario<Ctx>({
+  name: 'build-cached',
+  description: '`docker build` of the same FROM + RUN + COPY 1 MB with every step cached, wall time per build',
+  unit: 'ms',
+  better: 'lower',
+  defaultIterations: 10,
+  async setup(target) {
+    const ctx = await scenarioSetup(target);
+    await ok(target, ['build', '-q', '-t', 'berth-bench/built:latest', ctx.dir]);
+    return ctx;
+  },
+  async run({ dir }, target) {
+    await ok(target, ['build', '-q', '-t', 'berth-bench/built:latest', dir]);
+  },
+  teardown: scenarioTeardown,
+});
