@@ -11,7 +11,7 @@ import { readUserDb, resolveUser } from '../runtime/index.js';
 import { publish, type ContainerContext } from './context.js';
 import { decompressStream } from './decompress.js';
 import { pathStat, type PathStat } from './path-stat.js';
-import { containerMounts, containerView, withMountedRootfs, type ViewMount } from './rootfs-access.js';
+import { containerMounts, containerView, withFrozenContainer, withMountedRootfs, type ViewMount } from './rootfs-access.js';
 import type { ContainerRecord } from './types.js';
 
 /** Go's archive.PreserveTrailingDotOrSeparator: `/etc/.` and `/etc/` keep meaning "the directory's contents". */
@@ -98,8 +98,10 @@ export async function getContainerArchive(
     const stat = await statOf(view, loc);
     const out = open(stat);
     const rebaseName = loc.absPath === '/' || loc.absPath === '/.' ? '.' : stat.name;
-    const tar = packTree(view, loc.resolved, { rebaseName, enterMounts: true });
-    await Promise.all([tar.done, pipeline(tar.stream, out)]);
+    await withFrozenContainer(ctx, rec, async () => {
+      const tar = packTree(view, loc.resolved, { rebaseName, enterMounts: true });
+      await Promise.all([tar.done, pipeline(tar.stream, out)]);
+    });
   });
   publish(ctx, rec, 'archive-path');
 }
@@ -143,7 +145,10 @@ export async function putContainerArchive(
     if (!st.isDirectory()) throw new InvalidArgument('extraction point is not a directory');
     checkWritable(rec, mounts, view, target);
     const chown = opts.copyUIDGID ? await ownerFor(view, rec) : undefined;
-    await extractIntoView(await decompressStream(body), view, target, { noOverwriteDirNonDir: opts.noOverwriteDirNonDir, ...(chown ? { chown } : {}) });
+    const tar = await decompressStream(body);
+    await withFrozenContainer(ctx, rec, () =>
+      extractIntoView(tar, view, target, { noOverwriteDirNonDir: opts.noOverwriteDirNonDir, ...(chown ? { chown } : {}) }),
+    );
   });
   publish(ctx, rec, 'extract-to-dir');
 }

@@ -35,6 +35,33 @@ export async function withMountedRootfs<T>(ctx: ContainerContext, record: Contai
   }
 }
 
+/** Operations holding a running container frozen, by container ID. */
+const freezers = new Map<string, number>();
+
+/**
+ * Runs `fn` with a running container frozen (its cgroup's freezer, through the runtime), as dockerd pauses a
+ * container during cp: a process inside cannot swap a directory we resolved for a symlink while we read or
+ * write through it. Containers that are not running, or already paused, are left as they are.
+ */
+export async function withFrozenContainer<T>(ctx: ContainerContext, record: ContainerRecord, fn: () => Promise<T>): Promise<T> {
+  const runtime = ctx.runtimes.get(record.HostConfig.Runtime);
+  const count = freezers.get(record.Id) ?? 0;
+  if (!runtime || (count === 0 && (!record.State.Running || record.State.Paused))) return fn();
+  if (count === 0) await runtime.pause(record.Id);
+  freezers.set(record.Id, count + 1);
+  try {
+    return await fn();
+  } finally {
+    const left = (freezers.get(record.Id) ?? 1) - 1;
+    if (left > 0) freezers.set(record.Id, left);
+    else {
+      freezers.delete(record.Id);
+      // Someone paused it for real meanwhile: that pause stands.
+      if (!record.State.Paused) await runtime.resume(record.Id).catch((err: unknown) => ctx.log.warn({ id: record.Id, err: String(err) }, 'could not thaw container after cp'));
+    }
+  }
+}
+
 export interface ViewMount extends RootedMount {
   rw: boolean;
 }

@@ -79,6 +79,12 @@ describe('docker cp', () => {
     // -L follows the symlink to the file it names.
     await rig.ok(['cp', '-L', 'src:/tmp/d/link', path.join(work, 'followed')]);
     expect(await readFile(path.join(work, 'followed'), 'utf8')).toBe('one\n');
+    // The container is frozen only while a copy runs.
+    expect(await rig.ok(['inspect', '--format', '{{.State.Status}}', 'src'])).toBe('running');
+    expect(await rig.ok(['pause', 'src'])).toBe('src');
+    await rig.ok(['cp', 'src:/tmp/d/a.txt', path.join(work, 'while-paused.txt')]);
+    expect(await rig.ok(['inspect', '--format', '{{.State.Status}}', 'src'])).toBe('paused');
+    await rig.ok(['unpause', 'src']);
   });
 
   it('copies a file and a directory into a container that never ran, and the container sees them', async () => {
