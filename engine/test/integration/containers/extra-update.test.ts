@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -58,6 +59,19 @@ describe('docker update', () => {
     const policy = await rig.docker(['update', '--restart', 'sometimes', 'upd']);
     expect(policy.code).not.toBe(0);
     expect((await hostConfig('upd')).Memory).toBe(64 * 1024 * 1024);
+  });
+
+  // cgroup v1 refuses a limit it cannot reclaim down to (EBUSY); v2 accepts it and OOM-kills instead, as on dockerd.
+  it.skipIf(!existsSync('/sys/fs/cgroup/memory'))('a memory limit below what the container uses fails with the runtime\'s reason and keeps the old limits', async () => {
+    // Shared memory cannot be reclaimed without swap room, so the kernel refuses the lower limit.
+    await rig.ok(['run', '-d', '--name', 'hog', '--shm-size', '64m', rig.busybox, 'sh', '-c', 'head -c 24000000 /dev/zero > /dev/shm/fill; sleep 600']);
+    for (let i = 0; i < 50 && Number(await cgroupFile('hog', ['memory', 'memory.usage_in_bytes'], 'memory.current')) < 24_000_000; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const r = await rig.docker(['update', '--memory', '8m', '--memory-swap', '8m', 'hog']);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain('Cannot update container');
+    expect(await hostConfig('hog')).toMatchObject({ Memory: 0, MemorySwap: 0 });
   });
 
   it('persists an update of a stopped container, applied at its next start', async () => {
