@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { docker } from '../../testrig/docker-cli.js';
@@ -63,6 +63,29 @@ export const buildCached = defineScenario<Ctx>({
   async setup(target) {
     const ctx = await scenarioSetup(target);
     await ok(target, ['build', '-q', '-t', 'berth-bench/built:latest', ctx.dir]);
+    return ctx;
+  },
+  async run({ dir }, target) {
+    await ok(target, ['build', '-q', '-t', 'berth-bench/built:latest', dir]);
+  },
+  teardown: scenarioTeardown,
+});
+
+/** A 200 MB directory whose `.dockerignore` leaves out half of it: the CLI's tar, the upload and its unpacking. */
+export const buildContext200 = defineScenario<Ctx>({
+  name: 'build-context-200mb',
+  description: '`docker build` of a 200 MB directory, 100 MB of it excluded by .dockerignore, steps cached, wall time',
+  unit: 'ms',
+  better: 'lower',
+  defaultIterations: 5,
+  async setup(target) {
+    const ctx = await scenarioSetup(target);
+    for (const half of ['keep', 'drop']) {
+      await mkdir(path.join(ctx.dir, half));
+      for (let i = 0; i < 50; i++) await writeFile(path.join(ctx.dir, half, `f${i}.bin`), randomBytes(2 << 20));
+    }
+    await writeFile(path.join(ctx.dir, '.dockerignore'), 'drop/\nblob.bin\n');
+    await writeFile(path.join(ctx.dir, 'Dockerfile'), `FROM ${BASE}\nLABEL context=200mb\n`);
     return ctx;
   },
   async run({ dir }, target) {
