@@ -10,6 +10,7 @@ import { registerEventRoutes } from '../api/routers/events.js';
 import { registerImageRoutes } from '../api/routers/images.js';
 import { registerNetworkRoutes } from '../api/routers/networks.js';
 import { registerSwarmRoutes } from '../api/routers/swarm.js';
+import { registerSystemDfRoutes } from '../api/routers/system-df.js';
 import { registerSystemRoutes, type SystemBackend } from '../api/routers/system.js';
 import { registerVolumeRoutes } from '../api/routers/volumes.js';
 import type { Services } from './services.js';
@@ -18,6 +19,12 @@ import type { Services } from './services.js';
 export function buildRouter(services: Services, system: SystemBackend): Router {
   const router = new Router();
   registerSystemRoutes(router, system);
+  registerSystemDfRoutes(router, {
+    images: (v) => services.images.diskUsage(v),
+    volumes: () => services.volumes.df(),
+    containers: () => services.containerExtras.diskUsage(),
+    buildCache: () => services.build.diskUsage(),
+  });
   registerEventRoutes(router, services.events);
   registerContainerRoutes(router, services.containers);
   registerContainerExtraRoutes(router, services.containerExtras);

@@ -67,9 +67,13 @@ describe('volumes in containers', () => {
     expect(r.stderr).toContain('bind source path does not exist: /nonexistent/berth');
   });
 
-  it('docker system df counts images and volumes', async () => {
+  it('docker system df counts images, containers and volumes', async () => {
+    await rig.ok(['create', '--name', 'dfprobe', rig.busybox, 'true']);
     const rows = (await rig.ok(['system', 'df', '--format', '{{json .}}'])).split('\n').map((l) => JSON.parse(l) as { Type: string; TotalCount: string });
     expect(rows.find((r) => r.Type === 'Images')?.TotalCount).toBe('1');
     expect(Number(rows.find((r) => r.Type === 'Local Volumes')?.TotalCount)).toBeGreaterThanOrEqual(4);
+    expect(Number(rows.find((r) => r.Type === 'Containers')?.TotalCount)).toBeGreaterThanOrEqual(1);
+    expect(rows.find((r) => r.Type === 'Build Cache')).toBeDefined();
+    await rig.ok(['rm', 'dfprobe']);
   });
 });
