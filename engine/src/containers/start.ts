@@ -35,14 +35,22 @@ export async function startContainer(ctx: ContainerContext, record: ContainerRec
   const rootfs = rootfsPaths(dir, bundle);
   const etc = etcFilePaths(dir);
   let networkUp = false;
+  // Phase timings go to the debug log: the start path is what `docker run` latency is made of.
+  const t0 = process.hrtime.bigint();
+  const phases: Record<string, number> = {};
+  const mark = (phase: string): void => {
+    phases[phase] = Number(process.hrtime.bigint() - t0) / 1e6;
+  };
   try {
     const image = await ctx.images.resolve(record.ImageId);
     await fs.mkdir(bundle, { recursive: true, mode: 0o711 });
     await prepareRootfsDirs(rootfs);
     await mountRootfs(rootfs, image.layers);
     await populateVolumes(ctx, record, rootfs.merged);
+    mark('rootfs');
     const net = await ctx.networking.setup(record, (x) => ctx.store.get(x));
     networkUp = true;
+    mark('network');
     await writeEtcFiles(etc, { hostname: record.Config.Hostname, hosts: net.hosts, resolvConf: net.resolvConf });
     record.NetworkSettings = net.settings;
     const cgroupsPath = `${record.HostConfig.CgroupParent || ctx.host.cgroupParent}/${record.Id}`;
@@ -58,6 +66,7 @@ export async function startContainer(ctx: ContainerContext, record: ContainerRec
       capabilityBound: ctx.host.capabilityBound,
     });
     await fs.writeFile(path.join(bundle, 'config.json'), JSON.stringify(spec));
+    mark('spec');
     // A leftover runtime container (crash between create and exit handling) would make create fail.
     await runtime.delete(record.Id, { force: true }).catch(() => undefined);
     const log = jsonFileLog(record, dir);
@@ -72,8 +81,10 @@ export async function startContainer(ctx: ContainerContext, record: ContainerRec
       cgroupsPath,
       ...(log ? { log } : {}),
     });
+    mark('create');
     for (const hook of ctx.beforeStart) await hook(record, proc);
     await proc.start();
+    mark('start');
     ctx.processes.set(record.Id, proc);
     record.State = {
       ...record.State,
@@ -95,6 +106,7 @@ export async function startContainer(ctx: ContainerContext, record: ContainerRec
     await ctx.store.save(record);
     publish(ctx, record, 'start');
     watchExit(ctx, record, proc);
+    ctx.log.debug({ id: record.Id, ms: phases }, 'container started');
   } catch (err) {
     if (networkUp) await ctx.networking.teardown(record).catch(() => undefined);
     await runtime.delete(record.Id, { force: true }).catch(() => undefined);
