@@ -19,6 +19,7 @@ engine_build() {
     mkdir -p "$stage/$(dirname "$rel")"
     cp -a "$path" "$stage/$rel"
   done < <(cd "$repo" && npm ls --omit=dev --all --parseable -w @berth/engine 2>/dev/null)
+  engine_monitor "$repo" "$stage/bin/berth-monitor"
   if [ -n "$(find "$stage/node_modules" -name '*.node' | head -1)" ]; then
     echo "warning: berthd dependencies carry native addons:" >&2
     find "$stage/node_modules" -name '*.node' >&2
@@ -28,4 +29,15 @@ engine_build() {
 
 engine_hash() {
   (cd "$1" && find . -type f -print0 | sort -z | xargs -0 sha256sum) | sha256sum | cut -c1-16
+}
+
+# berthd's per-container monitor is C: built here, statically, for the VM's architecture (the VM has no compiler).
+engine_monitor() {
+  local repo=$1 out=$2 src=$1/engine/src/runtime/monitor/berth-monitor.c cc=cc
+  [ -f "$src" ] || return 0
+  if [ "$arch" != "$(dpkg --print-architecture)" ]; then
+    cc=$(dpkg-architecture -a "$arch" -q DEB_HOST_GNU_TYPE 2>/dev/null)-gcc
+    command -v "$cc" >/dev/null || { echo "missing $cc: apt-get install gcc-$(dpkg-architecture -a "$arch" -q DEB_HOST_GNU_TYPE) libc6-dev-$arch-cross" >&2; return 1; }
+  fi
+  "$cc" -O2 -Wall -static -o "$out" "$src"
 }

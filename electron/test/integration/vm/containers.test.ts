@@ -1,0 +1,73 @@
+import { execFile, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freeLoopbackPort, pushImage, startRegistry, testImages, type TestRegistry } from '../../../../scripts/src/testrig/index.js';
+import { ensureImage, repoRoot } from './vm-image.js';
+
+const run = promisify(execFile);
+
+// The issue's "done means" path: an image from a registry on the host (reached from the VM at 10.0.2.2),
+// `docker run --rm … echo hi`, and a published port reachable on the host's 127.0.0.1.
+describe('containers in the VM through the berth context', () => {
+  const home = mkdtempSync(path.join(os.tmpdir(), 'berth-ctr-'));
+  const env = { ...process.env, HOME: home, BERTH_HOME: path.join(home, '.berth'), DOCKER_CONFIG: path.join(home, '.docker') };
+  const berth = (...args: string[]) => spawnSync(process.execPath, [path.join(repoRoot, 'electron', 'bin', 'berth'), ...args], { env, encoding: 'utf8', timeout: 400_000 });
+  const docker = (...args: string[]) => run('/usr/local/bin/docker', ['--context', 'berth', ...args], { env, timeout: 120_000 });
+  let registry: TestRegistry;
+  let image: string;
+
+  beforeAll(async () => {
+    ensureImage();
+    const build = spawnSync('npx', ['tsc', '-b', 'electron'], { cwd: repoRoot, encoding: 'utf8' });
+    if (build.status !== 0) throw new Error(build.stdout + build.stderr);
+    registry = await startRegistry();
+    const { catalog, blobs } = await testImages();
+    await pushImage(registry, catalog.busybox.image, catalog.busybox.ref, { blobs });
+    const inVm = registry.host.replace('127.0.0.1', '10.0.2.2');
+    image = `${inVm}/${catalog.busybox.ref}`;
+    mkdirSync(env.BERTH_HOME, { recursive: true });
+    writeFileSync(path.join(env.BERTH_HOME, 'settings.json'), JSON.stringify({ vm: { engineArgs: ['--insecure-registry', inVm] } }));
+    const res = berth('start');
+    if (res.status !== 0) throw new Error(`berth start failed (${res.status}): ${res.stderr}`);
+  }, 600_000);
+
+  afterAll(async () => {
+    // berthd's own log tail makes a failure here readable.
+    console.log(`--- berthd log (VM) ---\n${berth('logs', 'engine', '-n', '40').stdout}`);
+    berth('stop');
+    await registry?.stop();
+    rmSync(home, { recursive: true, force: true });
+  });
+
+  it('pulls from the host registry and runs a container', async () => {
+    await docker('pull', image);
+    const res = await docker('run', '--rm', image, 'echo', 'hi');
+    expect(res.stdout).toBe('hi\n');
+  });
+
+  it('makes a published port reachable on the host loopback', async () => {
+    const port = await freeLoopbackPort();
+    const { stdout } = await docker('run', '-d', '-p', `127.0.0.1:${port}:8000`, image, 'sh', '-c', 'echo served-by-berth > /tmp/index.html && httpd -f -p 8000 -h /tmp');
+    const id = stdout.trim();
+    try {
+      let body = '';
+      for (let i = 0; i < 50 && !body.includes('served-by-berth'); i++) {
+        body = await run('curl', ['-s', '--max-time', '5', `http://127.0.0.1:${port}/index.html`]).then((r) => r.stdout, () => '');
+        if (!body) await new Promise((r) => setTimeout(r, 200));
+      }
+      expect(body).toContain('served-by-berth');
+    } finally {
+      await docker('rm', '-f', id);
+    }
+    // The listener goes away with the container.
+    let closed = false;
+    for (let i = 0; i < 50 && !closed; i++) {
+      closed = await run('curl', ['-s', '--max-time', '2', `http://127.0.0.1:${port}/`]).then(() => false, () => true);
+      if (!closed) await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(closed).toBe(true);
+  });
+});
