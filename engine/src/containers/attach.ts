@@ -171,7 +171,7 @@ export class ContainerAttacher {
       const entries = readJsonFileLog(logPath(this.ctx.store.dir(record.Id), record.Id), {
         stdout: o.stdout, stderr: o.stderr, tail: -1, signal: client.signal,
       });
-      for await (const e of entries) await client.write(e.stream, e.data);
+      for await (const batch of entries) for (const e of batch) await client.write(e.stream, e.data);
     }
     if (!o.stream || client.signal.aborted) {
       attachment?.close();

@@ -22,7 +22,7 @@ afterAll(async () => {
 
 async function read(o: Partial<ReadLogOptions>): Promise<string> {
   let out = '';
-  for await (const e of readJsonFileLog(log, { stdout: true, stderr: true, tail: -1, signal: new AbortController().signal, ...o })) out += e.data.toString();
+  for await (const batch of readJsonFileLog(log, { stdout: true, stderr: true, tail: -1, signal: new AbortController().signal, ...o })) for (const e of batch) out += e.data.toString();
   return out;
 }
 
@@ -32,7 +32,7 @@ describe('json-file log reader', () => {
     const torn = path.join(dir, 'torn-json.log');
     await writeFile(torn, `${line('x', 'stdout', 1)}{"log":"to`);
     let out = '';
-    for await (const e of readJsonFileLog(torn, { stdout: true, stderr: true, tail: -1, signal: new AbortController().signal })) out += e.data.toString();
+    for await (const batch of readJsonFileLog(torn, { stdout: true, stderr: true, tail: -1, signal: new AbortController().signal })) for (const e of batch) out += e.data.toString();
     expect(out).toBe('x\n');
   });
 
@@ -49,6 +49,14 @@ describe('json-file log reader', () => {
     const at = (sec: number) => parseLogTime(`2026-01-01T00:00:0${sec}Z`).ns;
     expect(await read({ sinceNs: at(3) })).toBe('c\nd\ne\n');
     expect(await read({ untilNs: at(3) })).toBe('a\nb\n');
+  });
+
+  it('decodes escapes the fast path leaves to JSON.parse', async () => {
+    const odd = path.join(dir, 'odd-json.log');
+    await writeFile(odd, `${JSON.stringify({ log: 'tab\t<b> "q" \u00e9 no newline', stream: 'stderr', time: '2026-01-01T00:00:01Z' })}\n`);
+    const got: string[] = [];
+    for await (const batch of readJsonFileLog(odd, { stdout: true, stderr: true, tail: -1, signal: new AbortController().signal })) for (const e of batch) got.push(`${e.stream}:${e.data.toString()}:${e.time}`);
+    expect(got).toEqual(['stderr:tab\t<b> "q" \u00e9 no newline:2026-01-01T00:00:01Z']);
   });
 
   it('formats times with nine fraction digits', () => {

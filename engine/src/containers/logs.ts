@@ -16,7 +16,8 @@ export interface LogsQuery {
 
 export interface LogsResult {
   tty: boolean;
-  entries: AsyncIterable<LogEntry>;
+  /** Entries in batches (one per file read), so large logs move in large writes. */
+  entries: AsyncIterable<LogEntry[]>;
 }
 
 function optionalTime(value: string, name: string): bigint | undefined {
@@ -47,7 +48,7 @@ export function containerLogs(ctx: ContainerContext, idOrName: string, q: LogsQu
     ...(follow ? { follow } : {}),
     signal,
   });
-  async function* entries(): AsyncGenerator<LogEntry> {
+  async function* entries(): AsyncGenerator<LogEntry[]> {
     try {
       yield* reader;
     } finally {

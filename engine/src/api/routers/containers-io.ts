@@ -3,9 +3,10 @@ import { boolParam, intParam } from '../../base/query.js';
 import { versionAtLeast } from '../../base/version.js';
 import type { AttachOptions, PreparedSession } from '../../containers/attach.js';
 import type { LogsQuery, LogsResult } from '../../containers/logs.js';
+import { parseLogTime, type LogEntry } from '../../containers/logs-reader.js';
 import { readJsonBody, sendJson, sendStatus } from '../respond.js';
 import type { RequestContext, Router } from '../router.js';
-import { hijack, muxFrame, readUpgradeJson, streamContentType, writeWithDrain } from './hijack.js';
+import { hijack, readUpgradeJson, streamContentType, writeWithDrain } from './hijack.js';
 import { serveWebSocketAttach } from './ws-attach.js';
 
 export interface TopResult {
@@ -70,9 +71,7 @@ async function logsRoute(ctx: RequestContext, backend: ContainerIoBackend): Prom
   ctx.res.flushHeaders();
   try {
     while (!next.done) {
-      const e = next.value;
-      const data = timestamps ? Buffer.concat([Buffer.from(`${e.timestamp} `), e.data]) : e.data;
-      await writeWithDrain(ctx.res, result.tty ? data : muxFrame(e.stream, data));
+      await writeWithDrain(ctx.res, encodeBatch(next.value, result.tty, timestamps));
       if (ctx.signal.aborted) break;
       next = await iterator.next();
     }
@@ -80,6 +79,27 @@ async function logsRoute(ctx: RequestContext, backend: ContainerIoBackend): Prom
     await iterator.return?.(undefined);
     ctx.res.end();
   }
+}
+
+/** One buffer for a batch of entries: each framed (unless TTY), with dockerd's timestamp prefix when asked. */
+export function encodeBatch(batch: LogEntry[], tty: boolean, timestamps: boolean): Buffer {
+  const stamps = timestamps ? batch.map((e) => `${parseLogTime(e.time).fixed} `) : undefined;
+  let size = 0;
+  batch.forEach((e, i) => (size += (tty ? 0 : 8) + (stamps?.[i]?.length ?? 0) + e.data.length));
+  const out = Buffer.allocUnsafe(size);
+  let off = 0;
+  batch.forEach((e, i) => {
+    const stamp = stamps?.[i] ?? '';
+    if (!tty) {
+      out.writeUInt32BE(0, off);
+      out[off] = e.stream === 'stderr' ? 2 : 1;
+      out.writeUInt32BE(stamp.length + e.data.length, off + 4);
+      off += 8;
+    }
+    off += out.write(stamp, off, 'latin1');
+    off += e.data.copy(out, off);
+  });
+  return out;
 }
 
 export function registerContainerIoRoutes(router: Router, backend: ContainerIoBackend): void {
