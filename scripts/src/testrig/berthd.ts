@@ -4,7 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { repoRoot } from './paths.js';
 import { pingSocket } from './ping.js';
-import { spawnTracked, stopByPid, tail, waitUntil } from './processes.js';
+import { removeAllContainers, sweepEngineLeftovers } from './leftovers.js';
+import { hasExited, spawnTracked, stopByPid, tail, waitUntil } from './processes.js';
 import { allocateBridge, releaseBridge, type BridgeAllocation } from './subnets.js';
 
 export const BERTHD_BIN = path.join(repoRoot, 'engine', 'bin', 'berthd');
@@ -115,7 +116,9 @@ export async function startBerthd(opts: StartBerthdOptions = {}): Promise<Runnin
     logs,
     stop() {
       stopping ??= (async () => {
+        if (!hasExited(child)) await removeAllContainers(socket).catch(() => undefined);
         const how = await stopByPid(child, opts.stopGraceMs ?? 10_000);
+        await sweepEngineLeftovers(runDir, execRoot, bridge.bridgeName).catch(() => undefined);
         await cleanup();
         return how;
       })();
