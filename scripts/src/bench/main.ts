@@ -4,7 +4,8 @@ import { berthdIsBuilt, BERTHD_ENTRY } from '../testrig/berthd.js';
 import { formatTable, type BenchReport, type ScenarioResult } from './report.js';
 import type { BenchScenario } from './scenario.js';
 import { scenarios } from './scenarios/index.js';
-import { summarize } from './stats.js';
+import { stopBenchFixtures } from './fixtures.js';
+import { summarize, type Summary } from './stats.js';
 import { resolvePeer, startBerthTarget, type StartedTarget } from './targets.js';
 
 const USAGE = `usage: npm run bench -- [--filter a,b] [--iterations N] [--peer unix:///path/docker.sock] [--no-peer] [--json] [--list]
@@ -51,8 +52,9 @@ export async function main(argv: string[]): Promise<number> {
     for (const s of chosen) {
       const n = iterations ?? s.defaultIterations;
       log(`${s.name}: ${n} iterations on ${started.map((t) => t.kind).join(' and ')}`);
-      const b = summarize(await s.measure(berth, n));
-      const d = peer.target ? summarize(await s.measure(peer.target, n)) : null;
+      const notes: string[] = [];
+      const b = await measureOn(s, berth, n, notes, log);
+      const d = peer.target ? await measureOn(s, peer.target, n, notes, log) : null;
       results.push({
         scenario: s.name,
         description: s.description,
@@ -61,7 +63,8 @@ export async function main(argv: string[]): Promise<number> {
         iterations: n,
         berth: b,
         dockerd: d,
-        ratio: d && d.median > 0 ? b.median / d.median : null,
+        ratio: b && d && d.median > 0 ? b.median / d.median : null,
+        notes,
       });
     }
     const report: BenchReport = {
@@ -72,9 +75,34 @@ export async function main(argv: string[]): Promise<number> {
       results,
     };
     console.log(values.json ? JSON.stringify(report, null, 2) : formatTable(report));
-    return 0;
+    // A scenario that failed on Berth is a failed run; one the peer cannot do (or failed) is only a note.
+    return results.every((r) => r.berth !== null) ? 0 : 1;
   } finally {
+    await stopBenchFixtures().catch((err: unknown) => log(`stopping the bench registry: ${String(err)}`));
     for (const t of started.reverse()) await t.stop().catch((err: unknown) => log(`stopping ${t.label}: ${String(err)}`));
+  }
+}
+
+/** One engine's samples, or null with the reason in `notes` when the scenario does not apply there or failed. */
+async function measureOn(
+  s: BenchScenario,
+  target: StartedTarget,
+  n: number,
+  notes: string[],
+  log: (msg: string) => void,
+): Promise<Summary | null> {
+  const skip = s.unsupported(target);
+  if (skip) {
+    notes.push(`${target.kind} not measured: ${skip}`);
+    return null;
+  }
+  try {
+    return summarize(await s.measure(target, n));
+  } catch (err) {
+    const msg = err instanceof Error ? err.message : String(err);
+    log(`${s.name} on ${target.label} failed: ${msg}`);
+    notes.push(`${target.kind} failed: ${msg.split('\n')[0]}`);
+    return null;
   }
 }
 

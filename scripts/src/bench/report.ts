@@ -7,10 +7,13 @@ export interface ScenarioResult {
   unit: BenchScenario['unit'];
   better: BenchScenario['better'];
   iterations: number;
-  berth: Summary;
+  /** Null when the scenario does not apply to that engine or failed there (see `notes`). */
+  berth: Summary | null;
   dockerd: Summary | null;
   /** Berth median / dockerd median; read with `better` (below 1 is better for ms, above 1 for req/s). */
   ratio: number | null;
+  /** Why an engine has no figure, or what the reader must know to compare (printed under the table). */
+  notes?: string[];
 }
 
 export interface BenchReport {
@@ -29,7 +32,7 @@ export function formatTable(report: BenchReport): string {
     rows.push([
       r.scenario,
       r.unit,
-      fmt(r.berth.median),
+      r.berth ? fmt(r.berth.median) : '-',
       r.dockerd ? fmt(r.dockerd.median) : '-',
       r.ratio === null ? '-' : r.ratio.toFixed(2),
       r.better === 'lower' ? 'lower' : 'higher',
@@ -37,6 +40,7 @@ export function formatTable(report: BenchReport): string {
   }
   const widths = rows[0]!.map((_, col) => Math.max(...rows.map((row) => row[col]!.length)));
   const line = (row: string[]) => row.map((cell, col) => (col === 0 ? cell.padEnd(widths[col]!) : cell.padStart(widths[col]!))).join('  ');
+  const notes = report.results.flatMap((r) => (r.notes ?? []).map((n) => `  ${r.scenario}: ${n}`));
   return [
     `Berth: ${report.berth}`,
     `peer:  ${report.peer}`,
@@ -45,5 +49,6 @@ export function formatTable(report: BenchReport): string {
     line(rows[0]!),
     widths.map((w) => '-'.repeat(w)).join('  '),
     ...rows.slice(1).map(line),
+    ...(notes.length ? ['', 'notes:', ...notes] : []),
   ].join('\n');
 }

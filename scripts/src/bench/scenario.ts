@@ -3,6 +3,8 @@
  * file under `scenarios/` and is listed once in `scenarios/index.ts`.
  */
 
+export type BenchUnit = 'ms' | 'req/s' | 'MB/s' | 'MiB';
+
 /** One engine under test, reached through its Docker API socket. */
 export interface BenchTarget {
   kind: 'berth' | 'dockerd';
@@ -10,17 +12,23 @@ export interface BenchTarget {
   label: string;
   socket: string;
   dockerHost: string;
+  /** The engine's own processes (daemon, helpers, per-container shims), for RSS; absent when not known (`--peer`). */
+  processes?(): Promise<number[]>;
+  /** Why containers cannot use the default bridge or publish ports on this engine; absent when they can. */
+  noBridge?: string;
 }
 
 export interface ScenarioSpec<Ctx> {
   name: string;
   description: string;
   /** What one sample measures. `ms` samples default to the iteration's wall time. */
-  unit: 'ms' | 'req/s';
+  unit: BenchUnit;
   better: 'lower' | 'higher';
   defaultIterations: number;
   /** Iterations run first and thrown away (caches, connection set-up, JIT). */
   warmup?: number;
+  /** Why this scenario cannot run on `target` (it is then reported without that engine), or undefined. */
+  unsupported?(target: BenchTarget): string | undefined;
   setup?(target: BenchTarget): Promise<Ctx>;
   /** One iteration. Return the sample, or nothing to have the harness use the elapsed milliseconds. */
   run(ctx: Ctx, target: BenchTarget): Promise<number | void>;
@@ -31,9 +39,10 @@ export interface ScenarioSpec<Ctx> {
 export interface BenchScenario {
   name: string;
   description: string;
-  unit: 'ms' | 'req/s';
+  unit: BenchUnit;
   better: 'lower' | 'higher';
   defaultIterations: number;
+  unsupported(target: BenchTarget): string | undefined;
   measure(target: BenchTarget, iterations: number): Promise<number[]>;
 }
 
@@ -44,6 +53,7 @@ export function defineScenario<Ctx = undefined>(spec: ScenarioSpec<Ctx>): BenchS
     unit: spec.unit,
     better: spec.better,
     defaultIterations: spec.defaultIterations,
+    unsupported: (target) => spec.unsupported?.(target),
     async measure(target, iterations) {
       const ctx = (spec.setup ? await spec.setup(target) : undefined) as Ctx;
       try {

@@ -25,4 +25,22 @@ describe('bench statistics and table', () => {
     expect(rows.find((r) => r.startsWith('docker-version'))?.split(/\s+/)).toEqual(['docker-version', 'ms', '11.0', '22.0', '0.50', 'lower']);
     expect(rows.find((r) => r.startsWith('ping-throughput'))?.split(/\s+/)).toEqual(['ping-throughput', 'req/s', '11.0', '-', '-', 'higher']);
   });
+
+  it('prints a dash for an engine without a figure and the reason under the table', () => {
+    const table = formatTable({
+      startedAt: '',
+      host: { cpus: 2, node: 'v20', platform: 'linux' },
+      berth: 'berthd 0.1.0',
+      peer: 'dockerd 20.10',
+      results: [
+        {
+          scenario: 'tcp-throughput', description: '', unit: 'MB/s', better: 'higher', iterations: 3,
+          berth: summarize([900]), dockerd: null, ratio: null, notes: ['dockerd not measured: no bridge'],
+        },
+      ],
+    });
+    const rows = table.split('\n');
+    expect(rows.find((r) => r.startsWith('tcp-throughput'))?.split(/\s+/)).toEqual(['tcp-throughput', 'MB/s', '900', '-', '-', 'higher']);
+    expect(rows.slice(-2)).toEqual(['notes:', '  tcp-throughput: dockerd not measured: no bridge']);
+  });
 });

@@ -26,9 +26,10 @@ export function findDockerd(): string | undefined {
 
 /**
  * Starts a peer dockerd for side-by-side comparisons, on temp roots and socket and with no networking of its own
- * (`--bridge=none`, no iptables, no ip_forward), so it never creates or touches docker0. Stops by PID.
+ * (`--bridge=none`, or the caller's own `bridge`; no iptables, no ip_forward), so it never creates or touches
+ * docker0. Stops by PID.
  */
-export async function startDockerd(opts: { binary?: string; readyTimeoutMs?: number } = {}): Promise<RunningDockerd> {
+export async function startDockerd(opts: { binary?: string; readyTimeoutMs?: number; bridge?: string } = {}): Promise<RunningDockerd> {
   const binary = opts.binary ?? findDockerd();
   if (!binary) throw new Error('dockerd is not installed (Debian package docker.io)');
   const runDir = await mkdtemp(path.join(os.tmpdir(), 'dockerd-'));
@@ -45,7 +46,8 @@ export async function startDockerd(opts: { binary?: string; readyTimeoutMs?: num
     '--exec-root', execRoot,
     '--pidfile', path.join(runDir, 'docker.pid'),
     '--config-file', configFile,
-    '--bridge=none',
+    // A bridge the caller created (and removes) gives it a default network; still no iptables of its own.
+    `--bridge=${opts.bridge ?? 'none'}`,
     '--iptables=false',
     '--ip-forward=false',
     '--ip-masq=false',

@@ -1,7 +1,30 @@
 import type { BenchScenario } from '../scenario.js';
 import buildNoCache, { buildCached, buildContext200 } from './build.js';
+import createStartRmX20 from './create-start-rm-x20.js';
 import dockerVersion from './docker-version.js';
+import { idleRss0, idleRss20 } from './idle-rss.js';
+import logsThroughput from './logs-throughput.js';
 import pingThroughput from './ping-throughput.js';
+import pull from './pull.js';
+import runRmTrue, { runRmTrueBridge } from './run-rm-true.js';
+import tcpThroughput from './tcp-throughput.js';
 
-/** Every scenario, in the order the table prints them. A new scenario is one file here plus one line below. */
-export const scenarios: BenchScenario[] = [dockerVersion, pingThroughput, buildNoCache, buildCached, buildContext200];
+/**
+ * Every scenario, in the order the table prints them. A new scenario is one file here plus one line below. The
+ * idle RSS figures come first, while both engines are as fresh as a user's would be.
+ */
+export const scenarios: BenchScenario[] = [
+  idleRss0,
+  idleRss20,
+  dockerVersion,
+  pingThroughput,
+  pull,
+  runRmTrue,
+  runRmTrueBridge,
+  createStartRmX20,
+  logsThroughput,
+  tcpThroughput,
+  buildNoCache,
+  buildCached,
+  buildContext200,
+];
