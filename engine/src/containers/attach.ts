@@ -115,6 +115,11 @@ export class ContainerAttacher {
   constructor(ctx: ContainerContext) {
     this.ctx = ctx;
     ctx.beforeStart.push((record, proc) => this.beforeStart(record, proc));
+    // By the time a container died, `processes` has let go of it: so does this map.
+    ctx.events.subscribe({
+      filter: (e) => e.Type === 'container' && (e.Action === 'die' || e.Action === 'destroy'),
+      onEvent: (e) => this.starting.delete(e.Actor.ID),
+    });
   }
 
   private async beforeStart(record: ContainerRecord, proc: ContainerProcess): Promise<void> {

@@ -105,7 +105,13 @@ export class ExecService {
     const cmd = body.Cmd ?? [];
     if (cmd.length === 0) throw new InvalidArgument('No exec command specified');
     const record = activeContainer(this.ctx, idOrName);
-    if (body.DetachKeys) parseDetachKeys(body.DetachKeys);
+    if (body.DetachKeys) {
+      try {
+        parseDetachKeys(body.DetachKeys);
+      } catch {
+        throw new InvalidArgument(`Invalid escape keys (${body.DetachKeys}) provided`);
+      }
+    }
     const workingDir = body.WorkingDir || record.Config.WorkingDir;
     if (body.WorkingDir && !path.isAbsolute(body.WorkingDir)) {
       throw new InvalidArgument(`the working directory '${body.WorkingDir}' is invalid, it needs to be an absolute path`);

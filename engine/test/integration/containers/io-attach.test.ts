@@ -24,6 +24,9 @@ describe('docker run attached, and docker attach', () => {
     expect(r.code).toBe(3);
     expect(r.stdout).toBe('out1\nout2\n');
     expect(r.stderr).toBe('err1\n');
+    // docker start -a attaches before starting the stopped container again.
+    const again = await rig.docker(['start', '-a', 'plain']);
+    expect(again).toMatchObject({ code: 3, stdout: 'out1\nout2\n', stderr: 'err1\n' });
   });
 
   it('loses no output of a command that prints at once and exits (attach before start)', async () => {
