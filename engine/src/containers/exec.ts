@@ -61,7 +61,7 @@ export interface ExecInstance {
 /** The checks dockerd makes before any exec operation on a container. */
 export function activeContainer(ctx: ContainerContext, idOrName: string): ContainerRecord {
   const record = ctx.store.get(idOrName);
-  if (!record.State.Running) throw new Conflict(`container ${record.Id} is not running`);
+  if (!record.State.Running) throw new Conflict(`Container ${record.Id} is not running`);
   if (record.State.Paused) throw new Conflict(`Container ${idOrName} is paused, unpause the container before exec`);
   if (record.State.Restarting) throw new Conflict(`Container ${record.Id} is restarting, wait until the container is running`);
   return record;
@@ -109,7 +109,8 @@ export class ExecService {
       try {
         parseDetachKeys(body.DetachKeys);
       } catch {
-        throw new InvalidArgument(`Invalid escape keys (${body.DetachKeys}) provided`);
+        // dockerd answers this one with a plain error: a 500.
+        throw new SystemError(`Invalid escape keys (${body.DetachKeys}) provided`);
       }
     }
     const workingDir = body.WorkingDir || record.Config.WorkingDir;
@@ -205,7 +206,7 @@ export class ExecService {
   /** Starts the process under its monitor and follows it to its exit in the background. */
   async launch(record: ContainerRecord, e: ExecInstance, process: Process): Promise<ContainerProcess> {
     const runtime = this.ctx.runtimes.get(record.HostConfig.Runtime);
-    if (!runtime) throw new Conflict(`container ${record.Id} is not running`);
+    if (!runtime) throw new Conflict(`Container ${record.Id} is not running`);
     let proc: ContainerProcess;
     try {
       proc = await ContainerProcess.exec({

@@ -1,4 +1,5 @@
 import { errorMessage } from '../base/errors.js';
+import { formatRFC3339Nano, nowNanos } from '../base/timestamp.js';
 import { publish, type ContainerContext } from './context.js';
 import type { ExecService } from './exec.js';
 import type { ContainerRecord, HealthConfig, HealthLogEntry } from './types.js';
@@ -128,7 +129,7 @@ export class HealthMonitor {
   /** Runs one probe to its end or its timeout; a timed-out probe is killed and counts as a failure (-1). */
   private async probe(record: ContainerRecord): Promise<HealthLogEntry> {
     const c = this.config(record);
-    const start = new Date().toISOString();
+    const start = formatRFC3339Nano(nowNanos());
     const e = this.execs.create(record.Id, { Cmd: probeCommand(record) ?? [], AttachStdout: true, AttachStderr: true }, { probe: true });
     const session = await this.execs.prepareStart(e.id, { Detach: false });
     let output = Buffer.alloc(0);
@@ -160,7 +161,7 @@ export class HealthMonitor {
       clearTimeout(timer);
     }
     const text = output.toString('utf8') + (truncated ? '...' : '');
-    const end = new Date().toISOString();
+    const end = formatRFC3339Nano(nowNanos());
     if (timedOut) {
       const msg = `Health check exceeded timeout (${goDuration(c.Timeout)})${text ? `: ${text}` : ''}`;
       return { Start: start, End: end, ExitCode: -1, Output: msg };

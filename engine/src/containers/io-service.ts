@@ -35,10 +35,10 @@ export class ContainerIoService {
   async resize(idOrName: string, height: number, width: number): Promise<void> {
     const record = this.ctx.store.get(idOrName);
     const proc = this.ctx.processes.get(record.Id);
-    if (!record.State.Running || !proc) throw new Conflict(`container ${record.Id} is not running`);
+    if (!record.State.Running || !proc) throw new Conflict(`Container ${record.Id} is not running`);
     // The container may have exited since the check: its monitor socket is gone, which is "not running" too.
     await proc.resize(height, width).catch(() => {
-      throw new Conflict(`container ${record.Id} is not running`);
+      throw new Conflict(`Container ${record.Id} is not running`);
     });
     publish(this.ctx, record, 'resize', { height: String(height), width: String(width) });
   }

@@ -63,10 +63,10 @@ function runPs(args: string[]): Promise<string> {
 export async function containerTop(ctx: ContainerContext, idOrName: string, psArgs: string): Promise<TopResult> {
   validatePsArgs(psArgs);
   const record = ctx.store.get(idOrName);
-  if (!record.State.Running) throw new Conflict(`container ${record.Id} is not running`);
+  if (!record.State.Running) throw new Conflict(`Container ${record.Id} is not running`);
   if (record.State.Restarting) throw new Conflict(`Container ${record.Id} is restarting, wait until the container is running`);
   const runtime = ctx.runtimes.get(record.HostConfig.Runtime);
-  if (!runtime) throw new Conflict(`container ${record.Id} is not running`);
+  if (!runtime) throw new Conflict(`Container ${record.Id} is not running`);
   const pids = await runtime.ps(record.Id);
   const output = await runPs(psArgs.split(' ').filter((a) => a !== ''));
   const result = parsePsOutput(output, pids);

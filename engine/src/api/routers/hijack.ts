@@ -54,8 +54,10 @@ export function hijack(ctx: RequestContext, tty: boolean): Hijacked {
   const upgraded = ctx.upgrade !== undefined;
   const socket: Duplex = ctx.upgrade?.socket ?? ctx.req.socket;
   const status = upgraded ? `HTTP/1.1 101 UPGRADED\r\nContent-Type: ${streamContentType(ctx, tty)}\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n` : `HTTP/1.1 200 OK\r\nContent-Type: ${RAW_STREAM}\r\n`;
+  // Canonical names (`Api-Version`), as Go writes its header map.
+  const canonical = (k: string): string => k.replace(/(^|-)([a-z])/g, (_m, dash: string, c: string) => `${dash}${c.toUpperCase()}`);
   const headers = Object.entries(ctx.res.getHeaders())
-    .map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(', ') : String(v)}\r\n`)
+    .map(([k, v]) => `${canonical(k)}: ${Array.isArray(v) ? v.join(', ') : String(v)}\r\n`)
     .join('');
   socket.write(`${status}${headers}\r\n`);
   const head = ctx.upgrade?.head;

@@ -117,7 +117,7 @@ describe('docker exec', () => {
     const id = await rig.ok(['inspect', '--format', '{{.Id}}', 'idle']);
     const stopped = await apiRequest(rig.berthd.socket, 'POST', '/v1.51/containers/idle/exec', '{"Cmd":["true"]}');
     expect(stopped.status).toBe(409);
-    expect(JSON.parse(stopped.body).message).toBe(`container ${id} is not running`);
+    expect(JSON.parse(stopped.body).message).toBe(`Container ${id} is not running`);
     const empty = await apiRequest(rig.berthd.socket, 'POST', '/v1.51/containers/box/exec', '{"Cmd":[]}');
     expect(empty.status).toBe(400);
     expect(JSON.parse(empty.body).message).toBe('No exec command specified');
@@ -142,6 +142,6 @@ describe('docker top', () => {
     expect(custom.Titles).toEqual(['PID', 'COMMAND']);
     expect(custom.Processes.map((p: string[]) => p[1])).toContain('sh');
     const stopped = await rig.docker(['top', 'idle']);
-    expect(stopped.stderr).toMatch(/container [0-9a-f]{64} is not running/);
+    expect(stopped.stderr).toMatch(/Container [0-9a-f]{64} is not running/);
   });
 });

@@ -99,10 +99,10 @@ describe('healthchecks', () => {
     await new Promise((r) => setTimeout(r, 1000));
     stopRestarted = await restartBerthdInPlace(rig.berthd, [rig.registry.host]);
     // dockerd starts a restored container's health over at `starting`; the next probe makes it healthy again.
-    const before = (await health('survivor')).Log.at(-1)?.End ?? '';
+    const before = Date.parse((await health('survivor')).Log.at(-1)?.End ?? '');
     await eventually(async () => {
       const h = await health('survivor');
-      return h.Status === 'healthy' && (h.Log.at(-1)?.End ?? '') > before ? true : undefined;
+      return h.Status === 'healthy' && Date.parse(h.Log.at(-1)?.End ?? '') > before ? true : undefined;
     }, 'a probe after the restart');
     await rig.ok(['stop', 'survivor']);
   });
