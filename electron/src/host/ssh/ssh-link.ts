@@ -129,6 +129,14 @@ export class SshLink extends EventEmitter<SshLinkEvents> {
     });
   }
 
+  /** A raw exec channel: stdin/stdout of the remote command as a stream (file sharing's SFTP transport). */
+  async execStream(command: string): Promise<ClientChannel> {
+    const client = await this.get();
+    return new Promise((resolve, reject) => {
+      client.exec(command, (err, stream) => (err ? reject(err) : resolve(stream)));
+    });
+  }
+
   async exec(argv: string[], opts: { timeoutMs?: number } = {}): Promise<ExecOutput> {
     const client = await this.get();
     return new Promise((resolve, reject) => {

@@ -26,6 +26,8 @@ export interface VmSettings {
   accel: 'auto' | Accelerator;
   /** Directory with vmlinuz, initrd.img, rootfs.squashfs and manifest.json. */
   imageDir: string;
+  /** Host directories mounted in the VM at the same path (default: the user's home). Changes apply live. */
+  shares: string[];
   /** Extra berthd flags (dockerd's), e.g. ['--insecure-registry', '10.0.2.2:5000']. */
   engineArgs: string[];
 }
@@ -96,6 +98,7 @@ export const DEFAULT_VM_SETTINGS: Omit<VmSettings, 'imageDir'> = {
   memoryMiB: 2048,
   diskGiB: 64,
   accel: 'auto',
+  shares: [],
   engineArgs: [],
 };
 

@@ -6,6 +6,7 @@ import { PortForwarder, type PortConflict, type PublishedPort } from '../ports/p
 import { EngineSocketServer } from '../tunnel/engine-socket.js';
 import type { StageProgress, VmError, VmSettings, VmState, VmStatus } from './backend.js';
 import { ENGINE_SOCKET_IN_VM } from './engine-probe.js';
+import { findSftpServer, mountShare, type ShareHandle } from './file-shares.js';
 import { QemuBackend } from './qemu/qemu-backend.js';
 import { vmFiles } from './vm-files.js';
 
@@ -27,6 +28,7 @@ export class VmService extends EventEmitter<VmServiceEvents> {
   private tunnel: EngineSocketServer | undefined;
   private watcher: PortEventsWatcher | undefined;
   private readonly forwarder: PortForwarder;
+  private readonly shares: ShareHandle[] = [];
 
   constructor(
     private readonly paths: BerthPaths,
@@ -61,6 +63,25 @@ export class VmService extends EventEmitter<VmServiceEvents> {
     if (attached) this.emit('log', `re-attached to the running VM (pid ${this.backend.status().pid})`);
     else await this.backend.start(settings);
     await this.serve();
+    await this.mountShares(settings.shares);
+  }
+
+  /** (Re)mounts the shared host directories; a failure is logged, the engine keeps working without it. */
+  async mountShares(paths: string[]): Promise<void> {
+    for (const s of this.shares.splice(0)) s.close();
+    const sftp = findSftpServer();
+    if (!sftp) {
+      if (paths.length) this.emit('log', 'file sharing off: no OpenSSH sftp-server on this machine');
+      return;
+    }
+    for (const p of paths) {
+      try {
+        this.shares.push(await mountShare(this.backend.ssh(), p, sftp));
+        this.emit('log', `shared ${p}`);
+      } catch (err) {
+        this.emit('log', `cannot share ${p}: ${(err as Error).message}`);
+      }
+    }
   }
 
   private async serve(): Promise<void> {
@@ -81,6 +102,7 @@ export class VmService extends EventEmitter<VmServiceEvents> {
   }
 
   async stop(opts: { timeoutMs?: number } = {}): Promise<void> {
+    for (const s of this.shares.splice(0)) s.close();
     this.watcher?.stop();
     this.watcher = undefined;
     await this.backend.stop(opts);
@@ -93,6 +115,7 @@ export class VmService extends EventEmitter<VmServiceEvents> {
 
   /** Host process exiting: the socket goes away, the VM keeps running for the next attach. */
   async close(opts: { stopVm: boolean }): Promise<void> {
+    for (const s of this.shares.splice(0)) s.close();
     this.watcher?.stop();
     if (opts.stopVm) await this.backend.stop();
     else this.backend.detach();

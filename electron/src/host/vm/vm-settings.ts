@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_VM_SETTINGS, type VmSettings } from './backend.js';
@@ -35,6 +36,7 @@ export function loadVmSettings(settingsFile: string, env: NodeJS.ProcessEnv = pr
     diskGiB: num('diskGiB', 8, DEFAULT_VM_SETTINGS.diskGiB),
     accel: (env.BERTH_VM_ACCEL as VmSettings['accel'] | undefined) ?? accel,
     imageDir: env.BERTH_VM_IMAGE_DIR ?? (typeof vm.imageDir === 'string' ? vm.imageDir : repoImageDir()),
+    shares: Array.isArray(vm.shares) ? vm.shares.map(String) : [env.HOME ?? os.homedir()],
     engineArgs: Array.isArray(vm.engineArgs) ? vm.engineArgs.map(String) : [...DEFAULT_VM_SETTINGS.engineArgs],
   };
 }

@@ -1,5 +1,5 @@
 import { execFile, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -46,6 +46,16 @@ describe('containers in the VM through the berth context', () => {
     await docker('pull', image);
     const res = await docker('run', '--rm', image, 'echo', 'hi');
     expect(res.stdout).toBe('hi\n');
+  });
+
+  it('bind-mounts a host directory both ways (the home directory is shared at the same path)', async () => {
+    const dir = path.join(home, 'project');
+    mkdirSync(dir);
+    writeFileSync(path.join(dir, 'hello.txt'), 'from-host\n');
+    const read = await docker('run', '--rm', '-v', `${dir}:/src`, image, 'cat', '/src/hello.txt');
+    expect(read.stdout).toBe('from-host\n');
+    await docker('run', '--rm', '-v', `${dir}:/src`, image, 'sh', '-c', 'echo from-container > /src/out.txt');
+    expect(readFileSync(path.join(dir, 'out.txt'), 'utf8')).toBe('from-container\n');
   });
 
   it('makes a published port reachable on the host loopback', async () => {
