@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import type { ClientChannel } from 'ssh2';
 import type { SshLink } from '../ssh/ssh-link.js';
 import { shellQuote } from '../ssh/ssh-link.js';
 
