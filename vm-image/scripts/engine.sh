@@ -1,29 +1,25 @@
-# berthd for the VM: engine/dist (JavaScript only) plus the production dependency closure that npm resolves for the
-# engine workspace, copied with the layout Node's resolver expects. Pure-JS dependencies work on any architecture;
-# a native addon would need an arm64 build, so the build refuses to ship one silently.
+# berthd for the VM: engine/dist bundled with esbuild into one ESM file (dependencies included, so it keeps working
+# as the engine's dependencies grow, as long as they are pure JS), plus the static berth-monitor.
 engine_build() {
   local repo=$1 stage=$2
   # tsc emits even with type errors; while the engine is mid-change in a shared checkout, ship what was emitted.
   (cd "$repo" && npx tsc -b engine) >&2 || echo "warning: engine typecheck failed; using the emitted engine/dist" >&2
   [ -f "$repo/engine/dist/cmd/berthd.js" ] || { echo "engine/dist/cmd/berthd.js missing after build" >&2; return 1; }
   rm -rf "$stage"
-  mkdir -p "$stage/bin" "$stage/node_modules"
+  mkdir -p "$stage/bin" "$stage/dist/cmd"
   cp "$repo/engine/package.json" "$stage/"
   cp "$repo/engine/bin/berthd" "$stage/bin/"
-  (cd "$repo/engine" && find dist -name '*.js' -not -name '*.test.js' -print0 | cpio --null -pdm --quiet "$stage")
-  local path rel
-  while read -r path; do
-    case "$path" in "$repo"|"$repo/node_modules/@berth/"*) continue ;; esac
-    rel=${path#"$repo"/}
-    rel=${rel#engine/}
-    mkdir -p "$stage/$(dirname "$rel")"
-    cp -a "$path" "$stage/$rel"
-  done < <(cd "$repo" && npm ls --omit=dev --all --parseable -w @berth/engine 2>/dev/null)
-  engine_monitor "$repo" "$stage/bin/berth-monitor"
-  if [ -n "$(find "$stage/node_modules" -name '*.node' | head -1)" ]; then
-    echo "warning: berthd dependencies carry native addons:" >&2
-    find "$stage/node_modules" -name '*.node' >&2
+  [ -f "$repo/engine/dist/build-info.json" ] && cp "$repo/engine/dist/build-info.json" "$stage/dist/"
+  if [ "${BERTH_VM_BUNDLE:-1}" = 1 ]; then
+    # One file at dist/cmd/berthd.js: under TCG, loading ~150 modules costs seconds of boot; one bundle does not.
+    # It keeps its place in dist/ so the engine's relative reads (../../package.json, ../build-info.json) hold.
+    (cd "$repo" && npx esbuild engine/dist/cmd/berthd.js --bundle --platform=node --target=node20 --format=esm \
+      --outfile="$stage/dist/cmd/berthd.js" --log-level=warning \
+      --banner:js="import { createRequire as __berthRequire } from 'node:module'; const require = __berthRequire(import.meta.url);") >&2
+  else
+    engine_copy "$repo" "$stage"
   fi
+  engine_monitor "$repo" "$stage/bin/berth-monitor"
   find "$stage" -newermt @0 -exec touch -h -d @0 {} + 2>/dev/null || true
 }
 
@@ -40,4 +36,21 @@ engine_monitor() {
     command -v "$cc" >/dev/null || { echo "missing $cc: apt-get install gcc-$(dpkg-architecture -a "$arch" -q DEB_HOST_GNU_TYPE) libc6-dev-$arch-cross" >&2; return 1; }
   fi
   "$cc" -O2 -Wall -static -o "$out" "$src"
+}
+
+# The unbundled layout (BERTH_VM_BUNDLE=0): engine/dist plus the production dependency closure npm resolves.
+engine_copy() {
+  local repo=$1 stage=$2 path rel
+  (cd "$repo/engine" && find dist -name '*.js' -not -name '*.test.js' -print0 | cpio --null -pdm --quiet "$stage")
+  while read -r path; do
+    case "$path" in "$repo"|"$repo/node_modules/@berth/"*) continue ;; esac
+    rel=${path#"$repo"/}
+    rel=${rel#engine/}
+    mkdir -p "$stage/$(dirname "$rel")"
+    cp -a "$path" "$stage/$rel"
+  done < <(cd "$repo" && npm ls --omit=dev --all --parseable -w @berth/engine 2>/dev/null)
+  if [ -n "$(find "$stage/node_modules" -name '*.node' | head -1)" ]; then
+    echo "warning: berthd dependencies carry native addons (they would need an arm64 build):" >&2
+    find "$stage/node_modules" -name '*.node' >&2
+  fi
 }

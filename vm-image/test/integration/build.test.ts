@@ -49,6 +49,7 @@ describe('vm-image build', () => {
     for (const path of [
       '/usr/local/bin/node',
       '/opt/berth/engine/dist/cmd/berthd.js',
+      '/opt/berth/engine/bin/berth-monitor',
       '/usr/sbin/berth-init',
       '/usr/sbin/sshd',
       '/usr/bin/crun',
