@@ -1,0 +1,20 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadVmSettings, repoImageDir } from './vm-settings.js';
+
+describe('loadVmSettings', () => {
+  const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'berth-set-')), 'settings.json');
+
+  it('defaults to 2 CPUs, 2 GiB, the home directory shared and the checkout image', () => {
+    const s = loadVmSettings(path.join(path.dirname(file), 'missing.json'), { HOME: '/home/u' });
+    expect(s).toMatchObject({ cpus: 2, memoryMiB: 2048, accel: 'auto', shares: ['/home/u'], imageDir: repoImageDir() });
+  });
+
+  it('takes valid values from settings.json and ignores ill-typed ones', () => {
+    writeFileSync(file, JSON.stringify({ vm: { cpus: 4, memoryMiB: 'lots', accel: 'warp', shares: ['/data'], engineArgs: ['--debug'] } }));
+    const s = loadVmSettings(file, { HOME: '/home/u', BERTH_VM_IMAGE_DIR: '/img' });
+    expect(s).toMatchObject({ cpus: 4, memoryMiB: 2048, accel: 'auto', shares: ['/data'], engineArgs: ['--debug'], imageDir: '/img' });
+  });
+});
