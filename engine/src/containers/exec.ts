@@ -174,20 +174,20 @@ export class ExecService {
       detach: false,
       tty: e.tty,
       run: async (client) => {
-        let started: { record: ContainerRecord; proc: ContainerProcess };
+        let started: { record: ContainerRecord; proc: ContainerProcess; attachment?: Attachment | undefined };
         try {
           started = await this.start(e, body);
         } catch (err) {
           await client.write('stdout', Buffer.from(`${errorMessage(err)}\r\n`));
           return;
         }
-        await this.runAttached(started.record, e, started.proc, client);
+        await this.runAttached(started.record, e, started.proc, started.attachment, client);
       },
     };
   }
 
   /** Checks the exec can start, builds its process and starts it; a failure after the checks is exit 126. */
-  private async start(e: ExecInstance, body: ExecStartBody): Promise<{ record: ContainerRecord; proc: ContainerProcess }> {
+  private async start(e: ExecInstance, body: ExecStartBody): Promise<{ record: ContainerRecord; proc: ContainerProcess; attachment?: Attachment | undefined }> {
     if (e.exitCode !== null) throw new Conflict(`Error: Exec command ${e.id} has already run`);
     if (e.running || e.claimed) throw new Conflict(`Error: Exec command ${e.id} is already running`);
     const record = activeContainer(this.ctx, e.containerId);
@@ -200,11 +200,11 @@ export class ExecService {
       this.failed(record, e);
       throw err;
     }
-    return { record, proc: await this.launch(record, e, process) };
+    return { record, ...(await this.launch(record, e, process, { attach: !body.Detach })) };
   }
 
   /** Starts the process under its monitor and follows it to its exit in the background. */
-  async launch(record: ContainerRecord, e: ExecInstance, process: Process): Promise<ContainerProcess> {
+  async launch(record: ContainerRecord, e: ExecInstance, process: Process, o: { attach?: boolean } = {}): Promise<{ proc: ContainerProcess; attachment?: Attachment | undefined }> {
     const runtime = this.ctx.runtimes.get(record.HostConfig.Runtime);
     if (!runtime) throw new Conflict(`Container ${record.Id} is not running`);
     let proc: ContainerProcess;
@@ -223,12 +223,15 @@ export class ExecService {
       this.failed(record, e);
       throw err;
     }
+    // The session's connection comes first: the monitor holds the output for its first client, and a resize
+    // (its own short connection) may only follow once the exec counts as started.
+    const attachment = o.attach ? await proc.attach().catch(() => undefined) : undefined;
     e.proc = proc;
     e.pid = proc.pid;
     e.running = true;
     e.markStarted(proc);
     this.publish(record, `exec_start: ${e.entrypoint} ${e.args.join(' ')}`, { execID: e.id });
-    return proc;
+    return { proc, attachment };
   }
 
   /** Follows the exec to its end (draining output nobody reads), then records its exit. */
@@ -240,16 +243,9 @@ export class ExecService {
       .finally(() => void proc.removeState().catch(() => undefined));
   }
 
-  private async runAttached(record: ContainerRecord, e: ExecInstance, proc: ContainerProcess, client: StreamClient): Promise<void> {
-    // Connect before anything else does: the monitor holds the output for its first client.
-    let attachment: Attachment;
-    try {
-      attachment = await proc.attach();
-    } catch {
-      this.followExit(record, e, proc);
-      return;
-    }
+  private async runAttached(record: ContainerRecord, e: ExecInstance, proc: ContainerProcess, attachment: Attachment | undefined, client: StreamClient): Promise<void> {
     this.followExit(record, e, proc);
+    if (!attachment) return;
     let detached = false;
     await pump(attachment, client, {
       tty: e.tty,
