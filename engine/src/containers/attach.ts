@@ -108,7 +108,8 @@ export async function pump(attachment: Attachment, client: StreamClient, o: Pump
  */
 export class ContainerAttacher {
   private readonly ctx: ContainerContext;
-  private readonly pending = new Map<string, Set<(proc: ContainerProcess) => Promise<void>>>();
+  /** Attaches waiting for a container's next start: connected by the start, or let go (undefined) at removal. */
+  private readonly pending = new Map<string, Set<(proc: ContainerProcess | undefined) => Promise<void>>>();
   /** The process each container was last started with, seen before `processes` has it. */
   private readonly starting = new Map<string, ContainerProcess>();
 
@@ -118,7 +119,10 @@ export class ContainerAttacher {
     // By the time a container died, `processes` has let go of it: so does this map.
     ctx.events.subscribe({
       filter: (e) => e.Type === 'container' && (e.Action === 'die' || e.Action === 'destroy'),
-      onEvent: (e) => this.starting.delete(e.Actor.ID),
+      onEvent: (e) => {
+        this.starting.delete(e.Actor.ID);
+        if (e.Action === 'destroy') this.release(e.Actor.ID);
+      },
     });
   }
 
@@ -128,6 +132,13 @@ export class ContainerAttacher {
     if (!waiting) return;
     this.pending.delete(record.Id);
     await Promise.all([...waiting].map((connect) => connect(proc)));
+  }
+
+  /** A removed container will never start: its waiting attaches end, as dockerd closes their streams. */
+  private release(id: string): void {
+    const waiting = this.pending.get(id);
+    this.pending.delete(id);
+    for (const connect of waiting ?? []) void connect(undefined);
   }
 
   /** A connection to the container's running monitor, or undefined when it is not running. */
@@ -147,9 +158,9 @@ export class ContainerAttacher {
     return new Promise((resolve) => {
       const set = this.pending.get(id) ?? new Set();
       this.pending.set(id, set);
-      const connect = async (proc: ContainerProcess): Promise<void> => {
+      const connect = async (proc: ContainerProcess | undefined): Promise<void> => {
         signal.removeEventListener('abort', onAbort);
-        resolve(await proc.attach().catch(() => undefined));
+        resolve(proc ? await proc.attach().catch(() => undefined) : undefined);
       };
       const onAbort = (): void => {
         set.delete(connect);

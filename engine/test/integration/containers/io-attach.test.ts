@@ -112,6 +112,13 @@ describe('docker run attached, and docker attach', () => {
     expect(old.head).toContain('Content-Type: application/vnd.docker.raw-stream');
     expect(streamText(demux(await old.body), 1)).toBe('before\nafter\n');
 
+    // An attach waiting for a start that never comes ends when the container is removed.
+    await rig.ok(['create', '--name', 'never', rig.busybox]);
+    const waiting = await rawRequest(rig.berthd.socket, 'POST', '/v1.51/containers/never/attach?stream=1&stdout=1', { headers: { Connection: 'Upgrade', Upgrade: 'tcp' } });
+    expect(waiting.head).toMatch(/^HTTP\/1\.1 101 UPGRADED/);
+    await rig.ok(['rm', 'never']);
+    expect((await waiting.body).length).toBe(0);
+
     const missing = await rawRequest(rig.berthd.socket, 'POST', '/v1.51/containers/nope/attach?stream=1', { headers: { Connection: 'Upgrade', Upgrade: 'tcp' } });
     expect(missing.head).toMatch(/^HTTP\/1\.1 404 /);
     await rig.ok(['rm', '-f', 'talker']);
