@@ -13,6 +13,8 @@ const ENGINE_SCENARIOS = [
   'idle-rss-0',
   'idle-rss-20',
   'pull',
+  'pull-present',
+  'push',
   'run-rm-true',
   'run-rm-true-bridge',
   'create-start-rm-x20',

@@ -5,7 +5,8 @@ import dockerVersion from './docker-version.js';
 import { idleRss0, idleRss20 } from './idle-rss.js';
 import logsThroughput from './logs-throughput.js';
 import pingThroughput from './ping-throughput.js';
-import pull from './pull.js';
+import pull, { pullPresent } from './pull.js';
+import push from './push.js';
 import runRmTrue, { runRmTrueBridge } from './run-rm-true.js';
 import tcpThroughput from './tcp-throughput.js';
 
@@ -19,6 +20,8 @@ export const scenarios: BenchScenario[] = [
   dockerVersion,
   pingThroughput,
   pull,
+  pullPresent,
+  push,
   runRmTrue,
   runRmTrueBridge,
   createStartRmX20,

@@ -1,5 +1,5 @@
 import { docker } from '../../testrig/docker-cli.js';
-import { benchImage, dockerOk } from '../fixtures.js';
+import { benchImage, dockerOk, pulledInto } from '../fixtures.js';
 import { defineScenario, type BenchTarget } from '../scenario.js';
 
 interface Ctx {
@@ -28,6 +28,24 @@ export default defineScenario<Ctx>({
     const start = process.hrtime.bigint();
     await dockerOk(target, ['pull', '--quiet', ref]);
     return Number(process.hrtime.bigint() - start) / 1e6;
+  },
+  async teardown({ ref }, target) {
+    await removeImage(target, ref);
+  },
+});
+
+/** Re-pull of an image already in the store: manifest round trip and "Image is up to date", nothing unpacked. */
+export const pullPresent = defineScenario<Ctx>({
+  name: 'pull-present',
+  description: '`docker pull` of the same 4-layer image when it is already present, ms',
+  unit: 'ms',
+  better: 'lower',
+  defaultIterations: 10,
+  async setup(target) {
+    return { ref: await pulledInto(target, 'big') };
+  },
+  async run({ ref }, target) {
+    await dockerOk(target, ['pull', '--quiet', ref]);
   },
   async teardown({ ref }, target) {
     await removeImage(target, ref);
