@@ -22,6 +22,7 @@ export default tseslint.config(
       '**/out/**',
       '**/cache/**',
       '.berth-dev/**',
+      '.cache/**',
       'scripts/lint/__fixtures__/**',
       'vm-image/build/**',
     ],
