@@ -6,7 +6,7 @@ import type { EventsService } from '../events/events.js';
 import { copyUp } from './copyup.js';
 import { pruneMatcher, volumeMatcher } from './filters.js';
 import { mountLocal, unmountLocal, validateLocalOpts } from './local-driver.js';
-import { directorySize } from './size.js';
+import { directorySize } from '../base/dir-size.js';
 import { VolumeStore } from './store.js';
 import { ANONYMOUS_LABEL, type VolumeCreateRequest, type VolumeRecord } from './types.js';
 

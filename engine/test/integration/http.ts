@@ -19,3 +19,30 @@ export function apiRequest(socketPath: string, method: string, path: string, bod
     req.end(body);
   });
 }
+
+/** GET over TCP, resolving with the body (any status). */
+export function httpGet(url: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, (res) => {
+        let body = '';
+        res.on('data', (c: Buffer) => (body += c.toString()));
+        res.on('end', () => resolve(body));
+      })
+      .on('error', reject);
+  });
+}
+
+/** GET until something answers (a server in a container that is still starting), up to ~5 s. */
+export async function httpGetEventually(url: string, attempts = 50): Promise<string> {
+  let last: unknown;
+  for (let i = 0; i < attempts; i++) {
+    try {
+      return await httpGet(url);
+    } catch (err) {
+      last = err;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  throw last;
+}

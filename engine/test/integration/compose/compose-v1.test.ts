@@ -1,11 +1,11 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freeLoopbackPort } from '../../../../scripts/src/testrig/index.js';
 import { startContainerRig, type ContainerRig } from '../containers/harness.js';
+import { httpGetEventually } from '../http.js';
 
 let rig: ContainerRig;
 let dir: string;
@@ -19,16 +19,6 @@ function compose(args: string[]): { code: number; out: string } {
     timeout: 120_000,
   });
   return { code: r.status ?? -1, out: `${r.stdout}${r.stderr}` };
-}
-
-function get(url: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    http.get(url, (res) => {
-      let body = '';
-      res.on('data', (c: Buffer) => (body += c.toString()));
-      res.on('end', () => resolve(body));
-    }).on('error', reject);
-  });
 }
 
 beforeAll(async () => {
@@ -68,12 +58,7 @@ describe('docker-compose (v1, with docker-py) against berthd', () => {
     const ps = compose(['ps']);
     expect(ps.out).toMatch(/berthapp_web_1\s.*Up\s+127\.0\.0\.1:\d+->80\/tcp/);
     expect(ps.out).toMatch(/berthapp_client_1\s.*Up/);
-    let body = '';
-    for (let i = 0; i < 50 && body === ''; i++) {
-      body = await get(`http://127.0.0.1:${port}/`).catch(() => '');
-      if (body === '') await new Promise((r) => setTimeout(r, 100));
-    }
-    expect(body).toBe('first boot\n');
+    expect(await httpGetEventually(`http://127.0.0.1:${port}/`)).toBe('first boot\n');
   });
 
   it('services reach each other by service name', async () => {
@@ -99,12 +84,7 @@ describe('docker-compose (v1, with docker-py) against berthd', () => {
     expect(compose(['down']).code).toBe(0);
     expect(await rig.ok(['volume', 'ls', '-q'])).toContain('berthapp_content');
     expect(compose(['up', '-d']).code).toBe(0);
-    let body = '';
-    for (let i = 0; i < 50 && body === ''; i++) {
-      body = await get(`http://127.0.0.1:${port}/`).catch(() => '');
-      if (body === '') await new Promise((r) => setTimeout(r, 100));
-    }
-    expect(body).toBe('kept\n');
+    expect(await httpGetEventually(`http://127.0.0.1:${port}/`)).toBe('kept\n');
     const down = compose(['down', '-v']);
     expect(down.code, down.out).toBe(0);
     expect(await rig.ok(['volume', 'ls', '-q'])).not.toContain('berthapp_content');

@@ -23,6 +23,10 @@ export interface ContainerRig {
   /** Runs the real docker CLI against this berthd; throws with its stderr when `expectOk` and it fails. */
   docker(args: string[], opts?: { input?: string; timeoutMs?: number }): Promise<DockerResult>;
   ok(args: string[], opts?: { input?: string; timeoutMs?: number }): Promise<string>;
+  /** `docker run -d <args>`, waits, removes the container, and returns its exit code. */
+  exitCode(args: string[]): Promise<number>;
+  /** Runs `sh -c script` in a new busybox container with the given flags; the exit code says if the check held. */
+  check(flags: string[], script: string): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -39,12 +43,20 @@ export async function startContainerRig(): Promise<ContainerRig> {
   };
   const busybox = `${registry.host}/berth-test/busybox:latest`;
   await ok(['pull', '-q', busybox]);
+  const exitCode = async (args: string[]): Promise<number> => {
+    const id = await ok(['run', '-d', ...args]);
+    const code = Number(await ok(['wait', id]));
+    await ok(['rm', id]);
+    return code;
+  };
   return {
     registry,
     berthd,
     busybox,
     docker: run,
     ok,
+    exitCode,
+    check: (flags, script) => exitCode([...flags, busybox, 'sh', '-c', script]),
     async stop() {
       await berthd.stop();
       await registry.stop();

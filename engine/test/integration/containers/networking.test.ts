@@ -1,5 +1,5 @@
-import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { httpGet, httpGetEventually } from '../http.js';
 import { startContainerRig, type ContainerRig } from './harness.js';
 
 let rig: ContainerRig;
@@ -14,43 +14,13 @@ afterAll(async () => {
 
 const HTTPD = ['sh', '-c', 'mkdir -p /www && echo "hello from $(hostname)" > /www/index.html && exec httpd -f -p 80 -h /www'];
 
-function get(url: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    http.get(url, (res) => {
-      let body = '';
-      res.on('data', (c: Buffer) => (body += c.toString()));
-      res.on('end', () => resolve(body));
-    }).on('error', reject);
-  });
-}
-
-async function getEventually(url: string): Promise<string> {
-  let last: unknown;
-  for (let i = 0; i < 50; i++) {
-    try {
-      return await get(url);
-    } catch (err) {
-      last = err;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-  throw last;
-}
-
-async function exitCode(args: string[]): Promise<number> {
-  const id = await rig.ok(['run', '-d', ...args]);
-  const code = Number(await rig.ok(['wait', id]));
-  await rig.ok(['rm', id]);
-  return code;
-}
-
 describe('published ports', () => {
   it('-p publishes a container port on the host, shown by docker port and docker ps', async () => {
     await rig.ok(['run', '-d', '--name', 'web', '-p', '127.0.0.1::80', rig.busybox, ...HTTPD]);
     const mapping = await rig.ok(['port', 'web', '80']);
     expect(mapping).toMatch(/^127\.0\.0\.1:\d+$/);
     const id = (await rig.ok(['inspect', '--format', '{{.Config.Hostname}}', 'web'])).trim();
-    expect(await getEventually(`http://${mapping}/`)).toBe(`hello from ${id}\n`);
+    expect(await httpGetEventually(`http://${mapping}/`)).toBe(`hello from ${id}\n`);
     expect(await rig.ok(['ps', '--filter', 'name=web', '--format', '{{.Ports}}'])).toBe(`${mapping}->80/tcp`);
     const ports = JSON.parse(await rig.ok(['inspect', '--format', '{{json .NetworkSettings.Ports}}', 'web'])) as Record<string, Array<{ HostIp: string; HostPort: string }>>;
     expect(ports['80/tcp']?.[0]).toEqual({ HostIp: '127.0.0.1', HostPort: mapping.split(':')[1] });
@@ -67,9 +37,9 @@ describe('published ports', () => {
   it('frees the port when the container stops', async () => {
     const mapping = await rig.ok(['port', 'web', '80']);
     await rig.ok(['stop', '-t', '1', 'web']);
-    await expect(get(`http://${mapping}/`)).rejects.toThrow();
+    await expect(httpGet(`http://${mapping}/`)).rejects.toThrow();
     await rig.ok(['start', 'web2']);
-    expect(await getEventually(`http://${mapping}/`)).toMatch(/^hello from /);
+    expect(await httpGetEventually(`http://${mapping}/`)).toMatch(/^hello from /);
   });
 
   it('-P publishes exposed ports on ephemeral host ports', async () => {
@@ -77,7 +47,7 @@ describe('published ports', () => {
     const mapping = (await rig.ok(['port', 'exposed', '80'])).split('\n')[0] as string;
     const port = Number(mapping.split(':').pop());
     expect(port).toBeGreaterThan(1023);
-    expect(await getEventually(`http://127.0.0.1:${port}/`)).toMatch(/^hello from /);
+    expect(await httpGetEventually(`http://127.0.0.1:${port}/`)).toMatch(/^hello from /);
   });
 });
 
@@ -85,10 +55,10 @@ describe('user-defined networks', () => {
   it('containers find each other by name and alias through the embedded DNS', async () => {
     await rig.ok(['network', 'create', 'appnet']);
     await rig.ok(['run', '-d', '--name', 'db', '--network', 'appnet', '--network-alias', 'database', rig.busybox, ...HTTPD]);
-    expect(await exitCode(['--network', 'appnet', rig.busybox, 'ping', '-c', '1', '-W', '3', 'db'])).toBe(0);
-    expect(await exitCode(['--network', 'appnet', rig.busybox, 'ping', '-c', '1', '-W', '3', 'database'])).toBe(0);
+    expect(await rig.exitCode(['--network', 'appnet', rig.busybox, 'ping', '-c', '1', '-W', '3', 'db'])).toBe(0);
+    expect(await rig.exitCode(['--network', 'appnet', rig.busybox, 'ping', '-c', '1', '-W', '3', 'database'])).toBe(0);
     // A container on the default bridge does not see names of another network.
-    expect(await exitCode([rig.busybox, 'sh', '-c', 'ping -c 1 -W 2 db'])).not.toBe(0);
+    expect(await rig.exitCode([rig.busybox, 'sh', '-c', 'ping -c 1 -W 2 db'])).not.toBe(0);
   });
 
   it('network connect and disconnect change a running container\'s networks', async () => {
@@ -97,7 +67,7 @@ describe('user-defined networks', () => {
     const nets = JSON.parse(await rig.ok(['inspect', '--format', '{{json .NetworkSettings.Networks}}', 'db'])) as Record<string, { IPAddress: string }>;
     expect(Object.keys(nets).sort()).toEqual(['appnet', 'othernet']);
     expect(nets.othernet?.IPAddress).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
-    expect(await exitCode(['--network', 'othernet', rig.busybox, 'ping', '-c', '1', '-W', '3', 'db'])).toBe(0);
+    expect(await rig.exitCode(['--network', 'othernet', rig.busybox, 'ping', '-c', '1', '-W', '3', 'db'])).toBe(0);
     const inspected = JSON.parse(await rig.ok(['network', 'inspect', 'othernet', '--format', '{{json .Containers}}'])) as Record<string, { Name: string }>;
     expect(Object.values(inspected).map((c) => c.Name)).toContain('db');
     await rig.ok(['network', 'disconnect', 'othernet', 'db']);
@@ -111,7 +81,7 @@ describe('user-defined networks', () => {
   });
 
   it('--network none has only loopback; host shares the host\'s network', async () => {
-    expect(await exitCode(['--network', 'none', rig.busybox, 'sh', '-c', '[ "$(ls /sys/class/net)" = lo ]'])).toBe(0);
-    expect(await exitCode(['--network', 'host', rig.busybox, 'sh', '-c', '[ "$(ls /sys/class/net | wc -l)" -gt 1 ]'])).toBe(0);
+    expect(await rig.exitCode(['--network', 'none', rig.busybox, 'sh', '-c', '[ "$(ls /sys/class/net)" = lo ]'])).toBe(0);
+    expect(await rig.exitCode(['--network', 'host', rig.busybox, 'sh', '-c', '[ "$(ls /sys/class/net | wc -l)" -gt 1 ]'])).toBe(0);
   });
 });

@@ -9,26 +9,18 @@ afterAll(async () => {
   await rig?.stop();
 });
 
-/** Runs a shell check in a new container and returns its exit code. */
-async function check(flags: string[], script: string): Promise<number> {
-  const id = await rig.ok(['run', '-d', ...flags, rig.busybox, 'sh', '-c', script]);
-  const code = Number(await rig.ok(['wait', id]));
-  await rig.ok(['rm', id]);
-  return code;
-}
-
 describe('volumes in containers', () => {
   it('a named volume is shared between containers and outlives them', async () => {
-    expect(await check(['-v', 'shared:/data'], 'echo one > /data/f')).toBe(0);
-    expect(await check(['-v', 'shared:/other'], '[ "$(cat /other/f)" = one ]')).toBe(0);
+    expect(await rig.check(['-v', 'shared:/data'], 'echo one > /data/f')).toBe(0);
+    expect(await rig.check(['-v', 'shared:/other'], '[ "$(cat /other/f)" = one ]')).toBe(0);
     expect(await rig.ok(['volume', 'ls', '--filter', 'name=shared', '--format', '{{.Name}}'])).toBe('shared');
   });
 
   it('an empty volume is populated from the image at its mount path, unless nocopy', async () => {
-    expect(await check(['-v', 'etccopy:/etc'], 'true')).toBe(0);
-    expect(await check(['-v', 'etccopy:/seen'], '[ "$(cat /seen/berth-release)" = "berth-test busybox" ]')).toBe(0);
-    expect(await check(['-v', 'etcnocopy:/etc:nocopy'], 'true')).toBe(0);
-    expect(await check(['-v', 'etcnocopy:/seen'], '[ ! -e /seen/berth-release ]')).toBe(0);
+    expect(await rig.check(['-v', 'etccopy:/etc'], 'true')).toBe(0);
+    expect(await rig.check(['-v', 'etccopy:/seen'], '[ "$(cat /seen/berth-release)" = "berth-test busybox" ]')).toBe(0);
+    expect(await rig.check(['-v', 'etcnocopy:/etc:nocopy'], 'true')).toBe(0);
+    expect(await rig.check(['-v', 'etcnocopy:/seen'], '[ ! -e /seen/berth-release ]')).toBe(0);
   });
 
   it('refuses to remove a volume in use, with a 409', async () => {
@@ -55,14 +47,14 @@ describe('volumes in containers', () => {
 
   it('--volumes-from shares another container\'s volumes', async () => {
     await rig.ok(['create', '--name', 'datasrc', '-v', 'fromvol:/data', rig.busybox, 'true']);
-    expect(await check(['--volumes-from', 'datasrc'], 'echo via > /data/v')).toBe(0);
-    expect(await check(['--volumes-from', 'datasrc:ro'], '[ "$(cat /data/v)" = via ] && ! touch /data/w 2>/dev/null')).toBe(0);
+    expect(await rig.check(['--volumes-from', 'datasrc'], 'echo via > /data/v')).toBe(0);
+    expect(await rig.check(['--volumes-from', 'datasrc:ro'], '[ "$(cat /data/v)" = via ] && ! touch /data/w 2>/dev/null')).toBe(0);
     await rig.ok(['rm', 'datasrc']);
   });
 
   it('--mount: volume readonly, tmpfs, and a missing bind source is an error', async () => {
-    expect(await check(['--mount', 'type=volume,source=mvol,target=/m,readonly'], '! touch /m/x 2>/dev/null')).toBe(0);
-    expect(await check(['--mount', 'type=tmpfs,target=/t'], 'grep -q " /t tmpfs" /proc/mounts')).toBe(0);
+    expect(await rig.check(['--mount', 'type=volume,source=mvol,target=/m,readonly'], '! touch /m/x 2>/dev/null')).toBe(0);
+    expect(await rig.check(['--mount', 'type=tmpfs,target=/t'], 'grep -q " /t tmpfs" /proc/mounts')).toBe(0);
     const r = await rig.docker(['run', '-d', '--mount', 'type=bind,source=/nonexistent/berth,target=/b', rig.busybox, 'true']);
     expect(r.stderr).toContain('bind source path does not exist: /nonexistent/berth');
   });
