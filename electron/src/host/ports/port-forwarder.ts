@@ -94,8 +94,10 @@ export class PortForwarder extends EventEmitter<PortForwarderEvents> {
       client.on('error', () => client.destroy());
       this.openTcp(target, port.hostPort).then(
         (channel) => {
+          // A client that sent everything and closed must not lose what the channel still buffers (SSH flow
+          // control): its EOF is passed on by pipe(), the channel closes itself once flushed and answered.
           channel.on('error', () => client.destroy());
-          client.on('close', () => channel.destroy());
+          client.on('error', () => channel.destroy());
           channel.on('close', () => client.end());
           client.pipe(channel);
           channel.pipe(client);

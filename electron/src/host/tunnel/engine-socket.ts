@@ -83,7 +83,8 @@ function splice(client: net.Socket, channel: Duplex): void {
   };
   client.on('error', destroy);
   channel.on('error', destroy);
-  client.on('close', () => channel.destroy());
+  // No destroy on the client's close: data still buffered for the channel (SSH window) would be lost; the EOF
+  // that pipe() forwards lets berthd finish and close the channel.
   channel.on('close', () => {
     // Let buffered data reach the client before closing it.
     if (!client.destroyed) client.end();
