@@ -34,6 +34,9 @@ for t in apt-get dpkg-deb mksquashfs cpio depmod sha256sum npm node; do need "$t
 . "$here/scripts/engine.sh"
 
 mkdir -p "$cache" "$out"
+# One build per architecture at a time: tests of several people (or vitest files) may ask for the image at once.
+exec 9>"$cache/.lock"
+flock 9
 apt_setup "$cache/apt" "$refresh"
 step "resolving packages"
 kernel_pkg=$(apt_kernel_package)
