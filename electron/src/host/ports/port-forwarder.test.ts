@@ -60,6 +60,19 @@ describe('PortForwarder', () => {
     expect(conflicts).toEqual([expect.objectContaining({ containerId: 'c2', hostPort: port, message: expect.stringMatching(/EADDRINUSE/) })]);
   });
 
+  it('hands wildcard binds to the direct forwarder and keeps loopback binds on the SSH path', async () => {
+    const calls: string[] = [];
+    const fwd = new PortForwarder(() => Promise.reject(new Error('unused')), {
+      add: async (p) => void calls.push(`add ${p.hostIp}:${p.hostPort}`),
+      remove: async (p) => void calls.push(`remove ${p.hostIp}:${p.hostPort}`),
+    });
+    const loopback = await freePort();
+    await fwd.sync('c3', [{ hostIp: '::', hostPort: 18080 }, { hostIp: '127.0.0.1', hostPort: loopback }]);
+    expect(calls).toEqual(['add 0.0.0.0:18080']);
+    fwd.remove('c3');
+    expect(calls).toEqual(['add 0.0.0.0:18080', 'remove 0.0.0.0:18080']);
+  });
+
   it('serves 0.0.0.0 and :: of one port with one IPv4 wildcard listener', () => {
     expect(normalise([{ hostIp: '0.0.0.0', hostPort: 80 }, { hostIp: '::', hostPort: 80 }])).toEqual([{ hostIp: '0.0.0.0', hostPort: 80 }]);
   });

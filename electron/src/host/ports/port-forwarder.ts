@@ -26,16 +26,31 @@ export interface PortForwarderEvents {
 const key = (p: PublishedPort) => `${p.hostIp}:${p.hostPort}`;
 
 /**
+ * A forwarder below the SSH path, e.g. QEMU's user-mode `hostfwd` (no encryption in the data path: ~4x the
+ * throughput under TCG). It reaches the VM's own address, so only wildcard binds may use it: a container bound to
+ * 127.0.0.1 is only DNAT'ed for loopback destinations inside the VM.
+ */
+export interface DirectForward {
+  add(port: PublishedPort): Promise<void>;
+  remove(port: PublishedPort): Promise<void>;
+}
+
+type Listener = { close(): void };
+
+/**
  * Host-side listeners for the containers' published ports. Each accepted connection is carried into the VM over
  * its own SSH channel to the same port there, where berthd's DNAT (nat OUTPUT + route_localnet) takes it to the
  * container.
  */
 export class PortForwarder extends EventEmitter<PortForwarderEvents> {
-  private readonly byContainer = new Map<string, Map<string, net.Server>>();
+  private readonly byContainer = new Map<string, Map<string, Listener>>();
   /** sync() calls run one after another: a start event and a reconcile may ask for the same port at once. */
   private queue: Promise<void> = Promise.resolve();
 
-  constructor(private readonly openTcp: (host: string, port: number) => Promise<Duplex>) {
+  constructor(
+    private readonly openTcp: (host: string, port: number) => Promise<Duplex>,
+    private readonly direct?: DirectForward,
+  ) {
     super();
   }
 
@@ -47,7 +62,7 @@ export class PortForwarder extends EventEmitter<PortForwarderEvents> {
   }
 
   private async syncNow(containerId: string, ports: PublishedPort[]): Promise<void> {
-    const current = this.byContainer.get(containerId) ?? new Map<string, net.Server>();
+    const current = this.byContainer.get(containerId) ?? new Map<string, Listener>();
     this.byContainer.set(containerId, current);
     const wanted = new Map(normalise(ports).map((p) => [key(p), p]));
     for (const [k, server] of current) {
@@ -59,7 +74,7 @@ export class PortForwarder extends EventEmitter<PortForwarderEvents> {
     for (const [k, port] of wanted) {
       if (current.has(k)) continue;
       try {
-        current.set(k, await this.listen(port));
+        current.set(k, this.direct && port.hostIp === '0.0.0.0' ? await this.listenDirect(this.direct, port) : await this.listen(port));
         this.emit('listening', containerId, port);
       } catch (err) {
         this.emit('conflict', { containerId, ...port, message: (err as Error).message });
@@ -86,6 +101,11 @@ export class PortForwarder extends EventEmitter<PortForwarderEvents> {
 
   closeAll(): void {
     for (const id of this.containers()) this.remove(id);
+  }
+
+  private async listenDirect(direct: DirectForward, port: PublishedPort): Promise<Listener> {
+    await direct.add(port);
+    return { close: () => void direct.remove(port).catch(() => undefined) };
   }
 
   private listen(port: PublishedPort): Promise<net.Server> {

@@ -42,7 +42,10 @@ export class VmService extends EventEmitter<VmServiceEvents> {
       this.watcher?.stop();
       this.emit('failed', e);
     });
-    this.forwarder = new PortForwarder((host, port) => this.backend.ssh().tcp(host, port));
+    this.forwarder = new PortForwarder((host, port) => this.backend.ssh().tcp(host, port), {
+      add: (p) => this.backend.hostForward('add', p.hostIp, p.hostPort),
+      remove: (p) => this.backend.hostForward('remove', p.hostIp, p.hostPort),
+    });
     this.forwarder.on('listening', (id, p) => {
       this.emit('portListening', id, p);
       this.emit('log', `port ${p.hostIp}:${p.hostPort} → container ${id.slice(0, 12)}`);

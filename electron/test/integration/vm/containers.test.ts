@@ -1,5 +1,6 @@
 import { execFile, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -79,5 +80,33 @@ describe('containers in the VM through the berth context', () => {
       if (!closed) await new Promise((r) => setTimeout(r, 200));
     }
     expect(closed).toBe(true);
+  });
+
+  it('forwards a port published on all interfaces, and reports a host port already taken', async () => {
+    const port = await freeLoopbackPort();
+    const id = (await docker('run', '-d', '-p', `${port}:8000`, image, 'sh', '-c', 'echo wildcard > /tmp/i.html && httpd -f -p 8000 -h /tmp')).stdout.trim();
+    let body = '';
+    for (let i = 0; i < 50 && !body.includes('wildcard'); i++) {
+      body = await run('curl', ['-s', '--max-time', '5', `http://127.0.0.1:${port}/i.html`]).then((r) => r.stdout, () => '');
+      if (!body) await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(body).toContain('wildcard');
+    await docker('rm', '-f', id);
+
+    const taken = net.createServer();
+    const busy = await freeLoopbackPort();
+    await new Promise<void>((r) => taken.listen(busy, '127.0.0.1', r));
+    try {
+      const other = (await docker('run', '-d', '-p', `127.0.0.1:${busy}:8000`, image, 'sleep', '60')).stdout.trim();
+      let log = '';
+      for (let i = 0; i < 50 && !log.includes(`${busy}`); i++) {
+        log = berth('logs', 'host').stdout;
+        if (!log.includes(`${busy}`)) await new Promise((r) => setTimeout(r, 200));
+      }
+      expect(log).toMatch(new RegExp(`port 127\\.0\\.0\\.1:${busy} of container \\w+ is taken on the host`));
+      await docker('rm', '-f', other);
+    } finally {
+      taken.close();
+    }
   });
 });

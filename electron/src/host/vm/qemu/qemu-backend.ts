@@ -337,6 +337,19 @@ export class QemuBackend extends EventEmitter<VmBackendEvents> implements VmBack
     return true;
   }
 
+  /**
+   * QEMU user-mode port forwarding, host address:port → the VM's same port (QMP → HMP hostfwd_add). An earlier
+   * host process may have left the same rule: it is removed first, so adding is idempotent.
+   */
+  async hostForward(op: 'add' | 'remove', hostIp: string, port: number): Promise<void> {
+    if (!this.qmp) throw new Error('the VM is not running');
+    const hmp = (line: string) => this.qmp!.execute<string>('human-monitor-command', { 'command-line': line });
+    await hmp(`hostfwd_remove net0 tcp:${hostIp}:${port}`).catch(() => undefined);
+    if (op === 'remove') return;
+    const out = await hmp(`hostfwd_add net0 tcp:${hostIp}:${port}-:${port}`);
+    if (out.trim()) throw new Error(`${out.trim()} (EADDRINUSE: the port is taken on the host)`);
+  }
+
   /** Lets go of a running VM without stopping it (host process exiting); a later attach() picks it up. */
   detach(): void {
     const qmp = this.qmp;
