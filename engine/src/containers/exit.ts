@@ -2,6 +2,7 @@ import { errorMessage } from '../base/errors.js';
 import type { ContainerProcess, ExitStatus } from '../runtime/index.js';
 import { bundleDir, publish, type ContainerContext } from './context.js';
 import { plannedNetworkSettings } from './planned-settings.js';
+import { deleteFromRuntime } from './runtime-state.js';
 import { rootfsPaths, unmountRootfs } from './rootfs.js';
 import type { ContainerRecord } from './types.js';
 
@@ -40,10 +41,14 @@ export async function handleExit(ctx: ContainerContext, record: ContainerRecord,
   ctx.processes.delete(record.Id);
   if (!ctx.store.find(record.Id)) return;
   const code = exitCodeOf(status);
-  const runtime = ctx.runtimes.get(record.HostConfig.Runtime);
-  await runtime?.delete(record.Id, { force: true }).catch((err: unknown) => ctx.log.warn({ id: record.Id, err: errorMessage(err) }, 'runtime delete failed'));
-  await ctx.networking.teardown(record).catch((err: unknown) => ctx.log.warn({ id: record.Id, err: errorMessage(err) }, 'network teardown failed'));
-  await unmountRootfs(rootfsPaths(ctx.store.dir(record.Id), bundleDir(ctx, record.Id))).catch(() => undefined);
+  // The process is gone: its runtime state, network and root filesystem can be released side by side.
+  await Promise.all([
+    deleteFromRuntime(ctx.runtimes.get(record.HostConfig.Runtime), record.Id).catch((err: unknown) =>
+      ctx.log.warn({ id: record.Id, err: errorMessage(err) }, 'runtime delete failed'),
+    ),
+    ctx.networking.teardown(record).catch((err: unknown) => ctx.log.warn({ id: record.Id, err: errorMessage(err) }, 'network teardown failed')),
+    unmountRootfs(rootfsPaths(ctx.store.dir(record.Id), bundleDir(ctx, record.Id))).catch(() => undefined),
+  ]);
   const ranFor = Date.parse(status.finishedAt) - Date.parse(record.State.StartedAt || status.finishedAt);
   const restart = shouldRestart(record, status);
   record.State = {

@@ -2,6 +2,7 @@ import { Conflict, InvalidArgument, errorMessage } from '../base/errors.js';
 import { bundleDir, publish, type ContainerContext } from './context.js';
 import { normalizeName } from './names.js';
 import { rootfsPaths, unmountRootfs } from './rootfs.js';
+import { deleteFromRuntime } from './runtime-state.js';
 import { killContainer } from './stop.js';
 import type { ContainerRecord } from './types.js';
 
@@ -27,8 +28,7 @@ export async function removeContainer(ctx: ContainerContext, record: ContainerRe
 export async function finishRemoval(ctx: ContainerContext, record: ContainerRecord, opts: { removeVolumes: boolean }): Promise<void> {
   if (!ctx.store.find(record.Id)) return;
   record.State = { ...record.State, Status: 'removing' };
-  const runtime = ctx.runtimes.get(record.HostConfig.Runtime);
-  await runtime?.delete(record.Id, { force: true }).catch(() => undefined);
+  await deleteFromRuntime(ctx.runtimes.get(record.HostConfig.Runtime), record.Id).catch(() => undefined);
   const bundle = bundleDir(ctx, record.Id);
   await unmountRootfs(rootfsPaths(ctx.store.dir(record.Id), bundle)).catch(() => undefined);
   await (await import('node:fs/promises')).rm(bundle, { recursive: true, force: true });

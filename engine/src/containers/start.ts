@@ -7,6 +7,7 @@ import { bundleDir, publish, type ContainerContext } from './context.js';
 import { etcFilePaths, writeEtcFiles } from './etc-files.js';
 import { watchExit } from './exit.js';
 import { jsonFileLog } from './log-config.js';
+import { deleteFromRuntime } from './runtime-state.js';
 import { mountRootfs, prepareRootfsDirs, rootfsPaths, unmountRootfs } from './rootfs.js';
 import { containerSpec } from './spec.js';
 import type { ContainerRecord } from './types.js';
@@ -44,13 +45,23 @@ export async function startContainer(ctx: ContainerContext, record: ContainerRec
   try {
     const image = await ctx.images.resolve(record.ImageId);
     await fs.mkdir(bundle, { recursive: true, mode: 0o711 });
-    await prepareRootfsDirs(rootfs);
-    await mountRootfs(rootfs, image.layers);
-    await populateVolumes(ctx, record, rootfs.merged);
-    mark('rootfs');
-    const net = await ctx.networking.setup(record, (x) => ctx.store.get(x));
-    networkUp = true;
-    mark('network');
+    // The root filesystem and the network namespace do not depend on each other: set them up side by side.
+    const [fsReady, netReady] = await Promise.allSettled([
+      (async () => {
+        await prepareRootfsDirs(rootfs);
+        await mountRootfs(rootfs, image.layers);
+        await populateVolumes(ctx, record, rootfs.merged);
+        mark('rootfs');
+      })(),
+      ctx.networking.setup(record, (x) => ctx.store.get(x)).then((n) => {
+        mark('network');
+        return n;
+      }),
+    ]);
+    networkUp = netReady.status === 'fulfilled';
+    if (fsReady.status === 'rejected') throw fsReady.reason;
+    if (netReady.status === 'rejected') throw netReady.reason;
+    const net = netReady.value;
     await writeEtcFiles(etc, { hostname: record.Config.Hostname, hosts: net.hosts, resolvConf: net.resolvConf });
     record.NetworkSettings = net.settings;
     const cgroupsPath = `${record.HostConfig.CgroupParent || ctx.host.cgroupParent}/${record.Id}`;
@@ -68,7 +79,7 @@ export async function startContainer(ctx: ContainerContext, record: ContainerRec
     await fs.writeFile(path.join(bundle, 'config.json'), JSON.stringify(spec));
     mark('spec');
     // A leftover runtime container (crash between create and exit handling) would make create fail.
-    await runtime.delete(record.Id, { force: true }).catch(() => undefined);
+    await deleteFromRuntime(runtime, record.Id).catch(() => undefined);
     const log = jsonFileLog(record, dir);
     const proc = await ContainerProcess.create({
       id: record.Id,
@@ -109,7 +120,7 @@ export async function startContainer(ctx: ContainerContext, record: ContainerRec
     ctx.log.debug({ id: record.Id, ms: phases }, 'container started');
   } catch (err) {
     if (networkUp) await ctx.networking.teardown(record).catch(() => undefined);
-    await runtime.delete(record.Id, { force: true }).catch(() => undefined);
+    await deleteFromRuntime(runtime, record.Id).catch(() => undefined);
     await unmountRootfs(rootfs).catch(() => undefined);
     if (!(err instanceof NotModified)) {
       record.State = { ...record.State, Status: record.State.StartedAt ? 'exited' : 'created', Running: false, Pid: 0, ExitCode: 128, Error: errorMessage(err) };
