@@ -5,7 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isAlive } from '../../../src/host/vm/util.js';
-import { ensureImage, repoRoot } from './vm-image.js';
+import { buildCli, ensureImage, repoRoot } from './vm-image.js';
 
 const run = promisify(execFile);
 
@@ -22,8 +22,7 @@ describe('berth CLI with the QEMU VM', () => {
   beforeAll(() => {
     ensureImage();
     // The CLI runs from electron/dist, as `npx berth` does.
-    const build = spawnSync('npx', ['tsc', '-b', 'electron'], { cwd: repoRoot, encoding: 'utf8' });
-    if (build.status !== 0) throw new Error(build.stdout + build.stderr);
+    buildCli();
   }, 600_000);
 
   afterAll(() => {

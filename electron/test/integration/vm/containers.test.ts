@@ -6,7 +6,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freeLoopbackPort, pushImage, startRegistry, testImages, type TestRegistry } from '../../../../scripts/src/testrig/index.js';
-import { ensureImage, repoRoot } from './vm-image.js';
+import { buildCli, ensureImage, repoRoot } from './vm-image.js';
 
 const run = promisify(execFile);
 
@@ -22,8 +22,7 @@ describe('containers in the VM through the berth context', () => {
 
   beforeAll(async () => {
     ensureImage();
-    const build = spawnSync('npx', ['tsc', '-b', 'electron'], { cwd: repoRoot, encoding: 'utf8' });
-    if (build.status !== 0) throw new Error(build.stdout + build.stderr);
+    buildCli();
     registry = await startRegistry();
     const { catalog, blobs } = await testImages();
     await pushImage(registry, catalog.busybox.image, catalog.busybox.ref, { blobs });
