@@ -81,7 +81,7 @@ describe('QEMU VM backend', () => {
     await backend.stop();
     expect(isAlive(pid)).toBe(false);
     expect(backend.status().state).toBe('stopped');
-    expect(readFileSync(files.consoleLog, 'utf8')).toContain('berth-init: powering off');
+    expect(readFileSync(files.consoleLog, 'utf8')).toMatch(/berth-init: \[[\d.]+\] powering off/);
     const down = await docker('version').catch((e: { stderr: string }) => e);
     expect(String((down as { stderr?: string }).stderr)).toMatch(/VM is not running/);
   });
@@ -93,7 +93,7 @@ describe('QEMU VM backend', () => {
     process.kill(pid, 'SIGKILL');
     const err = await crashed;
     expect(err.code).toBe('crashed');
-    expect(err.consoleTail).toContain('berth-init: ready');
+    expect(err.consoleTail).toMatch(/berth-init: \[[\d.]+\] ready/);
     expect(backend.status().state).toBe('error');
   }, 300_000);
 });
