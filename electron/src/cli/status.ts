@@ -10,8 +10,8 @@ export async function main(argv: string[]): Promise<void> {
   const paths = berthPaths();
   const msg = await daemonStatus(paths);
   const orphan = msg ? undefined : orphanVm(paths);
-  const status: VmStatus & { socket: string; hostPid?: number; note?: string } = msg
-    ? { ...(msg.status as VmStatus & { socket: string }), hostPid: msg.hostPid as number }
+  const status: VmStatus & { socket: string; hostPid?: number; note?: string; restartReasons?: string[] } = msg
+    ? { ...(msg.status as VmStatus & { socket: string }), hostPid: msg.hostPid as number, restartReasons: (msg.restartReasons as string[] | undefined) ?? [] }
     : orphan
       ? { state: 'running', pid: orphan.pid, sshPort: orphan.sshPort, socket: paths.dockerSocket, note: 'the VM runs without a host process: `berth start` re-attaches' }
       : { state: 'stopped', socket: paths.dockerSocket };
@@ -25,6 +25,7 @@ export async function main(argv: string[]): Promise<void> {
     lines.push(`socket:  ${status.socket}`);
     if (status.error) lines.push(`error:   ${status.error.code}: ${status.error.message}`);
     if (status.note) lines.push(`note:    ${status.note}`);
+    if (status.restartReasons?.length) lines.push(`restart needed (berth restart): ${status.restartReasons.join('; ')}`);
     process.stdout.write(lines.join('\n') + '\n');
   }
   process.exitCode = status.state === 'running' ? EXIT.ok : EXIT['not-running'];

@@ -1,6 +1,7 @@
 import { rmSync } from 'node:fs';
 import { berthPaths } from '../host/paths.js';
 import { removeContext } from '../host/context/docker-context.js';
+import { unlinkSystemSocket } from '../host/context/docker-sock-link.js';
 import { EXIT } from './vm/exit-codes.js';
 import { main as stop } from './stop.js';
 
@@ -14,6 +15,7 @@ export async function main(argv: string[]): Promise<void> {
   }
   await stop([]);
   removeContext();
+  unlinkSystemSocket(paths.dockerSocket);
   rmSync(paths.home, { recursive: true, force: true });
   process.stdout.write('Berth was uninstalled from this account.\n');
 }

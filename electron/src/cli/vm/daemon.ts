@@ -1,10 +1,20 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import type net from 'node:net';
 import { berthPaths } from '../../host/paths.js';
 import { VmStartError, type VmError } from '../../host/vm/backend.js';
 import { loadVmSettings } from '../../host/vm/vm-settings.js';
 import { VmService } from '../../host/vm/vm-service.js';
 import { controlSocket, serveControl, type ControlMessage, type Reply } from './control.js';
+
+/** `docker.useContext` and `docker.linkSystemSocket` in settings.json (both off by default). */
+function readUiSettings(file: string): { useContext: boolean; linkSystemSocket: boolean } {
+  try {
+    const docker = (JSON.parse(readFileSync(file, 'utf8')) as { docker?: Record<string, unknown> }).docker ?? {};
+    return { useContext: docker.useContext === true, linkSystemSocket: docker.linkSystemSocket === true };
+  } catch {
+    return { useContext: false, linkSystemSocket: false };
+  }
+}
 
 const log = (msg: string) => process.stdout.write(`${new Date().toISOString()} ${msg}\n`);
 
@@ -15,7 +25,11 @@ const log = (msg: string) => process.stdout.write(`${new Date().toISOString()} $
 export async function main(_argv: string[]): Promise<void> {
   const paths = berthPaths();
   mkdirSync(paths.run, { recursive: true, mode: 0o700 });
-  const service = new VmService(paths, { makeContextCurrent: process.env.BERTH_USE_CONTEXT === '1' });
+  const boot = readUiSettings(paths.settings);
+  const service = new VmService(paths, {
+    makeContextCurrent: boot.useContext || process.env.BERTH_USE_CONTEXT === '1',
+    linkSystemSocket: boot.linkSystemSocket,
+  });
   const watchers = new Set<Reply>();
   const broadcast = (msg: ControlMessage) => watchers.forEach((w) => w(msg));
   service.on('progress', (p) => {
@@ -54,7 +68,12 @@ export async function main(_argv: string[]): Promise<void> {
   control.server = await serveControl(controlSocket(paths), (req, reply, end) => {
     switch (req.op) {
       case 'status':
-        reply({ type: 'status', status: service.status(), hostPid: process.pid });
+        reply({
+          type: 'status',
+          status: service.status(),
+          hostPid: process.pid,
+          restartReasons: service.backend.restartReasons(loadVmSettings(paths.settings)),
+        });
         return end();
       case 'start':
         return start(reply, end);

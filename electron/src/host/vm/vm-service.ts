@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { BerthPaths } from '../paths.js';
 import { ensureContext, useContext } from '../context/docker-context.js';
+import { linkSystemSocket, SYSTEM_DOCKER_SOCKET } from '../context/docker-sock-link.js';
 import { PortEventsWatcher } from '../ports/engine-events.js';
 import { PortForwarder, type PortConflict, type PublishedPort } from '../ports/port-forwarder.js';
 import { EngineSocketServer } from '../tunnel/engine-socket.js';
@@ -32,7 +33,7 @@ export class VmService extends EventEmitter<VmServiceEvents> {
 
   constructor(
     private readonly paths: BerthPaths,
-    private readonly opts: { makeContextCurrent?: boolean; env?: NodeJS.ProcessEnv } = {},
+    private readonly opts: { makeContextCurrent?: boolean; linkSystemSocket?: boolean; env?: NodeJS.ProcessEnv } = {},
   ) {
     super();
     this.backend = new QemuBackend({ files: vmFiles(paths) });
@@ -99,6 +100,11 @@ export class VmService extends EventEmitter<VmServiceEvents> {
     }
     ensureContext(this.paths.dockerSocket, this.opts.env);
     if (this.opts.makeContextCurrent) useContext(this.opts.env);
+    if (this.opts.linkSystemSocket) {
+      const r = linkSystemSocket(this.paths.dockerSocket);
+      if (r === 'taken-by-other') this.emit('log', `${SYSTEM_DOCKER_SOCKET} belongs to another product: left alone`);
+      if (r === 'failed') this.emit('log', `cannot link ${SYSTEM_DOCKER_SOCKET} (needs administrator rights)`);
+    }
     this.watcher?.stop();
     this.watcher = new PortEventsWatcher(this.paths.dockerSocket, this.forwarder, (m) => this.emit('log', m));
     this.watcher.start();

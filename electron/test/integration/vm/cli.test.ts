@@ -57,6 +57,13 @@ describe('berth CLI with the QEMU VM', () => {
     expect(res.stdout).toContain('root=/dev/vda');
   });
 
+  it('says which changed settings need a restart', () => {
+    expect(berth('settings', 'set', 'vm.cpus', '3').status).toBe(0);
+    expect(berth('status').stdout).toMatch(/restart needed \(berth restart\): CPUs 2 → 3/);
+    berth('settings', 'set', 'vm.cpus', '2');
+    expect(berth('status').stdout).not.toMatch(/restart needed/);
+  });
+
   it('re-attaches to the running VM after the host process is killed', async () => {
     const before = status();
     process.kill(before.hostPid ?? 0, 'SIGKILL');
