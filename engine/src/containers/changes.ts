@@ -22,7 +22,7 @@ const DELETE = 2;
  * Paths dockerd keeps in a container's init layer (so they never show in `docker diff`): Berth has no init layer,
  * and the runtime creates these as mount points in the writable layer instead.
  */
-const INIT_PATHS = new Set([
+export const INIT_PATHS = new Set([
   '/dev', '/dev/pts', '/dev/shm', '/dev/mqueue', '/dev/console', '/proc', '/sys', '/.dockerenv',
   '/etc/hosts', '/etc/hostname', '/etc/resolv.conf', '/etc/mtab',
 ]);

@@ -7,6 +7,7 @@ import type { EventsService } from '../events/events.js';
 import type { ImageService } from '../images/service.js';
 import { ContainerProcess, type OciRuntime } from '../runtime/index.js';
 import { bundleDir, type ContainerContext, type ContainerHost } from './context.js';
+import { commitContainer, type CommitOptions } from './commit.js';
 import { createContainer, type CreateRequest, type CreateResult } from './create.js';
 import { containerSizes } from './disk-usage.js';
 import { handleExit, watchExit } from './exit.js';
@@ -190,6 +191,11 @@ export class ContainerService {
     const record = this.get(idOrName);
     this.cancelRestart(record);
     await removeContainer(this.ctx, record, opts);
+  }
+
+  /** `docker commit`: 201 `{Id}` of the new image. */
+  async commit(idOrName: string, opts: CommitOptions): Promise<{ Id: string }> {
+    return { Id: await commitContainer(this.ctx, this.get(idOrName), opts) };
   }
 
   rename(idOrName: string, newName: string): Promise<void> {

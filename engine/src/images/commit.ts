@@ -80,6 +80,8 @@ export async function commitImage(deps: ImageDeps, req: CommitRequest): Promise<
       ...(req.platform.variant ? { variant: req.platform.variant } : {}),
       created,
       ...(req.author ? { author: req.author } : {}),
+      // `docker commit -m` is both the image's comment and its last history entry's.
+      ...(req.history.comment ? { comment: req.history.comment } : {}),
       config: req.config,
       ...(req.containerConfig ? { container_config: req.containerConfig } : {}),
       rootfs: { type: 'layers', diff_ids: diffIds },

@@ -20,6 +20,10 @@ export interface ContainersBackend {
   remove(idOrName: string, opts: { force: boolean; removeVolumes: boolean }): Promise<void>;
   rename(idOrName: string, name: string): Promise<void>;
   wait(idOrName: string, condition: WaitCondition): { promise: Promise<number>; cancel: () => void };
+  commit(
+    idOrName: string,
+    opts: { repo?: string; tag?: string; comment?: string; author?: string; pause: boolean; changes: string[]; config?: Record<string, unknown> },
+  ): Promise<{ Id: string }>;
 }
 
 function stopOptions(ctx: RequestContext): { timeout?: number; signal?: string } {
@@ -88,6 +92,22 @@ export function registerContainerRoutes(router: Router, backend: ContainersBacke
     sendStatus(ctx, 204);
   });
   router.post('/containers/{id}/wait', (ctx) => waitRoute(ctx, backend));
+  router.post('/commit', async (ctx) => {
+    const container = ctx.query.get('container') ?? '';
+    if (container === '') throw new InvalidArgument('container is required');
+    const config = await readJsonBody<Record<string, unknown>>(ctx);
+    const q = (k: string): string | undefined => ctx.query.get(k) || undefined;
+    const result = await backend.commit(container, {
+      ...(q('repo') ? { repo: q('repo') } : {}),
+      ...(q('tag') ? { tag: q('tag') } : {}),
+      ...(q('comment') ? { comment: q('comment') } : {}),
+      ...(q('author') ? { author: q('author') } : {}),
+      pause: boolParam(ctx.query, 'pause', true),
+      changes: ctx.query.getAll('changes'),
+      ...(config && Object.keys(config).length > 0 ? { config } : {}),
+    });
+    sendJson(ctx, 201, result);
+  });
   router.delete('/containers/{id}', async (ctx) => {
     await backend.remove(ctx.params.id ?? '', { force: boolParam(ctx.query, 'force'), removeVolumes: boolParam(ctx.query, 'v') });
     sendStatus(ctx, 204);
