@@ -1,30 +1,67 @@
 #!/usr/bin/env bash
-# Starts Berth on this machine: sets up, then runs berthd in the foreground with its API on a unix socket.
-# Ctrl-C stops it cleanly. BERTH_HOME (default ~/.berth) holds its socket, state and logs.
+# Starts Berth: sets up, boots the Berth VM running berthd (building its image the first time), keeps the
+# `berth` docker context pointing at it, and serves the dashboard. Ctrl-C stops the dashboard and the VM.
+#
+#   scripts/start.sh            the VM (QEMU: KVM/HVF/WHPX when the machine has it, else emulation)
+#   scripts/start.sh --native   berthd directly on this Linux machine, no VM (extra arguments go to berthd)
+#
+# BERTH_HOME (default ~/.berth) holds the sockets, the VM disks, settings and logs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-BERTH_HOME=${BERTH_HOME:-$HOME/.berth}
-run="$BERTH_HOME/run" data="$BERTH_HOME/engine" logs="$BERTH_HOME/logs"
-mkdir -p "$run" "$data" "$logs"
-# The user's engine settings (dockerd's daemon.json keys); an empty one to start with.
-[ -f "$BERTH_HOME/daemon.json" ] || echo '{}' > "$BERTH_HOME/daemon.json"
-sock="$run/berthd.sock"
-log="$logs/berthd.log"
-engine/bin/berthd -H "unix://$sock" --data-root "$data/data" --exec-root "$run/exec" \
-  --pidfile "$run/berthd.pid" --config-file "$BERTH_HOME/daemon.json" "$@" 2>>"$log" &
-pid=$!
-ui_pid=
-trap 'kill -TERM $pid $ui_pid 2>/dev/null; wait $pid' INT TERM
-for _ in $(seq 1 100); do
-  if curl -sf --unix-socket "$sock" http://berthd/_ping >/dev/null 2>&1; then break; fi
-  if ! kill -0 $pid 2>/dev/null; then
-    echo "berthd failed to start:" >&2
-    tail -n 5 "$log" >&2
-    wait $pid || exit $?
+export BERTH_HOME=${BERTH_HOME:-$HOME/.berth}
+logs="$BERTH_HOME/logs"
+mkdir -p "$BERTH_HOME/run" "$logs"
+mode=vm
+if [ "${1:-}" = --native ]; then
+  mode=native
+  shift
+elif ! command -v qemu-system-x86_64 >/dev/null && ! command -v qemu-system-aarch64 >/dev/null; then
+  echo "berth: QEMU is not installed, so Berth runs berthd natively on this machine (install qemu-system for the VM)." >&2
+  mode=native
+fi
+
+engine_pid= ui_pid=
+cleanup() {
+  [ -n "$ui_pid" ] && kill -TERM "$ui_pid" 2>/dev/null
+  if [ $mode = vm ]; then
+    electron/bin/berth stop || true
+  elif [ -n "$engine_pid" ]; then
+    kill -TERM "$engine_pid" 2>/dev/null
+    wait "$engine_pid" 2>/dev/null || true
   fi
-  sleep 0.1
-done
+}
+trap 'cleanup; exit 0' INT TERM
+
+if [ $mode = vm ]; then
+  # Exits once `docker` works through ~/.berth/run/docker.sock; the VM keeps running under berth's host process.
+  electron/bin/berth start
+  sock="$BERTH_HOME/run/docker.sock"
+  engine_log_args=()
+  use_docker="docker --context berth version      (the berth context points at unix://$sock)"
+  stop_hint="Ctrl-C (stops the dashboard and the VM), or: electron/bin/berth stop"
+else
+  sock="$BERTH_HOME/run/berthd.sock"
+  engine_log="$logs/berthd.log"
+  engine_log_args=(--engine-log "$engine_log")
+  # The user's engine settings (dockerd's daemon.json keys); an empty one to start with.
+  [ -f "$BERTH_HOME/daemon.json" ] || echo '{}' > "$BERTH_HOME/daemon.json"
+  engine/bin/berthd -H "unix://$sock" --data-root "$BERTH_HOME/engine/data" --exec-root "$BERTH_HOME/run/exec" \
+    --pidfile "$BERTH_HOME/run/berthd.pid" --config-file "$BERTH_HOME/daemon.json" "$@" 2>>"$engine_log" &
+  engine_pid=$!
+  for _ in $(seq 1 100); do
+    if curl -sf --unix-socket "$sock" http://berthd/_ping >/dev/null 2>&1; then break; fi
+    if ! kill -0 "$engine_pid" 2>/dev/null; then
+      echo "berthd failed to start:" >&2
+      tail -n 5 "$engine_log" >&2
+      wait "$engine_pid" || exit $?
+    fi
+    sleep 0.1
+  done
+  use_docker="export DOCKER_HOST=unix://$sock && docker version"
+  stop_hint="Ctrl-C"
+fi
+
 # The dashboard: the Electron app where there is a display and an Electron binary, else the same UI in a
 # browser (loopback only, token in the URL).
 ui="  Dashboard: "
@@ -35,24 +72,29 @@ if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] && [ -n "$electron_bin" ]; then
   ui_pid=$!
   ui+="the Berth window (log: $logs/app.log)"
 else
-  exec 3< <(electron/bin/berth dashboard --engine "unix://$sock" --print-url --daemon-json "$BERTH_HOME/daemon.json" \
-            --engine-log "$log" 2>>"$logs/dashboard.log")
+  daemon_json=()
+  [ $mode = native ] && daemon_json=(--daemon-json "$BERTH_HOME/daemon.json")
+  exec 3< <(electron/bin/berth dashboard --engine "unix://$sock" --print-url "${daemon_json[@]}" \
+            "${engine_log_args[@]}" 2>>"$logs/dashboard.log")
   ui_pid=$!
   read -r url <&3 || url="(the dashboard failed to start: see $logs/dashboard.log)"
   ui+="open $url"
 fi
 cat <<MSG
 
-  Berth engine is running (pid $pid). Point docker at it:
+  Berth is running ($mode). Point docker at it:
 
-      export DOCKER_HOST=unix://$sock
-      docker version
-
-  or keep it as a context:  docker context create berth --docker host=unix://$sock && docker context use berth
+      $use_docker
 
 $ui
 
-  Logs: $log        Stop: Ctrl-C
+  Logs: $logs        Stop: $stop_hint
 
 MSG
-wait $pid
+if [ $mode = native ]; then
+  wait "$engine_pid"
+else
+  # The VM runs under berth's host process; this script stays in the foreground with the dashboard.
+  wait "$ui_pid" 2>/dev/null || true
+  echo "berth: the dashboard stopped (see $logs/dashboard.log); the VM keeps running: electron/bin/berth stop" >&2
+fi
