@@ -26,7 +26,7 @@ export class ContainersPage {
     return this.page.getByRole('log', { name: 'Container logs' }).getByTestId('log-line');
   }
 
-  async action(name: string, action: 'Stop' | 'Start' | 'Delete' | 'Restart' | 'Pause'): Promise<void> {
+  async action(name: string, action: 'Stop' | 'Start' | 'Delete' | 'Restart' | 'Pause' | 'Resume'): Promise<void> {
     await this.page.getByRole('button', { name: `${action} ${name}`, exact: true }).click();
   }
 }

@@ -12,7 +12,7 @@ import { useContainers } from '../../stores/resources.js';
 import { ContainerActions, removeContainer } from './ContainerActions.js';
 import { ExecPanel } from './ExecPanel.js';
 import { FilesPanel } from './FilesPanel.js';
-import { portUrl } from './grouping.js';
+import { portLabel, portUrl } from './grouping.js';
 import { LogsPanel } from './LogsPanel.js';
 import { StatsPanel } from './StatsPanel.js';
 
@@ -26,7 +26,7 @@ export function Overview({ d }: { d: ContainerDetail }) {
       <dt>Status</dt><dd>{d.state}{d.exitCode !== undefined && d.state === 'exited' ? ` (exit code ${d.exitCode})` : ''}{d.error ? ` — ${d.error}` : ''}</dd>
       {d.startedAt && <><dt>Started</dt><dd>{timeAgo(d.startedAt)}</dd></>}
       <dt>Command</dt><dd className="mono">{d.cmd.join(' ') || '—'}</dd>
-      <dt>Ports</dt><dd>{d.ports.filter((p) => p.publicPort).map((p) => <a key={`${p.publicPort}`} className="mono" href={portUrl(p)} target="_blank" rel="noreferrer" style={{ marginRight: 8 }}>{p.publicPort}:{p.privatePort}/{p.type}</a>)}{d.ports.some((p) => p.publicPort) ? null : '—'}</dd>
+      <dt>Ports</dt><dd>{d.ports.filter((p) => p.publicPort).map((p) => <a key={`${p.ip ?? ''}-${p.publicPort}-${p.type}`} className="mono port" href={portUrl(p)} target="_blank" rel="noreferrer" style={{ marginRight: 8 }}>{portLabel(p)}</a>)}{d.ports.some((p) => p.publicPort) ? null : '—'}</dd>
       <dt>Mounts</dt><dd className="mono">{d.mounts.map((m) => <div key={m.destination}>{m.source} → {m.destination}{m.readOnly ? ' (ro)' : ''}</div>)}{d.mounts.length ? null : '—'}</dd>
       <dt>Networks</dt><dd>{d.networks.map((n) => `${n.name} ${n.ipAddress}`).join(', ') || '—'}</dd>
       <dt>Restart policy</dt><dd>{d.restartPolicy}</dd>

@@ -36,7 +36,7 @@ describe('ContainersView', () => {
     const group = within(table).getByTestId('compose-group');
     expect(group.textContent).toContain('shop');
     expect(group.textContent).toContain('2/2 running');
-    expect(within(table).getByRole('link', { name: '8080:80' }).getAttribute('href')).toBe('http://localhost:8080');
+    expect(within(table).getByRole('link', { name: '0.0.0.0:8080->80/tcp' }).getAttribute('href')).toBe('http://localhost:8080');
     expect(screen.getByText('2 running · 3 total')).toBeTruthy();
   });
 

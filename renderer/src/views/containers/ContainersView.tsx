@@ -7,7 +7,7 @@ import { useNav } from '../../stores/nav.js';
 import { useContainers } from '../../stores/resources.js';
 import { ContainerActions, containerAction, removeContainer } from './ContainerActions.js';
 import { ContainerDetailView } from './ContainerDetail.js';
-import { filterContainers, groupContainers, portUrl, sortContainers, type SortKey } from './grouping.js';
+import { filterContainers, groupContainers, portLabel, portUrl, sortContainers, type SortKey } from './grouping.js';
 
 function Ports({ c }: { c: ContainerRow }) {
   const published = c.ports.filter((p) => p.publicPort);
@@ -15,8 +15,8 @@ function Ports({ c }: { c: ContainerRow }) {
   return (
     <>
       {published.map((p) => (
-        <a key={`${p.publicPort}-${p.privatePort}-${p.type}`} className="mono" href={portUrl(p)} target="_blank" rel="noreferrer" style={{ marginRight: 8 }}>
-          {p.publicPort}:{p.privatePort}
+        <a key={`${p.ip ?? ''}-${p.publicPort}-${p.privatePort}-${p.type}`} className="mono port" href={portUrl(p)} target="_blank" rel="noreferrer" style={{ marginRight: 8 }}>
+          {portLabel(p)}
         </a>
       ))}
     </>

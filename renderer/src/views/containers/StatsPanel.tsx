@@ -19,8 +19,8 @@ function Sparkline({ values, max, label }: { values: number[]; max: number; labe
 
 function Chart({ title, value, series, max }: { title: string; value: string; series: number[]; max: number }) {
   return (
-    <div className="card chart" style={{ padding: 12 }}>
-      <div className="label"><strong>{title}</strong><span className="mono">{value}</span></div>
+    <div className="card chart" style={{ padding: 12 }} role="group" aria-label={title}>
+      <div className="label"><strong>{title}</strong><span className="mono" data-testid="chart-value">{value}</span></div>
       <Sparkline values={series} max={max} label={`${title} chart`} />
     </div>
   );
@@ -45,7 +45,7 @@ export function StatsPanel({ id, running }: { id: string; running: boolean }) {
   const lastRate = r[r.length - 1];
   const maxOf = (xs: number[]) => Math.max(1, ...xs);
   return (
-    <div className="charts">
+    <div className="charts" data-samples={samples.length}>
       <Chart title="CPU" value={last ? percent(last.cpuPercent) : '—'} series={samples.map((s) => s.cpuPercent)} max={Math.max(100, ...samples.map((s) => s.cpuPercent))} />
       <Chart title="Memory" value={last ? `${formatBytes(last.memoryBytes)} / ${formatBytes(last.memoryLimitBytes)}` : '—'}
         series={samples.map((s) => s.memoryBytes)} max={last?.memoryLimitBytes || maxOf(samples.map((s) => s.memoryBytes))} />

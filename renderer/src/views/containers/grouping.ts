@@ -49,3 +49,9 @@ export function portUrl(p: { publicPort?: number; ip?: string }): string | undef
   const host = !p.ip || p.ip === '0.0.0.0' || p.ip === '::' ? 'localhost' : p.ip.includes(':') ? `[${p.ip}]` : p.ip;
   return `http://${host}:${p.publicPort}`;
 }
+
+/** How `docker ps` writes a published port: `127.0.0.1:32768->80/tcp`. */
+export function portLabel(p: { publicPort?: number; privatePort: number; ip?: string; type: string }): string {
+  const ip = p.ip ? (p.ip.includes(':') ? `[${p.ip}]` : p.ip) : '0.0.0.0';
+  return p.publicPort ? `${ip}:${p.publicPort}->${p.privatePort}/${p.type}` : `${p.privatePort}/${p.type}`;
+}

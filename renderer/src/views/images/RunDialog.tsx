@@ -42,7 +42,7 @@ export function RunDialog({ image, onClose }: { image: string; onClose(): void }
       </label>
       <label className="field">Ports
         <input className="input" value={ports} onChange={(e) => setPorts(e.target.value)} placeholder="8080:80, 5432" />
-        <span className="help">host:container, comma separated; a lone port picks a free host port</span>
+        <span className="help">[ip:]host:container[/udp], comma separated; a lone container port (or ip::port) publishes on a free host port</span>
       </label>
       <label className="field">Environment variables
         <textarea className="input" rows={3} value={env} onChange={(e) => setEnv(e.target.value)} placeholder={'KEY=value\nOTHER=value'} />

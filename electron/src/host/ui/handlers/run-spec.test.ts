@@ -9,7 +9,8 @@ describe('Run dialog to POST /containers/create', () => {
   it('parses ports the way docker run -p does', () => {
     expect(parsePort('8080:80')).toEqual({ key: '80/tcp', binding: { HostIp: '', HostPort: '8080' } });
     expect(parsePort('127.0.0.1:5353:53/udp')).toEqual({ key: '53/udp', binding: { HostIp: '127.0.0.1', HostPort: '5353' } });
-    expect(parsePort('5432')).toEqual({ key: '5432/tcp' });
+    expect(parsePort('5432')).toEqual({ key: '5432/tcp', binding: { HostIp: '', HostPort: '' } });
+    expect(parsePort('127.0.0.1::80')).toEqual({ key: '80/tcp', binding: { HostIp: '127.0.0.1', HostPort: '' } });
     expect(() => parsePort('http')).toThrow('invalid containerPort: http');
     expect(() => parsePort('80/xyz')).toThrow('invalid proto: xyz');
   });

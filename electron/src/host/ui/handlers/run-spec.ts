@@ -22,7 +22,8 @@ export function parsePort(spec: string): { key: string; binding?: { HostIp: stri
   const container = parts.pop() ?? '';
   if (!/^\d+$/.test(container) || Number(container) < 1 || Number(container) > 65535) throw new Error(`invalid containerPort: ${container}`);
   const key = `${container}/${proto}`;
-  if (parts.length === 0) return { key };
+  // `-p 80` publishes too (on a port the engine picks), as the docker CLI sends it.
+  if (parts.length === 0) return { key, binding: { HostIp: '', HostPort: '' } };
   const host = parts.pop() ?? '';
   const ip = parts.join(':');
   if (host !== '' && (!/^\d+$/.test(host) || Number(host) > 65535)) throw new Error(`invalid hostPort: ${host}`);
