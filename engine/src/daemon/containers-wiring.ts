@@ -9,6 +9,7 @@ import type { ContainerNetworking } from '../containers/networking.js';
 import type { VolumeProvider } from '../containers/mounts.js';
 import { createRuntime, detectRuntimes, readEngineCapabilities, readEngineHardLimits, resolveMonitorBinary, type OciRuntime } from '../runtime/index.js';
 import type { DaemonConfig } from './config.js';
+import { StartupTimer } from './startup-timer.js';
 
 /** A static init for `--init`: it is bind-mounted into images that may have no libc. */
 function findInitBinary(): string | undefined {
@@ -18,9 +19,10 @@ function findInitBinary(): string | undefined {
 /** Builds the containers layer: the OCI runtimes that work on this host, the monitor binary, host facts. */
 export async function createContainerService(
   config: DaemonConfig,
-  deps: { images: ImageService; events: EventsService; log: Logger; networking?: ContainerNetworking; volumes?: VolumeProvider },
+  deps: { images: ImageService; events: EventsService; log: Logger; networking?: ContainerNetworking; volumes?: VolumeProvider; timer?: StartupTimer },
 ): Promise<ContainerService> {
-  const detected = await detectRuntimes();
+  const timer = deps.timer ?? new StartupTimer();
+  const detected = await timer.time('runtimes', () => detectRuntimes());
   const runtimes = new Map<string, OciRuntime>();
   for (const r of detected.runtimes) {
     if (r.usable) runtimes.set(r.name, createRuntime(r, path.join(config.execRoot, 'runtime')));
@@ -42,9 +44,9 @@ export async function createContainerService(
     host: {
       cgroup: detected.cgroup === 'v2' ? 'v2' : 'v1',
       cpuCount: os.cpus().length,
-      engineHardLimits: await readEngineHardLimits(),
+      engineHardLimits: await timer.time('hardLimits', () => readEngineHardLimits()),
       initBinary: findInitBinary(),
-      capabilityBound: await readEngineCapabilities(),
+      capabilityBound: await timer.time('capabilities', () => readEngineCapabilities()),
       cgroupParent: '/berth',
     },
     logDriver: typeof config.extra['log-driver'] === 'string' ? config.extra['log-driver'] : 'json-file',
@@ -53,6 +55,6 @@ export async function createContainerService(
     ...(deps.networking ? { networking: deps.networking } : {}),
     ...(deps.volumes ? { volumes: deps.volumes } : {}),
   });
-  await service.init();
+  await timer.time('containers', () => service.init());
   return service;
 }

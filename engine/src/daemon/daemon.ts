@@ -11,6 +11,7 @@ import { acquireDataRootLock } from './lock.js';
 import { writePidfile } from './pidfile.js';
 import { buildRouter } from './routes.js';
 import { createServices, type Services } from './services.js';
+import { StartupTimer } from './startup-timer.js';
 import { buildInfo, buildVersion } from './system-info.js';
 
 export interface RunningDaemon {
@@ -44,6 +45,7 @@ export async function startDaemon(config: DaemonConfig, log: Logger): Promise<Ru
     }
     cleanup.length = 0;
   };
+  const timer = new StartupTimer();
   try {
     const socketPaths = config.hosts.map(socketPathFromHost);
     await usableDir(config.dataRoot, '--data-root');
@@ -55,7 +57,7 @@ export async function startDaemon(config: DaemonConfig, log: Logger): Promise<Ru
 
     const engineId = await loadEngineId(config.dataRoot);
     const facts = readHostFacts();
-    const services = await createServices(config, log);
+    const services = await createServices(config, log, timer);
     cleanup.push(async () => {
       for (const close of [...services.closers].reverse()) await close();
     });
@@ -72,6 +74,7 @@ export async function startDaemon(config: DaemonConfig, log: Logger): Promise<Ru
       cleanup.push(() => closeListener(server, socketPath));
       log.info({ socket: socketPath }, 'API listening');
     }
+    timer.report(log);
     services.events.publish('daemon', 'start', engineId, { name: facts.hostname });
     log.info({ version: buildVersion(facts).Version, dataRoot: config.dataRoot, execRoot: config.execRoot }, 'berthd started');
     let stopping: Promise<void> | undefined;

@@ -15,6 +15,7 @@ import { ContainerExtras } from '../containers/extras-service.js';
 import { BuildService } from '../build/service.js';
 import { loadEngineId } from './engine-id.js';
 import type { InfoSources } from './system-info.js';
+import { StartupTimer } from './startup-timer.js';
 
 /** Every long-lived service of the engine, built once at start-up; the API routers get what they need from here. */
 export interface Services {
@@ -38,25 +39,25 @@ export interface Services {
   closers: Array<() => Promise<void> | void>;
 }
 
-export async function createServices(config: DaemonConfig, log: Logger): Promise<Services> {
+export async function createServices(config: DaemonConfig, log: Logger, timer = new StartupTimer()): Promise<Services> {
   const events = new EventsService();
   const images = new ImageService({ dataRoot: config.dataRoot, registry: config, events });
-  await images.init();
+  await timer.time('images', () => images.init());
   const networks = new NetworkService({
     ...networkOptionsFromDaemon({ ...config, engineId: await loadEngineId(config.dataRoot) }),
     events,
     log: log.child({ component: 'network' }),
   });
-  await networks.init();
+  await timer.time('networks', () => networks.init());
   const volumes = new VolumeService({ dataRoot: config.dataRoot, events, log: log.child({ component: 'volumes' }) });
-  await volumes.init();
+  await timer.time('volumes', () => volumes.init());
   const endpoints = new ContainerEndpoints(networks);
   const bridge = new BridgeNetworking(endpoints, (name) => networks.lookup(name));
-  const containers = await createContainerService(config, { images, events, log, volumes, networking: bridge });
+  const containers = await createContainerService(config, { images, events, log, volumes, networking: bridge, timer });
   const connector = new NetworkConnector(containers.ctx, bridge, (term) => networks.lookup(term).name);
   const containerIo = new ContainerIoService(containers.ctx);
   const build = new BuildService({ dataRoot: config.dataRoot, execRoot: config.execRoot, images, containers, log: log.child({ component: 'build' }) });
-  await build.init();
+  await timer.time('build', () => build.init());
   return {
     events,
     containers,

@@ -1,5 +1,5 @@
 import { ALL_CHAINS, BASE_JUMPS, networkRules, portRules, type BridgeNetworkRules, type PortRuleSpec } from './firewall-rules.js';
-import { Iptables, ruleTag } from './iptables.js';
+import { Iptables, RestoreBatch, ruleTag } from './iptables.js';
 
 /**
  * Berth's firewall state for one engine: every rule it installs is tagged with the engine's tag, so start-up
@@ -21,11 +21,20 @@ export class Firewall {
     return ruleTag(this.engineTag, '').replace(/:$/, '');
   }
 
-  async init(): Promise<void> {
+  /**
+   * Start-up: creates the chains and shared jumps that are missing, removes whatever this engine's previous run
+   * left and installs the rules of `networks`, all from one iptables-save and in one iptables-restore (a spawn per
+   * rule cost ~0.5 s here and far more in the VM under TCG).
+   */
+  async init(networks: Array<{ id: string; rules: BridgeNetworkRules }> = []): Promise<void> {
     if (!this.enabled) return;
-    for (const { table, chain } of ALL_CHAINS) await this.ipt.ensureChain(table, chain);
-    for (const group of BASE_JUMPS) await this.ipt.ensureAtTop(group);
-    await this.removeAll();
+    const snap = await this.ipt.save();
+    const batch = new RestoreBatch();
+    for (const { table, chain } of ALL_CHAINS) batch.ensureChain(snap, table, chain);
+    for (const group of BASE_JUMPS) batch.ensureAtTop(snap, group);
+    batch.removeTagged(snap, ALL_CHAINS, this.tag);
+    for (const n of networks) batch.appendTagged(networkRules(n.rules), ruleTag(this.engineTag, `n${n.id.slice(0, 12)}`));
+    await this.ipt.apply(batch);
   }
 
   /** Removes every rule this engine installed (start-up and shutdown). */

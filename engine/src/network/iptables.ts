@@ -41,69 +41,126 @@ function restoreScript(lines: Map<Table, string[]>): string {
   return text;
 }
 
+/** The `-A` line of a rule as iptables-save prints it (our rules are written in that canonical form). */
+function ruleLine(r: Rule, tag?: string): string {
+  return ['-A', r.chain, ...r.args, ...(tag ? ['-m', 'comment', '--comment', tag] : [])].map(quote).join(' ');
+}
+
+/** What one `iptables-save` showed: the chains of each table and their rules, in order. */
+export class TablesSnapshot {
+  readonly chains = new Set<string>();
+  readonly rules: Array<{ table: Table; chain: string; line: string }> = [];
+
+  static parse(text: string): TablesSnapshot {
+    const snap = new TablesSnapshot();
+    let table: Table | undefined;
+    for (const raw of text.split('\n')) {
+      const line = raw.trim();
+      if (line.startsWith('*')) table = line.slice(1) as Table;
+      else if (table && line.startsWith(':')) snap.chains.add(`${table}/${line.slice(1).split(' ')[0] ?? ''}`);
+      else if (table && line.startsWith('-A ')) snap.rules.push({ table, chain: splitRuleLine(line)[1] ?? '', line });
+    }
+    return snap;
+  }
+
+  hasChain(table: Table, chain: string): boolean {
+    return this.chains.has(`${table}/${chain}`);
+  }
+
+  chainRules(table: Table, chain: string): string[] {
+    return this.rules.filter((r) => r.table === table && r.chain === chain).map((r) => r.line);
+  }
+}
+
+/**
+ * One iptables-restore --noflush transaction being planned: ops per table, chain declarations first (a declared
+ * chain that exists would be flushed, so only missing ones are declared).
+ */
+export class RestoreBatch {
+  private readonly decls = new Map<Table, string[]>();
+  private readonly ops = new Map<Table, string[]>();
+
+  private push(map: Map<Table, string[]>, table: Table, line: string): void {
+    map.set(table, [...(map.get(table) ?? []), line]);
+  }
+
+  get empty(): boolean {
+    return this.decls.size === 0 && this.ops.size === 0;
+  }
+
+  ensureChain(snap: TablesSnapshot, table: Table, chain: string): void {
+    if (!snap.hasChain(table, chain)) this.push(this.decls, table, `:${chain} - [0:0]`);
+  }
+
+  /**
+   * Shared, untagged jumps: when one of `rules` is missing, removes every copy of them and inserts them as the
+   * first rules of their chain, in order. Present ones are left where they are (another engine may have added its
+   * own jumps above since).
+   */
+  ensureAtTop(snap: TablesSnapshot, rules: Rule[]): void {
+    const first = rules[0];
+    if (!first) return;
+    const wanted = rules.map((r) => ruleLine(r));
+    const current = snap.chainRules(first.table, first.chain);
+    if (wanted.every((w) => current.includes(w))) return;
+    for (const w of wanted) for (const l of current) if (l === w) this.push(this.ops, first.table, `-D${w.slice(2)}`);
+    for (const r of [...rules].reverse()) this.push(this.ops, r.table, ['-I', r.chain, '1', ...r.args].map(quote).join(' '));
+  }
+
+  /** Deletes every rule in `chains` whose tag equals `tag` or starts with `tag:`; returns how many. */
+  removeTagged(snap: TablesSnapshot, chains: Array<{ table: Table; chain: string }>, tag: string): number {
+    const wanted = new Set(chains.map((c) => `${c.table}/${c.chain}`));
+    let count = 0;
+    for (const r of snap.rules) {
+      const found = tagOfRuleLine(r.line);
+      if (!found || (found !== tag && !found.startsWith(`${tag}:`)) || !wanted.has(`${r.table}/${r.chain}`)) continue;
+      const args = splitRuleLine(r.line);
+      args[0] = '-D';
+      this.push(this.ops, r.table, args.map(quote).join(' '));
+      count++;
+    }
+    return count;
+  }
+
+  appendTagged(rules: Rule[], tag: string): void {
+    for (const r of rules) this.push(this.ops, r.table, ruleLine(r, tag));
+  }
+
+  script(): string {
+    const byTable = new Map<Table, string[]>();
+    for (const t of new Set([...this.decls.keys(), ...this.ops.keys()])) byTable.set(t, [...(this.decls.get(t) ?? []), ...(this.ops.get(t) ?? [])]);
+    return restoreScript(byTable);
+  }
+}
+
 export class Iptables {
   constructor(private readonly bin = 'iptables') {}
 
-  private restoreBin(): string {
-    return `${this.bin}-restore`;
+  /** Every table's chains and rules, in one spawn. */
+  async save(): Promise<TablesSnapshot> {
+    return TablesSnapshot.parse(await mustExec(`${this.bin}-save`, []));
   }
 
-  async chainExists(table: Table, chain: string): Promise<boolean> {
-    return (await execTool(this.bin, ['-w', '-t', table, '-S', chain])).code === 0;
-  }
-
-  async ensureChain(table: Table, chain: string): Promise<void> {
-    if (await this.chainExists(table, chain)) return;
-    const r = await execTool(this.bin, ['-w', '-t', table, '-N', chain]);
-    if (r.code !== 0 && !/exists/i.test(r.stderr)) await mustExec(this.bin, ['-w', '-t', table, '-N', chain]);
-  }
-
-  async hasRule(rule: Rule): Promise<boolean> {
-    return (await execTool(this.bin, ['-w', '-t', rule.table, '-C', rule.chain, ...rule.args])).code === 0;
-  }
-
-  /** Makes `rules` the first rules of their chain, in order, each present exactly once (shared, untagged jumps). */
-  async ensureAtTop(rules: Rule[]): Promise<void> {
-    const present = await Promise.all(rules.map((r) => this.hasRule(r)));
-    if (present.every(Boolean)) return;
-    for (const rule of rules) {
-      while (await this.hasRule(rule)) await mustExec(this.bin, ['-w', '-t', rule.table, '-D', rule.chain, ...rule.args]);
-    }
-    for (const rule of [...rules].reverse()) {
-      await mustExec(this.bin, ['-w', '-t', rule.table, '-I', rule.chain, '1', ...rule.args]);
-    }
+  /** Applies a planned batch as one atomic iptables-restore --noflush (one spawn). */
+  async apply(batch: RestoreBatch): Promise<void> {
+    if (batch.empty) return;
+    await mustExec(`${this.bin}-restore`, ['--noflush', '--wait'], batch.script());
   }
 
   /** Appends rules with a tag, in one atomic iptables-restore transaction. */
   async appendTagged(rules: Rule[], tag: string): Promise<void> {
-    const byTable = new Map<Table, string[]>();
-    for (const r of rules) {
-      const line = ['-A', r.chain, ...r.args, '-m', 'comment', '--comment', tag].map(quote).join(' ');
-      byTable.set(r.table, [...(byTable.get(r.table) ?? []), line]);
-    }
-    await this.restore(byTable);
+    const batch = new RestoreBatch();
+    batch.appendTagged(rules, tag);
+    await this.apply(batch);
   }
 
   /** Deletes every rule in the given chains whose tag equals `tag` or starts with `tag:` (one iptables-save). */
   async removeTagged(chains: Array<{ table: Table; chain: string }>, tag: string): Promise<number> {
-    const byTable = new Map<Table, string[]>();
-    let count = 0;
-    const wanted = new Set(chains.map((c) => `${c.table}/${c.chain}`));
     const r = await execTool(`${this.bin}-save`, []);
     if (r.code !== 0) return 0;
-    let table: Table | undefined;
-    for (const line of r.stdout.split('\n')) {
-      if (line.startsWith('*')) table = line.slice(1).trim() as Table;
-      if (!table || !line.startsWith('-A ')) continue;
-      const found = tagOfRuleLine(line);
-      if (!found || (found !== tag && !found.startsWith(`${tag}:`))) continue;
-      const args = splitRuleLine(line);
-      if (!wanted.has(`${table}/${args[1] ?? ''}`)) continue;
-      args[0] = '-D';
-      byTable.set(table, [...(byTable.get(table) ?? []), args.map(quote).join(' ')]);
-      count++;
-    }
-    await this.restore(byTable);
+    const batch = new RestoreBatch();
+    const count = batch.removeTagged(TablesSnapshot.parse(r.stdout), chains, tag);
+    await this.apply(batch);
     return count;
   }
 
@@ -112,11 +169,5 @@ export class Iptables {
     const r = await execTool(this.bin, ['-w', '-t', table, '-S', chain]);
     if (r.code !== 0) return [];
     return r.stdout.split('\n').filter((l) => (tagOfRuleLine(l) ?? '').startsWith(tagPrefix));
-  }
-
-  private async restore(byTable: Map<Table, string[]>): Promise<void> {
-    const script = restoreScript(byTable);
-    if (script === '') return;
-    await mustExec(this.restoreBin(), ['--noflush', '--wait'], script);
   }
 }

@@ -28,10 +28,9 @@ export interface BridgeSpec {
  * route_localnet lets DNAT'ed loopback traffic (`curl 127.0.0.1:8080`) leave through the bridge.
  */
 export async function ensureBridge(spec: BridgeSpec): Promise<void> {
-  if (!(await linkExists(spec.name))) {
-    const r = await execTool('ip', ['link', 'add', 'name', spec.name, 'type', 'bridge']);
-    if (r.code !== 0 && !/File exists/.test(r.stderr)) await mustExec('ip', ['link', 'add', 'name', spec.name, 'type', 'bridge']);
-  }
+  // Adding and accepting "File exists" is one spawn where checking first was two.
+  const r = await execTool('ip', ['link', 'add', 'name', spec.name, 'type', 'bridge']);
+  if (r.code !== 0 && !/File exists/.test(r.stderr)) await mustExec('ip', ['link', 'add', 'name', spec.name, 'type', 'bridge']);
   const batch = [`link set dev ${spec.name} mtu ${spec.mtu}`];
   if (spec.gatewayCidr) batch.push(`address replace ${spec.gatewayCidr} dev ${spec.name}`);
   batch.push(`link set dev ${spec.name} up`);

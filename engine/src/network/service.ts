@@ -10,6 +10,7 @@ import { NetworkNames, hostUpstreams } from './dns/names.js';
 import type { Upstream } from './dns/upstream.js';
 import { networkMatcher, pruneMatcher } from './filters.js';
 import { Firewall } from './firewall.js';
+import type { BridgeNetworkRules } from './firewall-rules.js';
 import { chooseSubnet, hostRoutes, type AddressPool } from './ipam.js';
 import { formatCidr4, formatIp4, overlaps, parseCidr4 } from './ipv4.js';
 import { deleteLink, enableIpForward, ensureBridge, linkExists } from './links.js';
@@ -39,6 +40,18 @@ export interface NetworkServiceOptions {
   dnsPort?: number;
 }
 
+function bridgeRules(rec: NetworkRecord): BridgeNetworkRules | undefined {
+  const cfg = rec.ipam.config[0];
+  if (!rec.bridge || !cfg) return undefined;
+  return {
+    bridge: rec.bridge,
+    subnet: cfg.Subnet,
+    internal: rec.internal,
+    icc: !optionIsFalse(rec.options, BRIDGE_OPTS.icc),
+    masquerade: !optionIsFalse(rec.options, BRIDGE_OPTS.masquerade),
+  };
+}
+
 /**
  * Networks: the store, the predefined `bridge`/`host`/`none`, user-defined bridge networks with their Linux
  * bridge, firewall rules and embedded DNS. Endpoint operations for the containers layer live in endpoints.ts.
@@ -58,14 +71,23 @@ export class NetworkService {
 
   async init(): Promise<void> {
     await this.store.load(this.opts.log);
-    await this.firewall.init();
-    if (this.opts.ipForward) await enableIpForward();
     const byName = (name: string) => this.store.all().find((n) => n.predefined && n.name === name);
     const taken = [...hostRoutes(), ...this.subnetsExcept(byName('bridge')?.id)];
     await this.store.save(defaultBridge(byName('bridge'), this.opts.defaultBridge, taken));
     await this.store.save(hostNetwork(byName('host')));
     await this.store.save(noneNetwork(byName('none')));
-    for (const rec of this.store.all()) if (rec.driver === 'bridge') await this.setUpBridge(rec);
+    const bridges = this.store.all().filter((rec) => rec.driver === 'bridge');
+    // Every network's rules go in with the firewall's own set-up, in one transaction; the links and resolvers of
+    // the bridges do not depend on them or on each other.
+    const rules = bridges.flatMap((rec) => {
+      const r = bridgeRules(rec);
+      return r ? [{ id: rec.id, rules: r }] : [];
+    });
+    await Promise.all([
+      this.firewall.init(rules),
+      this.opts.ipForward ? enableIpForward() : undefined,
+      ...bridges.map((rec) => this.setUpBridge(rec, { rules: false })),
+    ]);
     await this.ports.restore();
   }
 
@@ -192,18 +214,14 @@ export class NetworkService {
       .flatMap((n) => n.ipam.config.map((c) => parseCidr4(c.Subnet)));
   }
 
-  private async setUpBridge(rec: NetworkRecord): Promise<void> {
+  /** The bridge, its firewall rules (unless start-up installs them in its batch) and its embedded resolver. */
+  private async setUpBridge(rec: NetworkRecord, opts: { rules: boolean } = { rules: true }): Promise<void> {
     const cfg = rec.ipam.config[0];
     if (!rec.bridge || !cfg) return;
     const prefix = cfg.Subnet.split('/')[1];
     await ensureBridge({ name: rec.bridge, gatewayCidr: cfg.Gateway ? `${cfg.Gateway}/${prefix}` : undefined, mtu: rec.mtu ?? 1500 });
-    await this.firewall.addNetwork(rec.id, {
-      bridge: rec.bridge,
-      subnet: cfg.Subnet,
-      internal: rec.internal,
-      icc: !optionIsFalse(rec.options, BRIDGE_OPTS.icc),
-      masquerade: !optionIsFalse(rec.options, BRIDGE_OPTS.masquerade),
-    });
+    const rules = bridgeRules(rec);
+    if (opts.rules && rules) await this.firewall.addNetwork(rec.id, rules);
     if (!rec.predefined && cfg.Gateway && !this.dns.has(rec.id)) {
       const names = new NetworkNames(rec.id, () => this.store.all(), () => this.opts.dnsUpstreams ?? hostUpstreams());
       const server = new EmbeddedDnsServer(cfg.Gateway, names, this.opts.log, this.opts.dnsPort ?? 53);
