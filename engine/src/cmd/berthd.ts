@@ -25,6 +25,7 @@ function buildCommand(): Command {
     .option('--bip <cidr>', "Address and prefix of the default bridge's gateway, e.g. 10.88.0.1/16")
     .option('--default-address-pool <pool>', 'Address pool for new networks, e.g. base=172.30.0.0/16,size=24, repeatable', collect)
     .option('--bridge-name <name>', `Name of the default bridge interface (default ${DEFAULTS.bridgeName})`)
+    .option('--host-gateway-ip <ip>', "IP that 'host-gateway' in --add-host means; when set, containers also get host.docker.internal")
     .option('-G, --group <group>', `Group that may use the API socket (default ${DEFAULTS.group})`)
     .helpOption('-h, --help', 'Print usage')
     .showHelpAfterError('(run berthd --help for usage)');
@@ -47,6 +48,7 @@ function explicitFlags(cmd: Command): FlagValues {
   if (given('bip')) flags.bip = o.bip as string;
   if (given('defaultAddressPool')) flags.defaultAddressPools = (o.defaultAddressPool as string[]).map(parseAddressPool);
   if (given('bridgeName')) flags.bridgeName = o.bridgeName as string;
+  if (given('hostGatewayIp')) flags.hostGatewayIp = o.hostGatewayIp as string;
   if (given('group')) flags.group = o.group as string;
   return flags;
 }

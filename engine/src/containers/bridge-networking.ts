@@ -31,7 +31,16 @@ export class BridgeNetworking implements ContainerNetworking {
   constructor(
     private readonly endpoints: ContainerEndpoints,
     private readonly lookupNetwork: (name: string) => unknown,
+    /** Give every container `host.docker.internal` (the Berth VM: the user's machine), as Docker Desktop does. */
+    private readonly hostDockerInternal = false,
   ) {}
+
+  private extraHosts(record: ContainerRecord): string[] {
+    const own = record.HostConfig.ExtraHosts ?? [];
+    const named = (n: string): boolean => own.some((e) => e.startsWith(`${n}:`) || e.startsWith(`${n}=`));
+    if (!this.hostDockerInternal || named('host.docker.internal')) return own;
+    return ['host.docker.internal:host-gateway', ...own];
+  }
 
   validate(record: ContainerRecord): void {
     if (!BridgeNetworking.usesEndpoints(record)) {
@@ -64,7 +73,7 @@ export class BridgeNetworking implements ContainerNetworking {
       dns: h.Dns,
       dnsSearch: h.DnsSearch,
       dnsOptions: h.DnsOptions,
-      extraHosts: h.ExtraHosts ?? [],
+      extraHosts: this.extraHosts(record),
     });
     return { netns: { kind: 'path', path: result.netnsPath }, hosts: result.hosts, resolvConf: result.resolvConf, settings: result.settings };
   }

@@ -17,6 +17,12 @@ export interface DaemonConfig {
   bip: string | undefined;
   defaultAddressPools: AddressPool[];
   bridgeName: string;
+  /**
+   * What `host-gateway` in `--add-host` means (dockerd's `--host-gateway-ip`; default the default bridge's
+   * gateway). When set explicitly (as in the Berth VM, where the user's machine is 10.0.2.2), every container on a
+   * bridge network also gets `host.docker.internal` pointing there, as Docker Desktop does.
+   */
+  hostGatewayIp: string | undefined;
   /** The group that may use the API socket (dockerd's `--group`). */
   group: string;
   /** daemon.json keys dockerd knows that later subsystems read (log-driver, dns, runtimes, …), kept verbatim. */
@@ -41,6 +47,7 @@ export const DEFAULTS: Omit<DaemonConfig, 'extra'> = {
     { base: '172.31.0.0/16', size: 24 },
   ],
   bridgeName: 'berth0',
+  hostGatewayIp: undefined,
   group: 'docker',
 };
 
@@ -57,6 +64,7 @@ const FILE_KEYS: Record<string, keyof DaemonConfig> = {
   bip: 'bip',
   'default-address-pools': 'defaultAddressPools',
   'bridge-name': 'bridgeName',
+  'host-gateway-ip': 'hostGatewayIp',
   group: 'group',
 };
 
@@ -67,7 +75,7 @@ const PASSTHROUGH_KEYS = new Set([
   'max-concurrent-uploads', 'max-download-attempts', 'live-restore', 'iptables', 'ip6tables', 'ip-forward',
   'ip-masq', 'userland-proxy', 'shutdown-timeout', 'default-shm-size', 'cgroup-parent', 'default-cgroupns-mode',
   'default-ipc-mode', 'builder', 'exec-opts', 'init', 'init-path', 'seccomp-profile', 'no-new-privileges', 'icc',
-  'ipv6', 'fixed-cidr', 'fixed-cidr-v6', 'default-gateway', 'proxies', 'host-gateway-ip', 'containerd',
+  'ipv6', 'fixed-cidr', 'fixed-cidr-v6', 'default-gateway', 'proxies', 'containerd',
   'allow-nondistributable-artifacts',
 ]);
 
@@ -143,6 +151,7 @@ export function validateConfig(c: DaemonConfig): DaemonConfig {
     if (!/^https?:\/\/[^/]+/.test(m)) throw new InvalidArgument(`invalid mirror: "${m}" is not a valid URI: it must start with http:// or https://`);
   }
   if (c.bip !== undefined) parseCidr(c.bip, 'bip');
+  if (c.hostGatewayIp !== undefined) parseCidr(`${c.hostGatewayIp}/32`, 'host-gateway-ip');
   c.defaultAddressPools = (c.defaultAddressPools as unknown[]).map((p) =>
     typeof p === 'string' ? parseAddressPool(p) : parseAddressPool(`base=${(p as AddressPool).base},size=${(p as AddressPool).size}`),
   );

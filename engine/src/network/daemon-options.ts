@@ -8,6 +8,7 @@ export interface DaemonNetworkSettings {
   bridgeName: string;
   bip: string | undefined;
   defaultAddressPools: AddressPool[];
+  hostGatewayIp?: string | undefined;
   extra: Record<string, unknown>;
 }
 
@@ -32,6 +33,7 @@ export function networkOptionsFromDaemon(s: DaemonNetworkSettings): Omit<Network
       pools: s.defaultAddressPools,
     },
     pools: s.defaultAddressPools,
+    ...(s.hostGatewayIp ? { hostGatewayIp: s.hostGatewayIp } : {}),
     iptables: flag(s.extra, 'iptables', true),
     ipForward: flag(s.extra, 'ip-forward', true),
   };

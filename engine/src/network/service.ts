@@ -38,6 +38,8 @@ export interface NetworkServiceOptions {
   dnsUpstreams?: Upstream[];
   /** Port of the embedded DNS (53; tests may pick another). */
   dnsPort?: number;
+  /** dockerd's `--host-gateway-ip`: what `host-gateway` means; default the default bridge's gateway. */
+  hostGatewayIp?: string;
 }
 
 function bridgeRules(rec: NetworkRecord): BridgeNetworkRules | undefined {
@@ -199,6 +201,7 @@ export class NetworkService {
 
   /** The default bridge's gateway: what `host-gateway` in `--add-host` means. */
   hostGatewayIp(): string | undefined {
+    if (this.opts.hostGatewayIp) return this.opts.hostGatewayIp;
     return this.store.all().find((n) => n.predefined && n.driver === 'bridge')?.ipam.config[0]?.Gateway;
   }
 

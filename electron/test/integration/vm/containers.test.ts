@@ -48,6 +48,11 @@ describe('containers in the VM through the berth context', () => {
     expect(res.stdout).toBe('hi\n');
   });
 
+  it('gives containers host.docker.internal, the user\'s machine', async () => {
+    const res = await docker('run', '--rm', image, 'sh', '-c', 'grep host.docker.internal /etc/hosts');
+    expect(res.stdout).toMatch(/^10\.0\.2\.2\s+host\.docker\.internal$/m);
+  });
+
   it('bind-mounts a host directory both ways (the home directory is shared at the same path)', async () => {
     const dir = path.join(home, 'project');
     mkdirSync(dir);
