@@ -22,7 +22,11 @@ export async function createContainerService(
   deps: { images: ImageService; events: EventsService; log: Logger; networking?: ContainerNetworking; volumes?: VolumeProvider; timer?: StartupTimer },
 ): Promise<ContainerService> {
   const timer = deps.timer ?? new StartupTimer();
-  const detected = await timer.time('runtimes', () => detectRuntimes());
+  const [detected, engineHardLimits, capabilityBound] = await Promise.all([
+    timer.time('runtimes', () => detectRuntimes()),
+    readEngineHardLimits(),
+    readEngineCapabilities(),
+  ]);
   const runtimes = new Map<string, OciRuntime>();
   for (const r of detected.runtimes) {
     if (r.usable) runtimes.set(r.name, createRuntime(r, path.join(config.execRoot, 'runtime')));
@@ -44,9 +48,9 @@ export async function createContainerService(
     host: {
       cgroup: detected.cgroup === 'v2' ? 'v2' : 'v1',
       cpuCount: os.cpus().length,
-      engineHardLimits: await timer.time('hardLimits', () => readEngineHardLimits()),
+      engineHardLimits,
       initBinary: findInitBinary(),
-      capabilityBound: await timer.time('capabilities', () => readEngineCapabilities()),
+      capabilityBound,
       cgroupParent: '/berth',
     },
     logDriver: typeof config.extra['log-driver'] === 'string' ? config.extra['log-driver'] : 'json-file',

@@ -8,6 +8,7 @@ import { run } from './run.js';
 export interface RuntimeAvailability {
   name: 'runc' | 'crun';
   binary: string | undefined;
+  /** Only read when a message needs it (an unusable crun). */
   version: string | undefined;
   /** Whether containers can run with it on this host's cgroup layout. */
   usable: boolean;
@@ -35,28 +36,26 @@ async function which(name: string): Promise<string | undefined> {
   return undefined;
 }
 
+/**
+ * Which runtimes are installed and usable here. No runtime is spawned unless its version is needed for a message:
+ * each `--version` costs a process start, far from free under TCG in the VM.
+ */
 export async function detectRuntimes(cgroupRoot = '/sys/fs/cgroup'): Promise<HostRuntimeInfo> {
   const cgroup = detectCgroupLayout(cgroupRoot);
-  const runtimes: RuntimeAvailability[] = [];
-  for (const name of ['runc', 'crun'] as const) {
-    const binary = await which(name);
-    if (!binary) {
-      runtimes.push({ name, binary, version: undefined, usable: false, reason: `${name} is not installed` });
-      continue;
-    }
-    const v = await run(binary, ['--version']);
-    const version = /version\s+(\S+)/.exec(v.stdout)?.[1];
-    const a: RuntimeAvailability = { name, binary, version, usable: true };
-    const controllers = unifiedControllers(cgroupRoot);
-    if (name === 'crun' && cgroup === 'hybrid' && controllers.length > 0) {
-      a.usable = false;
-      a.reason =
+  const runtimes = await Promise.all(
+    (['runc', 'crun'] as const).map(async (name): Promise<RuntimeAvailability> => {
+      const binary = await which(name);
+      if (!binary) return { name, binary, version: undefined, usable: false, reason: `${name} is not installed` };
+      const controllers = name === 'crun' && cgroup === 'hybrid' ? unifiedControllers(cgroupRoot) : [];
+      if (controllers.length === 0) return { name, binary, version: undefined, usable: true };
+      const version = /version\s+(\S+)/.exec((await run(binary, ['--version'])).stdout)?.[1];
+      const reason =
         `crun ${version ?? ''} refuses this host's hybrid cgroup layout (v1 controllers plus a v2 tree at ` +
         `/sys/fs/cgroup/unified with controllers: ${controllers.join(' ')}): ` +
         '"cgroups in hybrid mode not supported, drop all controllers from cgroupv2"';
-    }
-    runtimes.push(a);
-  }
+      return { name, binary, version, usable: false, reason };
+    }),
+  );
   const usable = (n: string) => runtimes.some((r) => r.name === n && r.usable);
   const defaultRuntime = usable('crun') ? 'crun' : usable('runc') ? 'runc' : undefined;
   return { cgroup, runtimes, defaultRuntime };
