@@ -55,7 +55,7 @@ export async function createServices(config: DaemonConfig, log: Logger, timer = 
     timer.time('volumes', () => volumes.init()),
   ]);
   const endpoints = new ContainerEndpoints(networks);
-  const bridge = new BridgeNetworking(endpoints, (name) => networks.lookup(name));
+  const bridge = new BridgeNetworking(endpoints, (name) => networks.lookup(name), config.hostGatewayIp !== undefined);
   const containers = await createContainerService(config, { images, events, log, volumes, networking: bridge, timer });
   const connector = new NetworkConnector(containers.ctx, bridge, (term) => networks.lookup(term).name);
   const containerIo = new ContainerIoService(containers.ctx);
