@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
+import { errorMessage } from '../base/errors.js';
 import { execTool, mustExec } from './exec.js';
 
 /**
@@ -68,29 +69,43 @@ export function hostVethName(): string {
   return `veth${randomBytes(4).toString('hex').slice(0, 7)}`;
 }
 
-function nsenter(netnsPath: string, args: string[], input?: string): Promise<string> {
-  return mustExec('nsenter', [`--net=${netnsPath}`, '--', ...args], input);
+/** The `ip netns` name of a namespace path under /run/netns, or undefined for any other path. */
+function namedNetns(netnsPath: string): string | undefined {
+  return /^\/run\/netns\/([^/]+)$/.exec(netnsPath)?.[1];
+}
+
+/**
+ * Runs `ip` inside a namespace: `ip -n` for a named one (one exec), nsenter for any other path (/proc/<pid>/ns/net).
+ */
+function ipIn(netnsPath: string, args: string[], input?: string): Promise<string> {
+  const named = namedNetns(netnsPath);
+  if (named) return mustExec('ip', ['-n', named, ...args], input);
+  return mustExec('nsenter', [`--net=${netnsPath}`, '--', 'ip', ...args], input);
 }
 
 /**
  * Creates a veth pair with one end on the bridge and the other, already named, inside the namespace; the host
- * side is set to hairpin so a container can reach its own published port through the host.
+ * side is set to hairpin so a container can reach its own published port through the host. Two spawns: one
+ * `ip -batch` on the host side, one inside the namespace.
  */
 export async function plugVeth(spec: VethSpec): Promise<string> {
   const hostIf = hostVethName();
-  await mustExec('ip', [
-    'link', 'add', 'name', hostIf, 'mtu', String(spec.mtu), 'type', 'veth',
-    'peer', 'name', spec.ifname, 'mtu', String(spec.mtu), 'address', spec.macAddress, 'netns', spec.netnsPath,
-  ]);
+  const host = [
+    `link add name ${hostIf} mtu ${spec.mtu} type veth peer name ${spec.ifname} mtu ${spec.mtu} address ${spec.macAddress} netns ${spec.netnsPath}`,
+    `link set dev ${hostIf} master ${spec.bridge}`,
+    `link set dev ${hostIf} type bridge_slave hairpin on`,
+    `link set dev ${hostIf} up`,
+  ];
   try {
-    await mustExec('ip', ['-batch', '-'], [`link set dev ${hostIf} master ${spec.bridge}`, `link set dev ${hostIf} type bridge_slave hairpin on`, `link set dev ${hostIf} up`, ''].join('\n'));
+    await mustExec('ip', ['-batch', '-'], `${host.join('\n')}\n`);
     const inside = ['link set dev lo up'];
     if (spec.ipCidr) inside.push(`address add ${spec.ipCidr} dev ${spec.ifname}`);
     inside.push(`link set dev ${spec.ifname} up`);
     if (spec.defaultGateway) inside.push(`route add default via ${spec.defaultGateway} dev ${spec.ifname}`);
-    await nsenter(spec.netnsPath, ['ip', '-batch', '-'], `${inside.join('\n')}\n`);
+    await ipIn(spec.netnsPath, ['-batch', '-'], `${inside.join('\n')}\n`);
   } catch (err) {
-    await deleteLink(hostIf).catch(() => undefined);
+    // A failed first line (`link add`) created nothing: a link of that name, if any, is not ours to delete.
+    if (!/Command failed -:1$/m.test(errorMessage(err))) await deleteLink(hostIf).catch(() => undefined);
     throw err;
   }
   return hostIf;
@@ -98,6 +113,9 @@ export async function plugVeth(spec: VethSpec): Promise<string> {
 
 /** Removes the container's end; the kernel removes the host end with it. A namespace already gone is fine. */
 export async function unplugVeth(netnsPath: string, ifname: string, hostIf: string): Promise<void> {
-  const r = await execTool('nsenter', [`--net=${netnsPath}`, '--', 'ip', 'link', 'del', 'dev', ifname]);
+  const named = namedNetns(netnsPath);
+  const r = named
+    ? await execTool('ip', ['-n', named, 'link', 'del', 'dev', ifname])
+    : await execTool('nsenter', [`--net=${netnsPath}`, '--', 'ip', 'link', 'del', 'dev', ifname]);
   if (r.code !== 0) await deleteLink(hostIf);
 }

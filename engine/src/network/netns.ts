@@ -24,12 +24,14 @@ export class Sandboxes {
     return `${NETNS_DIR}/${this.name(containerId)}`;
   }
 
-  /** Creates the namespace with loopback up; an existing one (after a restart) is reused. */
+  /**
+   * Creates the namespace; an existing one (after a restart) is reused. Loopback comes up with the first
+   * endpoint's configuration (plugVeth), which saves a spawn per container start.
+   */
   async create(containerId: string): Promise<string> {
     const name = this.name(containerId);
     const r = await execTool('ip', ['netns', 'add', name]);
     if (r.code !== 0 && !/File exists/.test(r.stderr)) await mustExec('ip', ['netns', 'add', name]);
-    await mustExec('nsenter', [`--net=${this.path(containerId)}`, '--', 'ip', 'link', 'set', 'lo', 'up']);
     return this.path(containerId);
   }
 
