@@ -8,7 +8,7 @@ import { startBrowserServer } from '../host/ui/browser-server.js';
 import { createUiHost } from '../host/ui/ui-host.js';
 
 const USAGE = `usage: berth dashboard [--engine unix:///path/to/socket] [--print-url] [--port N]
-                       [--daemon-json PATH] [--engine-log PATH] [--ui-dir DIR]
+                       [--daemon-json PATH] [--engine-log PATH] [--settings PATH] [--ui-dir DIR]
 
 Serves the Berth dashboard on http://127.0.0.1 (loopback only, random token in the URL) until stopped.
   --engine       the engine socket (default: $DOCKER_HOST, else ~/.berth/run/docker.sock)
@@ -16,6 +16,7 @@ Serves the Berth dashboard on http://127.0.0.1 (loopback only, random token in t
   --port         listen on this port instead of a random free one
   --daemon-json  the engine's daemon.json, editable in Settings
   --engine-log   the engine's log file, shown in Troubleshoot
+  --settings     Berth's settings file, edited in Settings (default: ~/.berth/settings.json, or under $BERTH_HOME)
   --ui-dir       the built renderer (default: renderer/dist of this checkout, or $BERTH_UI_DIR)`;
 
 /** renderer/dist beside this package in the monorepo (electron/dist/cli → renderer/dist). */
@@ -42,6 +43,7 @@ export async function main(argv: string[]): Promise<void> {
       port: { type: 'string' },
       'daemon-json': { type: 'string' },
       'engine-log': { type: 'string' },
+      settings: { type: 'string' },
       'ui-dir': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -55,6 +57,7 @@ export async function main(argv: string[]): Promise<void> {
     engine: values.engine ?? defaultEngine(),
     ...(values['daemon-json'] ? { daemonJsonPath: path.resolve(values['daemon-json']) } : {}),
     ...(values['engine-log'] ? { engineLogPath: path.resolve(values['engine-log']) } : {}),
+    settingsPath: path.resolve(values.settings ?? berthPaths().settings),
   });
   const server = await startBrowserServer({ host, staticDir: uiDir, port: values.port ? Number(values.port) : 0 });
   if (values['print-url']) process.stdout.write(`${server.url}\n`);

@@ -15,6 +15,7 @@ const uiDir = process.env.BERTH_UI_DIR ?? path.join(appRoot, 'renderer');
 
 void startShell(electron as unknown as ElectronApi, {
   engine: process.env.DOCKER_HOST ?? `unix://${paths.dockerSocket}`,
+  settingsFile: paths.settings,
   indexHtml: path.join(uiDir, 'index.html'),
   preload: path.join(here, '..', 'preload', 'index.cjs'),
   trayIcon: path.join(appRoot, 'build', 'tray.png'),

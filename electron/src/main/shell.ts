@@ -18,6 +18,8 @@ export interface ShellOptions {
   preload: string;
   trayIcon: string;
   stateFile: string;
+  /** Berth's settings file (~/.berth/settings.json), edited in the Settings view. */
+  settingsFile?: string;
   startAtLogin: boolean;
   /** Leave the engine (VM) running when Berth quits. */
   keepEngineOnQuit: boolean;
@@ -48,7 +50,14 @@ export async function startShell(e: ElectronApi, opts: ShellOptions): Promise<Ru
   e.app.setLoginItemSettings({ openAtLogin: opts.startAtLogin });
   e.Menu.setApplicationMenu(null);
 
-  const host = opts.host ?? createUiHost({ engine: opts.engine, ...(opts.controller ? { controls: { restartEngine: () => opts.controller!.restart() } } : {}) });
+  const host = opts.host ?? createUiHost({
+    engine: opts.engine,
+    ...(opts.settingsFile ? { settingsPath: opts.settingsFile } : {}),
+    controls: {
+      ...(opts.controller ? { restartEngine: () => opts.controller!.restart() } : {}),
+      setStartAtLogin: (on) => e.app.setLoginItemSettings({ openAtLogin: on }),
+    },
+  });
   const indexUrl = pathToFileURL(opts.indexHtml).href;
   const bridge = createIpcBridge(e, host, indexUrl);
 

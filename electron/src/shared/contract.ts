@@ -2,8 +2,9 @@
 // (see wire.ts); main, preload, the renderer and the host's session all type-check against these maps.
 import type {
   ContainerDetail, ContainerRow, DaemonJsonCheck, Diagnostics, EngineInfo, EngineStatus, FileEntry, HostSettings,
-  ImageDetail, ImageRow, LogLine, NetworkRow, ProgressEvent, Resource, RunSpec, StatsSample, VolumeRow,
+  ImageDetail, ImageRow, LogLine, NetworkRow, ProgressEvent, ResetPlan, Resource, RunSpec, StatsSample, VolumeRow,
 } from './types.js';
+import type { SettingsChange } from './settings-rules.js';
 
 export type ContainerAction = 'start' | 'stop' | 'restart' | 'pause' | 'unpause' | 'kill';
 
@@ -36,7 +37,12 @@ export interface RequestChannels {
   'settings.get': { args: void; result: HostSettings };
   'settings.checkDaemonJson': { args: { text: string }; result: DaemonJsonCheck };
   'settings.saveDaemonJson': { args: { text: string }; result: { restartNeeded: boolean } };
+  /** Invalid changes fail with code 'invalid' and one sentence per field (the rules are in settings-rules.ts). */
+  'settings.save': { args: SettingsChange; result: HostSettings };
   'troubleshoot.diagnostics': { args: void; result: Diagnostics };
+  /** What a factory reset would delete; null when this host cannot reset. */
+  'troubleshoot.resetPlan': { args: void; result: ResetPlan | null };
+  'troubleshoot.reset': { args: void; result: void };
   'troubleshoot.logs': { args: { source: 'host' | 'engine'; tail: number }; result: { lines: string[] } };
 }
 
@@ -78,8 +84,8 @@ export const REQUEST_CHANNELS: readonly RequestChannel[] = [
   'containers.files', 'containers.readFile',
   'volumes.list', 'volumes.create', 'volumes.remove', 'volumes.prune', 'volumes.files',
   'networks.list', 'networks.inspect', 'networks.create', 'networks.remove',
-  'settings.get', 'settings.checkDaemonJson', 'settings.saveDaemonJson',
-  'troubleshoot.diagnostics', 'troubleshoot.logs',
+  'settings.get', 'settings.checkDaemonJson', 'settings.saveDaemonJson', 'settings.save',
+  'troubleshoot.diagnostics', 'troubleshoot.logs', 'troubleshoot.resetPlan', 'troubleshoot.reset',
 ];
 export const STREAM_CHANNELS: readonly StreamChannel[] = [
   'images.pull', 'images.push', 'containers.logs', 'containers.stats', 'containers.exec',

@@ -1,3 +1,5 @@
+import type { SettingsLimits } from './settings-rules.js';
+
 // The shapes the UI sees. The host maps the engine's Docker API JSON to these, so the renderer never parses
 // dockerd's wire format and the same views work against berthd or any other Docker-API engine.
 
@@ -204,18 +206,39 @@ export interface DaemonJsonCheck {
   errors: string[];
 }
 
+/** Berth's own settings (the VM's size, shares, registries, start at login), when this host keeps them. */
+export interface BerthSettings {
+  /** The settings file, shown so a user knows what they edit. */
+  path: string;
+  cpus: number;
+  memoryMiB: number;
+  diskGiB: number;
+  sharedFolders: string[];
+  registryMirrors: string[];
+  insecureRegistries: string[];
+  startAtLogin: boolean;
+  limits: SettingsLimits;
+  /** Saved changes the running VM does not have yet ("CPUs 2 → 4"); empty when none. */
+  restartReasons: string[];
+  /** Whether this host can restart the VM (the app can; a bare dashboard cannot). */
+  canRestart: boolean;
+}
+
 export interface HostSettings {
   /** Where the engine lives; read-only for the UI. */
   endpoint: string;
   /** The engine's daemon.json text, when the host knows its file. */
   daemonJson?: string;
   daemonJsonPath?: string;
-  /** VM sizing; absent when the engine runs natively. */
-  vm?: { cpus: number; memoryMiB: number; diskGiB: number; sharedFolders: string[] };
-  startAtLogin?: boolean;
+  berth?: BerthSettings;
 }
 
 export interface Diagnostics {
   createdAt: string;
   text: string;
+}
+
+/** What a factory reset deletes, for the confirmation; absent when this host cannot reset. */
+export interface ResetPlan {
+  deletes: string[];
 }

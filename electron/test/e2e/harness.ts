@@ -21,6 +21,8 @@ export interface Stack {
   berthd: RunningBerthd;
   dashboard: { url: string; pid: number; child: ChildProcess };
   daemonJson: string;
+  /** Berth's settings file the dashboard edits (a temp copy of ~/.berth/settings.json). */
+  settingsFile: string;
   browser: BrowserContext;
   page: Page;
   shots: string;
@@ -78,7 +80,8 @@ export async function startStack(): Promise<Stack> {
     stops.push(() => rm(work, { recursive: true, force: true }));
     const daemonJson = path.join(work, 'daemon.json');
     await writeFile(daemonJson, '{}\n');
-    const dashboard = await startDashboard(berthd.socket, ['--daemon-json', daemonJson, '--engine-log', berthd.logFile]);
+    const settingsFile = path.join(work, 'settings.json');
+    const dashboard = await startDashboard(berthd.socket, ['--daemon-json', daemonJson, '--engine-log', berthd.logFile, '--settings', settingsFile]);
     stops.push(() => stopByPid(dashboard.child, 5_000));
     // Screenshots outlive the run on purpose: a reviewer looks at them (BERTH_E2E_SHOTS picks the folder).
     const shots = process.env.BERTH_E2E_SHOTS ?? (await mkdtemp(path.join(os.tmpdir(), 'berth-e2e-shots-')));
@@ -92,7 +95,7 @@ export async function startStack(): Promise<Stack> {
     stops.push(() => browser.close());
     const page = browser.pages()[0] ?? (await browser.newPage());
     return {
-      registry, images, berthd, dashboard, daemonJson, browser, page, shots,
+      registry, images, berthd, dashboard, daemonJson, settingsFile, browser, page, shots,
       screenshot: async (name) => { await page.screenshot({ path: path.join(shots, `${name}.png`) }); },
       stop: stopAll,
     };

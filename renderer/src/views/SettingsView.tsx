@@ -4,6 +4,7 @@ import { berth } from '../api/berth.js';
 import { restartEngine } from '../components/EngineStatus.js';
 import { useTheme, type Theme } from '../stores/theme.js';
 import { toastError, useToasts } from '../stores/toasts.js';
+import { BerthSettingsCard } from './settings/BerthSettingsCard.js';
 
 function ThemeCard() {
   const { theme, setTheme } = useTheme();
@@ -52,21 +53,12 @@ function DaemonJsonCard({ settings }: { settings: HostSettings }) {
   );
 }
 
-function VmCard({ settings }: { settings: HostSettings }) {
+function NativeEngineCard({ settings }: { settings: HostSettings }) {
   return (
     <section className="card" aria-labelledby="vm-title">
       <h2 id="vm-title">Resources</h2>
       <div className="body">
-        {settings.vm ? (
-          <dl className="kv">
-            <dt>CPUs</dt><dd>{settings.vm.cpus}</dd>
-            <dt>Memory</dt><dd>{settings.vm.memoryMiB} MiB</dd>
-            <dt>Disk</dt><dd>{settings.vm.diskGiB} GiB</dd>
-            <dt>Shared folders</dt><dd className="mono">{settings.vm.sharedFolders.join(', ') || '—'}</dd>
-          </dl>
-        ) : (
-          <p className="muted">The engine runs natively at <span className="mono">{settings.endpoint}</span>: CPUs, memory, disk and shared folders are the host&apos;s own. They become adjustable when Berth runs its engine in a VM.</p>
-        )}
+        <p className="muted">The engine runs natively at <span className="mono">{settings.endpoint}</span> and this dashboard keeps no Berth settings: CPUs, memory, disk and shared folders are the host&apos;s own. Start it with <code>--settings PATH</code> to edit Berth&apos;s settings here.</p>
       </div>
     </section>
   );
@@ -79,7 +71,7 @@ export function SettingsView() {
     <section aria-labelledby="settings-title">
       <div className="view-header"><h1 id="settings-title">Settings</h1></div>
       <ThemeCard />
-      {settings && <VmCard settings={settings} />}
+      {settings?.berth ? <BerthSettingsCard settings={settings.berth} onChange={setSettings} /> : settings && <NativeEngineCard settings={settings} />}
       {settings && <DaemonJsonCard settings={settings} />}
     </section>
   );

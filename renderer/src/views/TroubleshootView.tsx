@@ -1,10 +1,11 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
+import type { ResetPlan } from '@berth/electron/shared/types.js';
 import { berth } from '../api/berth.js';
 import { ConfirmDialog } from '../components/Dialog.js';
 import { restartEngine } from '../components/EngineStatus.js';
 import { formatBytes } from '../lib/format.js';
 import { useEngine } from '../stores/engine.js';
-import { toastError } from '../stores/toasts.js';
+import { toastError, toastSuccess } from '../stores/toasts.js';
 
 function download(name: string, text: string) {
   const url = URL.createObjectURL(new Blob([text], { type: 'text/plain' }));
@@ -63,13 +64,29 @@ function LogsCard() {
   );
 }
 
+function ResetRow({ plan, onAsk }: { plan: ResetPlan | null | undefined; onAsk(): void }) {
+  return (
+    <div className="row">
+      <button className="btn danger" disabled={!plan} onClick={onAsk}>Reset to factory defaults</button>
+      <span className="muted">
+        {plan === null
+          ? 'Not available here: this dashboard does not manage the engine. Use the Berth app or `berth reset --force`.'
+          : 'Deletes all containers, images, volumes and networks, and the VM with its keys.'}
+      </span>
+    </div>
+  );
+}
+
 export function TroubleshootView() {
   const [resetting, setResetting] = useState(false);
   const [busy, setBusy] = useState(false);
+  const [plan, setPlan] = useState<ResetPlan | null>();
+  useEffect(() => { berth().invoke('troubleshoot.resetPlan').then(setPlan, () => setPlan(null)); }, []);
   const diagnostics = () => {
     setBusy(true);
     berth().invoke('troubleshoot.diagnostics').then((d) => download(`berth-diagnostics-${d.createdAt.replace(/[:.]/g, '-')}.txt`, d.text), (e) => toastError('Could not collect diagnostics', e)).finally(() => setBusy(false));
   };
+  const reset = () => berth().invoke('troubleshoot.reset').then(() => toastSuccess('Berth was reset', 'The engine starts again with nothing in it.'), (e) => toastError('Could not reset Berth', e));
   return (
     <section aria-labelledby="troubleshoot-title">
       <div className="view-header"><h1 id="troubleshoot-title">Troubleshoot</h1></div>
@@ -78,14 +95,18 @@ export function TroubleshootView() {
         <h2 id="actions-title">Actions</h2>
         <div className="body" style={{ display: 'flex', flexDirection: 'column', gap: 12 }}>
           <div className="row"><button className="btn" onClick={restartEngine}>Restart engine</button><span className="muted">Stops every running container, then starts the engine again.</span></div>
-          <div className="row"><button className="btn" disabled={busy} onClick={diagnostics}>{busy ? 'Collecting…' : 'Collect diagnostics'}</button><span className="muted">Versions, settings and recent logs in one text file; credentials are masked.</span></div>
-          <div className="row"><button className="btn danger" onClick={() => setResetting(true)}>Reset to factory defaults</button><span className="muted">Deletes all containers, images, volumes, networks and settings.</span></div>
+          <div className="row"><button className="btn" disabled={busy} onClick={diagnostics}>{busy ? 'Collecting…' : 'Collect diagnostics'}</button><span className="muted">Versions, settings and recent host and engine logs in one text file; registry credentials and tokens are masked.</span></div>
+          <ResetRow plan={plan} onAsk={() => setResetting(true)} />
         </div>
       </section>
       <LogsCard />
-      {resetting && <ConfirmDialog title="Reset Berth to factory defaults?" confirm="Reset" onClose={() => setResetting(false)}
-        onConfirm={() => toastError('Reset is not available', { message: 'This dashboard does not manage the engine, so it cannot reset it.', hint: 'Use the Berth app, or stop the engine and delete its data root.' })}
-        body={<>This deletes <strong>every container, image, volume and network</strong>, the engine&apos;s data root and Berth&apos;s settings. It cannot be undone.</>} />}
+      {resetting && plan && <ConfirmDialog title="Reset Berth to factory defaults?" confirm="Reset" onClose={() => setResetting(false)}
+        onConfirm={() => void reset()}
+        body={<>
+          <p>This deletes <strong>every container, image, volume and network</strong>. It cannot be undone. These go:</p>
+          <ul className="mono" aria-label="What the reset deletes">{plan.deletes.map((d) => <li key={d}>{d}</li>)}</ul>
+          <p className="muted">Your settings stay; the engine starts again empty.</p>
+        </>} />}
     </section>
   );
 }

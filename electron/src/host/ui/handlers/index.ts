@@ -6,6 +6,7 @@ import { fileHandlers } from './files.js';
 import { imageHandlers, imageStreams } from './images.js';
 import { settingsHandlers } from './settings.js';
 import { systemHandlers } from './system.js';
+import { troubleshootHandlers } from './troubleshoot.js';
 import type { RequestHandlers, StreamHandlers, UiHostOptions } from './types.js';
 import { volumeNetworkHandlers } from './volumes-networks.js';
 
@@ -20,7 +21,8 @@ export function createHandlers(docker: Docker, opts: UiHostOptions): { requests:
       ...containerHandlers(docker),
       ...fileHandlers(docker),
       ...volumeNetworkHandlers(docker),
-      ...settingsHandlers(docker, opts),
+      ...settingsHandlers(opts),
+      ...troubleshootHandlers(docker, opts),
     },
     streams: { ...imageStreams(docker), ...containerStreams(docker) },
   };

@@ -3,7 +3,7 @@ import { splitCommand } from '../../../shared/command-line.js';
 import { checkDaemonJson } from './daemon-json.js';
 import { createBody, parsePort } from './run-spec.js';
 import { splitTag } from './images.js';
-import { redact } from './settings.js';
+import { redact } from './troubleshoot.js';
 
 describe('Run dialog to POST /containers/create', () => {
   it('parses ports the way docker run -p does', () => {

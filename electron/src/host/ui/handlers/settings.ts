@@ -1,34 +1,37 @@
 import { readFile, writeFile, rename } from 'node:fs/promises';
-import os from 'node:os';
-import type Docker from 'dockerode';
+import type { HostSettings } from '../../../shared/types.js';
+import { restartReasons, type VmSettings } from '../../vm/backend.js';
+import { hostLimits, readStoredSettings, saveStoredSettings, SettingsInvalid } from '../settings-store.js';
 import { checkDaemonJson } from './daemon-json.js';
 import type { RequestHandlers, UiHostOptions } from './types.js';
 
-type Requests = Pick<RequestHandlers,
-  'settings.get' | 'settings.checkDaemonJson' | 'settings.saveDaemonJson' | 'troubleshoot.diagnostics' | 'troubleshoot.logs'>;
+type Requests = Pick<RequestHandlers, 'settings.get' | 'settings.checkDaemonJson' | 'settings.saveDaemonJson' | 'settings.save'>;
 
-async function tailFile(file: string | undefined, lines: number): Promise<string[]> {
-  if (!file) return [];
-  const text = await readFile(file, 'utf8').catch(() => '');
-  return text.split('\n').filter(Boolean).slice(-Math.max(1, Math.min(lines, 5000)));
-}
+export function settingsHandlers(opts: UiHostOptions): Requests {
+  const controls = opts.controls ?? {};
+  // Without a VM controller, the settings as this host found them stand for "what the VM runs with".
+  let baseline: Promise<VmSettings> | undefined;
+  const running = async (): Promise<VmSettings> => controls.runningVmSettings?.() ?? (await (baseline ??= readStoredSettings(opts.settingsPath!).then((s) => s.vm)));
 
-// Diagnostics never carry credentials: registry auths and anything that looks like a secret are masked.
-export function redact(text: string): string {
-  return text
-    .replace(/("(?:auth|password|token|identitytoken|secret)[^"]*"\s*:\s*)"[^"]*"/gi, '$1"<redacted>"')
-    .replace(/(authorization:[ \t]*).+/gi, '$1<redacted>');
-}
-
-export function settingsHandlers(docker: Docker, opts: UiHostOptions): Requests {
-  return {
-    async 'settings.get'() {
-      const daemonJson = opts.daemonJsonPath ? await readFile(opts.daemonJsonPath, 'utf8').catch(() => '{}\n') : undefined;
-      return {
-        endpoint: opts.engine,
-        ...(opts.daemonJsonPath ? { daemonJsonPath: opts.daemonJsonPath, daemonJson } : {}),
+  async function get(): Promise<HostSettings> {
+    const daemonJson = opts.daemonJsonPath ? await readFile(opts.daemonJsonPath, 'utf8').catch(() => '{}\n') : undefined;
+    const out: HostSettings = { endpoint: opts.engine, ...(opts.daemonJsonPath ? { daemonJsonPath: opts.daemonJsonPath, daemonJson } : {}) };
+    if (opts.settingsPath) {
+      const [s, vm] = await Promise.all([readStoredSettings(opts.settingsPath), running()]);
+      out.berth = {
+        path: opts.settingsPath,
+        cpus: s.vm.cpus, memoryMiB: s.vm.memoryMiB, diskGiB: s.vm.diskGiB, sharedFolders: s.vm.shares,
+        registryMirrors: s.registryMirrors, insecureRegistries: s.insecureRegistries, startAtLogin: s.startAtLogin,
+        limits: hostLimits(vm),
+        restartReasons: restartReasons(vm, s.vm),
+        canRestart: !!controls.restartEngine,
       };
-    },
+    }
+    return out;
+  }
+
+  return {
+    'settings.get': get,
     async 'settings.checkDaemonJson'({ text }) {
       return checkDaemonJson(text);
     },
@@ -43,26 +46,19 @@ export function settingsHandlers(docker: Docker, opts: UiHostOptions): Requests 
       await rename(tmp, opts.daemonJsonPath);
       return { restartNeeded: true };
     },
-    async 'troubleshoot.diagnostics'() {
-      const section = (title: string, body: string) => `## ${title}\n${body.trim()}\n`;
-      const version = await docker.version().then((v) => JSON.stringify(v, null, 2)).catch((e: Error) => `unavailable: ${e.message}`);
-      const info = await docker.info().then((v) => JSON.stringify(v, null, 2)).catch((e: Error) => `unavailable: ${e.message}`);
-      const daemonJson = opts.daemonJsonPath ? await readFile(opts.daemonJsonPath, 'utf8').catch(() => '(missing)') : '(unknown)';
-      const text = [
-        section('Host', `${os.type()} ${os.release()} ${os.arch()}, node ${process.version}, ${os.cpus().length} CPUs, ${Math.round(os.totalmem() / 2 ** 20)} MiB`),
-        section('Engine endpoint', opts.engine),
-        section('Engine version', version),
-        section('Engine info', info),
-        section('daemon.json', daemonJson),
-        section('Engine log (last 500 lines)', (await tailFile(opts.engineLogPath, 500)).join('\n') || '(no log file known)'),
-        section('Host log (last 500 lines)', (await tailFile(opts.hostLogPath, 500)).join('\n') || '(no log file known)'),
-      ].join('\n');
-      return { createdAt: new Date().toISOString(), text: redact(text) };
-    },
-    async 'troubleshoot.logs'({ source, tail }) {
-      const file = source === 'engine' ? opts.engineLogPath : opts.hostLogPath;
-      if (!file) throw { code: 'not_found', message: `This dashboard does not know where the ${source} log is.`, hint: 'Start it with --engine-log PATH.' };
-      return { lines: await tailFile(file, tail) };
+    async 'settings.save'(change) {
+      if (!opts.settingsPath) {
+        throw { code: 'not_implemented', message: 'This dashboard keeps no Berth settings.', hint: 'Start it with --settings PATH (berth dashboard uses ~/.berth/settings.json by default).' };
+      }
+      await running(); // pin the baseline before the first change lands
+      try {
+        await saveStoredSettings(opts.settingsPath, change);
+      } catch (err) {
+        if (err instanceof SettingsInvalid) throw { code: 'invalid', message: err.message };
+        throw err;
+      }
+      if (change.startAtLogin !== undefined) controls.setStartAtLogin?.(change.startAtLogin);
+      return get();
     },
   };
 }

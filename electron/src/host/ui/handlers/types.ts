@@ -1,4 +1,5 @@
 // The host side of the contract: one function per request channel, one opener per stream channel.
+import type { VmSettings } from '../../vm/backend.js';
 import type {
   ArgsOf, RequestChannel, ResultOf, StreamArgsOf, StreamChannel, StreamDataOf, StreamInputOf,
 } from '../../../shared/contract.js';
@@ -27,6 +28,12 @@ export type StreamHandlers = { [C in StreamChannel]: StreamOpener<C> };
 /** Things only some hosts can do (the VM host can restart its engine; a bare dashboard cannot). */
 export interface EngineControls {
   restartEngine?(): Promise<void>;
+  /** The settings the running VM was started with: saved settings that differ need a restart. */
+  runningVmSettings?(): VmSettings | undefined;
+  /** Factory reset: the paths it deletes (shown before asking), and doing it. */
+  factoryReset?: { deletes: string[]; run(): Promise<void> };
+  /** Applies "start at login" right away (the Electron shell does; browser mode only stores it). */
+  setStartAtLogin?(on: boolean): void;
 }
 
 export interface UiHostOptions {
@@ -36,5 +43,7 @@ export interface UiHostOptions {
   daemonJsonPath?: string;
   engineLogPath?: string;
   hostLogPath?: string;
+  /** Berth's settings file (~/.berth/settings.json); absent means this host keeps no settings of its own. */
+  settingsPath?: string;
   controls?: EngineControls;
 }
