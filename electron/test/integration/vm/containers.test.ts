@@ -48,6 +48,11 @@ describe('containers in the VM through the berth context', () => {
     expect(res.stdout).toBe('hi\n');
   });
 
+  it('runs containers with crun on cgroup v2 by default', async () => {
+    const info = await docker('info', '--format', '{{.DefaultRuntime}} {{.CgroupVersion}}');
+    expect(info.stdout.trim()).toBe('crun 2');
+  });
+
   it('gives containers host.docker.internal, the user\'s machine', async () => {
     const res = await docker('run', '--rm', image, 'sh', '-c', 'grep host.docker.internal /etc/hosts');
     expect(res.stdout).toMatch(/^10\.0\.2\.2\s+host\.docker\.internal$/m);
