@@ -47,6 +47,7 @@ export async function handleExit(ctx: ContainerContext, record: ContainerRecord,
       ctx.log.warn({ id: record.Id, err: errorMessage(err) }, 'runtime delete failed'),
     ),
     ctx.networking.teardown(record).catch((err: unknown) => ctx.log.warn({ id: record.Id, err: errorMessage(err) }, 'network teardown failed')),
+    // The monitor unmounted it already (--unmount-on-exit); this only acts for monitors of an older berthd.
     unmountRootfs(rootfsPaths(ctx.store.dir(record.Id), bundleDir(ctx, record.Id))).catch(() => undefined),
   ]);
   const ranFor = Date.parse(status.finishedAt) - Date.parse(record.State.StartedAt || status.finishedAt);

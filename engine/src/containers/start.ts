@@ -90,6 +90,7 @@ export async function startContainer(ctx: ContainerContext, record: ContainerRec
       openStdin: record.Config.OpenStdin,
       bundle,
       cgroupsPath,
+      unmountOnExit: rootfs.merged,
       ...(log ? { log } : {}),
     });
     mark('create');

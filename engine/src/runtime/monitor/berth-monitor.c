@@ -11,6 +11,8 @@
  *   monitor -> client: type 1 stdout, 2 stderr, 3 exit (payload: 4-byte big-endian exit code)
  *   client -> monitor: type 0 stdin data, 1 close stdin, 2 resize (payload: rows, cols as big-endian u16)
  * The create result is one JSON line on --sync-fd: {"pid":N} or {"error":"..."}.
+ * --unmount-on-exit PATH: unmount the container's root filesystem once it exited, before exit.json is written (so
+ * berthd, which acts on exit.json, never sees it still mounted and saves an `umount` spawn per container).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -23,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
@@ -52,7 +55,7 @@ struct stream {
   size_t line_len;
 };
 
-static const char *state_dir, *pid_file, *log_path, *console_path;
+static const char *state_dir, *pid_file, *log_path, *console_path, *unmount_path;
 static long long log_max_size;
 static int log_max_files = 1;
 static int want_tty, want_stdin, hold_output, ever_attached, sync_fd = 3;
@@ -336,7 +339,8 @@ static void write_file_atomic(const char *name, const char *content) {
 
 static void usage(void) {
   fputs("usage: berth-monitor --state-dir DIR --pid-file FILE [--log FILE --log-max-size N --log-max-files N]\n"
-        "       [--tty --console-socket PATH] [--stdin] [--hold-output] [--sync-fd N] -- RUNTIME ARGS...\n", stderr);
+        "       [--tty --console-socket PATH] [--stdin] [--hold-output] [--sync-fd N] [--unmount-on-exit PATH]\n"
+        "       -- RUNTIME ARGS...\n", stderr);
   exit(2);
 }
 
@@ -357,6 +361,7 @@ int main(int argc, char **argv) {
     else if (!strcmp(a, "--log-max-files")) log_max_files = atoi(v), i++;
     else if (!strcmp(a, "--console-socket")) console_path = v, i++;
     else if (!strcmp(a, "--sync-fd")) sync_fd = atoi(v), i++;
+    else if (!strcmp(a, "--unmount-on-exit")) unmount_path = v, i++;
     else usage();
   }
   if (!state_dir || !pid_file || i >= argc || (want_tty && !console_path)) usage();
@@ -523,6 +528,8 @@ int main(int argc, char **argv) {
 
   for (int s = 0; s < 2; s++) if (streams[s].line_len) log_entry(streams[s].name, streams[s].line, streams[s].line_len);
   if (log_fd >= 0) { log_flush(); fsync(log_fd); }
+  /* Busy (a process outside still holds a file in it): detach it, as `umount -l` does. Not mounted: nothing to do. */
+  if (unmount_path && umount2(unmount_path, 0) != 0 && errno == EBUSY) umount2(unmount_path, MNT_DETACH);
   int code = WIFEXITED(exit_status) ? WEXITSTATUS(exit_status) : 128 + WTERMSIG(exit_status);
   int sig = WIFSIGNALED(exit_status) ? WTERMSIG(exit_status) : 0;
   struct timespec ts;

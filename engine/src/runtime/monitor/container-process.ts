@@ -37,6 +37,8 @@ export interface CreateOptions extends MonitoredProcessOptions {
   log?: JsonFileLog;
   /** The spec's `linux.cgroupsPath`, where OOM kills are counted. */
   cgroupsPath?: string;
+  /** The root filesystem mount, which the monitor unmounts itself once the container exited (before exit.json). */
+  unmountOnExit?: string;
 }
 
 export interface ExecOptions extends MonitoredProcessOptions {
@@ -71,6 +73,7 @@ export class ContainerProcess {
     const monitorArgs = o.log
       ? ['--log', o.log.path, '--log-max-size', String(o.log.maxSize ?? 0), '--log-max-files', String(o.log.maxFiles ?? 1)]
       : [];
+    if (o.unmountOnExit) monitorArgs.push('--unmount-on-exit', o.unmountOnExit);
     const files = paths(o.stateDir);
     const argv = o.runtime.createArgv(o.id, { bundle: o.bundle, pidFile: files.pid, ...(o.tty ? { consoleSocket: files.console } : {}) }, files.runtimeLog);
     const pid = await startMonitor(o, monitorArgs, argv, 'create');
