@@ -1,6 +1,9 @@
 import type { BenchScenario } from '../scenario.js';
 import buildNoCache, { buildCached, buildContext200 } from './build.js';
+import { containerList500Event, containerList500Render } from './container-list-500.js';
 import createStartRmX20 from './create-start-rm-x20.js';
+import dashboardFirstPaint from './dashboard-first-paint.js';
+import dashboardIdleCpu from './dashboard-idle-cpu.js';
 import dockerVersion from './docker-version.js';
 import { idleRss0, idleRss20 } from './idle-rss.js';
 import logsThroughput from './logs-throughput.js';
@@ -9,6 +12,7 @@ import pull, { pullPresent } from './pull.js';
 import push from './push.js';
 import runRmTrue, { runRmTrueBridge } from './run-rm-true.js';
 import tcpThroughput from './tcp-throughput.js';
+import vmColdStart from './vm-cold-start.js';
 
 /**
  * Every scenario, in the order the table prints them. A new scenario is one file here plus one line below. The
@@ -30,4 +34,9 @@ export const scenarios: BenchScenario[] = [
   buildNoCache,
   buildCached,
   buildContext200,
+  dashboardFirstPaint,
+  containerList500Render,
+  containerList500Event,
+  dashboardIdleCpu,
+  vmColdStart,
 ];
