@@ -4,6 +4,7 @@ import * as electron from 'electron';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { berthPaths } from '../host/paths.js';
+import { vmEngineController } from '../host/vm/engine-controller.js';
 import type { ElectronApi } from './electron-api.js';
 import { startShell } from './shell.js';
 
@@ -12,6 +13,8 @@ const appRoot = path.resolve(here, '..', '..');
 const paths = berthPaths();
 // Packaged: resources/app/renderer (electron-builder.yml); from a checkout: BERTH_UI_DIR=renderer/dist.
 const uiDir = process.env.BERTH_UI_DIR ?? path.join(appRoot, 'renderer');
+// The app runs the Berth VM unless told to use an engine that is already there (DOCKER_HOST, e.g. a native berthd).
+const controller = process.env.DOCKER_HOST ? undefined : vmEngineController(paths);
 
 void startShell(electron as unknown as ElectronApi, {
   engine: process.env.DOCKER_HOST ?? `unix://${paths.dockerSocket}`,
@@ -22,7 +25,12 @@ void startShell(electron as unknown as ElectronApi, {
   stateFile: path.join(electron.app.getPath('userData'), 'window-state.json'),
   startAtLogin: electron.app.getLoginItemSettings().openAtLogin,
   keepEngineOnQuit: process.env.BERTH_KEEP_ENGINE === '1',
-}).catch((err: unknown) => {
-  process.stderr.write(`berth: ${err instanceof Error ? err.stack : String(err)}\n`);
-  electron.app.exit(1);
-});
+  ...(controller ? { controller } : {}),
+}).then(
+  // A VM that fails to start leaves the app up: the dashboard shows the engine's state and what to do.
+  () => controller?.start().catch((err: unknown) => process.stderr.write(`berth: the VM did not start: ${String(err)}\n`)),
+  (err: unknown) => {
+    process.stderr.write(`berth: ${err instanceof Error ? err.stack : String(err)}\n`);
+    electron.app.exit(1);
+  },
+);
