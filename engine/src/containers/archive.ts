@@ -9,7 +9,7 @@ import { extractIntoView } from '../base/tar-extract.js';
 import { packTree } from '../base/tar-pack.js';
 import { readUserDb, resolveUser } from '../runtime/index.js';
 import { publish, type ContainerContext } from './context.js';
-import { decompressStream } from './decompress.js';
+import { decompressed } from '../snapshots/decompress.js';
 import { pathStat, type PathStat } from './path-stat.js';
 import { containerMounts, containerView, withFrozenContainer, withMountedRootfs, type ViewMount } from './rootfs-access.js';
 import type { ContainerRecord } from './types.js';
@@ -145,7 +145,7 @@ export async function putContainerArchive(
     if (!st.isDirectory()) throw new InvalidArgument('extraction point is not a directory');
     checkWritable(rec, mounts, view, target);
     const chown = opts.copyUIDGID ? await ownerFor(view, rec) : undefined;
-    const tar = await decompressStream(body);
+    const tar = await decompressed(body);
     await withFrozenContainer(ctx, rec, () =>
       extractIntoView(tar, view, target, { noOverwriteDirNonDir: opts.noOverwriteDirNonDir, ...(chown ? { chown } : {}) }),
     );
