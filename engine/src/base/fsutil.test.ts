@@ -2,7 +2,8 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { atomicWriteFile, readJsonIfExists, resolveInRoot, safeJoin } from './fsutil.js';
+import { atomicWriteFile, readJsonIfExists, safeJoin } from './fsutil.js';
+import { resolveInRoot } from './rooted-fs.js';
 
 let dir: string;
 beforeEach(async () => {

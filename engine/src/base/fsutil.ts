@@ -63,39 +63,6 @@ export function safeJoin(root: string, untrusted: string): string {
   return joined;
 }
 
-/**
- * Resolves an untrusted path inside root as if root were `/`, following symlinks but clamping every step to
- * root, so a symlink to `/etc` inside a container's rootfs resolves to `<root>/etc`, never the host's.
- */
-export async function resolveInRoot(root: string, untrusted: string, maxLinks = 255): Promise<string> {
-  const parts = untrusted.split('/').filter((p) => p !== '' && p !== '.');
-  const resolved: string[] = [];
-  let links = 0;
-  while (parts.length > 0) {
-    const part = parts.shift() as string;
-    if (part === '..') {
-      resolved.pop();
-      continue;
-    }
-    const candidate = path.join(root, ...resolved, part);
-    let target: string | undefined;
-    try {
-      const st = await fs.lstat(candidate);
-      if (st.isSymbolicLink()) target = await fs.readlink(candidate);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-    }
-    if (target === undefined) {
-      resolved.push(part);
-      continue;
-    }
-    if (++links > maxLinks) throw new InvalidArgument(`too many levels of symbolic links in ${untrusted}`);
-    if (target.startsWith('/')) resolved.length = 0;
-    parts.unshift(...target.split('/').filter((p) => p !== '' && p !== '.'));
-  }
-  return path.join(root, ...resolved);
-}
-
 /** Creates a directory (and parents) and returns whether it can be written, for start-up checks. */
 export async function ensureWritableDir(dir: string, mode = 0o711): Promise<void> {
   await fs.mkdir(dir, { recursive: true, mode });

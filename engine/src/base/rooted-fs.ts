@@ -102,3 +102,13 @@ export class RootedFs {
     }
   }
 }
+
+/**
+ * Resolves an untrusted path inside root as if root were `/`, following symlinks but clamping every step to root,
+ * so a symlink to `/etc` inside a container's rootfs resolves to `<root>/etc`, never the host's. Returns the host
+ * path. `followLast: false` leaves a final symlink unresolved (lstat semantics).
+ */
+export async function resolveInRoot(root: string, untrusted: string, followLast = true): Promise<string> {
+  const view = new RootedFs(root);
+  return view.hostPath(await view.resolve(untrusted, { followLast }));
+}

@@ -7,7 +7,7 @@ import { constants } from 'node:fs';
 import { chmod, copyFile, lchown, lstat, lutimes, mkdir, readdir, readlink, rm, symlink, utimes } from 'node:fs/promises';
 import path from 'node:path';
 import type { IgnoreMatcher } from './dockerignore.js';
-import { resolveInRoot } from './scoped-path.js';
+import { resolveInRoot } from '../base/rooted-fs.js';
 import type { Source } from './sources.js';
 
 export interface Identity {

@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { InvalidArgument } from '../base/errors.js';
 import type { Identity } from './copy.js';
-import { resolveInRoot } from './scoped-path.js';
+import { resolveInRoot } from '../base/rooted-fs.js';
 
 async function lookup(root: string, file: string, name: string, what: 'uid' | 'gid'): Promise<number> {
   if (/^\d+$/.test(name)) return Number(name);

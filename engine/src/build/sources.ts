@@ -10,7 +10,7 @@ import { lstat, readdir, readlink } from 'node:fs/promises';
 import path from 'node:path';
 import { InvalidArgument, NotFound } from '../base/errors.js';
 import type { IgnoreMatcher } from './dockerignore.js';
-import { resolveInRoot } from './scoped-path.js';
+import { resolveInRoot } from '../base/rooted-fs.js';
 
 export interface Source {
   /** Path relative to the root, slash-separated ('' is the root itself). */

@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { Conflict, NotModified, errorMessage } from '../base/errors.js';
-import { resolveInRoot } from '../base/fsutil.js';
+import { resolveInRoot } from '../base/rooted-fs.js';
 import { ContainerProcess } from '../runtime/index.js';
 import { bundleDir, publish, type ContainerContext } from './context.js';
 import { etcFilePaths, writeEtcFiles } from './etc-files.js';
