@@ -6,6 +6,29 @@ import type { ContainerRecord } from './types.js';
 
 /** Operations holding a container's root filesystem mounted, by container ID (so the last one out unmounts). */
 const holders = new Map<string, number>();
+/**
+ * Per-container queue for the mount and unmount steps: the last holder's unmount is asynchronous, and a new holder
+ * must not see the rootfs as mounted just before that unmount lands (it would then read an empty directory).
+ */
+const mountQueue = new Map<string, Promise<void>>();
+
+function serialized(id: string, step: () => Promise<void>): Promise<void> {
+  const next = (mountQueue.get(id) ?? Promise.resolve()).then(step, step);
+  const settled = next.catch(() => undefined);
+  mountQueue.set(id, settled);
+  void settled.then(() => {
+    if (mountQueue.get(id) === settled) mountQueue.delete(id);
+  });
+  return next;
+}
+
+/** One holder fewer; returns how many are left. */
+function release(id: string): number {
+  const left = (holders.get(id) ?? 1) - 1;
+  if (left <= 0) holders.delete(id);
+  else holders.set(id, left);
+  return Math.max(left, 0);
+}
 
 export function containerRootfsPaths(ctx: ContainerContext, record: ContainerRecord): RootfsPaths {
   return rootfsPaths(ctx.store.dir(record.Id), bundleDir(ctx, record.Id));
@@ -18,20 +41,25 @@ export function containerRootfsPaths(ctx: ContainerContext, record: ContainerRec
  */
 export async function withMountedRootfs<T>(ctx: ContainerContext, record: ContainerRecord, fn: (merged: string) => Promise<T>): Promise<T> {
   const paths = containerRootfsPaths(ctx, record);
-  holders.set(record.Id, (holders.get(record.Id) ?? 0) + 1);
-  try {
+  await serialized(record.Id, async () => {
+    holders.set(record.Id, (holders.get(record.Id) ?? 0) + 1);
     if (!record.State.Running) {
       const image = await ctx.images.resolve(record.ImageId);
       await prepareRootfsDirs(paths);
       await mountRootfs(paths, image.layers);
     }
+  }).catch((err: unknown) => {
+    release(record.Id);
+    throw err;
+  });
+  try {
     return await fn(paths.merged);
   } finally {
-    const left = (holders.get(record.Id) ?? 1) - 1;
-    if (left === 0) holders.delete(record.Id);
-    else holders.set(record.Id, left);
-    const current = ctx.store.find(record.Id);
-    if (left === 0 && current && !current.State.Running) await unmountRootfs(paths).catch(() => undefined);
+    await serialized(record.Id, async () => {
+      const left = release(record.Id);
+      const current = ctx.store.find(record.Id);
+      if (left === 0 && current && !current.State.Running) await unmountRootfs(paths).catch(() => undefined);
+    });
   }
 }
 
