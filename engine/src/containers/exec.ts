@@ -5,7 +5,7 @@ import { ContainerProcess, type Attachment, type Process } from '../runtime/inde
 import { pump, type PreparedSession, type StreamClient } from './attach.js';
 import { bundleDir, eventAttributes, type ContainerContext } from './context.js';
 import { DEFAULT_DETACH_KEYS, parseDetachKeys } from './detach-keys.js';
-import { execEnv, execProcess } from './exec-process.js';
+import { execEnv, execProcess, type ExecProcessConfig } from './exec-process.js';
 import { exitCodeOf } from './exit.js';
 import type { ContainerRecord } from './types.js';
 
@@ -31,7 +31,7 @@ export interface ExecStartBody {
 }
 
 /** One exec instance, as `GET /exec/{id}/json` shows it plus what starting it needs. */
-export interface ExecInstance {
+export interface ExecInstance extends ExecProcessConfig {
   id: string;
   containerId: string;
   running: boolean;
@@ -41,14 +41,6 @@ export interface ExecInstance {
   openStdout: boolean;
   openStderr: boolean;
   detachKeys: string;
-  entrypoint: string;
-  args: string[];
-  env: string[];
-  user: string;
-  workingDir: string;
-  tty: boolean;
-  privileged: boolean;
-  consoleSize: [number, number] | undefined;
   /** Set once start was asked for: a second start is a conflict. */
   claimed: boolean;
   proc?: ContainerProcess;
