@@ -1,5 +1,6 @@
 import { promises as fs } from 'node:fs';
 import { InvalidArgument } from '../base/errors.js';
+import { buildHostsFile, buildResolvConf } from '../network/sandbox-files.js';
 import type { ContainerRecord } from './types.js';
 
 /** How a container joins the network, decided at start. */
@@ -29,32 +30,13 @@ export interface ContainerNetworking {
   reconcile?(runningIds: string[]): Promise<void>;
 }
 
-export const BASE_HOSTS = [
-  '127.0.0.1\tlocalhost',
-  '::1\tlocalhost ip6-localhost ip6-loopback',
-  'fe00::0\tip6-localnet',
-  'ff00::0\tip6-mcastprefix',
-  'ff02::1\tip6-allnodes',
-  'ff02::2\tip6-allrouters',
-].join('\n');
-
-const FALLBACK_DNS = 'nameserver 8.8.8.8\nnameserver 8.8.4.4\n';
-
-/** The host's resolv.conf minus loopback nameservers (unreachable from a container), as dockerd filters it. */
-export async function hostResolvConf(path = '/etc/resolv.conf'): Promise<string> {
-  const text = await fs.readFile(path, 'utf8').catch(() => '');
-  const lines = text.split('\n').filter((l) => !/^\s*nameserver\s+(127\.|::1\b)/.test(l));
-  const kept = lines.join('\n').trim();
-  return /^\s*nameserver\s/m.test(kept) ? `${kept}\n` : `${kept ? `${kept}\n` : ''}${FALLBACK_DNS}`;
-}
-
-/** `--dns`, `--dns-search`, `--dns-option` replace what they name, as dockerd does. */
-export function applyDnsOptions(base: string, record: ContainerRecord): string {
+/** `--dns`, `--dns-search`, `--dns-option` on the host's own resolv.conf (host network: its nameservers work). */
+function hostModeResolvConf(base: string, record: ContainerRecord): string {
   const h = record.HostConfig;
   if (h.Dns.length === 0 && h.DnsSearch.length === 0 && h.DnsOptions.length === 0) return base;
-  const lines = base.split('\n').filter((l) => l.trim() !== '');
-  const keep = lines.filter(
+  const keep = base.split('\n').filter(
     (l) =>
+      l.trim() !== '' &&
       !(h.Dns.length > 0 && /^\s*nameserver\s/.test(l)) &&
       !(h.DnsSearch.length > 0 && /^\s*(search|domain)\s/.test(l)) &&
       !(h.DnsOptions.length > 0 && /^\s*options\s/.test(l)),
@@ -66,19 +48,13 @@ export function applyDnsOptions(base: string, record: ContainerRecord): string {
   return `${out.join('\n')}\n`;
 }
 
-/** `--add-host name:ip` lines (dockerd writes them after the base entries). */
-export function extraHostLines(record: ContainerRecord, hostGatewayIp: string | undefined): string[] {
-  return (record.HostConfig.ExtraHosts ?? []).map((entry) => {
-    const sep = entry.includes('=') ? '=' : ':';
-    const i = entry.indexOf(sep);
-    const name = entry.slice(0, i);
-    let ip = entry.slice(i + 1).replace(/^\[(.*)\]$/, '$1');
-    if (ip === 'host-gateway') {
-      if (!hostGatewayIp) throw new InvalidArgument('unable to derive the IP value for host-gateway');
-      ip = hostGatewayIp;
-    }
-    return `${ip}\t${name}`;
-  });
+/** The network layer's /etc/hosts and /etc/resolv.conf, for a container with no endpoint of its own. */
+async function sandboxFiles(record: ContainerRecord): Promise<{ hosts: string; resolvConf: string }> {
+  const h = record.HostConfig;
+  const hosts = buildHostsFile({ hostname: record.Config.Hostname, domainname: record.Config.Domainname, extraHosts: h.ExtraHosts ?? [] });
+  const host = await fs.readFile('/etc/resolv.conf', 'utf8').catch(() => '');
+  const resolv = buildResolvConf({ host, dns: h.Dns, dnsSearch: h.DnsSearch, dnsOptions: h.DnsOptions });
+  return { hosts, resolvConf: resolv.text };
 }
 
 /**
@@ -90,27 +66,16 @@ export class BasicNetworking implements ContainerNetworking {
     const mode = record.HostConfig.NetworkMode;
     const settings = { Bridge: '', SandboxID: '', SandboxKey: '', Ports: {}, Networks: {} };
     if (mode === 'host') {
-      const hosts = await fs.readFile('/etc/hosts', 'utf8').catch(() => `${BASE_HOSTS}\n`);
-      const resolv = await fs.readFile('/etc/resolv.conf', 'utf8').catch(() => FALLBACK_DNS);
-      return { netns: { kind: 'host' }, hosts, resolvConf: applyDnsOptions(resolv, record), settings };
+      const hosts = await fs.readFile('/etc/hosts', 'utf8').catch(() => buildHostsFile({ hostname: record.Config.Hostname }));
+      const resolv = await fs.readFile('/etc/resolv.conf', 'utf8').catch(() => buildResolvConf({ host: '' }).text);
+      return { netns: { kind: 'host' }, hosts, resolvConf: hostModeResolvConf(resolv, record), settings };
     }
     if (mode.startsWith('container:')) {
       const other = peer(mode.slice('container:'.length));
       if (!other.State.Running) throw new InvalidArgument(`cannot join network namespace of a non running container: container ${other.Id} is ${other.State.Status}`);
-      return {
-        netns: { kind: 'path', path: `/proc/${other.State.Pid}/ns/net` },
-        hosts: `${BASE_HOSTS}\n`,
-        resolvConf: applyDnsOptions(await hostResolvConf(), record),
-        settings,
-      };
+      return { netns: { kind: 'path', path: `/proc/${other.State.Pid}/ns/net` }, ...(await sandboxFiles(record)), settings };
     }
-    const extra = extraHostLines(record, undefined);
-    return {
-      netns: { kind: 'new' },
-      hosts: `${BASE_HOSTS}\n${extra.map((l) => `${l}\n`).join('')}`,
-      resolvConf: applyDnsOptions(await hostResolvConf(), record),
-      settings: { ...settings, Networks: { [mode]: {} } },
-    };
+    return { netns: { kind: 'new' }, ...(await sandboxFiles(record)), settings: { ...settings, Networks: { [mode]: {} } } };
   }
 
   async teardown(): Promise<void> {}

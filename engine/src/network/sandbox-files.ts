@@ -1,3 +1,4 @@
+import { InvalidArgument } from '../base/errors.js';
 import { isIp6Text, isLoopback, parseIp4 } from './ipv4.js';
 
 /**
@@ -26,14 +27,14 @@ export interface HostsInput {
 
 export function parseExtraHost(entry: string, hostGatewayIp?: string): { host: string; ip: string } {
   const sep = entry.includes('=') ? entry.indexOf('=') : entry.indexOf(':');
-  if (sep <= 0) throw new Error(`invalid extra host entry: ${JSON.stringify(entry)}: expected "name:ip"`);
+  if (sep <= 0) throw new InvalidArgument(`invalid extra host entry: ${JSON.stringify(entry)}: expected "name:ip"`);
   const host = entry.slice(0, sep);
   let ip = entry.slice(sep + 1).replace(/^\[(.*)\]$/, '$1');
   if (ip === 'host-gateway') {
-    if (!hostGatewayIp) throw new Error('unable to derive the IP value for host-gateway');
+    if (!hostGatewayIp) throw new InvalidArgument('unable to derive the IP value for host-gateway');
     ip = hostGatewayIp;
   }
-  if (parseIp4(ip) === undefined && !isIp6Text(ip)) throw new Error(`invalid IP address in add-host: "${ip}"`);
+  if (parseIp4(ip) === undefined && !isIp6Text(ip)) throw new InvalidArgument(`invalid IP address in add-host: "${ip}"`);
   return { host, ip };
 }
 

@@ -82,6 +82,8 @@ describe('user-defined networks', () => {
 
   it('--network none has only loopback; host shares the host\'s network', async () => {
     expect(await rig.exitCode(['--network', 'none', rig.busybox, 'sh', '-c', '[ "$(ls /sys/class/net)" = lo ]'])).toBe(0);
+    const files = 'grep -q "^10.1.2.3[[:space:]]db$" /etc/hosts && grep -q "^nameserver 10.9.9.9$" /etc/resolv.conf && grep -q "^127.0.0.1[[:space:]]localhost$" /etc/hosts';
+    expect(await rig.exitCode(['--network', 'none', '--add-host', 'db:10.1.2.3', '--dns', '10.9.9.9', rig.busybox, 'sh', '-c', files])).toBe(0);
     expect(await rig.exitCode(['--network', 'host', rig.busybox, 'sh', '-c', '[ "$(ls /sys/class/net | wc -l)" -gt 1 ]'])).toBe(0);
   });
 });
