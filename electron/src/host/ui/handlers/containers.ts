@@ -4,13 +4,21 @@ import { createBody } from './run-spec.js';
 import type { RequestHandlers } from './types.js';
 
 type ContainerRequests = Pick<RequestHandlers,
-  'containers.list' | 'containers.inspect' | 'containers.action' | 'containers.remove' | 'containers.run'>;
+  'containers.list' | 'containers.rows' | 'containers.inspect' | 'containers.action' | 'containers.remove' | 'containers.run'>;
 
 export function containerHandlers(docker: Docker): ContainerRequests {
   return {
     async 'containers.list'() {
       const raw = await docker.listContainers({ all: true });
       return raw.map((c) => containerRow(c as never));
+    },
+    async 'containers.rows'({ ids }) {
+      if (!Array.isArray(ids) || ids.some((i) => typeof i !== 'string')) throw { code: 'invalid', message: 'ids must be a list of container IDs' };
+      if (!ids.length) return [];
+      // The id filter matches prefixes; keep only exact ids so a short id never pulls in a stranger.
+      const raw = await docker.listContainers({ all: true, filters: { id: ids } });
+      const wanted = new Set(ids);
+      return raw.filter((c) => wanted.has(c.Id)).map((c) => containerRow(c as never));
     },
     async 'containers.inspect'({ id }) {
       return containerDetail((await docker.getContainer(id).inspect()) as never);

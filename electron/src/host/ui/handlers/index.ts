@@ -39,6 +39,7 @@ export const ENGINE_CALLS: Partial<Record<RequestChannel | StreamChannel, string
   'images.pull': 'pulling images (POST /images/create)',
   'images.push': 'pushing images (POST /images/{name}/push)',
   'containers.list': 'listing containers (GET /containers/json)',
+  'containers.rows': 'listing containers (GET /containers/json)',
   'containers.inspect': 'container inspect (GET /containers/{id}/json)',
   'containers.action': 'container start/stop/restart/pause (POST /containers/{id}/…)',
   'containers.remove': 'removing containers (DELETE /containers/{id})',
