@@ -44,13 +44,13 @@ export function Drawer({ title, onClose, children, actions }: { title: string; o
     return () => window.removeEventListener('keydown', onKey);
   }, [onClose]);
   return (
-    <aside className="drawer" role="dialog" aria-label={title}>
+    <div className="drawer" role="dialog" aria-label={title}>
       <header>
         <h2>{title}</h2>
         {actions}
         <button className="icon-btn" aria-label="Close" onClick={onClose}>×</button>
       </header>
       <div className="content">{children}</div>
-    </aside>
+    </div>
   );
 }

@@ -86,7 +86,7 @@ export function ContainersView() {
       <div className="card">
         {error ? <ErrorState error={error} what="Containers" onRetry={() => void refresh()} /> : (
           <table className="list" aria-label="Containers">
-            <thead><tr><th /><th>Name</th><th>Image</th><th>Status</th><th>Ports</th><th>Created</th><th><span className="sr-only">Actions</span></th></tr></thead>
+            <thead><tr><th><span className="sr-only">Selected</span></th><th>Name</th><th>Image</th><th>Status</th><th>Ports</th><th>Created</th><th><span className="sr-only">Actions</span></th></tr></thead>
             {loading ? <SkeletonRows cols={7} /> : (
               <tbody>
                 {groups.map((g) => (

@@ -1,0 +1,137 @@
+// Every main view of the dashboard, in the light and the dark theme, checked by axe-core (WCAG 2.x A/AA and best
+// practices: names of buttons, links and fields, ARIA, colour contrast, duplicate ids, nested controls, lists).
+// Screenshots of each view in both themes go to the shots folder for reviewers.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { docker } from '../../../scripts/src/testrig/index.js';
+import { axeViolations, describeViolations } from './axe.js';
+import { engineServes, missingPrerequisites, startStack, type Stack } from './harness.js';
+import { ContainersPage } from './pages/containers.js';
+import { ImagesPage } from './pages/images.js';
+import { Shell } from './pages/shell.js';
+
+const missing = missingPrerequisites();
+const NAME = 'e2e-a11y';
+const VOLUME = 'e2e-a11y-data';
+
+describe.skipIf(missing)(`accessibility of every view, light and dark${missing ? ` (skipped: ${missing})` : ''}`, () => {
+  let stack: Stack;
+  let shell: Shell;
+  let ref: string;
+  let canRun = false;
+
+  beforeAll(async () => {
+    stack = await startStack();
+    shell = new Shell(stack.page);
+    ref = stack.images.busybox.reference;
+    const on = { host: stack.berthd.dockerHost };
+    const pulled = await docker(['pull', ref], on);
+    if (pulled.code !== 0) throw new Error(pulled.stderr);
+    canRun = await engineServes(stack.berthd.socket, 'POST', '/containers/create');
+    if (canRun) {
+      const run = await docker(['run', '-d', '--name', NAME, '-p', '127.0.0.1::80', ref, 'sh', '-c', 'echo hello from a11y; exec sleep 3600'], on);
+      if (run.code !== 0) throw new Error(run.stderr);
+    }
+    if (await engineServes(stack.berthd.socket, 'GET', '/volumes')) await docker(['volume', 'create', VOLUME], on);
+    await shell.open(stack.dashboard.url);
+  });
+  afterAll(async () => {
+    if (stack) process.stdout.write(`dashboard screenshots: ${stack.shots}\n`);
+    await stack?.stop();
+  });
+
+  for (const theme of ['light', 'dark'] as const) {
+    it(`has no axe violations in the ${theme} theme`, async () => {
+      const page = stack.page;
+      // The theme setting defaults to "system": the emulated preference switches it live.
+      await page.emulateMedia({ colorScheme: theme });
+      await expect.poll(() => page.locator('html').getAttribute('data-theme')).toBe(theme);
+      const found: string[] = [];
+      const check = async (where: string, shot?: string) => {
+        // Let transitions (tab underline, progress bars) settle so colours are the final ones.
+        await page.waitForTimeout(250);
+        found.push(...describeViolations(`${theme} ${where}`, await axeViolations(page)));
+        if (shot) await stack.screenshot(`${theme}-${shot}`);
+      };
+      const containers = new ContainersPage(page);
+      const images = new ImagesPage(page);
+
+      await shell.go('Containers');
+      if (canRun) {
+        await containers.row(NAME).waitFor();
+        await check('containers', 'containers');
+        await containers.action(NAME, 'Delete');
+        await page.getByRole('dialog', { name: `Delete ${NAME}?` }).waitFor();
+        await check('delete dialog', 'dialog-delete');
+        await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
+
+        await containers.row(NAME).getByRole('button', { name: NAME, exact: true }).click();
+        const detail = containers.detail(NAME);
+        await expect.poll(() => containers.logLines.count(), { timeout: 15_000 }).toBeGreaterThan(0);
+        await check('container logs', 'container-logs');
+        await containers.tab('Inspect');
+        await detail.getByRole('definition').filter({ hasText: ref }).first().waitFor();
+        await check('container inspect');
+        await containers.tab('Exec');
+        await detail.getByRole('button', { name: 'Open terminal' }).click();
+        await page.keyboard.type('echo ready\n');
+        await expect.poll(() => detail.getByTestId('terminal').textContent(), { timeout: 15_000 }).toContain('ready');
+        await check('container exec', 'container-exec');
+        await containers.tab('Stats');
+        await detail.getByRole('group', { name: 'CPU' }).getByTestId('chart-value').filter({ hasText: '%' }).waitFor({ timeout: 15_000 });
+        await check('container stats', 'container-stats');
+        await containers.tab('Files');
+        await detail.getByRole('table', { name: 'Files' }).getByRole('button', { name: 'etc', exact: true }).waitFor();
+        await check('container files');
+        await page.getByRole('button', { name: 'Back to containers' }).click();
+      } else {
+        await page.getByRole('heading', { name: 'Containers', exact: true }).waitFor();
+        await check('containers', 'containers');
+      }
+
+      await shell.go('Images');
+      await images.row(ref).waitFor();
+      await check('images', 'images');
+      const run = await images.openRun(ref);
+      await run.waitFor();
+      await check('run dialog', 'dialog-run');
+      await run.getByRole('button', { name: 'Cancel' }).click();
+      const drawer = await images.inspect(ref);
+      await drawer.getByRole('definition').filter({ hasText: /^linux\// }).first().waitFor();
+      await check('image inspect', 'image-inspect');
+      await drawer.getByRole('tab', { name: /^Layers/ }).click();
+      await drawer.getByRole('table', { name: 'Image layers' }).waitFor();
+      await check('image layers');
+      await drawer.getByRole('tab', { name: 'Raw JSON' }).click();
+      await check('image raw JSON');
+      await drawer.getByRole('button', { name: 'Close' }).click();
+
+      await shell.go('Volumes');
+      await page.getByRole('heading', { name: 'Volumes', exact: true }).waitFor();
+      await page.locator('[data-testid="volume-row"]').first().or(page.getByRole('alert')).first().waitFor();
+      await check('volumes', 'volumes');
+      await page.getByRole('button', { name: 'New volume' }).click();
+      await page.getByRole('dialog', { name: 'New volume' }).waitFor();
+      await check('new volume dialog');
+      await page.keyboard.press('Escape');
+
+      await shell.go('Networks');
+      await page.locator('[data-testid="network-row"][data-name="bridge"]').waitFor();
+      await check('networks', 'networks');
+      await page.getByRole('button', { name: 'bridge', exact: true }).click();
+      await page.getByRole('dialog', { name: 'bridge' }).getByLabel('Network JSON').waitFor();
+      await check('network inspect');
+      await page.getByRole('dialog', { name: 'bridge' }).getByRole('button', { name: 'Close' }).click();
+
+      await shell.go('Settings');
+      await page.getByRole('textbox', { name: 'daemon.json', exact: true }).waitFor();
+      await check('settings', 'settings');
+
+      await shell.go('Troubleshoot');
+      await page.getByTestId('engine-version').waitFor();
+      await check('troubleshoot', 'troubleshoot');
+      await shell.go('Containers');
+
+      expect(found, found.join('\n')).toEqual([]);
+    });
+  }
+});
