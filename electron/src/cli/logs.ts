@@ -1,10 +1,10 @@
 import { parseArgs } from 'node:util';
-import path from 'node:path';
 import { berthPaths } from '../host/paths.js';
 import { ensureSshKeys } from '../host/ssh/keys.js';
 import { SshLink } from '../host/ssh/ssh-link.js';
 import { tailFile } from '../host/vm/util.js';
 import { vmFiles } from '../host/vm/vm-files.js';
+import { ENGINE_LOG_IN_VM } from '../host/vm/vm-service.js';
 import { EXIT } from './vm/exit-codes.js';
 import { orphanVm } from './vm/host-process.js';
 
@@ -18,7 +18,7 @@ export async function main(argv: string[]): Promise<void> {
   const paths = berthPaths();
   const files = vmFiles(paths);
   if (which === 'host' || which === 'console') {
-    const file = which === 'host' ? path.join(paths.logs, 'host.log') : files.consoleLog;
+    const file = which === 'host' ? files.hostLog : files.consoleLog;
     const text = tailFile(file, lines, 4 << 20);
     process.stdout.write(text ? `${text}\n` : '');
     return;
@@ -37,7 +37,7 @@ export async function main(argv: string[]): Promise<void> {
   const keys = ensureSshKeys(files.sshDir);
   const link = new SshLink({ host: '127.0.0.1', port: vm.sshPort, username: 'root', privateKey: keys.clientPrivate, hostKeyBlob: keys.hostKeyBlob });
   await link.connect(10_000);
-  const res = await link.exec(['tail', '-n', String(lines), '/var/log/berthd.log']);
+  const res = await link.exec(['tail', '-n', String(lines), ENGINE_LOG_IN_VM]);
   link.close();
   process.stdout.write(res.stdout);
   process.exitCode = res.code;

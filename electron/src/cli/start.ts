@@ -4,17 +4,12 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { berthPaths, type BerthPaths } from '../host/paths.js';
 import type { VmError } from '../host/vm/backend.js';
+import { STAGE_TEXT } from '../host/vm/stage-text.js';
 import { loadVmSettings, repoImageBuilder, repoImageDir } from '../host/vm/vm-settings.js';
 import { ControlClient, controlSocket, type ControlMessage } from './vm/control.js';
 import { EXIT, exitCodeFor } from './vm/exit-codes.js';
 import { ensureDaemon } from './vm/host-process.js';
 
-const STAGE_TEXT: Record<string, string> = {
-  prepare: 'preparing disks and keys',
-  boot: 'booting the VM',
-  ssh: 'waiting for the VM (SSH)',
-  engine: 'waiting for berthd',
-};
 
 function pingHostSocket(socketPath: string): Promise<boolean> {
   return new Promise((resolve) => {
@@ -56,7 +51,7 @@ export async function runStart(op: 'start' | 'restart'): Promise<number> {
   await ControlClient.request(controlSocket(paths), { op }, (msg) => {
     if (msg.type === 'progress') {
       const stage = String(msg.stage);
-      if (msg.phase === 'begin') process.stderr.write(`  ${STAGE_TEXT[stage] ?? stage}…\n`);
+      if (msg.phase === 'begin') process.stderr.write(`  ${STAGE_TEXT[stage as keyof typeof STAGE_TEXT] ?? stage}…\n`);
     } else if (msg.type === 'done') {
       result = msg;
     }

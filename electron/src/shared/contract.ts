@@ -2,7 +2,7 @@
 // (see wire.ts); main, preload, the renderer and the host's session all type-check against these maps.
 import type {
   ContainerDetail, ContainerRow, DaemonJsonCheck, Diagnostics, EngineInfo, EngineStatus, FileEntry, HostSettings,
-  ImageDetail, ImageRow, LogLine, NetworkRow, ProgressEvent, ResetPlan, Resource, RunSpec, StatsSample, VolumeRow,
+  ImageDetail, ImageRow, LogLine, NetworkRow, ProgressEvent, ResetPlan, Resource, RunSpec, StatsSample, VmUsage, VolumeRow,
 } from './types.js';
 import type { SettingsChange } from './settings-rules.js';
 
@@ -17,7 +17,8 @@ export interface RequestChannels {
   'images.inspect': { args: { id: string }; result: ImageDetail };
   'images.remove': { args: { id: string; force?: boolean }; result: void };
   'images.tag': { args: { id: string; repo: string; tag: string }; result: void };
-  'images.prune': { args: { dangling: boolean }; result: { deleted: number; spaceReclaimed: number } };
+  /** `dangling: false` prunes every image no container uses; `removed` names what went (tags, else short IDs). */
+  'images.prune': { args: { dangling: boolean }; result: { deleted: number; spaceReclaimed: number; removed: string[] } };
   'containers.list': { args: void; result: ContainerRow[] };
   /** The rows of just these containers (an id the engine no longer has is absent): the list patches itself on events. */
   'containers.rows': { args: { ids: string[] }; result: ContainerRow[] };
@@ -30,8 +31,13 @@ export interface RequestChannels {
   'volumes.list': { args: void; result: VolumeRow[] };
   'volumes.create': { args: { name?: string; labels?: Record<string, string> }; result: VolumeRow };
   'volumes.remove': { args: { name: string; force?: boolean }; result: void };
-  'volumes.prune': { args: void; result: { deleted: number; spaceReclaimed: number } };
+  /** `all: false` prunes only anonymous unused volumes (dockerd ≥ 23's default); `removed` names them. */
+  'volumes.prune': { args: { all: boolean }; result: { deleted: number; spaceReclaimed: number; removed: string[] } };
+  /** `path` is inside the volume (`/` is its root); read through a helper container that is never started. */
   'volumes.files': { args: { name: string; path: string }; result: FileEntry[] };
+  'volumes.readFile': { args: { name: string; path: string }; result: { name: string; base64: string; size: number } };
+  /** Bytes used per volume name (GET /system/df?type=volume); volumes the engine did not measure are absent. */
+  'volumes.usage': { args: void; result: Record<string, number> };
   'networks.list': { args: void; result: NetworkRow[] };
   'networks.inspect': { args: { id: string }; result: unknown };
   'networks.create': { args: { name: string; driver?: string; subnet?: string; internal?: boolean }; result: { id: string } };
@@ -54,6 +60,8 @@ export interface StreamChannels {
   'images.push': { args: { ref: string }; data: ProgressEvent; input: never };
   'containers.logs': { args: { id: string; tail?: number; timestamps?: boolean; follow?: boolean }; data: LogLine[]; input: never };
   'containers.stats': { args: { id: string }; data: StatsSample; input: never };
+  /** The VM's CPU and memory every ~2 s while open (open it only while it is on screen); null: no VM running. */
+  'engine.vmUsage': { args: void; data: VmUsage | null; input: never };
   'containers.exec': {
     args: { id: string; cmd: string[]; cols: number; rows: number };
     /** Terminal output, base64 (a chunk may end inside a UTF-8 sequence). */
@@ -85,10 +93,11 @@ export const REQUEST_CHANNELS: readonly RequestChannel[] = [
   'containers.list', 'containers.rows', 'containers.inspect', 'containers.action', 'containers.remove', 'containers.run',
   'containers.files', 'containers.readFile',
   'volumes.list', 'volumes.create', 'volumes.remove', 'volumes.prune', 'volumes.files',
+  'volumes.readFile', 'volumes.usage',
   'networks.list', 'networks.inspect', 'networks.create', 'networks.remove',
   'settings.get', 'settings.checkDaemonJson', 'settings.saveDaemonJson', 'settings.save',
   'troubleshoot.diagnostics', 'troubleshoot.logs', 'troubleshoot.resetPlan', 'troubleshoot.reset',
 ];
 export const STREAM_CHANNELS: readonly StreamChannel[] = [
-  'images.pull', 'images.push', 'containers.logs', 'containers.stats', 'containers.exec',
+  'images.pull', 'images.push', 'containers.logs', 'containers.stats', 'containers.exec', 'engine.vmUsage',
 ];

@@ -242,3 +242,19 @@ export interface Diagnostics {
 export interface ResetPlan {
   deletes: string[];
 }
+
+/**
+ * The Berth VM's use of this computer, as the host sees its QEMU process; the `engine.vmUsage` stream sends null
+ * while no VM runs (and once, then ends, on hosts without a VM).
+ */
+export interface VmUsage {
+  /** Percent of one host CPU (200 = two cores busy); absent on the first reading or where the host cannot tell. */
+  cpuPercent?: number;
+  /** Resident memory of the VM process. */
+  memoryBytes?: number;
+  /** What the VM was given. */
+  cpus: number;
+  memoryLimitBytes: number;
+  /** kvm, hvf, whpx, or tcg (emulation: slow). */
+  accel: string;
+}

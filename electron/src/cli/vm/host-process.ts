@@ -25,7 +25,8 @@ export async function daemonStatus(paths: BerthPaths): Promise<ControlMessage | 
 export async function ensureDaemon(paths: BerthPaths): Promise<void> {
   if (await daemonStatus(paths)) return;
   mkdirSync(paths.logs, { recursive: true });
-  const log = openSync(path.join(paths.logs, 'host.log'), 'a');
+  const hostLog = vmFiles(paths).hostLog;
+  const log = openSync(hostLog, 'a');
   const child = spawn(process.execPath, [berthBin(), 'daemon'], { detached: true, stdio: ['ignore', log, log], env: process.env, windowsHide: true });
   closeSync(log);
   let exited = false;
@@ -36,7 +37,7 @@ export async function ensureDaemon(paths: BerthPaths): Promise<void> {
     if (exited) break;
     await sleep(50);
   }
-  throw new Error(`the Berth host process did not start; see ${path.join(paths.logs, 'host.log')}`);
+  throw new Error(`the Berth host process did not start; see ${hostLog}`);
 }
 
 /** A VM left running without a host process (the host process was killed): from its state file. */

@@ -24,6 +24,8 @@ export function changeOf(ev: { Type?: string; Action?: string; Actor?: { ID?: st
 export interface EngineWatcher {
   status(): EngineStatus;
   subscribe(listener: WatcherListener): () => void;
+  /** Connects now instead of at the next backoff step (the VM just came up); resolves after that attempt. */
+  retryNow(): Promise<void>;
   close(): void;
 }
 
@@ -34,6 +36,7 @@ export function watchEngine(docker: Docker, endpoint: string, opts: { maxBackoff
   let events: Readable | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let backoff = 250;
+  let attempt: Promise<void> | undefined;
 
   const emit: WatcherListener = (ch, value) => { for (const l of listeners) l(ch, value); };
   const setStatus = (next: EngineStatus) => {
@@ -52,12 +55,17 @@ export function watchEngine(docker: Docker, endpoint: string, opts: { maxBackoff
       reason: e.message,
       hint: e.hint ?? 'Check the engine log (Troubleshoot), then restart the engine.',
     });
-    timer = setTimeout(connect, backoff);
+    timer = setTimeout(() => void connect(), backoff);
     backoff = Math.min(backoff * 2, opts.maxBackoffMs ?? 5_000);
   };
 
-  async function connect(): Promise<void> {
+  function connect(): Promise<void> {
     timer = undefined;
+    attempt ??= tryConnect().finally(() => (attempt = undefined));
+    return attempt;
+  }
+
+  async function tryConnect(): Promise<void> {
     if (closed) return;
     try {
       const version = await docker.version();
@@ -83,6 +91,12 @@ export function watchEngine(docker: Docker, endpoint: string, opts: { maxBackoff
 
   return {
     status: () => status,
+    retryNow() {
+      if (closed || events) return Promise.resolve();
+      if (timer) clearTimeout(timer);
+      backoff = 250;
+      return connect();
+    },
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

@@ -3,6 +3,7 @@
 import type { RequestChannel, StreamChannel } from '../../shared/contract.js';
 import { connectEngine } from './engine-endpoint.js';
 import { watchEngine, type WatcherListener } from './engine-watcher.js';
+import { withVmStatus } from './vm-engine-status.js';
 import { createHandlers, ENGINE_CALLS, type RequestHandlers, type StreamHandlers, type UiHostOptions } from './handlers/index.js';
 
 export interface UiHost {
@@ -17,7 +18,8 @@ export interface UiHost {
 
 export function createUiHost(opts: UiHostOptions): UiHost {
   const { docker, url } = connectEngine(opts.engine);
-  const watcher = watchEngine(docker, url);
+  // On a VM host the status also says what the VM is doing (start stages, failures), not only "engine down".
+  const watcher = withVmStatus(watchEngine(docker, url), opts.controls?.watchVm);
   const { requests, streams } = createHandlers(docker, opts);
   return {
     endpoint: url,

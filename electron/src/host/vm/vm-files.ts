@@ -12,6 +12,8 @@ export interface VmFiles {
   stateFile: string;
   consoleLog: string;
   qemuLog: string;
+  /** `berth daemon`'s own log (its stdout and stderr). */
+  hostLog: string;
   sshDir: string;
 }
 
@@ -26,6 +28,7 @@ export function vmFiles(paths: BerthPaths, platform: NodeJS.Platform = process.p
     stateFile: path.join(paths.vm, 'state.json'),
     consoleLog: path.join(paths.logs, 'console.log'),
     qemuLog: path.join(paths.logs, 'qemu.log'),
+    hostLog: path.join(paths.logs, 'host.log'),
     sshDir: path.join(paths.home, 'ssh'),
   };
 }

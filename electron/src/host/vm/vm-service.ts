@@ -11,6 +11,20 @@ import { findSftpServer, mountShare, type ShareHandle } from './file-shares.js';
 import { QemuBackend } from './qemu/qemu-backend.js';
 import { vmFiles } from './vm-files.js';
 
+/** Where the VM's init writes berthd's output. */
+export const ENGINE_LOG_IN_VM = '/var/log/berthd.log';
+
+/** What the controller, the control server and the dashboard need of a VM service (a stand-in in tests). */
+export interface ManagedVm {
+  status(): VmStatus & { socket: string };
+  start(settings: VmSettings): Promise<void>;
+  stop(opts?: { timeoutMs?: number }): Promise<void>;
+  restartReasons(next: VmSettings): string[];
+  engineLogTail(lines: number): Promise<string[]>;
+  on<K extends keyof VmServiceEvents>(event: K, listener: (...args: VmServiceEvents[K]) => void): unknown;
+  off<K extends keyof VmServiceEvents>(event: K, listener: (...args: VmServiceEvents[K]) => void): unknown;
+}
+
 export interface VmServiceEvents {
   state: [VmState];
   progress: [StageProgress];
@@ -59,6 +73,18 @@ export class VmService extends EventEmitter<VmServiceEvents> {
 
   status(): VmStatus & { socket: string } {
     return { ...this.backend.status(), socket: this.paths.dockerSocket };
+  }
+
+  /** Why these settings would need a restart of the running VM. */
+  restartReasons(next: VmSettings): string[] {
+    return this.backend.restartReasons(next);
+  }
+
+  /** The last lines of berthd's log in the VM (over the VM's SSH). */
+  async engineLogTail(lines: number): Promise<string[]> {
+    const res = await this.backend.exec(['tail', '-n', String(Math.max(1, Math.min(lines, 5000))), ENGINE_LOG_IN_VM]);
+    if (res.code !== 0) throw new Error(`cannot read ${ENGINE_LOG_IN_VM} in the VM: ${res.stderr.trim() || `exit ${res.code}`}`);
+    return res.stdout.split('\n').filter(Boolean);
   }
 
   /** Re-attaches to a VM left running, else boots one; then serves the socket, ports and context. */

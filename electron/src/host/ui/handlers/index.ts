@@ -7,6 +7,7 @@ import { imageHandlers, imageStreams } from './images.js';
 import { settingsHandlers } from './settings.js';
 import { systemHandlers } from './system.js';
 import { troubleshootHandlers } from './troubleshoot.js';
+import { vmUsageStreams } from './vm-usage.js';
 import type { RequestHandlers, StreamHandlers, UiHostOptions } from './types.js';
 import { volumeNetworkHandlers } from './volumes-networks.js';
 
@@ -24,7 +25,7 @@ export function createHandlers(docker: Docker, opts: UiHostOptions): { requests:
       ...settingsHandlers(opts),
       ...troubleshootHandlers(docker, opts),
     },
-    streams: { ...imageStreams(docker), ...containerStreams(docker) },
+    streams: { ...imageStreams(docker), ...containerStreams(docker), ...vmUsageStreams(opts.controls ?? {}) },
   };
 }
 
@@ -53,6 +54,9 @@ export const ENGINE_CALLS: Partial<Record<RequestChannel | StreamChannel, string
   'volumes.create': 'creating volumes (POST /volumes/create)',
   'volumes.remove': 'removing volumes (DELETE /volumes/{name})',
   'volumes.prune': 'pruning volumes (POST /volumes/prune)',
+  'volumes.files': 'volume files (a helper container read with GET /containers/{id}/archive)',
+  'volumes.readFile': 'volume files (a helper container read with GET /containers/{id}/archive)',
+  'volumes.usage': 'volume sizes (GET /system/df)',
   'networks.list': 'networks (GET /networks)',
   'networks.inspect': 'network inspect (GET /networks/{id})',
   'networks.create': 'creating networks (POST /networks/create)',

@@ -48,7 +48,7 @@ describe('Berth settings through the contract', () => {
   it('compares with the running VM when a controller knows it, offers the restart, and applies start at login', async () => {
     const running = loadVmSettings(file, {});
     const logins: boolean[] = [];
-    const h = handlers({ restartEngine: async () => undefined, runningVmSettings: () => ({ ...running, cpus: 4 }), setStartAtLogin: (on) => logins.push(on) });
+    const h = handlers({ restartEngine: async () => undefined, runningVmSettings: async () => ({ ...running, cpus: 4 }), setStartAtLogin: (on) => logins.push(on) });
     const s = (await h['settings.save']({ startAtLogin: true })).berth!;
     expect(s.canRestart).toBe(true);
     expect(s.restartReasons).toEqual(['CPUs 4 → 2']);

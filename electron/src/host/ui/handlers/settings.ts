@@ -11,7 +11,8 @@ export function settingsHandlers(opts: UiHostOptions): Requests {
   const controls = opts.controls ?? {};
   // Without a VM controller, the settings as this host found them stand for "what the VM runs with".
   let baseline: Promise<VmSettings> | undefined;
-  const running = async (): Promise<VmSettings> => controls.runningVmSettings?.() ?? (await (baseline ??= readStoredSettings(opts.settingsPath!).then((s) => s.vm)));
+  const running = async (): Promise<VmSettings> =>
+    (await controls.runningVmSettings?.()) ?? (await (baseline ??= readStoredSettings(opts.settingsPath!).then((s) => s.vm)));
 
   async function get(): Promise<HostSettings> {
     const daemonJson = opts.daemonJsonPath ? await readFile(opts.daemonJsonPath, 'utf8').catch(() => '{}\n') : undefined;

@@ -32,6 +32,9 @@ const json = (v: unknown) => JSON.stringify(v, null, 2);
 
 export function troubleshootHandlers(docker: Docker, opts: UiHostOptions): Requests {
   const controls = opts.controls ?? {};
+  // A VM host reads berthd's log inside the VM; otherwise the file this host was told about.
+  const engineLog = (lines: number): Promise<string[]> =>
+    controls.engineLog ? controls.engineLog(Math.max(1, Math.min(lines, 5000))) : tailFile(opts.engineLogPath, lines);
   return {
     async 'troubleshoot.diagnostics'() {
       const section = (title: string, body: string) => `## ${title}\n${body.trim()}\n`;
@@ -47,12 +50,18 @@ export function troubleshootHandlers(docker: Docker, opts: UiHostOptions): Reque
         section('Engine info', info),
         section(`Berth settings${opts.settingsPath ? ` (${opts.settingsPath})` : ''}`, settings),
         section('daemon.json', daemonJson),
-        section('Engine log (last 500 lines)', (await tailFile(opts.engineLogPath, 500)).join('\n') || '(no log file known)'),
+        section('Engine log (last 500 lines)', (await engineLog(500).then((l) => l.join('\n'), (e: Error) => `unavailable: ${e.message}`)) || '(no log file known)'),
         section('Host log (last 500 lines)', (await tailFile(opts.hostLogPath, 500)).join('\n') || '(no log file known)'),
       ].join('\n');
       return { createdAt: new Date().toISOString(), text: redact(text) };
     },
     async 'troubleshoot.logs'({ source, tail }) {
+      if (source === 'engine' && controls.engineLog) {
+        const lines = await engineLog(tail).catch((e: Error) => {
+          throw { code: 'engine_down', message: `Cannot read the engine log: ${e.message}`, hint: 'The log is inside the VM: start the engine, or see `berth logs engine`.' };
+        });
+        return { lines: lines.map(redact) };
+      }
       const file = source === 'engine' ? opts.engineLogPath : opts.hostLogPath;
       if (!file) throw { code: 'not_found', message: `This dashboard does not know where the ${source} log is.`, hint: `Start it with --${source}-log PATH.` };
       return { lines: (await tailFile(file, tail)).map(redact) };

@@ -1,5 +1,7 @@
 // The host side of the contract: one function per request channel, one opener per stream channel.
 import type { VmSettings } from '../../vm/backend.js';
+import type { VmView } from '../../vm/vm-status-feed.js';
+import type { VmUsageSample } from '../../vm/vm-usage.js';
 import type {
   ArgsOf, RequestChannel, ResultOf, StreamArgsOf, StreamChannel, StreamDataOf, StreamInputOf,
 } from '../../../shared/contract.js';
@@ -25,15 +27,26 @@ export type StreamOpener<C extends StreamChannel> = (
 
 export type StreamHandlers = { [C in StreamChannel]: StreamOpener<C> };
 
-/** Things only some hosts can do (the VM host can restart its engine; a bare dashboard cannot). */
+/**
+ * Things only some hosts can do (a host that runs the Berth VM can restart and reset it; a bare dashboard cannot).
+ * Two implementations: in the host's own process (host/ui/vm-engine-controls.ts, the Electron app) and over
+ * `berth daemon`'s control socket (cli/vm/remote-engine-controls.ts, browser mode).
+ */
 export interface EngineControls {
+  /** Resolves once the engine answers again (or rejects with why it did not start). */
   restartEngine?(): Promise<void>;
   /** The settings the running VM was started with: saved settings that differ need a restart. */
-  runningVmSettings?(): VmSettings | undefined;
+  runningVmSettings?(): Promise<VmSettings | undefined>;
   /** Factory reset: the paths it deletes (shown before asking), and doing it. */
   factoryReset?: { deletes: string[]; run(): Promise<void> };
   /** Applies "start at login" right away (the Electron shell does; browser mode only stores it). */
   setStartAtLogin?(on: boolean): void;
+  /** Follows the VM (state, start stage, progress, failure): called at once and on every change; returns the unsubscribe. */
+  watchVm?(listener: (view: VmView) => void): () => void;
+  /** One reading of the VM process's CPU time and memory; null while no VM runs. */
+  vmUsage?(): Promise<VmUsageSample | null>;
+  /** The engine log's last lines, from wherever the engine runs (berthd's log inside the VM). */
+  engineLog?(lines: number): Promise<string[]>;
 }
 
 export interface UiHostOptions {
