@@ -32,7 +32,7 @@ export function VolumesView() {
   const shown = useMemo(() => items.filter((v) => v.name.toLowerCase().includes(query.trim().toLowerCase())), [items, query]);
 
   const remove = (v: VolumeRow) => berth().invoke('volumes.remove', { name: v.name }).then(() => toastSuccess(`Deleted volume ${v.name}`), (e) => toastError(`Could not delete ${v.name}`, e));
-  const prune = () => berth().invoke('volumes.prune').then((r) => toastSuccess(`Deleted ${r.deleted} unused volume${r.deleted === 1 ? '' : 's'}`, `${formatBytes(r.spaceReclaimed)} reclaimed`), (e) => toastError('Could not prune volumes', e));
+  const prune = () => berth().invoke('volumes.prune', { all: false }).then((r) => toastSuccess(`Deleted ${r.deleted} unused volume${r.deleted === 1 ? '' : 's'}`, `${formatBytes(r.spaceReclaimed)} reclaimed`), (e) => toastError('Could not prune volumes', e));
   return (
     <section aria-labelledby="volumes-title">
       <div className="view-header">

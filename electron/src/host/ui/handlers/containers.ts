@@ -2,6 +2,7 @@ import type Docker from 'dockerode';
 import { containerDetail, containerRow } from '../mappers/containers.js';
 import { createBody } from './run-spec.js';
 import type { RequestHandlers } from './types.js';
+import { isHelperContainer } from './volume-browser.js';
 
 type ContainerRequests = Pick<RequestHandlers,
   'containers.list' | 'containers.rows' | 'containers.inspect' | 'containers.action' | 'containers.remove' | 'containers.run'>;
@@ -10,7 +11,7 @@ export function containerHandlers(docker: Docker): ContainerRequests {
   return {
     async 'containers.list'() {
       const raw = await docker.listContainers({ all: true });
-      return raw.map((c) => containerRow(c as never));
+      return raw.filter((c) => !isHelperContainer(c.Labels)).map((c) => containerRow(c as never));
     },
     async 'containers.rows'({ ids }) {
       if (!Array.isArray(ids) || ids.some((i) => typeof i !== 'string')) throw { code: 'invalid', message: 'ids must be a list of container IDs' };
@@ -18,7 +19,7 @@ export function containerHandlers(docker: Docker): ContainerRequests {
       // The id filter matches prefixes; keep only exact ids so a short id never pulls in a stranger.
       const raw = await docker.listContainers({ all: true, filters: { id: ids } });
       const wanted = new Set(ids);
-      return raw.filter((c) => wanted.has(c.Id)).map((c) => containerRow(c as never));
+      return raw.filter((c) => wanted.has(c.Id) && !isHelperContainer(c.Labels)).map((c) => containerRow(c as never));
     },
     async 'containers.inspect'({ id }) {
       return containerDetail((await docker.getContainer(id).inspect()) as never);

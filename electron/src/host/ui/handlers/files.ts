@@ -6,6 +6,7 @@ import type { Readable } from 'node:stream';
 import tar from 'tar-stream';
 import type { FileEntry } from '../../../shared/types.js';
 import type { RequestHandlers } from './types.js';
+import { VolumeBrowser, volumeDir } from './volume-browser.js';
 
 const MAX_LISTING_BYTES = 256 * 1024 * 1024;
 const MAX_FILE_BYTES = 32 * 1024 * 1024;
@@ -78,24 +79,35 @@ export async function firstFile(stream: Readable): Promise<{ name: string; data:
   return found;
 }
 
-export function fileHandlers(docker: Docker): Pick<RequestHandlers, 'containers.files' | 'containers.readFile' | 'volumes.files'> {
+async function archive(c: Docker.Container, p: string): Promise<Readable> {
+  return (await c.getArchive({ path: p })) as unknown as Readable;
+}
+
+/** A directory's children: `dir/.` makes the engine archive the directory's contents under `./`. */
+const contentsOf = (dir: string) => (dir === '/' ? '/.' : `${dir}/.`);
+
+async function readOne(c: Docker.Container, p: string): Promise<{ name: string; base64: string; size: number }> {
+  const { name, data } = await firstFile(await archive(c, p));
+  return { name, base64: data.toString('base64'), size: data.length };
+}
+
+type FileRequests = Pick<RequestHandlers, 'containers.files' | 'containers.readFile' | 'volumes.files' | 'volumes.readFile'>;
+
+export function fileHandlers(docker: Docker, volumes = new VolumeBrowser(docker)): FileRequests {
   return {
     async 'containers.files'({ id, path: p }) {
       const dir = path.normalize(p.startsWith('/') ? p : `/${p}`);
-      const stream = (await docker.getContainer(id).getArchive({ path: dir === '/' ? '/.' : `${dir}/.` })) as unknown as Readable;
-      return listTar(stream, dir);
+      return listTar(await archive(docker.getContainer(id), contentsOf(dir)), dir);
     },
     async 'containers.readFile'({ id, path: p }) {
-      const stream = (await docker.getContainer(id).getArchive({ path: p })) as unknown as Readable;
-      const { name, data } = await firstFile(stream);
-      return { name, base64: data.toString('base64'), size: data.length };
+      return readOne(docker.getContainer(id), p);
     },
-    async 'volumes.files'() {
-      throw {
-        code: 'not_implemented',
-        message: 'Browsing volume files is not available yet.',
-        hint: 'Run a container with the volume mounted and use its Files tab.',
-      };
+    async 'volumes.files'({ name, path: p }) {
+      const dir = volumeDir(p);
+      return volumes.withVolumePath(name, dir, async (c, inHelper) => listTar(await archive(c, contentsOf(inHelper)), dir));
+    },
+    async 'volumes.readFile'({ name, path: p }) {
+      return volumes.withVolumePath(name, p, readOne);
     },
   };
 }

@@ -1,6 +1,7 @@
 import type Docker from 'dockerode';
 import type { Readable } from 'node:stream';
-import type { ProgressEvent } from '../../../shared/types.js';
+import type { ResultOf } from '../../../shared/contract.js';
+import type { ImageRow, ProgressEvent } from '../../../shared/types.js';
 import { imageDetail, imageRow } from '../mappers/images.js';
 import { onJsonLines } from './json-lines.js';
 import type { RequestHandlers, StreamControl, StreamHandlers, StreamSink } from './types.js';
@@ -11,7 +12,13 @@ export function imageHandlers(docker: Docker): ImageRequests {
   return {
     async 'images.list'() {
       const raw = await docker.listImages({ all: false });
-      return raw.map(imageRow).sort((a, b) => b.created - a.created);
+      const rows = raw.map(imageRow);
+      // dockerd answers Containers: -1 unless asked for shared sizes; "in use" then comes from the containers.
+      if (rows.some((r) => r.containers < 0)) {
+        const counts = await docker.listContainers({ all: true }).then(containersPerImage, () => undefined);
+        if (counts) for (const r of rows) if (r.containers < 0) r.containers = counts.get(r.id) ?? 0;
+      }
+      return rows.sort((a, b) => b.created - a.created);
     },
     async 'images.inspect'({ id }) {
       const image = docker.getImage(id);
@@ -27,10 +34,28 @@ export function imageHandlers(docker: Docker): ImageRequests {
       await docker.getImage(id).tag({ repo, tag });
     },
     async 'images.prune'({ dangling }) {
+      // The answer lists untagged names and deleted IDs, layers included; the list from before names the images.
+      const before = await docker.listImages({ all: false }).catch(() => []);
       const res = await docker.pruneImages({ filters: { dangling: { [String(dangling)]: true } } });
-      return { deleted: res.ImagesDeleted?.length ?? 0, spaceReclaimed: res.SpaceReclaimed ?? 0 };
+      return prunedImages(before.map(imageRow), res.ImagesDeleted ?? [], res.SpaceReclaimed ?? 0);
     },
   };
+}
+
+function containersPerImage(list: { ImageID?: string }[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const c of list) if (c.ImageID) counts.set(c.ImageID, (counts.get(c.ImageID) ?? 0) + 1);
+  return counts;
+}
+
+/** What an image prune removed, by the names the user saw: each removed image once (its tags, else its short ID). */
+export function prunedImages(before: ImageRow[], deleted: { Untagged?: string; Deleted?: string }[], spaceReclaimed: number): ResultOf<'images.prune'> {
+  const gone = new Set(deleted.map((d) => d.Deleted).filter(Boolean));
+  const removedImages = before.filter((i) => gone.has(i.id));
+  const names = removedImages.flatMap((i) => (i.tags.length ? i.tags : [i.id.replace(/^sha256:/, '').slice(0, 12)]));
+  // Tags untagged from images that stay (another tag or a digest still holds them) were removed too.
+  for (const d of deleted) if (d.Untagged && !names.includes(d.Untagged) && !d.Untagged.includes('@')) names.push(d.Untagged);
+  return { deleted: removedImages.length, spaceReclaimed, removed: names };
 }
 
 /** `repo[:tag]` → [repo, tag]; a `:` inside the registry's host:port is not a tag. */
