@@ -6,9 +6,12 @@ import { parseArgs } from 'node:util';
 import { berthPaths } from '../host/paths.js';
 import { startBrowserServer } from '../host/ui/browser-server.js';
 import { createUiHost } from '../host/ui/ui-host.js';
+import { controlSocket } from './vm/control.js';
+import { connectRemoteVmControls, type RemoteVmControls } from './vm/remote-engine-controls.js';
 
 const USAGE = `usage: berth dashboard [--engine unix:///path/to/socket] [--print-url] [--port N]
-                       [--daemon-json PATH] [--engine-log PATH] [--settings PATH] [--ui-dir DIR]
+                       [--daemon-json PATH] [--engine-log PATH] [--host-log PATH] [--settings PATH]
+                       [--vm-control PATH] [--ui-dir DIR]
 
 Serves the Berth dashboard on http://127.0.0.1 (loopback only, random token in the URL) until stopped.
   --engine       the engine socket (default: $DOCKER_HOST, else ~/.berth/run/docker.sock)
@@ -16,6 +19,9 @@ Serves the Berth dashboard on http://127.0.0.1 (loopback only, random token in t
   --port         listen on this port instead of a random free one
   --daemon-json  the engine's daemon.json, editable in Settings
   --engine-log   the engine's log file, shown in Troubleshoot
+  --host-log     the host process's log file, shown in Troubleshoot
+  --vm-control   \`berth daemon\`'s control socket: restart, factory reset, VM status and usage in the dashboard
+                 (found by itself when --engine is the Berth VM's socket, ~/.berth/run/docker.sock)
   --settings     Berth's settings file, edited in Settings (default: ~/.berth/settings.json, or under $BERTH_HOME)
   --ui-dir       the built renderer (default: renderer/dist of this checkout, or $BERTH_UI_DIR)`;
 
@@ -34,6 +40,21 @@ export function defaultEngine(env: NodeJS.ProcessEnv = process.env): string {
   return `unix://${existsSync(paths.dockerSocket) || !existsSync(berthd) ? paths.dockerSocket : berthd}`;
 }
 
+/**
+ * The VM's controls when the engine is the Berth VM's: asked for (--vm-control), or the engine is this install's
+ * host socket and `berth daemon` answers on the control socket beside it.
+ */
+export async function vmControlsFor(engine: string, vmControl: string | undefined, env: NodeJS.ProcessEnv = process.env): Promise<RemoteVmControls | undefined> {
+  if (vmControl) {
+    const vm = await connectRemoteVmControls(path.resolve(vmControl));
+    if (!vm) throw new Error(`nothing answers on the VM control socket ${vmControl} (is \`berth start\` running?)`);
+    return vm;
+  }
+  const paths = berthPaths(env);
+  if (engine !== `unix://${paths.dockerSocket}`) return undefined;
+  return connectRemoteVmControls(controlSocket(paths));
+}
+
 export async function main(argv: string[]): Promise<void> {
   const { values } = parseArgs({
     args: argv,
@@ -43,6 +64,8 @@ export async function main(argv: string[]): Promise<void> {
       port: { type: 'string' },
       'daemon-json': { type: 'string' },
       'engine-log': { type: 'string' },
+      'host-log': { type: 'string' },
+      'vm-control': { type: 'string' },
       settings: { type: 'string' },
       'ui-dir': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
@@ -53,11 +76,16 @@ export async function main(argv: string[]): Promise<void> {
   if (!existsSync(path.join(uiDir, 'index.html'))) {
     throw new Error(`the dashboard UI is not built (${uiDir}/index.html missing): run \`npm run build -w renderer\``);
   }
+  const engine = values.engine ?? defaultEngine();
+  const vm = await vmControlsFor(engine, values['vm-control']);
+  const hostLog = values['host-log'] ?? vm?.hostLog;
   const host = createUiHost({
-    engine: values.engine ?? defaultEngine(),
+    engine,
     ...(values['daemon-json'] ? { daemonJsonPath: path.resolve(values['daemon-json']) } : {}),
     ...(values['engine-log'] ? { engineLogPath: path.resolve(values['engine-log']) } : {}),
+    ...(hostLog ? { hostLogPath: path.resolve(hostLog) } : {}),
     settingsPath: path.resolve(values.settings ?? berthPaths().settings),
+    ...(vm ? { controls: vm.controls } : {}),
   });
   const server = await startBrowserServer({ host, staticDir: uiDir, port: values.port ? Number(values.port) : 0 });
   if (values['print-url']) process.stdout.write(`${server.url}\n`);

@@ -9,13 +9,28 @@ export function controlSocket(paths: BerthPaths, platform: NodeJS.Platform = pro
   return platform === 'win32' ? '\\\\.\\pipe\\berth_control' : path.join(paths.run, 'berth.sock');
 }
 
-export type ControlRequest = { op: 'status' } | { op: 'start' } | { op: 'stop' } | { op: 'restart' };
+/**
+ * One request per connection. `start`, `restart` and `reset` stream `progress` messages, then `done`; `watch` streams
+ * `vm` messages (the VmView) until the client closes; `status`, `usage` and `logs` answer once.
+ */
+export type ControlRequest =
+  | { op: 'status' }
+  | { op: 'start' }
+  | { op: 'stop' }
+  | { op: 'restart' }
+  | { op: 'reset' }
+  | { op: 'watch' }
+  | { op: 'usage' }
+  | { op: 'logs'; lines: number };
 export type ControlMessage = Record<string, unknown> & { type: string };
 
 /** Writes one message per line to a client. */
 export type Reply = (msg: ControlMessage) => void;
 
-export function serveControl(socketPath: string, handle: (req: ControlRequest, reply: Reply, end: () => void) => void): Promise<net.Server> {
+/** `onClose` registers what to release when the client goes away (a `watch` subscription). */
+export type ControlHandler = (req: ControlRequest, reply: Reply, end: () => void, onClose: (fn: () => void) => void) => void;
+
+export function serveControl(socketPath: string, handle: ControlHandler): Promise<net.Server> {
   if (!socketPath.startsWith('\\\\') && existsSync(socketPath)) rmSync(socketPath);
   const server = net.createServer((sock) => {
     sock.on('error', () => undefined);
@@ -33,7 +48,7 @@ export function serveControl(socketPath: string, handle: (req: ControlRequest, r
       } catch {
         return sock.end(JSON.stringify({ type: 'error', message: 'bad request' }) + '\n');
       }
-      handle(req, (msg) => !sock.destroyed && sock.write(JSON.stringify(msg) + '\n'), () => sock.end());
+      handle(req, (msg) => !sock.destroyed && sock.write(JSON.stringify(msg) + '\n'), () => sock.end(), (fn) => sock.once('close', fn));
     });
   });
   return new Promise((resolve, reject) => {
@@ -66,21 +81,37 @@ export class ControlClient extends EventEmitter<{ message: [ControlMessage]; end
     const sock = await ControlClient.connect(socketPath);
     return new Promise((resolve, reject) => {
       const all: ControlMessage[] = [];
-      let buf = '';
-      sock.setEncoding('utf8');
-      sock.on('data', (chunk: string) => {
-        buf += chunk;
-        let nl: number;
-        while ((nl = buf.indexOf('\n')) >= 0) {
-          const msg = JSON.parse(buf.slice(0, nl)) as ControlMessage;
-          buf = buf.slice(nl + 1);
-          all.push(msg);
-          onMessage(msg);
-        }
+      ControlClient.readMessages(sock, (msg) => {
+        all.push(msg);
+        onMessage(msg);
       });
       sock.on('close', () => resolve(all));
       sock.on('error', reject);
       sock.write(JSON.stringify(req) + '\n');
+    });
+  }
+
+  /** A request whose answers keep coming (`watch`): the socket, to destroy when done; `onClose` when it ends. */
+  static async open(socketPath: string, req: ControlRequest, onMessage: (m: ControlMessage) => void, onClose: () => void): Promise<net.Socket> {
+    const sock = await ControlClient.connect(socketPath);
+    ControlClient.readMessages(sock, onMessage);
+    sock.on('error', () => undefined);
+    sock.on('close', onClose);
+    sock.write(JSON.stringify(req) + '\n');
+    return sock;
+  }
+
+  private static readMessages(sock: net.Socket, onMessage: (m: ControlMessage) => void): void {
+    let buf = '';
+    sock.setEncoding('utf8');
+    sock.on('data', (chunk: string) => {
+      buf += chunk;
+      let nl: number;
+      while ((nl = buf.indexOf('\n')) >= 0) {
+        const msg = JSON.parse(buf.slice(0, nl)) as ControlMessage;
+        buf = buf.slice(nl + 1);
+        onMessage(msg);
+      }
     });
   }
 }

@@ -71,7 +71,7 @@ describe('EngineControls of the Electron app (VM in the same process)', () => {
     const host = createUiHost({ engine: `unix://${path.join(os.tmpdir(), 'berth-none.sock')}`, controls });
     const seen: string[] = [];
     host.subscribe((ch, v) => { if (ch === 'engine.status') seen.push((v as { state: string }).state); });
-    await expect(host.requests['engine.restart']()).rejects.toThrow(/mock failure at engine/);
+    await expect(host.requests['engine.restart']()).rejects.toMatchObject({ code: 'timeout', message: 'The Berth VM did not start (waiting for berthd): mock failure at engine', hint: expect.stringMatching(/too slow/) });
     const status = await host.requests['engine.status']();
     expect(status).toMatchObject({ state: 'error', reason: 'The Berth VM failed while waiting for berthd: mock failure at engine', hint: expect.stringMatching(/too slow/) });
     expect(seen).toContain('starting');

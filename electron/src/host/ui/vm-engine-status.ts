@@ -1,6 +1,7 @@
 // The engine status the UI sees on a host that runs the Berth VM: the VM's own state (start stages, progress,
 // failures) merged with the engine watcher's view of the socket. The watcher alone only sees "engine down" while
 // the VM boots, and would keep backing off after the VM came up.
+import type { ContractError } from '../../shared/errors.js';
 import type { EngineStatus } from '../../shared/types.js';
 import type { VmError } from '../vm/backend.js';
 import { STAGE_TEXT } from '../vm/stage-text.js';
@@ -26,6 +27,12 @@ export function hintForVmError(error: VmError | undefined): string {
     default:
       return `Check the host log (Troubleshoot), then ${RESTART.toLowerCase()}.`;
   }
+}
+
+/** A failed restart or reset, as the UI shows it (toast: message and hint). */
+export function vmFailure(error: VmError): ContractError {
+  const where = error.stage ? ` (${STAGE_TEXT[error.stage]})` : '';
+  return { code: error.code === 'timeout' ? 'timeout' : 'internal', message: `The Berth VM did not start${where}: ${error.message}`, hint: hintForVmError(error) };
 }
 
 /**
