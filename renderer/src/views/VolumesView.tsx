@@ -1,12 +1,16 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { VolumeRow } from '@berth/electron/shared/types.js';
 import { berth } from '../api/berth.js';
+import { volumePruneCandidates } from '@berth/electron/shared/prune-candidates.js';
 import { ConfirmDialog, Dialog } from '../components/Dialog.js';
 import { Icon } from '../components/Icon.js';
 import { EmptyState, ErrorState, SkeletonRows } from '../components/States.js';
 import { formatBytes, timeAgo } from '../lib/format.js';
 import { useVolumes } from '../stores/resources.js';
 import { toastError, toastSuccess } from '../stores/toasts.js';
+import { PruneDialog } from './prune/PruneDialog.js';
+import { VolumeDrawer } from './volumes/VolumeDrawer.js';
+import { sizeOf, useVolumeUsage } from './volumes/useVolumeUsage.js';
 
 function CreateVolume({ onClose }: { onClose(): void }) {
   const [name, setName] = useState('');
@@ -28,11 +32,13 @@ export function VolumesView() {
   const [creating, setCreating] = useState(false);
   const [removing, setRemoving] = useState<VolumeRow>();
   const [pruning, setPruning] = useState(false);
+  const [open, setOpen] = useState<string>();
+  const usage = useVolumeUsage(pruning);
+  const opened = items.find((v) => v.name === open);
   useEffect(() => useVolumes.start(), []);
   const shown = useMemo(() => items.filter((v) => v.name.toLowerCase().includes(query.trim().toLowerCase())), [items, query]);
 
   const remove = (v: VolumeRow) => berth().invoke('volumes.remove', { name: v.name }).then(() => toastSuccess(`Deleted volume ${v.name}`), (e) => toastError(`Could not delete ${v.name}`, e));
-  const prune = () => berth().invoke('volumes.prune', { all: false }).then((r) => toastSuccess(`Deleted ${r.deleted} unused volume${r.deleted === 1 ? '' : 's'}`, `${formatBytes(r.spaceReclaimed)} reclaimed`), (e) => toastError('Could not prune volumes', e));
   return (
     <section aria-labelledby="volumes-title">
       <div className="view-header">
@@ -51,7 +57,7 @@ export function VolumesView() {
               <tbody>
                 {shown.map((v) => (
                   <tr key={v.name} data-testid="volume-row" data-name={v.name}>
-                    <td className="mono">{v.name}</td>
+                    <td className="mono"><button className="linkish" onClick={() => setOpen(v.name)}>{v.name}</button></td>
                     <td>{v.driver}</td>
                     <td>{v.usedBy.length ? v.usedBy.map((u) => <span className="tag" key={u}>{u}</span>) : <span className="muted">—</span>}</td>
                     <td>{v.size >= 0 ? formatBytes(v.size) : <span className="muted">—</span>}</td>
@@ -68,8 +74,16 @@ export function VolumesView() {
       {creating && <CreateVolume onClose={() => setCreating(false)} />}
       {removing && <ConfirmDialog title={`Delete volume ${removing.name}?`} confirm="Delete" onClose={() => setRemoving(undefined)} onConfirm={() => void remove(removing)}
         body="Everything stored in it is deleted. A volume in use cannot be deleted." />}
-      {pruning && <ConfirmDialog title="Prune unused volumes?" confirm="Prune" onClose={() => setPruning(false)} onConfirm={() => void prune()}
-        body="This deletes every anonymous volume that no container uses, with its data." />}
+      {opened && <VolumeDrawer volume={opened} onClose={() => setOpen(undefined)} />}
+      {pruning && (
+        <PruneDialog<'anonymous' | 'all'> title="Prune unused volumes" noun="volume" initial="anonymous" onClose={() => setPruning(false)}
+          choices={[
+            { value: 'anonymous', label: 'Anonymous volumes only', help: 'Volumes made for a container without a name, that no container uses.' },
+            { value: 'all', label: 'All unused volumes', help: 'Also named volumes no container uses. Their data is deleted.' },
+          ]}
+          candidates={(c) => volumePruneCandidates(items, c === 'all').map((v) => ({ key: v.name, name: v.name, size: sizeOf(v, usage) }))}
+          prune={(c) => berth().invoke('volumes.prune', { all: c === 'all' })} />
+      )}
     </section>
   );
 }

@@ -6,6 +6,7 @@ import { Drawer } from '../../components/Dialog.js';
 import { JsonView } from '../../components/JsonView.js';
 import { ErrorState } from '../../components/States.js';
 import { Tabs } from '../../components/Tabs.js';
+import { ImageHistory } from './ImageHistory.js';
 import { formatBytes, shortId, timeAgo } from '../../lib/format.js';
 
 type Tab = 'overview' | 'layers' | 'raw';
@@ -45,21 +46,7 @@ export function ImageInspect({ id, onClose }: { id: string; onClose(): void }) {
               <dt>Labels</dt><dd className="mono">{Object.entries(detail.labels).map(([k, v]) => <div key={k}>{k}={v}</div>)}{Object.keys(detail.labels).length ? null : '—'}</dd>
             </dl>
           )}
-          {tab === 'layers' && (
-            <table className="list" aria-label="Image layers">
-              <thead><tr><th>Created by</th><th>Size</th><th>Created</th></tr></thead>
-              <tbody>
-                {detail.history.map((h, i) => (
-                  <tr key={i}>
-                    <td className="mono" style={{ wordBreak: 'break-all' }}>{h.createdBy.replace(/^\/bin\/sh -c #\(nop\)\s*/, '') || '—'}</td>
-                    <td>{formatBytes(h.size)}</td>
-                    <td className="muted">{timeAgo(h.created)}</td>
-                  </tr>
-                ))}
-                {!detail.history.length && detail.layers.map((l) => <tr key={l}><td className="mono">{l}</td><td /><td /></tr>)}
-              </tbody>
-            </table>
-          )}
+          {tab === 'layers' && <ImageHistory history={detail.history} layers={detail.layers} />}
           {tab === 'raw' && <JsonView value={detail.raw} label="Raw image JSON" />}
         </>
       )}

@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { ImageRow } from '@berth/electron/shared/types.js';
 import { berth } from '../../api/berth.js';
+import { imagePruneCandidates } from '@berth/electron/shared/prune-candidates.js';
 import { ConfirmDialog, Dialog } from '../../components/Dialog.js';
 import { Icon } from '../../components/Icon.js';
 import { EmptyState, ErrorState, SkeletonRows } from '../../components/States.js';
@@ -9,6 +10,7 @@ import { useNav } from '../../stores/nav.js';
 import { usePulls } from '../../stores/pulls.js';
 import { useImages } from '../../stores/resources.js';
 import { toastError, toastSuccess } from '../../stores/toasts.js';
+import { PruneDialog } from '../prune/PruneDialog.js';
 import { ImageInspect } from './ImageInspect.js';
 import { PullPanel } from './PullPanel.js';
 import { RunDialog } from './RunDialog.js';
@@ -64,8 +66,6 @@ export function ImagesView() {
 
   const remove = (img: ImageRow) => berth().invoke('images.remove', { id: img.tags[0] ?? img.id, force: false })
     .then(() => toastSuccess(`Removed ${imageName(img)}`), (e) => toastError(`Could not remove ${imageName(img)}`, e));
-  const prune = () => berth().invoke('images.prune', { dangling: true })
-    .then((r) => toastSuccess(`Removed ${r.deleted} unused image${r.deleted === 1 ? '' : 's'}`, `${formatBytes(r.spaceReclaimed)} reclaimed`), (e) => toastError('Could not prune images', e));
 
   return (
     <section aria-labelledby="images-title">
@@ -126,8 +126,13 @@ export function ImagesView() {
           body={<>This removes the tag <strong>{imageName(removing)}</strong> and, if nothing else refers to them, its layers ({formatBytes(removing.size)}).</>} />
       )}
       {pruning && (
-        <ConfirmDialog title="Prune dangling images?" confirm="Prune" onClose={() => setPruning(false)} onConfirm={() => void prune()}
-          body="This deletes every image without a tag that no container uses." />
+        <PruneDialog<'dangling' | 'all'> title="Prune images" noun="image" initial="dangling" shared onClose={() => setPruning(false)}
+          choices={[
+            { value: 'dangling', label: 'Dangling images only', help: 'Images without a tag that no container uses.' },
+            { value: 'all', label: 'All unused images', help: 'Every image no container uses, tagged or not. Pull them again to use them.' },
+          ]}
+          candidates={(c) => imagePruneCandidates(items, c === 'dangling').map((i) => ({ key: i.id, name: imageName(i), size: i.size }))}
+          prune={(c) => berth().invoke('images.prune', { dangling: c === 'dangling' })} />
       )}
     </section>
   );
