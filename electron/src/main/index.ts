@@ -5,6 +5,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { berthPaths } from '../host/paths.js';
 import { vmEngineController } from '../host/vm/engine-controller.js';
+import { vmFiles } from '../host/vm/vm-files.js';
+import { appendTo, logVmEvents } from '../host/vm/vm-log.js';
 import type { ElectronApi } from './electron-api.js';
 import { startShell } from './shell.js';
 
@@ -14,21 +16,24 @@ const paths = berthPaths();
 // Packaged: resources/app/renderer (electron-builder.yml); from a checkout: BERTH_UI_DIR=renderer/dist.
 const uiDir = process.env.BERTH_UI_DIR ?? path.join(appRoot, 'renderer');
 // The app runs the Berth VM unless told to use an engine that is already there (DOCKER_HOST, e.g. a native berthd).
-const controller = process.env.DOCKER_HOST ? undefined : vmEngineController(paths);
+const vm = process.env.DOCKER_HOST ? undefined : vmEngineController(paths);
+// The app is the VM's host process here: its log is Troubleshoot's "Host log", as berth daemon's is in browser mode.
+const hostLogFile = vmFiles(paths).hostLog;
+if (vm) logVmEvents(vm.service, appendTo(hostLogFile));
 
 void startShell(electron as unknown as ElectronApi, {
   engine: process.env.DOCKER_HOST ?? `unix://${paths.dockerSocket}`,
   settingsFile: paths.settings,
+  ...(vm ? { vm, hostLogFile } : {}),
   indexHtml: path.join(uiDir, 'index.html'),
   preload: path.join(here, '..', 'preload', 'index.cjs'),
   trayIcon: path.join(appRoot, 'build', 'tray.png'),
   stateFile: path.join(electron.app.getPath('userData'), 'window-state.json'),
   startAtLogin: electron.app.getLoginItemSettings().openAtLogin,
   keepEngineOnQuit: process.env.BERTH_KEEP_ENGINE === '1',
-  ...(controller ? { controller } : {}),
 }).then(
   // A VM that fails to start leaves the app up: the dashboard shows the engine's state and what to do.
-  () => controller?.start().catch((err: unknown) => process.stderr.write(`berth: the VM did not start: ${String(err)}\n`)),
+  () => vm?.start().catch((err: unknown) => process.stderr.write(`berth: the VM did not start: ${String(err)}\n`)),
   (err: unknown) => {
     process.stderr.write(`berth: ${err instanceof Error ? err.stack : String(err)}\n`);
     electron.app.exit(1);

@@ -1,10 +1,13 @@
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { EventChannels } from '../shared/contract.js';
 import type { EngineStatus } from '../shared/types.js';
 import type { UiHost } from '../host/ui/ui-host.js';
+import { berthPaths } from '../host/paths.js';
+import { controlVm } from '../host/vm/engine-controller.js';
+import { MockVmService } from '../host/vm/mock-vm-service.js';
 import { CHANNEL } from './ipc-bridge.js';
 import { fakeElectron } from './electron-stand-in.test-helper.js';
 import { notificationFor, startShell, type ShellOptions } from './shell.js';
@@ -113,6 +116,54 @@ describe('Electron shell wiring', () => {
       expect(f.app.exitCodes).toEqual([0]);
       expect(h.closed()).toBe(true);
     }
+  });
+});
+
+describe('Electron shell running the Berth VM', () => {
+  async function withVm(mock: ConstructorParameters<typeof MockVmService>[0] = {}) {
+    const paths = berthPaths({ BERTH_HOME: dir });
+    await writeFile(paths.settings, JSON.stringify({ vm: { cpus: 2, shares: [] } }));
+    const service = new MockVmService({ stageMs: 5, ...mock });
+    const vm = controlVm(service, paths);
+    const f = fakeElectron();
+    const shell = await startShell(f.e, options({ engine: `unix://${path.join(dir, 'no-engine.sock')}`, vm, settingsFile: paths.settings }));
+    const contents = f.windows()[0]!.webContents;
+    let id = 0;
+    const ask = async (ch: string, args?: unknown) => {
+      const n = ++id;
+      f.ipcMain.emit(CHANNEL, { sender: contents, senderFrame: { url: 'file:///app/renderer/index.html' } }, { t: 'req', id: n, ch, args });
+      await expect.poll(() => contents.sent.find(([, m]) => (m as { t: string; id?: number }).t === 'res' && (m as { id: number }).id === n)).toBeDefined();
+      return contents.sent.find(([, m]) => (m as { t: string; id?: number }).t === 'res' && (m as { id: number }).id === n)![1] as { ok: boolean; value?: unknown; error?: { message: string; hint?: string } };
+    };
+    const labels = () => (f.trays[0]!.menu as { label?: string }[]).map((i) => i.label).filter(Boolean);
+    return { f, paths, service, vm, shell: shell!, ask, labels };
+  }
+
+  it('shows the VM\'s start stages in the tray, and its failure with the reason', async () => {
+    const { f, vm, labels, shell } = await withVm({ failAt: { stage: 'ssh', code: 'timeout' } });
+    const stages = new Set<string>();
+    vm.feed.on('change', () => stages.add(labels()[0]!));
+    await expect(vm.start()).rejects.toThrow(/mock failure at ssh/);
+    expect([...stages]).toEqual(expect.arrayContaining(['Engine starting… (Booting the VM)', 'Engine starting… (Waiting for the VM (SSH))']));
+    await expect.poll(() => labels().slice(0, 2)).toEqual(['Engine error', 'The Berth VM failed while waiting for the VM (SSH): mock failure at ssh']);
+    expect(f.notifications.at(-1)).toEqual({ title: 'Berth engine error', body: 'The Berth VM failed while waiting for the VM (SSH): mock failure at ssh' });
+    await shell.quit();
+  });
+
+  it('answers factory reset, running VM settings and restart through the contract', async () => {
+    const { ask, vm, service, paths, shell } = await withVm();
+    await vm.start();
+    const plan = await ask('troubleshoot.resetPlan');
+    expect(plan.value).toEqual({ deletes: [path.join(paths.vm, 'data.qcow2'), path.join(paths.home, 'ssh'), paths.logs] });
+    const saved = await ask('settings.save', { cpus: 1 });
+    expect(saved.value).toMatchObject({ berth: { cpus: 1, canRestart: true, restartReasons: ['CPUs 2 → 1'] } });
+    expect((await ask('engine.restart')).ok).toBe(true);
+    expect((await ask('settings.get')).value).toMatchObject({ berth: { restartReasons: [] } });
+    expect((await ask('troubleshoot.reset')).ok).toBe(true);
+    expect(service.backend.calls).toEqual(['start', 'stop', 'start', 'stop', 'start']);
+    expect((await ask('troubleshoot.logs', { source: 'engine', tail: 1 })).value).toEqual({ lines: ['API listening on /run/berth/berthd.sock'] });
+    await shell.quit();
+    expect(service.backend.calls.at(-1)).toBe('stop');
   });
 });
 

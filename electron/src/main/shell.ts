@@ -4,6 +4,9 @@ import type * as Electron from 'electron';
 import { pathToFileURL } from 'node:url';
 import type { EngineStatus } from '../shared/types.js';
 import { createUiHost, type UiHost } from '../host/ui/ui-host.js';
+import { inProcessVmControls } from '../host/ui/vm-engine-controls.js';
+import type { VmEngineController } from '../host/vm/engine-controller.js';
+import type { ManagedVm } from '../host/vm/vm-service.js';
 import type { ElectronApi, EngineController } from './electron-api.js';
 import { createIpcBridge } from './ipc-bridge.js';
 import { createMainWindow } from './main-window.js';
@@ -12,7 +15,12 @@ import { loadWindowState } from './window-state.js';
 
 export interface ShellOptions {
   engine: string;
-  /** Absent when the engine runs natively: start/stop/restart are then not ours to do. */
+  /**
+   * The Berth VM this app runs: the tray starts/stops it, and the dashboard restarts and resets it, compares
+   * saved settings with the running VM's, and shows its start stages and failures as the engine status.
+   */
+  vm?: VmEngineController<ManagedVm>;
+  /** Another engine controller (tray only); absent with `vm` when the engine runs natively. */
   controller?: EngineController;
   indexHtml: string;
   preload: string;
@@ -20,6 +28,8 @@ export interface ShellOptions {
   stateFile: string;
   /** Berth's settings file (~/.berth/settings.json), edited in the Settings view. */
   settingsFile?: string;
+  /** This app's own log, for Troubleshoot's "Host log". */
+  hostLogFile?: string;
   startAtLogin: boolean;
   /** Leave the engine (VM) running when Berth quits. */
   keepEngineOnQuit: boolean;
@@ -50,11 +60,13 @@ export async function startShell(e: ElectronApi, opts: ShellOptions): Promise<Ru
   e.app.setLoginItemSettings({ openAtLogin: opts.startAtLogin });
   e.Menu.setApplicationMenu(null);
 
+  const controller: EngineController | undefined = opts.vm ?? opts.controller;
   const host = opts.host ?? createUiHost({
     engine: opts.engine,
     ...(opts.settingsFile ? { settingsPath: opts.settingsFile } : {}),
+    ...(opts.hostLogFile ? { hostLogPath: opts.hostLogFile } : {}),
     controls: {
-      ...(opts.controller ? { restartEngine: () => opts.controller!.restart() } : {}),
+      ...(opts.vm ? inProcessVmControls(opts.vm) : controller ? { restartEngine: () => controller.restart() } : {}),
       setStartAtLogin: (on) => e.app.setLoginItemSettings({ openAtLogin: on }),
     },
   });
@@ -79,13 +91,13 @@ export async function startShell(e: ElectronApi, opts: ShellOptions): Promise<Ru
 
   const notify = (n: { title: string; body: string }) => { if (e.Notification.isSupported()) new e.Notification(n).show(); };
   const control = (what: keyof EngineController) => () => {
-    opts.controller?.[what]().catch((err: Error) => notify({ title: `Could not ${what} the engine`, body: err.message }));
+    controller?.[what]().catch((err: Error) => notify({ title: `Could not ${what} the engine`, body: err.message }));
   };
 
   let quitting: Promise<void> | undefined;
   const quit = () => {
     quitting ??= (async () => {
-      if (opts.controller && !opts.keepEngineOnQuit) await opts.controller.stop().catch(() => undefined);
+      if (controller && !opts.keepEngineOnQuit) await controller.stop().catch(() => undefined);
       host.close();
       bridge.dispose();
       e.app.exit(0);
@@ -98,7 +110,7 @@ export async function startShell(e: ElectronApi, opts: ShellOptions): Promise<Ru
   tray.setToolTip('Berth');
   const actions = { openDashboard, start: control('start'), stop: control('stop'), restart: control('restart'), quit: () => void quit() };
   let status = (await host.requests['engine.status']()) as EngineStatus;
-  const renderTray = () => tray.setContextMenu(e.Menu.buildFromTemplate(trayMenuTemplate(status, actions, !!opts.controller)));
+  const renderTray = () => tray.setContextMenu(e.Menu.buildFromTemplate(trayMenuTemplate(status, actions, !!controller)));
   renderTray();
   host.subscribe((ch, value) => {
     if (ch === 'engine.status') {

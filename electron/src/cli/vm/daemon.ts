@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import type net from 'node:net';
 import { berthPaths } from '../../host/paths.js';
 import { controlVm } from '../../host/vm/engine-controller.js';
+import { logVmEvents } from '../../host/vm/vm-log.js';
 import { VmService } from '../../host/vm/vm-service.js';
 import { controlSocket, serveControl } from './control.js';
 import { controlHandler } from './control-server.js';
@@ -30,10 +31,7 @@ export async function main(_argv: string[]): Promise<void> {
     makeContextCurrent: boot.useContext || process.env.BERTH_USE_CONTEXT === '1',
     linkSystemSocket: boot.linkSystemSocket,
   });
-  service.on('progress', (p) => log(`stage ${p.stage} ${p.phase} at ${p.elapsedMs} ms`));
-  service.on('state', (s) => log(`state ${s}`));
-  service.on('log', log);
-  service.on('failed', (e) => log(`VM failed (${e.code}): ${e.message}${e.consoleTail ? `\n--- console tail ---\n${e.consoleTail}` : ''}`));
+  logVmEvents(service, (line) => process.stdout.write(line));
   const ctl = controlVm(service, paths);
 
   const control: { server?: net.Server } = {};

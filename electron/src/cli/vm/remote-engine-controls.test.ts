@@ -61,7 +61,7 @@ describe('EngineControls of `berth dashboard` (the VM in `berth daemon`, over it
     await remote.controls.restartEngine();
     await expect.poll(() => views.at(-1)).toEqual({ state: 'running' });
     const stages = views.filter((v) => v.state === 'starting').map((v) => v.stage);
-    expect(new Set(stages)).toEqual(new Set(['Starting the VM', 'Preparing disks and keys', 'Booting the VM', 'Waiting for the VM (SSH)', 'Waiting for berthd']));
+    expect(new Set(stages)).toEqual(new Set(['Starting the VM', 'Preparing disks and keys', 'Booting the VM', 'Waiting for the VM (SSH)', 'Waiting for berthd', 'Connecting to the engine']));
     expect(views.slice(1).filter((v) => v.state !== 'running').every((v) => v.operation === 'restart')).toBe(true);
     expect(await remote.controls.runningVmSettings()).toMatchObject({ cpus: 2, memoryMiB: 2048 });
     expect(await remote.controls.vmUsage()).toMatchObject({ pid: process.pid, cpus: 2, memoryMiB: 2048, accel: 'tcg', rssBytes: expect.any(Number), cpuSeconds: expect.any(Number) });

@@ -43,7 +43,7 @@ describe('vmEngineController', () => {
     await ctl.restart();
     expect(views[0]).toEqual({ state: 'running', operation: 'restart', stage: 'Stopping the VM' });
     const stages = views.filter((v) => v.state === 'starting').map((v) => v.stage);
-    expect(stages.filter((s, i) => s !== stages[i - 1])).toEqual(['Starting the VM', 'Preparing disks and keys', 'Booting the VM', 'Waiting for the VM (SSH)', 'Waiting for berthd']);
+    expect(stages.filter((s, i) => s !== stages[i - 1])).toEqual(['Starting the VM', 'Preparing disks and keys', 'Booting the VM', 'Waiting for the VM (SSH)', 'Waiting for berthd', 'Connecting to the engine']);
     const progress = views.filter((v) => v.progress !== undefined).map((v) => v.progress!);
     expect(progress).toEqual([...progress].sort((a, b) => a - b));
     expect(progress.at(-1)).toBe(1);

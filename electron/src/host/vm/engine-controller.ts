@@ -36,7 +36,7 @@ export function controlVm<S extends ManagedVm>(service: S, paths: BerthPaths): V
     paths,
     start: () =>
       serial(async () => {
-        if (service.status().state !== 'running') await service.start(settings());
+        if (service.status().state !== 'running') await feed.during('start', () => service.start(settings()));
       }),
     stop: () => serial(() => service.stop()),
     restart: () =>

@@ -3,8 +3,11 @@ import type { VmError, VmState } from './backend.js';
 import { stageTitle, startProgress } from './stage-text.js';
 import type { ManagedVm } from './vm-service.js';
 
-/** A restart or a factory reset spans stop → (delete) → start; the UI shows it as one "starting". */
-export type VmOperation = 'restart' | 'reset';
+/**
+ * A start, restart or factory reset spans several VM states (stop → delete → boot → serving the host socket); the
+ * UI shows it as one "starting" that ends when the engine socket is served, not when the VM itself answers.
+ */
+export type VmOperation = 'start' | 'restart' | 'reset';
 
 /** The VM as the dashboard shows it: lifecycle state, what it is doing, how far, and why it failed. */
 export interface VmView {
@@ -33,7 +36,8 @@ export class VmStatusFeed extends EventEmitter<{ change: [VmView] }> {
     vm.on('state', (state) => {
       const { operation } = this.current;
       const base: VmView = { state, ...(operation ? { operation } : {}) };
-      if (state === 'starting') this.set({ ...base, stage: 'Starting the VM', progress: 0 });
+      if (state === 'running' && operation) this.set({ state: 'starting', operation, stage: 'Connecting to the engine', progress: 1 });
+      else if (state === 'starting') this.set({ ...base, stage: 'Starting the VM', progress: 0 });
       else if (state === 'stopping') this.set({ ...base, stage: 'Stopping the VM' });
       else if (state === 'error') this.set({ state, ...(this.vm.status().error ? { error: this.vm.status().error } : {}) });
       else this.set({ ...base, ...(operation && state === 'stopped' ? { stage: this.current.stage ?? 'Stopping the VM' } : {}) });
@@ -49,14 +53,15 @@ export class VmStatusFeed extends EventEmitter<{ change: [VmView] }> {
     return this.current;
   }
 
-  /** Runs a restart or reset, so the states in between read as one operation. */
+  /** Runs a start, restart or reset, so the states in between read as one operation. */
   async during<T>(operation: VmOperation, fn: () => Promise<T>): Promise<T> {
-    this.set({ state: this.current.state, operation, stage: this.current.state === 'running' ? 'Stopping the VM' : 'Starting the VM' });
+    this.set({ state: this.current.state, operation, stage: this.current.state === 'running' && operation !== 'start' ? 'Stopping the VM' : 'Starting the VM' });
     try {
       return await fn();
     } finally {
-      const { operation: _done, ...rest } = this.current;
-      this.set(rest.state === 'running' ? { state: 'running' } : rest);
+      const s = this.vm.status();
+      if (s.state === 'error') this.set({ state: 'error', ...(s.error ? { error: s.error } : {}) });
+      else this.set({ state: s.state });
     }
   }
 
