@@ -20,8 +20,9 @@ export function EngineStatusPill() {
   );
 }
 
+/** Resolves when the engine answers again; the banner shows the stages meanwhile. */
 export function restartEngine(): void {
-  berth().invoke('engine.restart').then(() => toastSuccess('Engine restarting'), (e) => toastError('Could not restart the engine', e));
+  berth().invoke('engine.restart').then(() => toastSuccess('Engine restarted'), (e) => toastError('Could not restart the engine', e));
 }
 
 /** Shown above every view while the engine is not running: why, and what to do. */
@@ -40,11 +41,17 @@ export function EngineBanner() {
   }
   if (status.state === 'running') return null;
   if (status.state === 'starting') {
+    const pct = status.progress !== undefined ? Math.round(status.progress * 100) : undefined;
     return (
       <div className="banner warn" role="status">
-        <div>
+        <div style={{ flex: 1 }}>
           <div className="title">The engine is starting</div>
-          <div>{status.stage ?? 'Waiting for the engine'}{status.progress !== undefined ? ` (${Math.round(status.progress * 100)}%)` : ''}</div>
+          <div>{status.stage ?? 'Waiting for the engine'}{pct !== undefined ? ` (${pct}%)` : ''}</div>
+          {pct !== undefined && (
+            <div className="progress" role="progressbar" aria-label="Engine start" aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct} style={{ marginTop: 6 }}>
+              <div style={{ width: `${pct}%` }} />
+            </div>
+          )}
         </div>
       </div>
     );

@@ -1,5 +1,6 @@
+import { useEffect, useState } from 'react';
 import { create } from 'zustand';
-import type { EngineInfo, EngineStatus } from '@berth/electron/shared/types.js';
+import type { EngineInfo, EngineStatus, VmUsage } from '@berth/electron/shared/types.js';
 import { berth } from '../api/berth.js';
 
 interface EngineStore {
@@ -35,3 +36,30 @@ export const useEngine = create<EngineStore>((set) => ({
     return () => offs.forEach((off) => off());
   },
 }));
+
+/**
+ * The Berth VM's CPU and memory while the calling component is mounted and the page is visible: the host samples
+ * only while this stream is open. null: no VM (or it is not running); undefined: no answer yet.
+ */
+export function useVmUsage(): VmUsage | null | undefined {
+  const [usage, setUsage] = useState<VmUsage | null>();
+  useEffect(() => {
+    let handle: { close(): void } | undefined;
+    const open = () => {
+      if (handle || document.hidden) return;
+      handle = berth().stream('engine.vmUsage', undefined, {
+        onData: setUsage,
+        onEnd: () => { handle = undefined; },
+      });
+    };
+    const close = () => { handle?.close(); handle = undefined; };
+    const onVisibility = () => (document.hidden ? close() : open());
+    open();
+    document.addEventListener('visibilitychange', onVisibility);
+    return () => {
+      document.removeEventListener('visibilitychange', onVisibility);
+      close();
+    };
+  }, []);
+  return usage;
+}

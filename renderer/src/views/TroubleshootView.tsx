@@ -1,10 +1,9 @@
 import { useEffect, useState } from 'react';
-import type { ResetPlan } from '@berth/electron/shared/types.js';
+import type { ResetPlan, VmUsage } from '@berth/electron/shared/types.js';
 import { berth } from '../api/berth.js';
 import { ConfirmDialog } from '../components/Dialog.js';
-import { restartEngine } from '../components/EngineStatus.js';
 import { formatBytes } from '../lib/format.js';
-import { useEngine } from '../stores/engine.js';
+import { useEngine, useVmUsage } from '../stores/engine.js';
 import { toastError, toastSuccess } from '../stores/toasts.js';
 
 function download(name: string, text: string) {
@@ -16,12 +15,30 @@ function download(name: string, text: string) {
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
+const ACCEL: Record<string, string> = { kvm: 'KVM', hvf: 'Hypervisor.framework', whpx: 'Hyper-V (WHPX)', tcg: 'none (emulation, slow)' };
+
+/** The VM as this computer sees it: its process's CPU and memory, and what it was given. */
+function VmUsageTiles({ usage }: { usage: VmUsage }) {
+  return (
+    <div aria-label="Berth VM usage" role="group">
+      <div className="stat-tiles">
+        <div className="tile"><div className="k">VM CPU</div><div className="v" data-testid="vm-cpu">{usage.cpuPercent !== undefined ? `${usage.cpuPercent.toFixed(1)}%` : '…'}<span className="muted" style={{ fontSize: 14 }}> of {usage.cpus * 100}%</span></div></div>
+        <div className="tile"><div className="k">VM memory</div><div className="v" data-testid="vm-memory">{usage.memoryBytes !== undefined ? formatBytes(usage.memoryBytes) : '…'}<span className="muted" style={{ fontSize: 14 }}> / {formatBytes(usage.memoryLimitBytes)}</span></div></div>
+        <div className="tile"><div className="k">VM CPUs</div><div className="v">{usage.cpus}</div></div>
+        <div className="tile"><div className="k">Acceleration</div><div className="v" style={{ fontSize: 15 }}>{ACCEL[usage.accel] ?? usage.accel}</div></div>
+      </div>
+    </div>
+  );
+}
+
 function EngineCard() {
   const { info, status } = useEngine();
+  const usage = useVmUsage();
   return (
     <section className="card" aria-labelledby="engine-title">
       <h2 id="engine-title">Engine</h2>
       <div className="body">
+        {usage && <VmUsageTiles usage={usage} />}
         {info ? (
           <>
             <div className="stat-tiles">
@@ -40,7 +57,7 @@ function EngineCard() {
               <dt>Endpoint</dt><dd className="mono">{status.endpoint}</dd>
             </dl>
           </>
-        ) : <p className="muted">{status.state === 'running' ? 'Loading…' : `The engine is ${status.state}.`}</p>}
+        ) : <p className="muted">{status.state === 'running' ? 'Loading…' : `The engine is ${status.state}${status.stage ? `: ${status.stage}` : status.reason ? `: ${status.reason}` : ''}.`}</p>}
       </div>
     </section>
   );
@@ -64,10 +81,10 @@ function LogsCard() {
   );
 }
 
-function ResetRow({ plan, onAsk }: { plan: ResetPlan | null | undefined; onAsk(): void }) {
+function ResetRow({ plan, busy, onAsk }: { plan: ResetPlan | null | undefined; busy: boolean; onAsk(): void }) {
   return (
     <div className="row">
-      <button className="btn danger" disabled={!plan} onClick={onAsk}>Reset to factory defaults</button>
+      <button className="btn danger" disabled={!plan || busy} onClick={onAsk}>{busy ? 'Resetting…' : 'Reset to factory defaults'}</button>
       <span className="muted">
         {plan === null
           ? 'Not available here: this dashboard does not manage the engine. Use the Berth app or `berth reset --force`.'
@@ -86,7 +103,18 @@ export function TroubleshootView() {
     setBusy(true);
     berth().invoke('troubleshoot.diagnostics').then((d) => download(`berth-diagnostics-${d.createdAt.replace(/[:.]/g, '-')}.txt`, d.text), (e) => toastError('Could not collect diagnostics', e)).finally(() => setBusy(false));
   };
-  const reset = () => berth().invoke('troubleshoot.reset').then(() => toastSuccess('Berth was reset', 'The engine starts again with nothing in it.'), (e) => toastError('Could not reset Berth', e));
+  const [resetBusy, setResetBusy] = useState(false);
+  const [restartBusy, setRestartBusy] = useState(false);
+  const starting = useEngine((s) => s.status.state === 'starting');
+  // Both resolve once the engine answers again (a VM boot); the banner above shows the stages meanwhile.
+  const reset = () => {
+    setResetBusy(true);
+    berth().invoke('troubleshoot.reset').then(() => toastSuccess('Berth was reset', 'The engine runs again with nothing in it.'), (e) => toastError('Could not reset Berth', e)).finally(() => setResetBusy(false));
+  };
+  const restart = () => {
+    setRestartBusy(true);
+    berth().invoke('engine.restart').then(() => toastSuccess('Engine restarted'), (e) => toastError('Could not restart the engine', e)).finally(() => setRestartBusy(false));
+  };
   return (
     <section aria-labelledby="troubleshoot-title">
       <div className="view-header"><h1 id="troubleshoot-title">Troubleshoot</h1></div>
@@ -94,9 +122,9 @@ export function TroubleshootView() {
       <section className="card" aria-labelledby="actions-title">
         <h2 id="actions-title">Actions</h2>
         <div className="body" style={{ display: 'flex', flexDirection: 'column', gap: 12 }}>
-          <div className="row"><button className="btn" onClick={restartEngine}>Restart engine</button><span className="muted">Stops every running container, then starts the engine again.</span></div>
+          <div className="row"><button className="btn" disabled={restartBusy || resetBusy || starting} onClick={restart}>{restartBusy ? 'Restarting…' : 'Restart engine'}</button><span className="muted">Stops every running container, then starts the engine again.</span></div>
           <div className="row"><button className="btn" disabled={busy} onClick={diagnostics}>{busy ? 'Collecting…' : 'Collect diagnostics'}</button><span className="muted">Versions, settings and recent host and engine logs in one text file; registry credentials and tokens are masked.</span></div>
-          <ResetRow plan={plan} onAsk={() => setResetting(true)} />
+          <ResetRow plan={plan} busy={resetBusy || restartBusy || starting} onAsk={() => setResetting(true)} />
         </div>
       </section>
       <LogsCard />
