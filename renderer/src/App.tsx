@@ -1,7 +1,9 @@
 import { useEffect } from 'react';
 import { EngineBanner, EngineStatusPill } from './components/EngineStatus.js';
 import { Icon } from './components/Icon.js';
+import { SkipLink } from './components/SkipLink.js';
 import { Toasts } from './components/Toasts.js';
+import { GO_KEYS, useGlobalShortcuts } from './lib/keyboard/shortcuts.js';
 import { useEngine } from './stores/engine.js';
 import { useNav, type View } from './stores/nav.js';
 import { useContainers, useImages } from './stores/resources.js';
@@ -19,6 +21,9 @@ const NAV: { view: View; label: string; icon: string }[] = [
   { view: 'volumes', label: 'Volumes', icon: 'disk' },
   { view: 'networks', label: 'Networks', icon: 'network' },
 ];
+/** "g c" for Containers and so on, shown as the nav buttons' tooltips. */
+const SHORTCUT = Object.fromEntries(Object.entries(GO_KEYS).map(([k, v]) => [v, `g ${k}`]));
+
 const NAV_BOTTOM: typeof NAV = [
   { view: 'settings', label: 'Settings', icon: 'gear' },
   { view: 'troubleshoot', label: 'Troubleshoot', icon: 'wrench' },
@@ -41,7 +46,7 @@ function NavButton({ item }: { item: (typeof NAV)[number] }) {
   const containers = useContainers((s) => s.items.length);
   const count = item.view === 'images' ? images : item.view === 'containers' ? containers : undefined;
   return (
-    <button className="nav-item" aria-current={view === item.view ? 'page' : undefined} onClick={() => go(item.view)}>
+    <button className="nav-item" aria-current={view === item.view ? 'page' : undefined} title={`${item.label} (${SHORTCUT[item.view]})`} onClick={() => go(item.view)}>
       <Icon name={item.icon} />
       {item.label}
       {count ? <span className="count" aria-label={`${count} ${item.label.toLowerCase()}`}>{count}</span> : null}
@@ -52,12 +57,14 @@ function NavButton({ item }: { item: (typeof NAV)[number] }) {
 export function App() {
   useThemeAttribute();
   const view = useNav((s) => s.view);
+  useGlobalShortcuts(useNav((s) => s.go));
   useEffect(() => useEngine.getState().start(), []);
   // The sidebar counts stay live on every view.
   useEffect(() => useImages.start(), []);
   useEffect(() => useContainers.start(), []);
   return (
     <div className="app">
+      <SkipLink target="main" />
       <header className="topbar">
         <div className="brand"><Icon name="ship" size={22} />Berth</div>
         <div className="spacer" />
@@ -68,7 +75,7 @@ export function App() {
         <div className="sep" />
         {NAV_BOTTOM.map((n) => <NavButton key={n.view} item={n} />)}
       </nav>
-      <main className="main">
+      <main className="main" id="main" tabIndex={-1}>
         <EngineBanner />
         {view === 'containers' && <ContainersView />}
         {view === 'images' && <ImagesView />}

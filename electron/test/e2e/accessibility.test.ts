@@ -134,4 +134,76 @@ describe.skipIf(missing)(`accessibility of every view, light and dark${missing ?
       expect(found, found.join('\n')).toEqual([]);
     });
   }
+
+  it('is usable with the keyboard alone: skip link, shortcuts, rows, drawer and dialog focus, focus rings', async () => {
+    const page = stack.page;
+    const focused = page.locator(':focus');
+    const press = async (...keys: string[]) => { for (const k of keys) await page.keyboard.press(k); };
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.reload();
+    await page.getByRole('navigation', { name: 'Main' }).waitFor();
+
+    await press('Tab');
+    expect(await focused.textContent()).toBe('Skip to main content');
+    expect((await focused.boundingBox())!.y).toBeGreaterThanOrEqual(0);
+    await press('Enter');
+    expect(await focused.getAttribute('id')).toBe('main');
+
+    await press('g', 'i');
+    await page.getByRole('heading', { name: 'Images', exact: true }).waitFor();
+    await new ImagesPage(page).row(ref).waitFor();
+    await press('/');
+    expect(await focused.getAttribute('aria-label')).toBe('Search images');
+    await page.keyboard.type('busybox');
+    await press('ArrowDown');
+    expect(await focused.getAttribute('data-name')).toBe(ref);
+    // The focus ring is drawn in both themes, in the accent colour.
+    for (const theme of ['dark', 'light'] as const) {
+      await page.emulateMedia({ colorScheme: theme });
+      const ring = await focused.evaluate((el) => { const s = el.ownerDocument.defaultView!.getComputedStyle(el); return [s.outlineStyle, s.outlineWidth, s.outlineColor]; });
+      expect(ring.slice(0, 2), theme).toEqual(['solid', '2px']);
+      await stack.screenshot(`${theme}-keyboard-row-focus`);
+    }
+
+    await press('Enter');
+    const drawer = page.getByRole('dialog', { name: ref });
+    await drawer.waitFor();
+    const inDrawer = () => drawer.evaluate((d) => d.contains(d.ownerDocument.activeElement) || d.ownerDocument.activeElement?.outerHTML.slice(0, 120));
+    await expect.poll(inDrawer).toBe(true);
+    for (let i = 0; i < 8; i++) {
+      expect(await inDrawer(), `after ${i} Tab`).toBe(true);
+      await press('Tab');
+    }
+    await press('Escape');
+    await drawer.waitFor({ state: 'detached' });
+    expect(await focused.getAttribute('data-name')).toBe(ref);
+
+    await press('Delete');
+    const confirm = page.getByRole('dialog', { name: `Delete ${ref}?` });
+    await confirm.waitFor();
+    expect(await focused.textContent()).toBe('Cancel');
+    await press('Escape');
+    await confirm.waitFor({ state: 'detached' });
+    expect(await focused.getAttribute('data-name')).toBe(ref);
+
+    if (!canRun) return;
+    await press('g', 'c');
+    await page.getByRole('heading', { name: 'Containers', exact: true }).waitFor();
+    await press('/');
+    await page.keyboard.type(NAME);
+    await press('ArrowDown');
+    expect(await focused.getAttribute('data-name')).toBe(NAME);
+    await press('Space');
+    expect(await page.getByRole('checkbox', { name: `Select ${NAME}` }).isChecked()).toBe(true);
+    await press('Space');
+    expect(await page.getByRole('checkbox', { name: `Select ${NAME}` }).isChecked()).toBe(false);
+    await press('Enter');
+    await page.getByRole('heading', { name: NAME, level: 1 }).waitFor();
+    expect(await focused.textContent()).toBe(NAME);
+    await press('Shift+Tab');
+    expect(await focused.getAttribute('aria-label')).toBe('Back to containers');
+    await press('Enter');
+    await page.getByRole('table', { name: 'Containers' }).waitFor();
+    expect(await focused.getAttribute('data-name')).toBe(NAME);
+  });
 });

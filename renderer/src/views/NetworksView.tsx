@@ -6,6 +6,7 @@ import { Icon } from '../components/Icon.js';
 import { JsonView } from '../components/JsonView.js';
 import { EmptyState, ErrorState, SkeletonRows } from '../components/States.js';
 import { shortId } from '../lib/format.js';
+import { useRowNavigation } from '../lib/keyboard/row-navigation.js';
 import { useNetworks } from '../stores/resources.js';
 import { toastError, toastSuccess } from '../stores/toasts.js';
 
@@ -41,6 +42,10 @@ export function NetworksView() {
   const [removing, setRemoving] = useState<NetworkRow>();
   const [inspecting, setInspecting] = useState<NetworkRow>();
   useEffect(() => useNetworks.start(), []);
+  const rowKeys = useRowNavigation({
+    onOpen: (id) => setInspecting(items.find((n) => n.id === id)),
+    onDelete: (id) => { const n = items.find((x) => x.id === id); if (n && !BUILTIN.has(n.name)) setRemoving(n); },
+  });
   const remove = (n: NetworkRow) => berth().invoke('networks.remove', { id: n.id }).then(() => toastSuccess(`Deleted network ${n.name}`), (e) => toastError(`Could not delete ${n.name}`, e));
   return (
     <section aria-labelledby="networks-title">
@@ -52,12 +57,12 @@ export function NetworksView() {
       </div>
       <div className="card">
         {error ? <ErrorState error={error} what="Networks" onRetry={() => void refresh()} /> : (
-          <table className="list" aria-label="Networks">
+          <table className="list" aria-label="Networks" ref={rowKeys}>
             <thead><tr><th>Name</th><th>ID</th><th>Driver</th><th>Subnet</th><th>Containers</th><th><span className="sr-only">Actions</span></th></tr></thead>
             {loading ? <SkeletonRows cols={6} /> : (
               <tbody>
                 {items.map((n) => (
-                  <tr key={n.id} data-testid="network-row" data-name={n.name}>
+                  <tr key={n.id} data-testid="network-row" data-row-key={n.id} data-name={n.name}>
                     <td><button className="linkish" onClick={() => setInspecting(n)}>{n.name}</button>{n.internal && <span className="tag" style={{ marginLeft: 6 }}>internal</span>}</td>
                     <td className="mono">{shortId(n.id)}</td>
                     <td>{n.driver}</td>

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { ContractError } from '@berth/electron/shared/errors.js';
 import type { ContainerDetail } from '@berth/electron/shared/types.js';
 import { berth } from '../../api/berth.js';
@@ -43,6 +43,9 @@ export function ContainerDetailView({ id }: { id: string }) {
   const [tab, setTab] = useState<Tab>('logs');
   const [raw, setRaw] = useState(false);
   const [deleting, setDeleting] = useState(false);
+  // The list that opened this is gone: focus lands on the container's name, so the keyboard starts here.
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => { heading.current?.focus(); }, [id]);
 
   // Re-inspect whenever the list shows a different state (an event arrived).
   useEffect(() => {
@@ -57,7 +60,7 @@ export function ContainerDetailView({ id }: { id: string }) {
     <section aria-label={`Container ${name}`}>
       <div className="view-header">
         <button className="btn" onClick={() => open(undefined)} aria-label="Back to containers">← Containers</button>
-        <h1>{name}</h1>
+        <h1 ref={heading} tabIndex={-1}>{name}</h1>
         {row && <span className={`tag ${running ? 'ok' : ''}`} data-testid="container-state">{row.state}</span>}
         <span className="sub mono">{detail?.image}</span>
         <div className="spacer" />

@@ -3,6 +3,7 @@ import type { ContainerRow } from '@berth/electron/shared/types.js';
 import { ConfirmDialog } from '../../components/Dialog.js';
 import { EmptyState, ErrorState, SkeletonRows } from '../../components/States.js';
 import { shortId, timeAgo } from '../../lib/format.js';
+import { useRowNavigation } from '../../lib/keyboard/row-navigation.js';
 import { useNav } from '../../stores/nav.js';
 import { useContainers } from '../../stores/resources.js';
 import { ContainerActions, containerAction, removeContainer } from './ContainerActions.js';
@@ -29,7 +30,7 @@ interface RowProps { c: ContainerRow; selected: boolean; onSelect(id: string, on
 const Row = memo(function Row({ c, selected, onSelect, onDelete, indent }: RowProps) {
   const open = useNav((s) => s.openContainer);
   return (
-    <tr data-testid="container-row" data-name={c.name} data-state={c.state}>
+    <tr data-testid="container-row" data-row-key={c.id} data-name={c.name} data-state={c.state}>
       <td style={{ width: 32 }}><input type="checkbox" aria-label={`Select ${c.name}`} checked={selected} onChange={(e) => onSelect(c.id, e.target.checked)} /></td>
       <td style={indent ? { paddingLeft: 28 } : undefined}>
         <div className="row">
@@ -62,6 +63,12 @@ export function ContainersView() {
   const chosen = items.filter((c) => selected.has(c.id));
   const setOne = useCallback((id: string, on: boolean) => setSelected((s) => { const n = new Set(s); if (on) n.add(id); else n.delete(id); return n; }), []);
   const askDelete = useCallback((c: ContainerRow) => setDeleting([c]), []);
+  const rowKeys = useRowNavigation({
+    memoryKey: 'containers',
+    onOpen: (id) => useNav.getState().openContainer(id),
+    onDelete: (id) => { const c = items.find((x) => x.id === id); if (c) askDelete(c); },
+    onToggle: (id) => setOne(id, !selected.has(id)),
+  });
 
   if (containerId) return <ContainerDetailView id={containerId} />;
   return (
@@ -85,7 +92,7 @@ export function ContainersView() {
       </div>
       <div className="card">
         {error ? <ErrorState error={error} what="Containers" onRetry={() => void refresh()} /> : (
-          <table className="list" aria-label="Containers">
+          <table className="list" aria-label="Containers" ref={rowKeys}>
             <thead><tr><th><span className="sr-only">Selected</span></th><th>Name</th><th>Image</th><th>Status</th><th>Ports</th><th>Created</th><th><span className="sr-only">Actions</span></th></tr></thead>
             {loading ? <SkeletonRows cols={7} /> : (
               <tbody>

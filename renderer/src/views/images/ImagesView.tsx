@@ -6,6 +6,7 @@ import { ConfirmDialog, Dialog } from '../../components/Dialog.js';
 import { Icon } from '../../components/Icon.js';
 import { EmptyState, ErrorState, SkeletonRows } from '../../components/States.js';
 import { formatBytes, shortId, timeAgo } from '../../lib/format.js';
+import { useRowNavigation } from '../../lib/keyboard/row-navigation.js';
 import { useNav } from '../../stores/nav.js';
 import { usePulls } from '../../stores/pulls.js';
 import { useImages } from '../../stores/resources.js';
@@ -57,6 +58,10 @@ export function ImagesView() {
   const [tagging, setTagging] = useState<ImageRow>();
   const [pruning, setPruning] = useState(false);
   useEffect(() => useImages.start(), []);
+  const rowKeys = useRowNavigation({
+    onOpen: (id) => openImage(id),
+    onDelete: (id) => setRemoving(items.find((i) => i.id === id)),
+  });
 
   const shown = useMemo(() => {
     const q = query.trim().toLowerCase();
@@ -80,14 +85,14 @@ export function ImagesView() {
       <PullPanel />
       <div className="card">
         {error ? <ErrorState error={error} what="Images" onRetry={() => void refresh()} /> : (
-          <table className="list" aria-label="Images">
+          <table className="list" aria-label="Images" ref={rowKeys}>
             <thead><tr><th>Name</th><th>Image ID</th><th>Created</th><th>Size</th><th>Status</th><th><span className="sr-only">Actions</span></th></tr></thead>
             {loading ? <SkeletonRows cols={6} /> : (
               <tbody>
                 {shown.map((img) => {
                   const name = imageName(img);
                   return (
-                    <tr key={img.id} data-testid="image-row" data-name={name}>
+                    <tr key={img.id} data-testid="image-row" data-row-key={img.id} data-name={name}>
                       <td>
                         <div className="name-cell">
                           <button className="linkish" onClick={() => openImage(img.id)} aria-label={`Inspect ${name}`}>{name}</button>
