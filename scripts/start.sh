@@ -37,7 +37,9 @@ if [ $mode = vm ]; then
   # Exits once `docker` works through ~/.berth/run/docker.sock; the VM keeps running under berth's host process.
   electron/bin/berth start
   sock="$BERTH_HOME/run/docker.sock"
-  engine_log_args=()
+  # The dashboard restarts/resets the VM, shows its stages and usage, and reads berthd's log in the VM, all through
+  # the host process's control socket; the host log is that process's own.
+  engine_log_args=(--vm-control "$BERTH_HOME/run/berth.sock" --host-log "$logs/host.log")
   use_docker="docker --context berth version      (the berth context points at unix://$sock)"
   stop_hint="Ctrl-C (stops the dashboard and the VM), or: electron/bin/berth stop"
 else

@@ -6,8 +6,7 @@ import { parseArgs } from 'node:util';
 import { berthPaths } from '../host/paths.js';
 import { startBrowserServer } from '../host/ui/browser-server.js';
 import { createUiHost } from '../host/ui/ui-host.js';
-import { controlSocket } from './vm/control.js';
-import { connectRemoteVmControls, type RemoteVmControls } from './vm/remote-engine-controls.js';
+import { vmControlsFor } from './vm/remote-engine-controls.js';
 
 const USAGE = `usage: berth dashboard [--engine unix:///path/to/socket] [--print-url] [--port N]
                        [--daemon-json PATH] [--engine-log PATH] [--host-log PATH] [--settings PATH]
@@ -38,21 +37,6 @@ export function defaultEngine(env: NodeJS.ProcessEnv = process.env): string {
   const berthd = path.join(paths.run, 'berthd.sock');
   // scripts/start.sh runs berthd natively on run/berthd.sock; the app's tunnel serves run/docker.sock.
   return `unix://${existsSync(paths.dockerSocket) || !existsSync(berthd) ? paths.dockerSocket : berthd}`;
-}
-
-/**
- * The VM's controls when the engine is the Berth VM's: asked for (--vm-control), or the engine is this install's
- * host socket and `berth daemon` answers on the control socket beside it.
- */
-export async function vmControlsFor(engine: string, vmControl: string | undefined, env: NodeJS.ProcessEnv = process.env): Promise<RemoteVmControls | undefined> {
-  if (vmControl) {
-    const vm = await connectRemoteVmControls(path.resolve(vmControl));
-    if (!vm) throw new Error(`nothing answers on the VM control socket ${vmControl} (is \`berth start\` running?)`);
-    return vm;
-  }
-  const paths = berthPaths(env);
-  if (engine !== `unix://${paths.dockerSocket}`) return undefined;
-  return connectRemoteVmControls(controlSocket(paths));
 }
 
 export async function main(argv: string[]): Promise<void> {

@@ -3,6 +3,7 @@
 import * as electron from 'electron';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { vmControlsFor } from '../cli/vm/remote-engine-controls.js';
 import { berthPaths } from '../host/paths.js';
 import { vmEngineController } from '../host/vm/engine-controller.js';
 import { vmFiles } from '../host/vm/vm-files.js';
@@ -17,6 +18,8 @@ const paths = berthPaths();
 const uiDir = process.env.BERTH_UI_DIR ?? path.join(appRoot, 'renderer');
 // The app runs the Berth VM unless told to use an engine that is already there (DOCKER_HOST, e.g. a native berthd).
 const vm = process.env.DOCKER_HOST ? undefined : vmEngineController(paths);
+// DOCKER_HOST at the Berth VM's socket (scripts/start.sh): `berth daemon` runs the VM; the dashboard drives it from here.
+const remote = process.env.DOCKER_HOST ? await vmControlsFor(process.env.DOCKER_HOST, undefined) : undefined;
 // The app is the VM's host process here: its log is Troubleshoot's "Host log", as berth daemon's is in browser mode.
 const hostLogFile = vmFiles(paths).hostLog;
 if (vm) logVmEvents(vm.service, appendTo(hostLogFile));
@@ -25,6 +28,7 @@ void startShell(electron as unknown as ElectronApi, {
   engine: process.env.DOCKER_HOST ?? `unix://${paths.dockerSocket}`,
   settingsFile: paths.settings,
   ...(vm ? { vm, hostLogFile } : {}),
+  ...(remote ? { controls: remote.controls, hostLogFile: remote.hostLog } : {}),
   indexHtml: path.join(uiDir, 'index.html'),
   preload: path.join(here, '..', 'preload', 'index.cjs'),
   trayIcon: path.join(appRoot, 'build', 'tray.png'),

@@ -3,6 +3,7 @@
 import type * as Electron from 'electron';
 import { pathToFileURL } from 'node:url';
 import type { EngineStatus } from '../shared/types.js';
+import type { EngineControls } from '../host/ui/handlers/types.js';
 import { createUiHost, type UiHost } from '../host/ui/ui-host.js';
 import { inProcessVmControls } from '../host/ui/vm-engine-controls.js';
 import type { VmEngineController } from '../host/vm/engine-controller.js';
@@ -22,6 +23,8 @@ export interface ShellOptions {
   vm?: VmEngineController<ManagedVm>;
   /** Another engine controller (tray only); absent with `vm` when the engine runs natively. */
   controller?: EngineController;
+  /** Dashboard controls of a VM run by another process (`berth daemon`, when scripts/start.sh started it). */
+  controls?: EngineControls;
   indexHtml: string;
   preload: string;
   trayIcon: string;
@@ -66,7 +69,7 @@ export async function startShell(e: ElectronApi, opts: ShellOptions): Promise<Ru
     ...(opts.settingsFile ? { settingsPath: opts.settingsFile } : {}),
     ...(opts.hostLogFile ? { hostLogPath: opts.hostLogFile } : {}),
     controls: {
-      ...(opts.vm ? inProcessVmControls(opts.vm) : controller ? { restartEngine: () => controller.restart() } : {}),
+      ...(opts.vm ? inProcessVmControls(opts.vm) : (opts.controls ?? (controller ? { restartEngine: () => controller.restart() } : {}))),
       setStartAtLogin: (on) => e.app.setLoginItemSettings({ openAtLogin: on }),
     },
   });

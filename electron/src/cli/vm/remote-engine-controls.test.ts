@@ -12,7 +12,7 @@ import type { VmView } from '../../host/vm/vm-status-feed.js';
 import type { EngineStatus } from '../../shared/types.js';
 import { controlSocket, serveControl } from './control.js';
 import { controlHandler } from './control-server.js';
-import { connectRemoteVmControls, HOST_GONE_HINT } from './remote-engine-controls.js';
+import { connectRemoteVmControls, HOST_GONE_HINT, vmControlsFor } from './remote-engine-controls.js';
 
 // A real control server in this process, as `berth daemon` runs it, over a VM service without a VM.
 async function daemon(opts: ConstructorParameters<typeof MockVmService>[0] = {}) {
@@ -44,6 +44,15 @@ function seedFiles(paths: BerthPaths) {
 describe('EngineControls of `berth dashboard` (the VM in `berth daemon`, over its control socket)', () => {
   it('is absent when nothing answers on the control socket', async () => {
     expect(await connectRemoteVmControls(path.join(os.tmpdir(), 'berth-nothing.sock'))).toBeUndefined();
+  });
+
+  it('berth dashboard finds the daemon beside the VM socket, or where --vm-control says', async () => {
+    const d = await daemon();
+    const env = { BERTH_HOME: d.paths.home };
+    expect(await vmControlsFor(`unix://${d.paths.dockerSocket}`, undefined, env)).toMatchObject({ hostLog: vmFiles(d.paths).hostLog });
+    expect(await vmControlsFor('unix:///var/run/docker.sock', undefined, env)).toBeUndefined();
+    expect(await vmControlsFor('unix:///var/run/docker.sock', controlSocket(d.paths), {})).toBeDefined();
+    await expect(vmControlsFor('unix:///x.sock', path.join(d.paths.run, 'nothing.sock'), env)).rejects.toThrow(/nothing answers on the VM control socket/);
   });
 
   it('follows restart stage by stage, reports settings, usage and the engine log, and resets', async () => {

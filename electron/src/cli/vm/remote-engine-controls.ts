@@ -6,7 +6,9 @@ import type { VmView } from '../../host/vm/vm-status-feed.js';
 import type { VmUsageSample } from '../../host/vm/vm-usage.js';
 import type { EngineControls } from '../../host/ui/handlers/types.js';
 import { vmFailure } from '../../host/ui/vm-engine-status.js';
-import { ControlClient, type ControlMessage, type ControlRequest } from './control.js';
+import path from 'node:path';
+import { berthPaths } from '../../host/paths.js';
+import { ControlClient, controlSocket, type ControlMessage, type ControlRequest } from './control.js';
 
 export const HOST_GONE_HINT = 'The Berth host process is not running: start Berth with `berth start` (or scripts/start.sh).';
 
@@ -87,4 +89,19 @@ export async function connectRemoteVmControls(socketPath: string, opts: { maxBac
     },
   };
   return { controls, hostLog: String(first.hostLog ?? '') };
+}
+
+/**
+ * The VM's controls when the engine is the Berth VM's: asked for (--vm-control), or the engine is this install's
+ * host socket and `berth daemon` answers on the control socket beside it.
+ */
+export async function vmControlsFor(engine: string, vmControl: string | undefined, env: NodeJS.ProcessEnv = process.env): Promise<RemoteVmControls | undefined> {
+  if (vmControl) {
+    const vm = await connectRemoteVmControls(path.resolve(vmControl));
+    if (!vm) throw new Error(`nothing answers on the VM control socket ${vmControl} (is \`berth start\` running?)`);
+    return vm;
+  }
+  const paths = berthPaths(env);
+  if (engine !== `unix://${paths.dockerSocket}`) return undefined;
+  return connectRemoteVmControls(controlSocket(paths));
 }
