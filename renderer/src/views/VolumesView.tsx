@@ -33,7 +33,8 @@ export function VolumesView() {
   const [removing, setRemoving] = useState<VolumeRow>();
   const [pruning, setPruning] = useState(false);
   const [open, setOpen] = useState<string>();
-  const usage = useVolumeUsage(pruning);
+  // Sizes come from GET /system/df; measured again whenever the list changes.
+  const usage = useVolumeUsage(!loading && !error, items);
   const opened = items.find((v) => v.name === open);
   useEffect(() => useVolumes.start(), []);
   const shown = useMemo(() => items.filter((v) => v.name.toLowerCase().includes(query.trim().toLowerCase())), [items, query]);
@@ -60,7 +61,7 @@ export function VolumesView() {
                     <td className="mono"><button className="linkish" onClick={() => setOpen(v.name)}>{v.name}</button></td>
                     <td>{v.driver}</td>
                     <td>{v.usedBy.length ? v.usedBy.map((u) => <span className="tag" key={u}>{u}</span>) : <span className="muted">—</span>}</td>
-                    <td>{v.size >= 0 ? formatBytes(v.size) : <span className="muted">—</span>}</td>
+                    <td>{sizeOf(v, usage) >= 0 ? formatBytes(sizeOf(v, usage)) : <span className="muted">—</span>}</td>
                     <td className="muted">{v.created ? timeAgo(v.created) : '—'}</td>
                     <td className="actions"><button className="icon-btn danger" aria-label={`Delete volume ${v.name}`} onClick={() => setRemoving(v)}><Icon name="trash" size={16} /></button></td>
                   </tr>

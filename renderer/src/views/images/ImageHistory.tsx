@@ -4,6 +4,7 @@ import { useState } from 'react';
 import type { ImageHistoryRow } from '@berth/electron/shared/types.js';
 import { formatBytes, timeAgo } from '../../lib/format.js';
 import { toastError } from '../../stores/toasts.js';
+import { plural } from '../prune/PruneDialog.js';
 
 /** The Dockerfile-ish instruction behind a history entry, as `docker history` shows it without the shell noise. */
 export function historyCommand(createdBy: string): string {
@@ -40,7 +41,7 @@ export function ImageHistory({ history, layers }: { history: ImageHistoryRow[]; 
   const total = history.reduce((n, h) => n + h.size, 0);
   return (
     <>
-      <p className="muted">{history.length} steps, {history.filter((h) => !isEmptyLayer(h)).length} with a layer · {formatBytes(total)}</p>
+      <p className="muted">{plural(history.length, 'step')}, {history.filter((h) => !isEmptyLayer(h)).length} with a layer · {formatBytes(total)}</p>
       <table className="list history" aria-label="Image layers">
         <thead><tr><th>Created by</th><th>Size</th><th>Created</th><th>Comment</th><th><span className="sr-only">Actions</span></th></tr></thead>
         <tbody>
@@ -51,7 +52,7 @@ export function ImageHistory({ history, layers }: { history: ImageHistoryRow[]; 
               <tr key={i} data-testid="history-row" className={empty ? 'empty-layer' : undefined} data-empty={empty}>
                 <td className="mono history-cmd" title={h.createdBy}>{cmd || <span className="muted">—</span>}</td>
                 <td>{empty ? <span className="muted">0 B</span> : formatBytes(h.size)}</td>
-                <td className="muted">{h.created > 0 ? timeAgo(h.created) : '—'}</td>
+                <td className="muted nowrap">{h.created > 0 ? timeAgo(h.created) : '—'}</td>
                 <td className="muted">{h.comment || ''}</td>
                 <td className="actions">
                   {cmd && (

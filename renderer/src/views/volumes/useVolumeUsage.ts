@@ -4,16 +4,17 @@ import { berth } from '../../api/berth.js';
 
 /**
  * Volume sizes (GET /system/df?type=volume walks every volume, so it is asked for only while a view needs it).
- * Undefined until known; an engine that cannot measure leaves the list's own sizes.
+ * Undefined until known; an engine that cannot measure leaves the list's own sizes. A new `version` (the list
+ * changed) measures again.
  */
-export function useVolumeUsage(active: boolean): Record<string, number> | undefined {
+export function useVolumeUsage(active: boolean, version?: unknown): Record<string, number> | undefined {
   const [usage, setUsage] = useState<Record<string, number>>();
   useEffect(() => {
     if (!active) return;
     let live = true;
     berth().invoke('volumes.usage').then((u) => live && setUsage(u), () => live && setUsage({}));
     return () => { live = false; };
-  }, [active]);
+  }, [active, version]);
   return usage;
 }
 
