@@ -83,7 +83,10 @@ describe.skipIf(missing)(`the dashboard controls the Berth VM${missing ? ` (skip
     expect(lines.slice(0, -1).every((l) => l.startsWith('starting'))).toBe(true);
     const progress = seen.slice(from).flatMap((s) => (s.progress === undefined ? [] : [s.progress]));
     expect(progress).toEqual([...progress].sort((a, b) => a - b));
+    // Settings: a saved change the running VM does not have yet "needs a VM restart", with "Restart now" offered.
     expect((await host.requests['settings.get']()).berth).toMatchObject({ canRestart: true, restartReasons: [] });
+    expect((await host.requests['settings.save']({ memoryMiB: 1024 })).berth).toMatchObject({ canRestart: true, restartReasons: ['memory 1536 MiB → 1024 MiB'] });
+    expect((await host.requests['settings.save']({ memoryMiB: 1536 })).berth).toMatchObject({ restartReasons: [] });
   }, 400_000);
 
   it('streams the VM process\'s CPU and memory while open, and shows berthd\'s and the host\'s logs', async () => {
