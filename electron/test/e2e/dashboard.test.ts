@@ -3,6 +3,7 @@
 // probed on the live engine so the test tightens by itself as the engine grows.
 import Docker from 'dockerode';
 import { readFile } from 'node:fs/promises';
+import type { Locator } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { docker } from '../../../scripts/src/testrig/index.js';
 import { engineServes, missingPrerequisites, startStack, type Stack } from './harness.js';
@@ -12,6 +13,41 @@ import { SettingsPage, VolumesPage } from './pages/settings.js';
 import { Shell } from './pages/shell.js';
 
 const missing = missingPrerequisites();
+
+/** Selects the shell's output line, copies it (Ctrl+Shift+C) and pastes it back three ways: Ctrl+Shift+V, the
+ *  toolbar's Paste, and a plain browser paste event; each round trip is echoed by the shell. */
+async function copyAndPasteInTerminal(stack: Stack, containers: ContainersPage, detail: Locator): Promise<void> {
+  const page = stack.page;
+  await stack.browser.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(stack.dashboard.url).origin });
+  const terminal = detail.getByTestId('terminal');
+  await containers.terminalLine('exec-42').dblclick({ position: { x: 12, y: 6 }, force: true });
+  await page.keyboard.press('Control+Shift+C');
+  await detail.getByRole('status').filter({ hasText: 'Copied 7 characters' }).waitFor();
+  expect(await page.evaluate('navigator.clipboard.readText()')).toBe('exec-42');
+
+  await page.keyboard.type('echo keys-');
+  await page.keyboard.press('Control+Shift+V');
+  await expect.poll(() => terminal.textContent()).toContain('echo keys-exec-42');
+  await page.keyboard.press('Enter');
+  await containers.terminalLine('keys-exec-42').waitFor({ timeout: 10_000 });
+
+  await page.keyboard.type('echo button-');
+  await detail.getByRole('group', { name: 'Clipboard' }).getByRole('button', { name: 'Paste' }).click();
+  await expect.poll(() => terminal.textContent()).toContain('echo button-exec-42');
+  await page.keyboard.press('Enter');
+  await containers.terminalLine('button-exec-42').waitFor({ timeout: 10_000 });
+
+  await page.keyboard.type('echo native-');
+  await terminal.locator('textarea').evaluate((area, text) => {
+    const win = area.ownerDocument.defaultView!;
+    const data = new win.DataTransfer();
+    data.setData('text/plain', text);
+    area.dispatchEvent(new win.ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+  }, 'exec-42');
+  await expect.poll(() => terminal.textContent()).toContain('echo native-exec-42');
+  await page.keyboard.press('Enter');
+  await containers.terminalLine('native-exec-42').waitFor({ timeout: 10_000 });
+}
 
 describe.skipIf(missing)(`dashboard in browser mode${missing ? ` (skipped: ${missing})` : ''}`, () => {
   let stack: Stack;
@@ -101,6 +137,7 @@ describe.skipIf(missing)(`dashboard in browser mode${missing ? ` (skipped: ${mis
     if (await engineServes(stack.berthd.socket, 'POST', '/containers/x/exec')) {
       await stack.page.keyboard.type('echo exec-$((6*7))\n');
       await expect.poll(() => detail.getByTestId('terminal').textContent(), { timeout: 15_000 }).toContain('exec-42');
+      await copyAndPasteInTerminal(stack, containers, detail);
     } else {
       await detail.getByRole('alert').filter({ hasText: /does not support exec/ }).waitFor();
     }

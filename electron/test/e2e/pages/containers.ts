@@ -22,6 +22,11 @@ export class ContainersPage {
     await this.page.getByRole('tab', { name }).click();
   }
 
+  /** A line of the exec terminal whose whole text is `text` (xterm draws each row as its own element). */
+  terminalLine(text: string): Locator {
+    return this.page.getByTestId('terminal').locator('.xterm-rows > div').filter({ hasText: new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`) });
+  }
+
   get logLines(): Locator {
     return this.page.getByRole('log', { name: 'Container logs' }).getByTestId('log-line');
   }
