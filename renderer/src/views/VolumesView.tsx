@@ -6,6 +6,7 @@ import { ConfirmDialog, Dialog } from '../components/Dialog.js';
 import { Icon } from '../components/Icon.js';
 import { EmptyState, ErrorState, SkeletonRows } from '../components/States.js';
 import { formatBytes, timeAgo } from '../lib/format.js';
+import { useRowNavigation } from '../lib/keyboard/row-navigation.js';
 import { useVolumes } from '../stores/resources.js';
 import { toastError, toastSuccess } from '../stores/toasts.js';
 import { PruneDialog } from './prune/PruneDialog.js';
@@ -37,6 +38,10 @@ export function VolumesView() {
   const usage = useVolumeUsage(!loading && !error, items);
   const opened = items.find((v) => v.name === open);
   useEffect(() => useVolumes.start(), []);
+  const rowKeys = useRowNavigation({
+    onOpen: (name) => setOpen(name),
+    onDelete: (name) => setRemoving(items.find((v) => v.name === name)),
+  });
   const shown = useMemo(() => items.filter((v) => v.name.toLowerCase().includes(query.trim().toLowerCase())), [items, query]);
 
   const remove = (v: VolumeRow) => berth().invoke('volumes.remove', { name: v.name }).then(() => toastSuccess(`Deleted volume ${v.name}`), (e) => toastError(`Could not delete ${v.name}`, e));
@@ -52,12 +57,12 @@ export function VolumesView() {
       </div>
       <div className="card">
         {error ? <ErrorState error={error} what="Volumes" onRetry={() => void refresh()} /> : (
-          <table className="list" aria-label="Volumes">
+          <table className="list" aria-label="Volumes" ref={rowKeys}>
             <thead><tr><th>Name</th><th>Driver</th><th>Used by</th><th>Size</th><th>Created</th><th><span className="sr-only">Actions</span></th></tr></thead>
             {loading ? <SkeletonRows cols={6} /> : (
               <tbody>
                 {shown.map((v) => (
-                  <tr key={v.name} data-testid="volume-row" data-name={v.name}>
+                  <tr key={v.name} data-testid="volume-row" data-row-key={v.name} data-name={v.name}>
                     <td className="mono"><button className="linkish" onClick={() => setOpen(v.name)}>{v.name}</button></td>
                     <td>{v.driver}</td>
                     <td>{v.usedBy.length ? v.usedBy.map((u) => <span className="tag" key={u}>{u}</span>) : <span className="muted">—</span>}</td>

@@ -4,22 +4,26 @@
 import { cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import type { ReactNode } from 'react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ImageRow } from '@berth/electron/shared/types.js';
+import type { ImageRow, VolumeRow } from '@berth/electron/shared/types.js';
 import { setBerth } from '../api/berth.js';
 import { useGlobalShortcuts } from '../lib/keyboard/shortcuts.js';
 import { useNav } from '../stores/nav.js';
-import { useContainers, useImages } from '../stores/resources.js';
+import { useContainers, useImages, useVolumes } from '../stores/resources.js';
 import { CONTAINER_ROWS, fakeHost } from '../test/fake-host.js';
 import { ContainersView } from './containers/ContainersView.js';
 import { ImagesView } from './images/ImagesView.js';
+import { VolumesView } from './VolumesView.js';
 
 const IMAGES: ImageRow[] = [
   { id: 'sha256:aaaa1111aaaa1111aaaa1111aaaa1111aaaa1111aaaa1111aaaa1111aaaa1111', tags: ['busybox:latest'], digests: [], size: 2_000_000, created: 1_700_000_000, containers: 0 },
   { id: 'sha256:bbbb2222bbbb2222bbbb2222bbbb2222bbbb2222bbbb2222bbbb2222bbbb2222', tags: ['nginx:1.27'], digests: [], size: 70_000_000, created: 1_700_000_100, containers: 1 },
 ];
 
+const VOLUMES: VolumeRow[] = ['cache', 'data'].map((name) => ({ name, driver: 'local', mountpoint: `/var/lib/berth/volumes/${name}/_data`, labels: {}, size: -1, usedBy: [] }));
+
 beforeEach(() => {
-  setBerth(fakeHost({ 'containers.list': () => CONTAINER_ROWS, 'images.list': () => IMAGES }).api);
+  setBerth(fakeHost({ 'containers.list': () => CONTAINER_ROWS, 'images.list': () => IMAGES, 'volumes.list': () => VOLUMES }).api);
+  useVolumes.setState({ items: [], loading: true, error: undefined });
   useContainers.setState({ items: [], loading: true, error: undefined });
   useImages.setState({ items: [], loading: true, error: undefined });
   useNav.setState({ view: 'containers', containerId: undefined, imageId: undefined });
@@ -84,5 +88,22 @@ describe('Containers with the keyboard', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Back to containers' }));
     await screen.findByRole('table', { name: 'Containers' });
     expect(focused()).toBe(row());
+  });
+});
+
+describe('Volumes with the keyboard', () => {
+  it('End goes to the last volume, Enter opens it, Delete asks about it', async () => {
+    render(<VolumesView />);
+    await screen.findByText('data');
+    const first = screen.getAllByTestId('volume-row')[0]!;
+    first.focus();
+    key(first, 'End');
+    expect(focused().dataset.name).toBe('data');
+    key(focused(), 'Enter');
+    const drawer = await screen.findByRole('dialog', { name: /data/ });
+    key(focused(), 'Escape');
+    expect(drawer.isConnected).toBe(false);
+    key(focused(), 'Delete');
+    expect(screen.getByRole('dialog', { name: 'Delete volume data?' })).toBeTruthy();
   });
 });
