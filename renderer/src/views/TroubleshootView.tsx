@@ -57,7 +57,7 @@ function EngineCard() {
               <dt>Endpoint</dt><dd className="mono">{status.endpoint}</dd>
             </dl>
           </>
-        ) : <p className="muted">{status.state === 'running' ? 'Loading…' : `The engine is ${status.state}${status.stage ? `: ${status.stage}` : status.reason ? `: ${status.reason}` : ''}.`}</p>}
+        ) : <p className="muted">{status.state === 'running' ? 'Loading…' : `The engine is ${status.state}${status.stage ? `: ${status.stage}` : status.reason ? `: ${status.reason.replace(/\.$/, '')}` : ''}.`}</p>}
       </div>
     </section>
   );
@@ -81,10 +81,10 @@ function LogsCard() {
   );
 }
 
-function ResetRow({ plan, busy, onAsk }: { plan: ResetPlan | null | undefined; busy: boolean; onAsk(): void }) {
+function ResetRow({ plan, resetting, disabled, onAsk }: { plan: ResetPlan | null | undefined; resetting: boolean; disabled: boolean; onAsk(): void }) {
   return (
     <div className="row">
-      <button className="btn danger" disabled={!plan || busy} onClick={onAsk}>{busy ? 'Resetting…' : 'Reset to factory defaults'}</button>
+      <button className="btn danger" disabled={!plan || resetting || disabled} onClick={onAsk}>{resetting ? 'Resetting…' : 'Reset to factory defaults'}</button>
       <span className="muted">
         {plan === null
           ? 'Not available here: this dashboard does not manage the engine. Use the Berth app or `berth reset --force`.'
@@ -124,7 +124,7 @@ export function TroubleshootView() {
         <div className="body" style={{ display: 'flex', flexDirection: 'column', gap: 12 }}>
           <div className="row"><button className="btn" disabled={restartBusy || resetBusy || starting} onClick={restart}>{restartBusy ? 'Restarting…' : 'Restart engine'}</button><span className="muted">Stops every running container, then starts the engine again.</span></div>
           <div className="row"><button className="btn" disabled={busy} onClick={diagnostics}>{busy ? 'Collecting…' : 'Collect diagnostics'}</button><span className="muted">Versions, settings and recent host and engine logs in one text file; registry credentials and tokens are masked.</span></div>
-          <ResetRow plan={plan} busy={resetBusy || restartBusy || starting} onAsk={() => setResetting(true)} />
+          <ResetRow plan={plan} resetting={resetBusy} disabled={restartBusy || starting} onAsk={() => setResetting(true)} />
         </div>
       </section>
       <LogsCard />
