@@ -25,7 +25,12 @@ engine_pid= ui_pid=
 cleanup() {
   [ -n "$ui_pid" ] && kill -TERM "$ui_pid" 2>/dev/null
   if [ $mode = vm ]; then
-    electron/bin/berth stop || true
+    # Settings → "Keep the engine running when Berth quits": leave the VM up; the next start attaches to it.
+    if [ "$(node -e 'try { process.stdout.write(String(JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).keepEngineOnQuit === true)) } catch { process.stdout.write("false") }' "$BERTH_HOME/settings.json")" = true ]; then
+      echo "berth: the VM keeps running (Settings: keep the engine running); stop it with electron/bin/berth stop" >&2
+    else
+      electron/bin/berth stop || true
+    fi
   elif [ -n "$engine_pid" ]; then
     kill -TERM "$engine_pid" 2>/dev/null
     wait "$engine_pid" 2>/dev/null || true

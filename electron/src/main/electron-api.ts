@@ -18,4 +18,6 @@ export interface EngineController {
   start(): Promise<void>;
   stop(): Promise<void>;
   restart(): Promise<void>;
+  /** Let go of the engine without stopping it (quit with "keep the engine running"): the next start attaches. */
+  detach?(): Promise<void>;
 }

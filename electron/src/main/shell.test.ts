@@ -117,6 +117,23 @@ describe('Electron shell wiring', () => {
       expect(h.closed()).toBe(true);
     }
   });
+
+  it('keeps the engine running on quit when the saved settings say so, and lets go of it instead', async () => {
+    const settingsFile = path.join(dir, 'keep-settings.json');
+    for (const keep of [false, true]) {
+      await writeFile(settingsFile, JSON.stringify({ keepEngineOnQuit: keep }));
+      const f = fakeElectron();
+      const h = fakeHost();
+      const calls: string[] = [];
+      const controller = {
+        start: async () => undefined, restart: async () => undefined,
+        stop: async () => { calls.push('stop'); }, detach: async () => { calls.push('detach'); },
+      };
+      const shell = await startShell(f.e, options({ host: h.host, controller, settingsFile }));
+      await shell!.quit();
+      expect(calls).toEqual([keep ? 'detach' : 'stop']);
+    }
+  });
 });
 
 describe('Electron shell running the Berth VM', () => {

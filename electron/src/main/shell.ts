@@ -4,6 +4,7 @@ import type * as Electron from 'electron';
 import { pathToFileURL } from 'node:url';
 import type { EngineStatus } from '../shared/types.js';
 import type { EngineControls } from '../host/ui/handlers/types.js';
+import { readStoredSettings } from '../host/ui/settings-store.js';
 import { createUiHost, type UiHost } from '../host/ui/ui-host.js';
 import { inProcessVmControls } from '../host/ui/vm-engine-controls.js';
 import type { VmEngineController } from '../host/vm/engine-controller.js';
@@ -34,7 +35,7 @@ export interface ShellOptions {
   /** This app's own log, for Troubleshoot's "Host log". */
   hostLogFile?: string;
   startAtLogin: boolean;
-  /** Leave the engine (VM) running when Berth quits. */
+  /** Leave the engine (VM) running when Berth quits, whatever the settings say (BERTH_KEEP_ENGINE=1). */
   keepEngineOnQuit: boolean;
   /** For tests: the host behind the contract. */
   host?: UiHost;
@@ -93,14 +94,18 @@ export async function startShell(e: ElectronApi, opts: ShellOptions): Promise<Ru
   e.app.on('window-all-closed', () => undefined);
 
   const notify = (n: { title: string; body: string }) => { if (e.Notification.isSupported()) new e.Notification(n).show(); };
-  const control = (what: keyof EngineController) => () => {
+  const control = (what: 'start' | 'stop' | 'restart') => () => {
     controller?.[what]().catch((err: Error) => notify({ title: `Could not ${what} the engine`, body: err.message }));
   };
 
   let quitting: Promise<void> | undefined;
   const quit = () => {
     quitting ??= (async () => {
-      if (controller && !opts.keepEngineOnQuit) await controller.stop().catch(() => undefined);
+      if (controller) {
+        // The Settings view's "keep the engine running when Berth quits", read now: it may have changed since start.
+        const keep = opts.keepEngineOnQuit || (opts.settingsFile ? (await readStoredSettings(opts.settingsFile).catch(() => undefined))?.keepEngineOnQuit === true : false);
+        await (keep ? controller.detach?.() : controller.stop())?.catch(() => undefined);
+      }
       host.close();
       bridge.dispose();
       e.app.exit(0);

@@ -12,6 +12,8 @@ export interface SettingsChange {
   /** `host[:port]` or a CIDR that may be reached over plain HTTP or with an untrusted certificate. */
   insecureRegistries?: string[];
   startAtLogin?: boolean;
+  /** Leave the VM running when the app quits (the next start attaches to it in a second). */
+  keepEngineOnQuit?: boolean;
 }
 
 export type SettingsField = keyof SettingsChange;

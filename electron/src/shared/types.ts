@@ -217,6 +217,8 @@ export interface BerthSettings {
   registryMirrors: string[];
   insecureRegistries: string[];
   startAtLogin: boolean;
+  /** Quitting the app leaves the VM (and its containers) running. */
+  keepEngineOnQuit: boolean;
   limits: SettingsLimits;
   /** Saved changes the running VM does not have yet ("CPUs 2 → 4"); empty when none. */
   restartReasons: string[];

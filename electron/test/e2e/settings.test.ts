@@ -43,6 +43,7 @@ describe.skipIf(missing)(`settings and troubleshooting${missing ? ` (skipped: ${
     await settings.field('Registry mirrors').fill('https://mirror.local');
     await settings.field('Insecure registries').fill('registry.local:5000\n10.20.0.0/16');
     await settings.startAtLogin.check();
+    await settings.keepEngineOnQuit.check();
     await settings.save();
     await shell.toast('Saved settings').waitFor();
     await settings.restartBanner.waitFor();
@@ -56,13 +57,14 @@ describe.skipIf(missing)(`settings and troubleshooting${missing ? ` (skipped: ${
     const vm = loadVmSettings(stack.settingsFile, {});
     expect(vm).toMatchObject({ cpus: 1, memoryMiB: 1024, shares: [os.tmpdir()] });
     expect(splitEngineArgs(vm.engineArgs)).toEqual({ rest: [], registryMirrors: ['https://mirror.local'], insecureRegistries: ['registry.local:5000', '10.20.0.0/16'] });
-    expect(JSON.parse(await readFile(stack.settingsFile, 'utf8'))).toMatchObject({ startAtLogin: true });
+    expect(JSON.parse(await readFile(stack.settingsFile, 'utf8'))).toMatchObject({ startAtLogin: true, keepEngineOnQuit: true });
 
     await stack.page.reload();
     await shell.go('Settings');
     await settings.card.waitFor();
     expect(await settings.field('CPUs').inputValue()).toBe('1');
     expect(await settings.startAtLogin.isChecked()).toBe(true);
+    expect(await settings.keepEngineOnQuit.isChecked()).toBe(true);
     await settings.restartBanner.waitFor();
   });
 

@@ -1,7 +1,7 @@
 // The host's settings file (~/.berth/settings.json) as the Settings view sees it. VM sizing and shares live in its
 // `vm` object, read by the VM layer's loadVmSettings; registry mirrors and insecure registries become berthd flags
 // in `vm.engineArgs` (the VM layer passes those to the engine, and restartReasons notices them); start at login is
-// a top-level key the Electron shell reads. Unknown keys are kept, so `berth settings set` and this agree.
+// and keep-the-engine-on-quit are top-level keys the Electron shell reads. Unknown keys are kept, so `berth settings set` and this agree.
 import { existsSync, statSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -16,6 +16,7 @@ export interface StoredSettings {
   registryMirrors: string[];
   insecureRegistries: string[];
   startAtLogin: boolean;
+  keepEngineOnQuit: boolean;
 }
 
 const FLAGS = { '--registry-mirror': 'registryMirrors', '--insecure-registry': 'insecureRegistries' } as const;
@@ -55,7 +56,7 @@ export async function readStoredSettings(file: string, env: NodeJS.ProcessEnv = 
   const vm = loadVmSettings(file, env);
   const raw = await readRaw(file);
   const { registryMirrors, insecureRegistries } = splitEngineArgs(vm.engineArgs);
-  return { vm, registryMirrors, insecureRegistries, startAtLogin: raw.startAtLogin === true };
+  return { vm, registryMirrors, insecureRegistries, startAtLogin: raw.startAtLogin === true, keepEngineOnQuit: raw.keepEngineOnQuit === true };
 }
 
 /** Limits from this machine: all its CPUs, its memory less 1 GiB for itself, a disk no smaller than today's. */
@@ -89,6 +90,7 @@ export async function saveStoredSettings(file: string, change: SettingsChange, e
     vm.engineArgs = joinEngineArgs(rest, change.registryMirrors ?? before.registryMirrors, change.insecureRegistries ?? before.insecureRegistries);
   }
   if (change.startAtLogin !== undefined) raw.startAtLogin = change.startAtLogin;
+  if (change.keepEngineOnQuit !== undefined) raw.keepEngineOnQuit = change.keepEngineOnQuit;
   await mkdir(path.dirname(file), { recursive: true });
   const tmp = `${file}.tmp-${process.pid}`;
   await writeFile(tmp, `${JSON.stringify(raw, null, 2)}\n`, { mode: 0o600 });

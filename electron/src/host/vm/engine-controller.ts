@@ -15,6 +15,8 @@ export interface VmEngineController<S extends ManagedVm = VmService> {
   restart(): Promise<void>;
   /** Stop, delete the VM's data, keys and logs (factoryResetTargets), boot a fresh VM. Settings stay. */
   factoryReset(): Promise<void>;
+  /** The app quits but the VM keeps running (its containers too); the next start re-attaches to it. */
+  detach(): Promise<void>;
 }
 
 /**
@@ -55,6 +57,7 @@ export function controlVm<S extends ManagedVm>(service: S, paths: BerthPaths): V
           await service.start(settings());
         }),
       ),
+    detach: () => serial(() => service.close({ stopVm: false })),
   };
 }
 

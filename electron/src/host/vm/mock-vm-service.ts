@@ -34,6 +34,11 @@ export class MockVmService extends EventEmitter<VmServiceEvents> implements Mana
     return this.backend.stop();
   }
 
+  async close(opts: { stopVm: boolean }): Promise<void> {
+    if (opts.stopVm) await this.backend.stop();
+    else this.backend.detach();
+  }
+
   restartReasons(next: VmSettings): string[] {
     return this.backend.restartReasons(next);
   }

@@ -21,6 +21,8 @@ export interface ManagedVm {
   stop(opts?: { timeoutMs?: number }): Promise<void>;
   restartReasons(next: VmSettings): string[];
   engineLogTail(lines: number): Promise<string[]>;
+  /** This process lets go: the host socket closes; the VM stops only when asked. */
+  close(opts: { stopVm: boolean }): Promise<void>;
   on<K extends keyof VmServiceEvents>(event: K, listener: (...args: VmServiceEvents[K]) => void): unknown;
   off<K extends keyof VmServiceEvents>(event: K, listener: (...args: VmServiceEvents[K]) => void): unknown;
 }

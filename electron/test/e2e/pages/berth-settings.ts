@@ -20,6 +20,10 @@ export class BerthSettingsPage {
     return this.card.getByLabel('Start Berth when I log in');
   }
 
+  get keepEngineOnQuit(): Locator {
+    return this.card.getByLabel(/Keep the engine running when Berth quits/);
+  }
+
   get restartBanner(): Locator {
     return this.card.getByRole('status', { name: 'Restart needed' });
   }

@@ -8,7 +8,7 @@ import { BerthSettingsCard } from './BerthSettingsCard.js';
 
 const SAVED: BerthSettings = {
   path: '/home/ann/.berth/settings.json', cpus: 2, memoryMiB: 2048, diskGiB: 64, sharedFolders: ['/home/ann'],
-  registryMirrors: [], insecureRegistries: [], startAtLogin: false,
+  registryMirrors: [], insecureRegistries: [], startAtLogin: false, keepEngineOnQuit: false,
   limits: { maxCpus: 4, maxMemoryMiB: 8192, minDiskGiB: 64, maxDiskGiB: 4096 }, restartReasons: [], canRestart: true,
 };
 

@@ -83,6 +83,7 @@ export function BerthSettingsCard({ settings, onChange }: { settings: BerthSetti
         {lines('registryMirrors', 'Registry mirrors', 'tried before Docker Hub; one URL per line', 'https://mirror.example.com')}
         {lines('insecureRegistries', 'Insecure registries', 'reached over plain HTTP or with an untrusted certificate; host[:port] or CIDR, one per line', 'registry.local:5000')}
         <label className="row"><input type="checkbox" checked={draft.startAtLogin} onChange={(e) => set('startAtLogin')(e.target.checked)} />Start Berth when I log in</label>
+        <label className="row"><input type="checkbox" checked={draft.keepEngineOnQuit} onChange={(e) => set('keepEngineOnQuit')(e.target.checked)} />Keep the engine running when Berth quits <span className="muted">(containers keep running; the next start attaches in a second)</span></label>
         <div className="row">
           <button className="btn primary" disabled={!dirty || invalid || saving} onClick={save}>{saving ? 'Saving…' : 'Save settings'}</button>
           <button className="btn" disabled={!dirty || saving} onClick={() => setDraft(draftOf(settings))}>Discard changes</button>

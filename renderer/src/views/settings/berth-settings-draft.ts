@@ -10,6 +10,7 @@ export interface Draft {
   registryMirrors: string;
   insecureRegistries: string;
   startAtLogin: boolean;
+  keepEngineOnQuit: boolean;
 }
 
 const list = (s: string) => s.split(/[\n,]/).map((x) => x.trim()).filter(Boolean);
@@ -21,7 +22,7 @@ export function draftOf(s: BerthSettings): Draft {
   return {
     cpus: String(s.cpus), memoryMiB: String(s.memoryMiB), diskGiB: String(s.diskGiB),
     sharedFolders: s.sharedFolders.join('\n'), registryMirrors: s.registryMirrors.join('\n'), insecureRegistries: s.insecureRegistries.join('\n'),
-    startAtLogin: s.startAtLogin,
+    startAtLogin: s.startAtLogin, keepEngineOnQuit: s.keepEngineOnQuit,
   };
 }
 
@@ -34,5 +35,6 @@ export function changeOf(d: Draft, s: BerthSettings): SettingsChange {
   if (!same(list(d.registryMirrors), s.registryMirrors)) c.registryMirrors = list(d.registryMirrors);
   if (!same(list(d.insecureRegistries), s.insecureRegistries)) c.insecureRegistries = list(d.insecureRegistries);
   if (d.startAtLogin !== s.startAtLogin) c.startAtLogin = d.startAtLogin;
+  if (d.keepEngineOnQuit !== s.keepEngineOnQuit) c.keepEngineOnQuit = d.keepEngineOnQuit;
   return c;
 }

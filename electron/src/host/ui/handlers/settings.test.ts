@@ -27,13 +27,13 @@ describe('Berth settings through the contract', () => {
 
   it('saves to the file the VM layer loads, keeps other keys and flags, and lists what needs a VM restart', async () => {
     const h = handlers();
-    const after = await h['settings.save']({ cpus: 1, memoryMiB: 1024, registryMirrors: ['https://mirror.example'], insecureRegistries: ['new.local:5000'], sharedFolders: [dir], startAtLogin: true });
-    expect(after.berth).toMatchObject({ cpus: 1, memoryMiB: 1024, sharedFolders: [dir], registryMirrors: ['https://mirror.example'], insecureRegistries: ['new.local:5000'], startAtLogin: true });
+    const after = await h['settings.save']({ cpus: 1, memoryMiB: 1024, registryMirrors: ['https://mirror.example'], insecureRegistries: ['new.local:5000'], sharedFolders: [dir], startAtLogin: true, keepEngineOnQuit: true });
+    expect(after.berth).toMatchObject({ cpus: 1, memoryMiB: 1024, sharedFolders: [dir], registryMirrors: ['https://mirror.example'], insecureRegistries: ['new.local:5000'], startAtLogin: true, keepEngineOnQuit: true });
     expect(after.berth!.restartReasons).toEqual(['CPUs 2 → 1', 'memory 2048 MiB → 1024 MiB', 'engine flags changed']);
     const vm = loadVmSettings(file, {});
     expect(vm).toMatchObject({ cpus: 1, memoryMiB: 1024, shares: [dir] });
     expect(splitEngineArgs(vm.engineArgs)).toEqual({ rest: ['--debug'], registryMirrors: ['https://mirror.example'], insecureRegistries: ['new.local:5000'] });
-    expect(JSON.parse(await readFile(file, 'utf8'))).toMatchObject({ context: 'keep-me', startAtLogin: true });
+    expect(JSON.parse(await readFile(file, 'utf8'))).toMatchObject({ context: 'keep-me', startAtLogin: true, keepEngineOnQuit: true });
   });
 
   it('refuses invalid values with the reason and leaves the file alone', async () => {

@@ -22,7 +22,7 @@ export function settingsHandlers(opts: UiHostOptions): Requests {
       out.berth = {
         path: opts.settingsPath,
         cpus: s.vm.cpus, memoryMiB: s.vm.memoryMiB, diskGiB: s.vm.diskGiB, sharedFolders: s.vm.shares,
-        registryMirrors: s.registryMirrors, insecureRegistries: s.insecureRegistries, startAtLogin: s.startAtLogin,
+        registryMirrors: s.registryMirrors, insecureRegistries: s.insecureRegistries, startAtLogin: s.startAtLogin, keepEngineOnQuit: s.keepEngineOnQuit,
         limits: hostLimits(vm),
         restartReasons: restartReasons(vm, s.vm),
         canRestart: !!controls.restartEngine,
