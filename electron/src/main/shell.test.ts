@@ -96,6 +96,12 @@ describe('Electron shell wiring', () => {
     expect(labels()).toEqual(['Engine running (off)', 'Open Dashboard', 'Start (off)', 'Stop', 'Restart', 'Quit Berth']);
     h.emit('engine.status', { state: 'error', endpoint: '', reason: 'kernel panic' });
     expect(f.notifications).toEqual([{ title: 'Berth is running', body: 'Engine 0.1.0 is ready.' }, { title: 'Berth engine error', body: 'kernel panic' }]);
+    h.emit('work', { kind: 'pull', ref: 'busybox:latest', ok: true });
+    h.emit('work', { kind: 'push', ref: 'registry.local/app:1', ok: false, message: 'unauthorized: authentication required' });
+    expect(f.notifications.slice(2)).toEqual([
+      { title: 'Pulled busybox:latest', body: 'Pull finished.' },
+      { title: 'Push of registry.local/app:1 failed', body: 'unauthorized: authentication required' },
+    ]);
     const restart = (f.trays[0]!.menu as { label?: string; click?: () => void }[]).find((i) => i.label === 'Restart')!;
     restart.click!();
     await expect.poll(() => calls).toEqual(['restart']);

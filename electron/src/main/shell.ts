@@ -2,6 +2,7 @@
 // at login, and a clean engine stop on quit. Everything Electron comes in through `e` (see electron-api.ts).
 import type * as Electron from 'electron';
 import { pathToFileURL } from 'node:url';
+import type { WorkDone } from '../shared/contract.js';
 import type { EngineStatus } from '../shared/types.js';
 import type { EngineControls } from '../host/ui/handlers/types.js';
 import { readStoredSettings } from '../host/ui/settings-store.js';
@@ -45,6 +46,14 @@ export interface RunningShell {
   host: UiHost;
   openDashboard(): void;
   quit(): Promise<void>;
+}
+
+/** Long work from the dashboard ended; the window may be hidden by now. */
+export function workNotification(w: WorkDone): { title: string; body: string } {
+  const what = w.kind === 'pull' ? 'Pull' : 'Push';
+  return w.ok
+    ? { title: `${w.kind === 'pull' ? 'Pulled' : 'Pushed'} ${w.ref}`, body: `${what} finished.` }
+    : { title: `${what} of ${w.ref} failed`, body: w.message ?? 'The engine gave no reason.' };
 }
 
 export function notificationFor(prev: EngineStatus | undefined, next: EngineStatus): { title: string; body: string } | undefined {
@@ -126,10 +135,8 @@ export async function startShell(e: ElectronApi, opts: ShellOptions): Promise<Ru
       status = value as EngineStatus;
       renderTray();
       if (n) notify(n);
-    } else if (ch === 'changed') {
-      const c = value as { resource: string; action: string; id?: string };
-      // Long work that finishes while the window may be hidden.
-      if (c.resource === 'images' && c.action === 'pull' && c.id) notify({ title: 'Image pulled', body: c.id });
+    } else if (ch === 'work') {
+      notify(workNotification(value as WorkDone));
     }
   });
   return { host, openDashboard, quit };

@@ -6,6 +6,14 @@ import type {
 } from './types.js';
 import type { SettingsChange } from './settings-rules.js';
 
+export interface WorkDone {
+  kind: 'pull' | 'push';
+  ref: string;
+  ok: boolean;
+  /** Why it failed, in the engine's words. */
+  message?: string;
+}
+
 export type ContainerAction = 'start' | 'stop' | 'restart' | 'pause' | 'unpause' | 'kill';
 
 /** One call, one answer. */
@@ -75,6 +83,8 @@ export interface EventChannels {
   /** Something of this kind changed in the engine; stores refetch (debounced). */
   changed: { resource: Resource; action: string; id?: string };
   'engine.status': EngineStatus;
+  /** Long work started from the dashboard ended (the app notifies, the window may be hidden by then). */
+  work: WorkDone;
 }
 
 export type RequestChannel = keyof RequestChannels;

@@ -3,6 +3,7 @@
 import type { RequestChannel, StreamChannel } from '../../shared/contract.js';
 import { connectEngine } from './engine-endpoint.js';
 import { watchEngine, type WatcherListener } from './engine-watcher.js';
+import { announceLongWork } from './long-work.js';
 import { withVmStatus } from './vm-engine-status.js';
 import { createHandlers, ENGINE_CALLS, type RequestHandlers, type StreamHandlers, type UiHostOptions } from './handlers/index.js';
 
@@ -21,12 +22,18 @@ export function createUiHost(opts: UiHostOptions): UiHost {
   // On a VM host the status also says what the VM is doing (start stages, failures), not only "engine down".
   const watcher = withVmStatus(watchEngine(docker, url), opts.controls?.watchVm);
   const { requests, streams } = createHandlers(docker, opts);
+  // Events of the host's own (how long work ended), next to the engine's.
+  const own = new Set<WatcherListener>();
   return {
     endpoint: url,
     requests: { ...requests, 'engine.status': async () => watcher.status() },
-    streams,
+    streams: announceLongWork(streams, (w) => own.forEach((l) => l('work', w))),
     describe: (ch) => ENGINE_CALLS[ch],
-    subscribe: (l) => watcher.subscribe(l),
-    close: () => watcher.close(),
+    subscribe(l) {
+      own.add(l);
+      const off = watcher.subscribe(l);
+      return () => { own.delete(l); off(); };
+    },
+    close: () => { own.clear(); watcher.close(); },
   };
 }
