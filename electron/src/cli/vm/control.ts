@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { existsSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { onJsonLines } from '../../host/json-lines.js';
 import type { BerthPaths } from '../../host/paths.js';
 
 /** The CLI talks to its background host process (`berth daemon`) over this socket, one JSON object per line. */
@@ -102,16 +103,6 @@ export class ControlClient extends EventEmitter<{ message: [ControlMessage]; end
   }
 
   private static readMessages(sock: net.Socket, onMessage: (m: ControlMessage) => void): void {
-    let buf = '';
-    sock.setEncoding('utf8');
-    sock.on('data', (chunk: string) => {
-      buf += chunk;
-      let nl: number;
-      while ((nl = buf.indexOf('\n')) >= 0) {
-        const msg = JSON.parse(buf.slice(0, nl)) as ControlMessage;
-        buf = buf.slice(nl + 1);
-        onMessage(msg);
-      }
-    });
+    onJsonLines(sock, (obj) => onMessage(obj as ControlMessage));
   }
 }

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { PortForwarder, PublishedPort } from './port-forwarder.js';
+import { onJsonLines } from '../json-lines.js';
 
 interface ContainerSummary {
   Id: string;
@@ -80,17 +81,7 @@ export class PortEventsWatcher {
       }
       // Subscribed first, then reconciled: a container starting in between is seen by one or the other.
       void this.reconcile();
-      let buf = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
-        buf += chunk;
-        let nl: number;
-        while ((nl = buf.indexOf('\n')) >= 0) {
-          const line = buf.slice(0, nl).trim();
-          buf = buf.slice(nl + 1);
-          if (line) void this.onEvent(JSON.parse(line) as EngineEvent);
-        }
-      });
+      onJsonLines(res, (obj) => void this.onEvent(obj as EngineEvent));
       res.on('end', () => this.reconnectLater());
       res.on('error', () => undefined);
     });

@@ -5,7 +5,7 @@ import type { Readable } from 'node:stream';
 import type { EventChannels } from '../../shared/contract.js';
 import type { EngineStatus, Resource } from '../../shared/types.js';
 import { toContractError } from './engine-errors.js';
-import { onJsonLines } from './handlers/json-lines.js';
+import { onJsonLines } from '../json-lines.js';
 
 export type WatcherListener = <E extends keyof EventChannels>(ch: E, value: EventChannels[E]) => void;
 

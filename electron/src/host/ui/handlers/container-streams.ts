@@ -1,7 +1,7 @@
 import type Docker from 'dockerode';
 import type { Duplex, Readable } from 'node:stream';
 import { statsSample, type RawStats } from '../mappers/stats.js';
-import { onJsonLines } from './json-lines.js';
+import { onJsonLines } from '../../json-lines.js';
 import { LogLineSplitter } from './log-lines.js';
 import type { StreamHandlers } from './types.js';
 

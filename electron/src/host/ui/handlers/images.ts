@@ -3,7 +3,7 @@ import type { Readable } from 'node:stream';
 import type { ResultOf } from '../../../shared/contract.js';
 import type { ImageRow, ProgressEvent } from '../../../shared/types.js';
 import { imageDetail, imageRow } from '../mappers/images.js';
-import { onJsonLines } from './json-lines.js';
+import { onJsonLines } from '../../json-lines.js';
 import type { RequestHandlers, StreamControl, StreamHandlers, StreamSink } from './types.js';
 
 type ImageRequests = Pick<RequestHandlers, 'images.list' | 'images.inspect' | 'images.remove' | 'images.tag' | 'images.prune'>;

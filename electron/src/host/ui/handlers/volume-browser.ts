@@ -8,7 +8,7 @@ import type Docker from 'dockerode';
 import path from 'node:path/posix';
 import type { Readable } from 'node:stream';
 import tar from 'tar-stream';
-import { onJsonLines } from './json-lines.js';
+import { onJsonLines } from '../../json-lines.js';
 
 export const HELPER_IMAGE = 'berth-volume-browser:1';
 /** On the image and on every helper container: the Containers list hides containers carrying it. */
