@@ -28,7 +28,7 @@ void startShell(electron as unknown as ElectronApi, {
   engine: process.env.DOCKER_HOST ?? `unix://${paths.dockerSocket}`,
   settingsFile: paths.settings,
   ...(vm ? { vm, hostLogFile } : {}),
-  ...(remote ? { controls: remote.controls, hostLogFile: remote.hostLog } : {}),
+  ...(remote ? { controls: remote.controls, hostLogFile: remote.hostLog, ...(remote.tray ? { controller: remote.tray } : {}) } : {}),
   indexHtml: path.join(uiDir, 'index.html'),
   preload: path.join(here, '..', 'preload', 'index.cjs'),
   trayIcon: path.join(appRoot, 'build', 'tray.png'),

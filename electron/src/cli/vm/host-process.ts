@@ -27,7 +27,9 @@ export async function ensureDaemon(paths: BerthPaths): Promise<void> {
   mkdirSync(paths.logs, { recursive: true });
   const hostLog = vmFiles(paths).hostLog;
   const log = openSync(hostLog, 'a');
-  const child = spawn(process.execPath, [berthBin(), 'daemon'], { detached: true, stdio: ['ignore', log, log], env: process.env, windowsHide: true });
+  // From the Electron app, execPath is Electron itself: ask it to behave as plain Node.
+  const env = process.versions.electron ? { ...process.env, ELECTRON_RUN_AS_NODE: '1' } : process.env;
+  const child = spawn(process.execPath, [berthBin(), 'daemon'], { detached: true, stdio: ['ignore', log, log], env, windowsHide: true });
   closeSync(log);
   let exited = false;
   child.once('exit', () => (exited = true));

@@ -55,6 +55,19 @@ describe('EngineControls of `berth dashboard` (the VM in `berth daemon`, over it
     await expect(vmControlsFor('unix:///x.sock', path.join(d.paths.run, 'nothing.sock'), env)).rejects.toThrow(/nothing answers on the VM control socket/);
   });
 
+  it('gives the Electron tray start, stop and restart of this install\'s daemon, and none for a bare control socket', async () => {
+    const d = await daemon();
+    const vm = (await vmControlsFor(`unix://${d.paths.dockerSocket}`, undefined, { BERTH_HOME: d.paths.home }))!;
+    expect((await vmControlsFor('unix:///x.sock', controlSocket(d.paths), {}))!.tray).toBeUndefined();
+    await vm.tray!.start();
+    expect(d.service.status().state).toBe('running');
+    await vm.tray!.restart();
+    expect(d.service.status().state).toBe('running');
+    await vm.tray!.stop();
+    expect(d.service.status().state).toBe('stopped');
+    expect(d.stopped()).toBe(1);
+  });
+
   it('follows restart stage by stage, reports settings, usage and the engine log, and resets', async () => {
     const d = await daemon();
     const files = seedFiles(d.paths);

@@ -7,8 +7,9 @@ import type { VmUsageSample } from '../../host/vm/vm-usage.js';
 import type { EngineControls } from '../../host/ui/handlers/types.js';
 import { vmFailure } from '../../host/ui/vm-engine-status.js';
 import path from 'node:path';
-import { berthPaths } from '../../host/paths.js';
+import { berthPaths, type BerthPaths } from '../../host/paths.js';
 import { ControlClient, controlSocket, type ControlMessage, type ControlRequest } from './control.js';
+import { ensureDaemon } from './host-process.js';
 
 export const HOST_GONE_HINT = 'The Berth host process is not running: start Berth with `berth start` (or scripts/start.sh).';
 
@@ -16,12 +17,17 @@ export interface RemoteVmControls {
   controls: Required<Omit<EngineControls, 'setStartAtLogin'>>;
   /** `berth daemon`'s log file, for Troubleshoot's "Host log". */
   hostLog: string;
+  /**
+   * Start/stop/restart for the Electron app's tray when it drives this install's daemon: start brings a daemon up
+   * if none runs (as `berth start` does), stop stops the VM and the daemon (as `berth stop`).
+   */
+  tray?: { start(): Promise<void>; stop(): Promise<void>; restart(): Promise<void> };
 }
 
 const hostGone = (what: string): ContractError => ({ code: 'engine_down', message: `Cannot ${what}: the Berth host process does not answer.`, hint: HOST_GONE_HINT });
 
 /** Connects to the daemon's control socket; undefined when nothing answers there. */
-export async function connectRemoteVmControls(socketPath: string, opts: { maxBackoffMs?: number } = {}): Promise<RemoteVmControls | undefined> {
+export async function connectRemoteVmControls(socketPath: string, opts: { maxBackoffMs?: number; paths?: BerthPaths } = {}): Promise<RemoteVmControls | undefined> {
   const ask = async (req: ControlRequest, what: string): Promise<ControlMessage[]> => {
     try {
       return await ControlClient.request(socketPath, req);
@@ -32,7 +38,7 @@ export async function connectRemoteVmControls(socketPath: string, opts: { maxBac
   const first = (await ControlClient.request(socketPath, { op: 'status' }).catch(() => []))[0];
   if (first?.type !== 'status') return undefined;
 
-  const operation = (op: 'restart' | 'reset', what: string) => async () => {
+  const operation = (op: 'start' | 'stop' | 'restart' | 'reset', what: string) => async () => {
     const done = (await ask({ op }, what)).find((m) => m.type === 'done');
     if (!done) throw hostGone(what);
     if (!done.ok) throw vmFailure(done.error as VmError);
@@ -88,7 +94,15 @@ export async function connectRemoteVmControls(socketPath: string, opts: { maxBac
       };
     },
   };
-  return { controls, hostLog: String(first.hostLog ?? '') };
+  const { paths } = opts;
+  const tray = paths
+    ? {
+        start: async () => { await ensureDaemon(paths); await operation('start', 'start the engine')(); },
+        stop: operation('stop', 'stop the engine'),
+        restart: operation('restart', 'restart the engine'),
+      }
+    : undefined;
+  return { controls, hostLog: String(first.hostLog ?? ''), ...(tray ? { tray } : {}) };
 }
 
 /**
@@ -103,5 +117,5 @@ export async function vmControlsFor(engine: string, vmControl: string | undefine
   }
   const paths = berthPaths(env);
   if (engine !== `unix://${paths.dockerSocket}`) return undefined;
-  return connectRemoteVmControls(controlSocket(paths));
+  return connectRemoteVmControls(controlSocket(paths), { paths });
 }
