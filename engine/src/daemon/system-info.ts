@@ -104,7 +104,8 @@ export async function buildInfo(
     HttpsProxy: process.env.HTTPS_PROXY ?? process.env.https_proxy ?? '',
     NoProxy: process.env.NO_PROXY ?? process.env.no_proxy ?? '',
     Name: facts.hostname,
-    Labels: [],
+    // daemon.json "labels" (docker info shows them under Labels, as dockerd does).
+    Labels: Array.isArray(config.extra.labels) ? config.extra.labels.map(String) : [],
     ExperimentalBuild: false,
     ServerVersion: ENGINE_VERSION,
     Runtimes: runtimes,

@@ -5,7 +5,7 @@ import type { VmEngineController } from '../../host/vm/engine-controller.js';
 import { factoryResetTargets } from '../../host/vm/factory-reset.js';
 import { vmFiles } from '../../host/vm/vm-files.js';
 import type { ManagedVm } from '../../host/vm/vm-service.js';
-import { loadVmSettings } from '../../host/vm/vm-settings.js';
+import { loadVmSettings, vmDaemonJsonFile } from '../../host/vm/vm-settings.js';
 import { sampleVmUsage } from '../../host/vm/vm-usage.js';
 import type { ControlHandler, Reply } from './control.js';
 
@@ -44,6 +44,7 @@ export function controlHandler(ctl: VmEngineController<ManagedVm>, hooks: Contro
           restartReasons: service.restartReasons(loadVmSettings(paths.settings)),
           factoryReset: factoryResetTargets(paths),
           hostLog: vmFiles(paths).hostLog,
+          daemonJson: vmDaemonJsonFile(paths.settings),
         });
         return end();
       case 'start':

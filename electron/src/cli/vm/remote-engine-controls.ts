@@ -10,6 +10,8 @@ import path from 'node:path';
 import { berthPaths, type BerthPaths } from '../../host/paths.js';
 import { ControlClient, controlSocket, type ControlMessage, type ControlRequest } from './control.js';
 import { ensureDaemon } from './host-process.js';
+import { VM_DAEMON_JSON_RESERVED } from '../../host/vm/vm-daemon-json.js';
+import { vmDaemonJsonFile } from '../../host/vm/vm-settings.js';
 
 export const HOST_GONE_HINT = 'The Berth host process is not running: start Berth with `berth start` (or scripts/start.sh).';
 
@@ -61,6 +63,7 @@ export async function connectRemoteVmControls(socketPath: string, opts: { maxBac
       if (msg?.type !== 'logs') throw new Error(String(msg?.message ?? 'no answer'));
       return msg.lines as string[];
     },
+    vmDaemonJson: { path: String(first.daemonJson ?? vmDaemonJsonFile(opts.paths?.settings ?? berthPaths().settings)), reserved: VM_DAEMON_JSON_RESERVED },
     watchVm(listener) {
       // One `watch` connection while the UI host lives; if the daemon goes away, say so and look for it again
       // with backoff (`berth start` brings a new one).

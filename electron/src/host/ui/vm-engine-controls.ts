@@ -4,6 +4,8 @@ import { VmStartError } from '../vm/backend.js';
 import { factoryResetTargets } from '../vm/factory-reset.js';
 import type { VmEngineController } from '../vm/engine-controller.js';
 import { sampleVmUsage } from '../vm/vm-usage.js';
+import { VM_DAEMON_JSON_RESERVED } from '../vm/vm-daemon-json.js';
+import { vmDaemonJsonFile } from '../vm/vm-settings.js';
 import type { ManagedVm } from '../vm/vm-service.js';
 import type { EngineControls } from './handlers/types.js';
 import { vmFailure } from './vm-engine-status.js';
@@ -29,5 +31,6 @@ export function inProcessVmControls(ctl: VmEngineController<ManagedVm>): Require
     },
     vmUsage: () => sampleVmUsage(ctl.service.status()),
     engineLog: (lines) => ctl.service.engineLogTail(lines),
+    vmDaemonJson: { path: vmDaemonJsonFile(ctl.paths.settings), reserved: VM_DAEMON_JSON_RESERVED },
   };
 }

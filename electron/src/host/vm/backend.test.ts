@@ -38,5 +38,6 @@ describe('restartReasons', () => {
     expect(restartReasons(settings, settings)).toEqual([]);
     expect(restartReasons(settings, { ...settings, cpus: 4, memoryMiB: 4096 })).toEqual(['CPUs 2 → 4', 'memory 2048 MiB → 4096 MiB']);
     expect(restartReasons(undefined, { ...settings, cpus: 4 })).toEqual([]);
+    expect(restartReasons(settings, { ...settings, daemonJson: '{"debug":true}' })).toEqual(['daemon.json changed']);
   });
 });

@@ -30,6 +30,8 @@ export interface VmSettings {
   shares: string[];
   /** Extra berthd flags (dockerd's), e.g. ['--insecure-registry', '10.0.2.2:5000']. */
   engineArgs: string[];
+  /** The engine's daemon.json (~/.berth/daemon.json), handed to berthd in the VM; absent when empty. */
+  daemonJson?: string;
 }
 
 export type Accelerator = 'kvm' | 'hvf' | 'whpx' | 'tcg';
@@ -112,5 +114,6 @@ export function restartReasons(current: VmSettings | undefined, next: VmSettings
   if (current.accel !== next.accel) reasons.push(`accelerator ${current.accel} → ${next.accel}`);
   if (current.imageDir !== next.imageDir) reasons.push('VM image changed');
   if (current.engineArgs.join('\0') !== next.engineArgs.join('\0')) reasons.push('engine flags changed');
+  if ((current.daemonJson ?? '') !== (next.daemonJson ?? '')) reasons.push('daemon.json changed');
   return reasons;
 }

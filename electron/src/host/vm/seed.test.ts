@@ -22,5 +22,14 @@ describe('seedTar', () => {
       encoding: 'utf8',
     });
     expect(args.trim().split('\n')).toEqual(['--insecure-registry', '10.0.2.2:5000', "--label=it's"]);
+    expect(() => readFileSync(path.join(dir, 'daemon.json'))).toThrow(/ENOENT/);
+  });
+
+  it('carries the user\'s daemon.json for berthd\'s --config-file', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'berth-seed-'));
+    const daemonJson = '{ "labels": ["team=a"] }\n';
+    writeFileSync(path.join(dir, 'seed.tar'), await seedTar({ hostPrivateKey: 'K\n', authorizedKeys: 'A', engineArgs: [], daemonJson }));
+    execFileSync('tar', ['-xf', 'seed.tar'], { cwd: dir });
+    expect(readFileSync(path.join(dir, 'daemon.json'), 'utf8')).toBe(daemonJson);
   });
 });

@@ -6,6 +6,8 @@ export interface SeedContents {
   authorizedKeys: string;
   engineArgs: string[];
   hostname?: string;
+  /** berthd's configuration file; the VM's init passes it as --config-file. */
+  daemonJson?: string;
 }
 
 /**
@@ -23,6 +25,7 @@ export async function seedTar(seed: SeedContents): Promise<Buffer> {
     ['ssh_host_ed25519_key', seed.hostPrivateKey, 0o600],
     ['authorized_keys', seed.authorizedKeys.trim() + '\n', 0o600],
     ['config.env', env + '\n', 0o644],
+    ...(seed.daemonJson !== undefined ? [['daemon.json', seed.daemonJson, 0o644] as [string, string, number]] : []),
   ];
   for (const [name, content, mode] of files) {
     pack.entry({ name, mode, mtime: new Date(0) }, content);

@@ -1,8 +1,8 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadVmSettings, repoImageDir } from './vm-settings.js';
+import { loadVmSettings, repoImageDir, vmDaemonJsonFile } from './vm-settings.js';
 
 describe('loadVmSettings', () => {
   const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'berth-set-')), 'settings.json');
@@ -16,5 +16,16 @@ describe('loadVmSettings', () => {
     writeFileSync(file, JSON.stringify({ vm: { cpus: 4, memoryMiB: 'lots', accel: 'warp', shares: ['/data'], engineArgs: ['--debug'] } }));
     const s = loadVmSettings(file, { HOME: '/home/u', BERTH_VM_IMAGE_DIR: '/img' });
     expect(s).toMatchObject({ cpus: 4, memoryMiB: 2048, accel: 'auto', shares: ['/data'], engineArgs: ['--debug'], imageDir: '/img' });
+  });
+
+  it('carries the daemon.json beside settings.json for the VM, unless it is missing or empty', () => {
+    const daemonJson = path.join(path.dirname(file), 'daemon.json');
+    expect(vmDaemonJsonFile(file)).toBe(daemonJson);
+    expect(loadVmSettings(file, {}).daemonJson).toBeUndefined();
+    writeFileSync(daemonJson, '{}\n');
+    expect(loadVmSettings(file, {}).daemonJson).toBeUndefined();
+    writeFileSync(daemonJson, '{ "labels": ["a=b"] }\n');
+    expect(loadVmSettings(file, {}).daemonJson).toBe('{ "labels": ["a=b"] }\n');
+    rmSync(daemonJson);
   });
 });

@@ -16,6 +16,28 @@ export function repoImageBuilder(): string | undefined {
   return existsSync(script) ? script : undefined;
 }
 
+/** The engine's daemon.json beside the settings file (~/.berth/daemon.json); native berthd uses the same one. */
+export function vmDaemonJsonFile(settingsFile: string): string {
+  return path.join(path.dirname(settingsFile), 'daemon.json');
+}
+
+/** The daemon.json text for the VM, or undefined when there is none or it holds nothing (`{}`). */
+export function readVmDaemonJson(settingsFile: string): string | undefined {
+  let text: string;
+  try {
+    text = readFileSync(vmDaemonJsonFile(settingsFile), 'utf8');
+  } catch {
+    return undefined;
+  }
+  try {
+    const v = JSON.parse(text) as unknown;
+    if (v && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 0) return undefined;
+  } catch {
+    // berthd reports a broken file in its own words when the VM starts
+  }
+  return text;
+}
+
 /**
  * VM settings: defaults, then the `vm` object of ~/.berth/settings.json, then BERTH_VM_IMAGE_DIR. Unknown or
  * ill-typed keys are ignored so a hand-edited file cannot stop the VM from starting.
@@ -28,6 +50,7 @@ export function loadVmSettings(settingsFile: string, env: NodeJS.ProcessEnv = pr
   } catch {
     // no settings yet
   }
+  const daemonJson = readVmDaemonJson(settingsFile);
   const num = (k: string, min: number, fallback: number) => (typeof vm[k] === 'number' && (vm[k] as number) >= min ? (vm[k] as number) : fallback);
   const accel = ['auto', 'kvm', 'hvf', 'whpx', 'tcg'].includes(String(vm.accel)) ? (vm.accel as VmSettings['accel']) : DEFAULT_VM_SETTINGS.accel;
   return {
@@ -38,5 +61,6 @@ export function loadVmSettings(settingsFile: string, env: NodeJS.ProcessEnv = pr
     imageDir: env.BERTH_VM_IMAGE_DIR ?? (typeof vm.imageDir === 'string' ? vm.imageDir : repoImageDir()),
     shares: Array.isArray(vm.shares) ? vm.shares.map(String) : [env.HOME ?? os.homedir()],
     engineArgs: Array.isArray(vm.engineArgs) ? vm.engineArgs.map(String) : [...DEFAULT_VM_SETTINGS.engineArgs],
+    ...(daemonJson !== undefined ? { daemonJson } : {}),
   };
 }

@@ -72,6 +72,10 @@ describe.skipIf(missing)(`the dashboard controls the Berth VM${missing ? ` (skip
 
   it('shows the stopped VM, then "Restart engine" boots it: starting through each stage, then running', async () => {
     await expect.poll(status).toMatchObject({ state: 'stopped', reason: 'The Berth VM is not running.' });
+    // The engine's daemon.json, edited in Settings while the VM is down, reaches berthd in the VM at its start.
+    expect(await host.requests['settings.get']()).toMatchObject({ daemonJsonPath: path.join(paths.home, 'daemon.json') });
+    expect((await host.requests['settings.checkDaemonJson']({ text: '{"data-root": "/elsewhere"}' })).ok).toBe(false);
+    await host.requests['settings.saveDaemonJson']({ text: '{ "labels": ["berth.test=daemon-json"] }' });
     const from = seen.length;
     const t0 = Date.now();
     await host.requests['engine.restart']();
@@ -83,8 +87,12 @@ describe.skipIf(missing)(`the dashboard controls the Berth VM${missing ? ` (skip
     expect(lines.slice(0, -1).every((l) => l.startsWith('starting'))).toBe(true);
     const progress = seen.slice(from).flatMap((s) => (s.progress === undefined ? [] : [s.progress]));
     expect(progress).toEqual([...progress].sort((a, b) => a - b));
+    expect(JSON.parse((await docker('info', '--format', '{{json .Labels}}')).stdout)).toEqual(['berth.test=daemon-json']);
     // Settings: a saved change the running VM does not have yet "needs a VM restart", with "Restart now" offered.
     expect((await host.requests['settings.get']()).berth).toMatchObject({ canRestart: true, restartReasons: [] });
+    await host.requests['settings.saveDaemonJson']({ text: '{ "labels": ["berth.test=changed"] }' });
+    expect((await host.requests['settings.get']()).berth).toMatchObject({ restartReasons: ['daemon.json changed'] });
+    await host.requests['settings.saveDaemonJson']({ text: '{ "labels": ["berth.test=daemon-json"] }' });
     expect((await host.requests['settings.save']({ memoryMiB: 1024 })).berth).toMatchObject({ canRestart: true, restartReasons: ['memory 1536 MiB → 1024 MiB'] });
     expect((await host.requests['settings.save']({ memoryMiB: 1536 })).berth).toMatchObject({ restartReasons: [] });
   }, 400_000);

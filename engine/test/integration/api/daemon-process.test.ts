@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BERTHD_BIN, startBerthd, type RunningBerthd } from '../../../../scripts/src/testrig/index.js';
+import { BERTHD_BIN, docker, startBerthd, type RunningBerthd } from '../../../../scripts/src/testrig/index.js';
 
 const run = promisify(execFile);
 
@@ -100,6 +100,19 @@ describe('two daemons', () => {
     const r = await berthdExits([...(await isolated('third')), '-H', `unix://${first.socket}`]);
     expect(r.code).not.toBe(0);
     expect(r.stderr).toContain(`cannot listen on ${first.socket}: another process is serving it`);
+  });
+});
+
+describe('daemon.json', () => {
+  it('shows its labels in docker info, as dockerd does', async () => {
+    const daemon = await startBerthd({ daemonJson: { labels: ['team=berth', 'tier=dev'] } });
+    try {
+      const r = await docker(['info', '--format', '{{json .Labels}}'], { host: daemon.dockerHost });
+      expect(r.code).toBe(0);
+      expect(JSON.parse(r.stdout)).toEqual(['team=berth', 'tier=dev']);
+    } finally {
+      await daemon.stop();
+    }
   });
 });
 

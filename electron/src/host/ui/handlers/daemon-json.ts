@@ -48,7 +48,8 @@ function kindOf(v: unknown): Kind | 'other' {
   return 'other';
 }
 
-export function checkDaemonJson(text: string): DaemonJsonCheck {
+/** `reserved`: keys this host sets itself (key → where to change it instead), refused in the file. */
+export function checkDaemonJson(text: string, reserved: Record<string, string> = {}): DaemonJsonCheck {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text.trim() === '' ? '{}' : text);
@@ -60,6 +61,10 @@ export function checkDaemonJson(text: string): DaemonJsonCheck {
   }
   const errors: string[] = [];
   for (const [key, value] of Object.entries(parsed)) {
+    if (Object.hasOwn(reserved, key)) {
+      errors.push(`"${key}" is set by Berth, not here: ${reserved[key]}`);
+      continue;
+    }
     const want = KNOWN[key];
     if (!want) continue;
     const got = kindOf(value);

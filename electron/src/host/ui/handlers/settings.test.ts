@@ -2,7 +2,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadVmSettings } from '../../vm/vm-settings.js';
+import { VM_DAEMON_JSON_RESERVED } from '../../vm/vm-daemon-json.js';
+import { loadVmSettings, vmDaemonJsonFile } from '../../vm/vm-settings.js';
 import { splitEngineArgs } from '../settings-store.js';
 import { settingsHandlers } from './settings.js';
 import type { EngineControls } from './types.js';
@@ -53,6 +54,22 @@ describe('Berth settings through the contract', () => {
     expect(s.canRestart).toBe(true);
     expect(s.restartReasons).toEqual(['CPUs 4 → 2']);
     expect(logins).toEqual([true]);
+  });
+
+  it('edits the VM engine\'s daemon.json, refuses the keys Berth sets itself, and a change needs a VM restart', async () => {
+    const running = loadVmSettings(file, {});
+    const daemonJsonPath = vmDaemonJsonFile(file);
+    const h = handlers({ runningVmSettings: async () => running, vmDaemonJson: { path: daemonJsonPath, reserved: VM_DAEMON_JSON_RESERVED } });
+    expect(await h['settings.get']()).toMatchObject({ daemonJsonPath, daemonJson: '{}\n' });
+    const refused = await h['settings.checkDaemonJson']({ text: '{ "hosts": ["tcp://0.0.0.0:2375"], "registry-mirrors": ["https://m.example"] }' });
+    expect(refused.errors).toEqual([
+      '"hosts" is set by Berth, not here: Berth serves the engine on its own socket (~/.berth/run/docker.sock)',
+      '"registry-mirrors" is set by Berth, not here: set them in Settings → Registry mirrors',
+    ]);
+    await expect(h['settings.saveDaemonJson']({ text: '{ "hosts": [] }' })).rejects.toMatchObject({ code: 'invalid' });
+    expect(await h['settings.saveDaemonJson']({ text: '{ "labels": ["team=a"] }' })).toEqual({ restartNeeded: true });
+    expect(await readFile(daemonJsonPath, 'utf8')).toBe('{ "labels": ["team=a"] }\n');
+    expect((await h['settings.get']()).berth!.restartReasons).toEqual(['daemon.json changed']);
   });
 
   it('says how to get settings when the host keeps none', async () => {

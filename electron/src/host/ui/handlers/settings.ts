@@ -14,9 +14,13 @@ export function settingsHandlers(opts: UiHostOptions): Requests {
   const running = async (): Promise<VmSettings> =>
     (await controls.runningVmSettings?.()) ?? (await (baseline ??= readStoredSettings(opts.settingsPath!).then((s) => s.vm)));
 
+  // The engine's daemon.json: the one this host was told of, else the VM's (given to berthd at the VM's next start).
+  const daemonJsonPath = opts.daemonJsonPath ?? controls.vmDaemonJson?.path;
+  const reserved = opts.daemonJsonPath ? {} : (controls.vmDaemonJson?.reserved ?? {});
+
   async function get(): Promise<HostSettings> {
-    const daemonJson = opts.daemonJsonPath ? await readFile(opts.daemonJsonPath, 'utf8').catch(() => '{}\n') : undefined;
-    const out: HostSettings = { endpoint: opts.engine, ...(opts.daemonJsonPath ? { daemonJsonPath: opts.daemonJsonPath, daemonJson } : {}) };
+    const daemonJson = daemonJsonPath ? await readFile(daemonJsonPath, 'utf8').catch(() => '{}\n') : undefined;
+    const out: HostSettings = { endpoint: opts.engine, ...(daemonJsonPath ? { daemonJsonPath, daemonJson } : {}) };
     if (opts.settingsPath) {
       const [s, vm] = await Promise.all([readStoredSettings(opts.settingsPath), running()]);
       out.berth = {
@@ -34,17 +38,17 @@ export function settingsHandlers(opts: UiHostOptions): Requests {
   return {
     'settings.get': get,
     async 'settings.checkDaemonJson'({ text }) {
-      return checkDaemonJson(text);
+      return checkDaemonJson(text, reserved);
     },
     async 'settings.saveDaemonJson'({ text }) {
-      if (!opts.daemonJsonPath) {
+      if (!daemonJsonPath) {
         throw { code: 'not_implemented', message: 'This dashboard was not told where the engine keeps its daemon.json.', hint: 'Start it with --daemon-json PATH.' };
       }
-      const check = checkDaemonJson(text);
+      const check = checkDaemonJson(text, reserved);
       if (!check.ok) throw { code: 'invalid', message: check.errors.join('; ') };
-      const tmp = `${opts.daemonJsonPath}.tmp-${process.pid}`;
+      const tmp = `${daemonJsonPath}.tmp-${process.pid}`;
       await writeFile(tmp, text.endsWith('\n') ? text : `${text}\n`, { mode: 0o644 });
-      await rename(tmp, opts.daemonJsonPath);
+      await rename(tmp, daemonJsonPath);
       return { restartNeeded: true };
     },
     async 'settings.save'(change) {

@@ -47,6 +47,11 @@ export interface EngineControls {
   vmUsage?(): Promise<VmUsageSample | null>;
   /** The engine log's last lines, from wherever the engine runs (berthd's log inside the VM). */
   engineLog?(lines: number): Promise<string[]>;
+  /**
+   * The VM engine's daemon.json on the host (handed to berthd at the VM's next start), and the keys Berth sets
+   * itself there (key → where to change it instead): a file setting one of them would keep the engine from starting.
+   */
+  vmDaemonJson?: { path: string; reserved: Record<string, string> };
 }
 
 export interface UiHostOptions {

@@ -154,7 +154,13 @@ export class QemuBackend extends EventEmitter<VmBackendEvents> implements VmBack
       // Sparse and unformatted: the VM formats it on first boot (no mkfs needed on macOS/Windows hosts).
       await run(qemuImg, ['create', '-q', '-f', 'qcow2', files.dataDisk, `${settings.diskGiB}G`]);
     }
-    writeFileSync(files.seedDisk, await seedTar({ hostPrivateKey: this.keys.hostPrivate, authorizedKeys: this.keys.clientPublic, engineArgs: settings.engineArgs }), { mode: 0o600 });
+    const seed = await seedTar({
+      hostPrivateKey: this.keys.hostPrivate,
+      authorizedKeys: this.keys.clientPublic,
+      engineArgs: settings.engineArgs,
+      ...(settings.daemonJson !== undefined ? { daemonJson: settings.daemonJson } : {}),
+    });
+    writeFileSync(files.seedDisk, seed, { mode: 0o600 });
     if (existsSync(files.consoleLog)) renameSync(files.consoleLog, `${files.consoleLog}.1`);
     rmSync(files.qmp, { force: true });
     rmSync(files.pidFile, { force: true });
