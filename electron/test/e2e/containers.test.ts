@@ -50,6 +50,25 @@ describe.skipIf(missing)(`containers in depth, and networks${missing ? ` (skippe
     await stack.screenshot('containers-ports');
   });
 
+  it('shows a 100,000-line log in a virtualised list and finds one line by search', async () => {
+    const name = 'e2e-chatty';
+    const ran = await docker(['run', '--name', name, stack.images.busybox.reference, 'seq', '1', '100000'], { host: stack.berthd.dockerHost });
+    expect(ran.code).toBe(0);
+    await shell.go('Containers');
+    await containers.row(name).getByRole('button', { name, exact: true }).click();
+    await containers.tab('Logs');
+    const count = stack.page.getByTestId('log-count');
+    await expect.poll(() => count.textContent(), { timeout: 60_000 }).toBe('100000 lines');
+    // Only what is on screen (plus a little overscan) is in the DOM.
+    expect(await containers.logLines.count()).toBeLessThan(200);
+    await stack.page.getByRole('searchbox', { name: 'Search logs' }).fill('99999');
+    await expect.poll(() => count.textContent()).toBe('1 of 100000 lines');
+    expect(await containers.logLines.allTextContents()).toEqual(['99999']);
+    await stack.screenshot('container-logs-100k');
+    await stack.page.getByRole('button', { name: 'Back to containers' }).click();
+    expect((await docker(['rm', name], { host: stack.berthd.dockerHost })).code).toBe(0);
+  });
+
   it('pauses and resumes the container from its row', async () => {
     await containers.action(NAME, 'Pause');
     await expect.poll(() => containers.row(NAME).getAttribute('data-state'), { timeout: 15_000 }).toBe('paused');

@@ -5,6 +5,8 @@ import { AnsiText } from './AnsiText.js';
 import { LogBuffer } from './log-buffer.js';
 
 const ROW = 20;
+/** How much history the viewer loads first: the list is virtualised, so 100k lines cost no more DOM than 100. */
+export const INITIAL_TAIL = 100_000;
 
 export function LogsPanel({ id }: { id: string }) {
   const buffer = useMemo(() => new LogBuffer(), []);
@@ -18,7 +20,7 @@ export function LogsPanel({ id }: { id: string }) {
   useEffect(() => {
     buffer.clear();
     setEnded(undefined);
-    const h = berth().stream('containers.logs', { id, timestamps: true, follow: true, tail: 5000 }, {
+    const h = berth().stream('containers.logs', { id, timestamps: true, follow: true, tail: INITIAL_TAIL }, {
       onData: (lines) => { buffer.append(lines); setVersion(buffer.version); },
       onEnd: (err) => setEnded(err ? err.message : 'The container stopped; the log ends here.'),
     });
@@ -39,7 +41,7 @@ export function LogsPanel({ id }: { id: string }) {
         <label className="row"><input type="checkbox" checked={follow} onChange={(e) => setFollow(e.target.checked)} />Follow</label>
         <label className="row"><input type="checkbox" checked={timestamps} onChange={(e) => setTimestamps(e.target.checked)} />Timestamps</label>
         <div style={{ flex: 1 }} />
-        <span className="muted">{query ? `${lines.length} of ${buffer.length}` : buffer.length} lines</span>
+        <span className="muted" data-testid="log-count">{query ? `${lines.length} of ${buffer.length}` : buffer.length} lines</span>
         <button className="btn" onClick={() => { buffer.clear(); setVersion(buffer.version); }}>Clear</button>
       </div>
       <div className="logs" ref={scroller} role="log" aria-label="Container logs" tabIndex={0}
