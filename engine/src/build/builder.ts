@@ -7,7 +7,7 @@ import type { Readable } from 'node:stream';
 import { InvalidArgument, NotFound } from '../base/errors.js';
 import { shortId } from '../base/ids.js';
 import type { ContainerService } from '../containers/service.js';
-import { commitImage } from '../images/commit.js';
+import { commitImage, type UpperDirLayer } from '../images/commit.js';
 import type { ContainerConfigJson } from '../images/deps.js';
 import { hostPlatform, parsePlatform } from '../images/platform.js';
 import type { ImageService } from '../images/service.js';
@@ -43,8 +43,11 @@ export interface StepCommit {
   createdBy: string;
   /** The Cmd of the cache probe (`container_config.Cmd`). */
   probeCmd: string[];
-  /** Makes the step's layer on a cache miss; undefined for a config-only step. */
-  produce?: () => Promise<Readable | undefined>;
+  /**
+   * Makes the step's layer on a cache miss (a tar, or an upper dir the commit takes over); undefined for a
+   * config-only step.
+   */
+  produce?: () => Promise<Readable | UpperDirLayer | undefined>;
   /** After a produced layer was committed (or failed to be): release what `produce` took. */
   finish?: () => Promise<void>;
 }

@@ -2,13 +2,12 @@
  * COPY and ADD: sources from the context (minus `.dockerignore`), another stage or image (`--from`), heredocs,
  * and for ADD URLs and local tar archives (extracted). The cache probe is dockerd's `COPY file:<sum> in <dest> `
  * with the checksum of what the sources hold; on a miss they are copied into the image through an overlay mount
- * and the mount's upper dir becomes the layer.
+ * and the mount's upper dir becomes the layer (and, moved, its snapshot).
  */
 import { createHash } from 'node:crypto';
 import { mkdir, rm, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { InvalidArgument } from '../base/errors.js';
-import { upperDirTar } from '../images/diff-tar.js';
 import type { Builder } from './builder.js';
 import { extractArchive, isArchive } from './archive-source.js';
 import { copySource, isDirInRoot, type Identity } from './copy.js';
@@ -111,7 +110,7 @@ export async function dispatchCopy(b: Builder, state: StageState, node: Node): P
           }
         }
         await mounted.unmount();
-        return upperDirTar(mounted.upper);
+        return { upperDir: mounted.upper };
       },
       finish: async () => {
         if (mounted) await b.release(mounted);

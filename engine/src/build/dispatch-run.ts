@@ -77,7 +77,7 @@ export async function dispatchRun(b: Builder, state: StageState, node: Node): Pr
         throw err;
       }
       ran = true;
-      return containerLayer(containers, id!);
+      return containerLayer(containers, id!, b.opts.rm || b.opts.forceRm);
     },
     finish: async () => {
       if (!ran || !id || (!b.opts.rm && !b.opts.forceRm)) return;

@@ -4,7 +4,6 @@
  */
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { upperDirTar } from '../images/diff-tar.js';
 import type { Builder } from './builder.js';
 import { mkdirInRoot } from './copy.js';
 import type { StageState } from './state.js';
@@ -22,7 +21,7 @@ export async function dispatchWorkdir(b: Builder, state: StageState, dir: string
         await mkdirInRoot(m.root, target, { uid: 0, gid: 0 });
         await m.unmount();
         if ((await readdir(m.upper)).length === 0) return undefined;
-        return upperDirTar(m.upper);
+        return { upperDir: m.upper };
       } catch (err) {
         await b.release(m);
         throw err;

@@ -1,7 +1,7 @@
 /**
  * RUN: a real container from the current image through the containers layer (so `--network`, volumes declared by
  * VOLUME, the runtime and its isolation are the ones `docker run` gets), its output streamed into the build as it
- * comes, and its writable layer turned into the step's layer tar once it has exited.
+ * comes, and its writable layer turned into the step's layer once it has exited.
  */
 import path from 'node:path';
 import type { Readable } from 'node:stream';
@@ -9,6 +9,7 @@ import { shortId } from '../base/ids.js';
 import { bundleDir } from '../containers/context.js';
 import { rootfsPaths } from '../containers/rootfs.js';
 import type { ContainerService } from '../containers/service.js';
+import type { UpperDirLayer } from '../images/commit.js';
 import { upperDirTar } from '../images/diff-tar.js';
 import type { ContainerProcess } from '../runtime/index.js';
 
@@ -97,11 +98,15 @@ export async function runContainer(
   return { containerId: id, exitCode };
 }
 
-/** The container's writable layer as a layer tar (call before removing the container). */
-export function containerLayer(containers: ContainerService, id: string): Readable {
+/**
+ * The exited container's writable layer, for the step's commit (call before removing the container). A container
+ * about to be removed hands its upper dir over, to become the layer's snapshot as it is; one that stays (`--rm=false`)
+ * keeps it and gives a tar of it instead.
+ */
+export function containerLayer(containers: ContainerService, id: string, removed: boolean): Readable | UpperDirLayer {
   const dir = containers.ctx.store.dir(id);
-  const { upper } = rootfsPaths(dir, bundleDir(containers.ctx, id));
-  return upperDirTar(path.resolve(upper), RUNTIME_PLACEHOLDERS);
+  const upper = path.resolve(rootfsPaths(dir, bundleDir(containers.ctx, id)).upper);
+  return removed ? { upperDir: upper, exclude: RUNTIME_PLACEHOLDERS } : upperDirTar(upper, RUNTIME_PLACEHOLDERS);
 }
 
 export function removingLine(id: string): string {

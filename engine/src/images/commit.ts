@@ -1,18 +1,25 @@
 /**
  * Registers an image made locally (a build step, `docker commit`): the parent's layers plus at most one new layer,
- * a config and one more history entry. The new layer arrives as an uncompressed tar; it is stored gzip'd (fast
- * level: registries get what they expect, and the CPU cost stays small) and unpacked through the same verified
- * path as pulled layers, so its snapshot is indistinguishable from a pulled one.
+ * a config and one more history entry. The new layer is stored as an uncompressed tar, as dockerd keeps local
+ * diffs (compression belongs to push, `push.ts`), so one hashing pass gives both its digest and its diff ID. A
+ * layer given as an overlay upper dir becomes its snapshot by a move (`SnapshotStore.adopt`), never re-unpacked;
+ * a tar stream is unpacked through the same verified path as pulled layers.
  */
-import { PassThrough, type Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { createGzip, constants as zlib } from 'node:zlib';
-import { chainIds, digestOf, hasher } from '../content/digest.js';
+import type { Readable } from 'node:stream';
+import { chainIds, digestOf } from '../content/digest.js';
 import { MT, type Descriptor } from '../registry/mediatypes.js';
 import type { ContainerConfigJson, HistoryEntry, ImageConfig, ImageDeps } from './deps.js';
-import { ensureLayer } from './layer.js';
+import { emptyDiffTarStats, upperDirTar, type DiffTarStats } from './diff-tar.js';
+import { adoptLayer, ensureLayer } from './layer.js';
 import { registerImage } from './register.js';
 import type { ImageRecord } from './store.js';
+
+/** A layer made on this machine, as an overlay upper dir that the commit takes over (moved into the snapshots). */
+export interface UpperDirLayer {
+  upperDir: string;
+  /** Relative paths left out of the layer, and deleted from the dir (the runtime's mount-point placeholders). */
+  exclude?: ReadonlySet<string>;
+}
 
 export interface CommitRequest {
   /** The image this one builds on; undefined for an image from scratch. */
@@ -23,32 +30,18 @@ export interface CommitRequest {
   history: HistoryEntry;
   author?: string;
   /**
-   * An uncompressed layer tar, or a layer already in the store (a cache hit from another image's history); absent
-   * for a config-only step (`empty_layer` in the history).
+   * An uncompressed layer tar, an upper dir to take over, or a layer already in the store (a cache hit from another
+   * image's history); absent for a config-only step (`empty_layer` in the history).
    */
-  layer?: Readable | { desc: Descriptor; diffId: string };
+  layer?: Readable | UpperDirLayer | { desc: Descriptor; diffId: string };
   platform: { os: string; architecture: string; variant?: string };
   /** Leave the record without a parent link (an image that is not an intermediate step). */
   recordParent?: boolean;
 }
 
-async function storeLayer(deps: ImageDeps, tar: Readable): Promise<{ desc: Descriptor; diffId: string }> {
-  const diff = hasher();
-  const tee = new PassThrough();
-  const gzip = createGzip({ level: zlib.Z_BEST_SPEED });
-  const hashing = pipeline(
-    tar,
-    async function* (src: AsyncIterable<Buffer>) {
-      for await (const c of src) {
-        diff.update(c);
-        yield c;
-      }
-    },
-    gzip,
-    tee,
-  );
-  const [blob] = await Promise.all([deps.content.putStream(tee), hashing]);
-  return { desc: { mediaType: MT.dockerLayer, digest: blob.digest, size: blob.size }, diffId: `sha256:${diff.digest('hex')}` };
+async function storeTar(deps: ImageDeps, tar: AsyncIterable<Buffer>): Promise<{ desc: Descriptor; diffId: string }> {
+  const blob = await deps.content.putStream(tar);
+  return { desc: { mediaType: MT.dockerLayerTar, digest: blob.digest, size: blob.size }, diffId: blob.digest };
 }
 
 export async function commitImage(deps: ImageDeps, req: CommitRequest): Promise<ImageRecord> {
@@ -61,16 +54,22 @@ export async function commitImage(deps: ImageDeps, req: CommitRequest): Promise<
   let releaseConfig = (): void => undefined;
   try {
     if (req.layer) {
-      const { desc, diffId } = 'desc' in req.layer ? req.layer : await storeLayer(deps, req.layer);
+      const given = req.layer;
+      let upper: { layer: UpperDirLayer; stats: DiffTarStats } | undefined;
+      let stored: { desc: Descriptor; diffId: string };
+      if ('desc' in given) stored = given;
+      else if ('upperDir' in given) {
+        upper = { layer: given, stats: emptyDiffTarStats() };
+        stored = await storeTar(deps, upperDirTar(given.upperDir, given.exclude, upper.stats));
+      } else stored = await storeTar(deps, given);
+      const { desc, diffId } = stored;
       diffIds.push(diffId);
       const chains = chainIds(diffIds);
       releaseLayer = deps.leases.hold([desc.digest, chains[chains.length - 1]!]);
-      const size = await ensureLayer(
-        deps.content,
-        deps.snapshots,
-        { desc, diffId, chainId: chains[chains.length - 1]!, parent: chains[chains.length - 2] },
-        undefined,
-      );
+      const job = { desc, diffId, chainId: chains[chains.length - 1]!, parent: chains[chains.length - 2] };
+      const size = upper
+        ? await adoptLayer(deps.snapshots, job, upper.layer.upperDir, { drop: upper.layer.exclude ?? [], strip: upper.stats.overlayXattrs }, upper.stats.size)
+        : await ensureLayer(deps.content, deps.snapshots, job, undefined);
       layers.push(desc);
       sizes.push(size);
     }

@@ -2,7 +2,8 @@
  * An overlay upper dir (a container's writable layer, or a directory laid out the same way) as a layer tar in the
  * image spec's changeset format: overlay whiteouts (char devices 0/0) become `.wh.<name>`, directories marked
  * `trusted.overlay.opaque=y` get a `.wh..wh..opq` entry, hard links inside the dir stay links. Entries come sorted
- * so the same tree always gives the same bytes (and so the same diff ID).
+ * so the same tree always gives the same bytes (and so the same diff ID). `stats` is filled while the tar streams,
+ * for a caller that turns the dir itself into the layer's snapshot (what to strip so it equals the unpacked tar).
  */
 import { execFile } from 'node:child_process';
 import { createReadStream } from 'node:fs';
@@ -46,8 +47,19 @@ function headerBase(rel: string, st: Awaited<ReturnType<typeof lstat>>): Partial
   };
 }
 
+export interface DiffTarStats {
+  /** Bytes of regular file content (hard links counted once): the unpacked size dockerd reports. */
+  size: number;
+  /** Relative path → overlay-private xattrs (`trusted.overlay.*` but `opaque`) the tar leaves out. */
+  overlayXattrs: Map<string, string[]>;
+}
+
+export function emptyDiffTarStats(): DiffTarStats {
+  return { size: 0, overlayXattrs: new Map() };
+}
+
 /** Streams the tar of `root`'s contents (names relative to it), leaving out the `exclude`d relative paths. */
-export function upperDirTar(root: string, exclude: ReadonlySet<string> = new Set()): Readable {
+export function upperDirTar(root: string, exclude: ReadonlySet<string> = new Set(), stats: DiffTarStats = emptyDiffTarStats()): Readable {
   const p = pack();
   const entry = (h: Partial<Headers> & { name: string }, body?: Buffer | Readable): Promise<void> =>
     new Promise((resolve, reject) => {
@@ -71,7 +83,12 @@ export function upperDirTar(root: string, exclude: ReadonlySet<string> = new Set
         const st = await lstat(abs);
         const attrs = xattrs.get(abs);
         const pax: Record<string, string> = {};
-        for (const [k, v] of attrs ?? []) if (!k.startsWith('trusted.overlay.')) pax[`SCHILY.xattr.${k}`] = v.toString('latin1');
+        const privateAttrs: string[] = [];
+        for (const [k, v] of attrs ?? []) {
+          if (!k.startsWith('trusted.overlay.')) pax[`SCHILY.xattr.${k}`] = v.toString('latin1');
+          else if (k !== 'trusted.overlay.opaque') privateAttrs.push(k);
+        }
+        if (privateAttrs.length) stats.overlayXattrs.set(rel, privateAttrs);
         const base = { ...headerBase(rel, st), ...(Object.keys(pax).length ? { pax } : {}) };
         if (st.isCharacterDevice() && st.rdev === 0) {
           await entry({ ...base, name: `${prefix}.wh.${name}`, type: 'file', size: 0, mode: 0o644 });
@@ -91,6 +108,7 @@ export function upperDirTar(root: string, exclude: ReadonlySet<string> = new Set
             continue;
           }
           if (st.nlink > 1) links.set(key, rel);
+          stats.size += Number(st.size);
           await entry({ ...base, type: 'file', size: Number(st.size) }, Number(st.size) > 0 ? createReadStream(abs) : undefined);
         } else if (st.isFIFO()) {
           await entry({ ...base, type: 'fifo' });

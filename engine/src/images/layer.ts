@@ -116,3 +116,26 @@ async function ensureLayerOnce(
     throw err;
   }
 }
+
+/**
+ * Makes a locally made layer's snapshot from its overlay upper dir (already stored as `job.diffId`): the dir's
+ * entries are moved into the snapshot store, so nothing is unpacked. Returns the layer's unpacked size.
+ */
+export async function adoptLayer(
+  snapshots: SnapshotStore,
+  job: LayerJob,
+  dir: string,
+  fix: { drop: Iterable<string>; strip: Map<string, string[]> },
+  size: number,
+): Promise<number> {
+  const existing = await snapshots.meta(job.chainId);
+  if (existing) return existing.size;
+  const prepared = await snapshots.adopt(dir, fix);
+  try {
+    await prepared.commit({ chainId: job.chainId, diffId: job.diffId, ...(job.parent ? { parent: job.parent } : {}), size });
+  } catch (err) {
+    await prepared.abort();
+    throw err;
+  }
+  return size;
+}

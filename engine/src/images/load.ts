@@ -62,7 +62,7 @@ export async function sniffLayerType(deps: ImageDeps, digest: string): Promise<s
   try {
     const { buffer, bytesRead } = await fh.read(Buffer.alloc(4), 0, 4, 0);
     const c = detectCompression(buffer.subarray(0, bytesRead));
-    return c === 'gzip' ? MT.dockerLayer : c === 'zstd' ? MT.ociLayerZstd : 'application/vnd.docker.image.rootfs.diff.tar';
+    return c === 'gzip' ? MT.dockerLayer : c === 'zstd' ? MT.ociLayerZstd : MT.dockerLayerTar;
   } finally {
     await fh.close();
   }

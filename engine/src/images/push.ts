@@ -2,7 +2,8 @@
  * `POST /images/{name}/push`: uploads the blobs the registry lacks (HEAD first: `Layer already exists`; then a
  * cross-repo mount from a repository on the same registry the image came from: `Mounted from …`; else a
  * monolithic upload with `Pushing` progress), then the manifest. Blobs are the stored originals, so a pushed image
- * keeps the manifest digest it was pulled with.
+ * keeps the manifest digest it was pulled with; layers stored uncompressed (made here) are gzip'd first
+ * (`push-layers.ts`). Progress lines name a layer by its stored digest, which for those is its diff ID, as dockerd's.
  */
 import { Readable } from 'node:stream';
 import { NotFound } from '../base/errors.js';
@@ -15,13 +16,14 @@ import { finishUpload, putManifest, startUpload, statBlob } from '../registry/re
 import type { ImageDeps } from './deps.js';
 import { findByReference } from './lookup.js';
 import { runLimited } from './pool.js';
+import { pushableLayer } from './push-layers.js';
 import { LayerProgress, statusLine, type ProgressSink } from './progress.js';
 import type { ImageRecord } from './store.js';
 
 const CONCURRENT_UPLOADS = 5;
 
 /** The manifest to push: the stored original when there is one, else a Docker v2 manifest built from the record. */
-async function manifestFor(deps: ImageDeps, img: ImageRecord): Promise<{ mediaType: string; data: Buffer }> {
+async function manifestFor(deps: ImageDeps, img: ImageRecord, layers: Descriptor[]): Promise<{ mediaType: string; data: Buffer }> {
   if (img.manifest && (await deps.content.has(img.manifest.digest))) {
     return { mediaType: img.manifest.mediaType, data: await deps.content.read(img.manifest.digest) };
   }
@@ -30,7 +32,7 @@ async function manifestFor(deps: ImageDeps, img: ImageRecord): Promise<{ mediaTy
     schemaVersion: 2,
     mediaType: MT.dockerManifest,
     config: { mediaType: MT.dockerConfig, size: configSize, digest: img.id },
-    layers: img.layers.map((l) => ({ mediaType: l.mediaType, size: l.size, digest: l.digest })),
+    layers: layers.map((l) => ({ mediaType: l.mediaType, size: l.size, digest: l.digest })),
   };
   return { mediaType: MT.dockerManifest, data: Buffer.from(JSON.stringify(manifest, null, 3)) };
 }
@@ -45,8 +47,14 @@ function mountSources(img: ImageRecord, target: Reference): string[] {
   return [...out];
 }
 
-async function pushBlob(deps: ImageDeps, client: RepositoryClient, desc: Descriptor, sources: string[], sink: ProgressSink | undefined): Promise<void> {
-  const id = shortDigest(desc.digest);
+async function pushBlob(
+  deps: ImageDeps,
+  client: RepositoryClient,
+  desc: Descriptor,
+  sources: string[],
+  sink: ProgressSink | undefined,
+  id = shortDigest(desc.digest),
+): Promise<void> {
   if ((await statBlob(client, desc.digest)) !== undefined) {
     if (sink) statusLine(sink, id, 'Layer already exists');
     return;
@@ -58,15 +66,14 @@ async function pushBlob(deps: ImageDeps, client: RepositoryClient, desc: Descrip
       if (sink) statusLine(sink, id, `Mounted from ${from}`);
       return;
     }
-    return upload(deps, client, started, desc, sink);
+    return upload(deps, client, started, desc, sink, id);
   }
   const location = await startUpload(client);
   if (location === 'mounted') return;
-  return upload(deps, client, location, desc, sink);
+  return upload(deps, client, location, desc, sink, id);
 }
 
-async function upload(deps: ImageDeps, client: RepositoryClient, location: URL, desc: Descriptor, sink: ProgressSink | undefined): Promise<void> {
-  const id = shortDigest(desc.digest);
+async function upload(deps: ImageDeps, client: RepositoryClient, location: URL, desc: Descriptor, sink: ProgressSink | undefined, id: string): Promise<void> {
   const bar = sink ? new LayerProgress(sink, id, 'Pushing', desc.size) : undefined;
   let sent = 0;
   const source = deps.content.readStream(desc.digest);
@@ -107,10 +114,20 @@ async function pushOne(deps: ImageDeps, client: RepositoryClient, ref: Reference
   const layers = [...img.layers].reverse(); // dockerd lists the top layer first
   for (const l of layers) statusLine(sink, shortDigest(l.digest), 'Preparing');
   layers.slice(CONCURRENT_UPLOADS).forEach((l) => statusLine(sink, shortDigest(l.digest), 'Waiting'));
-  await runLimited(layers, CONCURRENT_UPLOADS, (l) => pushBlob(deps, client, l, sources, sink));
+  const wire = new Map<string, Descriptor>();
+  const releases: (() => void)[] = [];
+  try {
+    await runLimited(layers, CONCURRENT_UPLOADS, async (l) => {
+      const desc = await pushableLayer(deps, l, (d) => releases.push(deps.leases.hold([d])));
+      wire.set(l.digest, desc);
+      await pushBlob(deps, client, desc, sources, sink, shortDigest(l.digest));
+    });
+  } finally {
+    for (const release of releases) release();
+  }
   const configSize = (await deps.content.size(img.id)) ?? 0;
   await pushBlob(deps, client, { mediaType: MT.dockerConfig, digest: img.id, size: configSize }, sources, undefined);
-  const { mediaType, data } = await manifestFor(deps, img);
+  const { mediaType, data } = await manifestFor(deps, img, img.layers.map((l) => wire.get(l.digest) ?? l));
   const reference = ref.tag ?? ref.digest!;
   const digest = await putManifest(client, reference, mediaType, data);
   await deps.content.put(data, digest);

@@ -7,7 +7,7 @@ import type { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { pack, type Pack } from 'tar-stream';
 import { digestOf } from '../content/digest.js';
-import { MT } from '../registry/mediatypes.js';
+import { MT, type Descriptor } from '../registry/mediatypes.js';
 import { familiarName, familiarString, withDefaultTag, type Reference } from '../registry/reference.js';
 import type { ImageDeps } from './deps.js';
 import { resolveImage } from './lookup.js';
@@ -54,6 +54,12 @@ function collect(deps: ImageDeps, names: string[]): Entry[] {
   return [...byId.values()];
 }
 
+/** A layer descriptor in an OCI manifest's terms (records keep the media type the layer came with). */
+function ociLayer(l: Descriptor): Descriptor {
+  const mediaType = l.mediaType === MT.dockerLayerTar ? MT.ociLayer : l.mediaType === MT.dockerLayer ? MT.ociLayerGzip : l.mediaType;
+  return { ...l, mediaType };
+}
+
 async function platformManifest(deps: ImageDeps, img: ImageRecord): Promise<{ mediaType: string; data: Buffer }> {
   if (img.manifest && (await deps.content.has(img.manifest.digest))) {
     return { mediaType: img.manifest.mediaType, data: await deps.content.read(img.manifest.digest) };
@@ -63,7 +69,7 @@ async function platformManifest(deps: ImageDeps, img: ImageRecord): Promise<{ me
       schemaVersion: 2,
       mediaType: MT.ociManifest,
       config: { mediaType: MT.ociConfig, digest: img.id, size: (await deps.content.size(img.id)) ?? 0 },
-      layers: img.layers,
+      layers: img.layers.map(ociLayer),
     }),
   );
   return { mediaType: MT.ociManifest, data };

@@ -4,6 +4,8 @@ export const MT = {
   dockerList: 'application/vnd.docker.distribution.manifest.list.v2+json',
   dockerConfig: 'application/vnd.docker.container.image.v1+json',
   dockerLayer: 'application/vnd.docker.image.rootfs.diff.tar.gzip',
+  /** An uncompressed layer: how layers made on this machine (build, commit) are stored; push compresses them. */
+  dockerLayerTar: 'application/vnd.docker.image.rootfs.diff.tar',
   dockerForeignLayer: 'application/vnd.docker.image.rootfs.foreign.diff.tar.gzip',
   ociManifest: 'application/vnd.oci.image.manifest.v1+json',
   ociIndex: 'application/vnd.oci.image.index.v1+json',

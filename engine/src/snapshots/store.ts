@@ -1,7 +1,8 @@
 /**
  * Overlay snapshots under `<data-root>/snapshots`: `<chain-hex>/fs` is one layer's unpacked diff (an overlay lower
  * dir) and `<chain-hex>/meta.json` its record. A snapshot is prepared in `.ingest/<random>` and committed by one
- * rename, so after a crash it either exists whole or not at all; `init()` sweeps leftovers.
+ * rename, so after a crash it either exists whole or not at all; `init()` sweeps leftovers. A layer made on this
+ * machine (a build step) is adopted: its overlay upper dir is moved in instead of being unpacked from its tar.
  */
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -90,6 +91,27 @@ export class SnapshotStore {
       },
       abort: () => rm(tmp, { recursive: true, force: true }),
     };
+  }
+
+  /**
+   * Prepares a snapshot from a directory already laid out as an overlay lower dir (a build step's upper dir): its
+   * entries are moved in, not copied, so the layer is written once. `drop` names relative paths to delete first
+   * (what the layer tar left out), `strip` the overlay-private xattrs to remove (the upper dir's own bookkeeping,
+   * which an unpacked layer never has); the dir's own xattrs stay behind with it. The caller commits or aborts.
+   */
+  async adopt(dir: string, o: { drop?: Iterable<string>; strip?: Map<string, string[]> } = {}): Promise<PreparedSnapshot> {
+    const prepared = await this.prepare();
+    try {
+      for (const rel of o.drop ?? []) await rm(join(dir, rel), { recursive: true, force: true });
+      for (const [rel, names] of o.strip ?? []) {
+        for (const name of names) await run('setfattr', ['-h', '-x', name, join(dir, rel)]);
+      }
+      for (const name of await readdir(dir)) await rename(join(dir, name), join(prepared.fs, name));
+    } catch (err) {
+      await prepared.abort();
+      throw err;
+    }
+    return prepared;
   }
 
   async remove(chainId: string): Promise<void> {
