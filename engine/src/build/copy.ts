@@ -21,6 +21,8 @@ export interface CopyOptions {
   chmod: number | undefined;
   /** Skips ignored context paths while copying a directory (paths relative to the source root). */
   ignore?: IgnoreMatcher | undefined;
+  /** `--exclude` patterns, matched against paths relative to the directory being copied. */
+  exclude?: IgnoreMatcher | undefined;
 }
 
 /** Creates `dir` (absolute inside the image) and its missing parents, owned by `identity`; returns the host path. */
@@ -73,9 +75,11 @@ async function copyEntry(srcAbs: string, target: string, o: CopyOptions, isTop: 
   }
 }
 
-async function copyTree(srcAbs: string, srcRel: string, target: string, o: CopyOptions): Promise<void> {
+async function copyTree(srcAbs: string, srcRel: string, target: string, o: CopyOptions, under = ''): Promise<void> {
   for (const name of await readdir(srcAbs)) {
     const rel = srcRel ? `${srcRel}/${name}` : name;
+    const inner = under ? `${under}/${name}` : name;
+    if (o.exclude?.ignores(inner)) continue;
     if (o.ignore?.ignores(rel)) {
       if (!o.ignore.hasExclusions) continue;
       const st = await lstat(path.join(srcAbs, name));
@@ -85,7 +89,7 @@ async function copyTree(srcAbs: string, srcRel: string, target: string, o: CopyO
     const t = path.join(target, name);
     await copyEntry(s, t, o, false);
     if ((await lstat(s)).isDirectory()) {
-      await copyTree(s, rel, t, o);
+      await copyTree(s, rel, t, o, inner);
       const st = await lstat(s);
       await utimes(t, st.atime, st.mtime);
     }

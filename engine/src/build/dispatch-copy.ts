@@ -1,21 +1,26 @@
 /**
  * COPY and ADD: sources from the context (minus `.dockerignore`), another stage or image (`--from`), heredocs,
- * and for ADD URLs and local tar archives (extracted). The cache probe is dockerd's `COPY file:<sum> in <dest> `
- * with the checksum of what the sources hold; on a miss they are copied into the image through an overlay mount
- * and the mount's upper dir becomes the layer (and, moved, its snapshot).
+ * and for ADD URLs (`--checksum` pins them) and local tar archives (extracted). `--exclude` patterns leave paths
+ * out (matched against each source's name and, inside a copied directory, paths relative to it); `--parents` keeps
+ * each source's directories relative to its root (after an rsync-style `/./`, and `**` matches any depth). The
+ * cache probe is dockerd's `COPY file:<sum> in <dest> ` with the flags that shape the result and the checksum of
+ * what the sources hold; on a miss they are copied into the image through an overlay mount and the mount's upper
+ * dir becomes the layer (and, moved, its snapshot).
  */
 import { createHash } from 'node:crypto';
-import { mkdir, rm, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { InvalidArgument } from '../base/errors.js';
 import type { Builder } from './builder.js';
 import { extractArchive, isArchive } from './archive-source.js';
 import { copySource, isDirInRoot, type Identity } from './copy.js';
+import { IgnoreMatcher } from './dockerignore.js';
 import type { Node } from './dockerfile/parse.js';
 import { processWord, processWords } from './dockerfile/shell-lex.js';
 import { resolveIdentity } from './identity.js';
-import { matchSources, sourceChecksum, type Source, type SourceRoot } from './sources.js';
-import { parseFlags, type StageState } from './state.js';
+import { checkChecksum, download, isRemoteSource } from './remote-source.js';
+import { matchSources, parentsBase, sourceChecksum, type Source, type SourceRoot } from './sources.js';
+import { flagBool, flagValues, parseFlags, type StageState } from './state.js';
 import { FLAGS } from './stages.js';
 
 const HEREDOC_WORD = /^<<-?["']?(\w+)["']?$/;
@@ -25,21 +30,13 @@ interface Resolved {
   sources: Source[];
   /** Sources ADD may unpack (local files, not URLs or heredocs). */
   local: boolean;
+  /** With `--parents`: the leading directories of each source's path that are not kept. */
+  base: string;
 }
 
-async function download(url: string, dir: string, dest: string): Promise<Source> {
-  const res = await fetch(url).catch((err: unknown) => {
-    throw new InvalidArgument(`ADD failed: ${(err as Error).message}`);
-  });
-  if (!res.ok) throw new InvalidArgument(`ADD failed: failed to GET ${url} with status ${res.status} ${res.statusText}`);
-  let name = path.posix.basename(new URL(url).pathname);
-  if (!dest.endsWith('/')) name = path.posix.basename(dest) || name;
-  if (!name) throw new InvalidArgument(`cannot determine filename from url: ${url}`);
-  const file = path.join(dir, name);
-  await writeFile(file, Buffer.from(await res.arrayBuffer()), { mode: 0o600 });
-  const modified = Date.parse(res.headers.get('last-modified') ?? '');
-  if (Number.isFinite(modified)) await utimes(file, new Date(modified), new Date(modified));
-  return { rel: name, abs: file, dir: false };
+/** Where a source lands with `--parents`: its path below `base`, under the destination directory. */
+function keptPath(g: Resolved, s: Source): string {
+  return g.base ? s.rel.slice(g.base.length + 1) : s.rel;
 }
 
 export async function dispatchCopy(b: Builder, state: StageState, node: Node): Promise<void> {
@@ -51,6 +48,13 @@ export async function dispatchCopy(b: Builder, state: StageState, node: Node): P
   const rawDest = words[words.length - 1]!;
   const dest = path.posix.isAbsolute(rawDest) ? rawDest : path.posix.join(state.config.WorkingDir || '/', rawDest) + (rawDest.endsWith('/') ? '/' : '');
   const srcArgs = words.slice(0, -1);
+  const parents = flagBool(flags.get('parents')) === true;
+  const excludes = flagValues(node, 'exclude').map((p) => processWord(p, env, b.escape));
+  const exclude = excludes.length ? new IgnoreMatcher(excludes) : undefined;
+  const excluded = (s: Source): boolean => !!exclude && s.rel !== '' && (exclude.ignores(s.rel) || exclude.ignores(path.posix.basename(s.rel)));
+  const checksumFlag = flags.get('checksum');
+  const checksum = checksumFlag === undefined ? undefined : processWord(checksumFlag, env, b.escape);
+  if (checksum !== undefined) checkChecksum(checksum, srcArgs);
   const scratch = path.join(b.deps.dirs.dataDir, `src-${createHash('sha256').update(`${Math.random()}`).digest('hex').slice(0, 12)}`);
   await mkdir(scratch, { recursive: true });
   try {
@@ -68,25 +72,33 @@ export async function dispatchCopy(b: Builder, state: StageState, node: Node): P
       if (doc) {
         const file = path.join(scratch, doc.name);
         await writeFile(file, doc.expand ? processWord(doc.content, env, b.escape) : doc.content, { mode: 0o644 });
-        groups.push({ root: { dir: scratch, scoped: false }, sources: [{ rel: doc.name, abs: file, dir: false }], local: false });
-      } else if (node.cmd === 'add' && /^https?:\/\//.test(arg) && !fromRoot) {
-        groups.push({ root: { dir: scratch, scoped: false }, sources: [await download(arg, scratch, dest)], local: false });
+        groups.push({ root: { dir: scratch, scoped: false }, sources: [{ rel: doc.name, abs: file, dir: false }], local: false, base: '' });
+      } else if (node.cmd === 'add' && isRemoteSource(arg) && !fromRoot) {
+        groups.push({ root: { dir: scratch, scoped: false }, sources: [await download(arg, scratch, dest, checksum)], local: false, base: '' });
       } else {
         const root = fromRoot ?? contextRoot;
-        groups.push({ root, sources: await matchSources(root, arg, name), local: true });
+        const sources = (await matchSources(root, arg, name, parents)).filter((s) => !excluded(s));
+        groups.push({ root, sources, local: true, base: parents ? parentsBase(arg) : '' });
       }
     }
     const all = groups.flatMap((g) => g.sources);
-    if (all.length > 1 && !dest.endsWith('/')) {
+    if (all.length > 1 && !dest.endsWith('/') && !parents) {
       throw new InvalidArgument(`When using ${name} with more than one source file, the destination must be a directory and end with a /`);
     }
     const sums: string[] = [];
-    for (const g of groups) for (const s of g.sources) sums.push(`${s.dir ? 'dir' : 'file'}:${await sourceChecksum(g.root, s)}`);
+    for (const g of groups) {
+      for (const s of g.sources) sums.push(`${s.dir ? 'dir' : 'file'}:${await sourceChecksum(g.root, s, exclude)}${parents ? `:${keptPath(g, s)}` : ''}`);
+    }
     const srcHash = sums.length === 1 ? sums[0]! : `multi:${createHash('sha256').update(sums.join(',')).digest('hex')}`;
     const chown = flags.get('chown');
     const chmod = flags.get('chmod');
     if (chmod !== undefined && !/^[0-7]{1,4}$/.test(chmod)) throw new InvalidArgument(`invalid chmod parameter: ${chmod}`);
-    const flagText = `${chown ? `--chown=${chown} ` : ''}${chmod ? `--chmod=${chmod} ` : ''}`;
+    const flagText = [
+      chown ? `--chown=${chown} ` : '',
+      chmod ? `--chmod=${chmod} ` : '',
+      parents ? '--parents ' : '',
+      ...excludes.map((p) => `--exclude=${p} `),
+    ].join('');
     const probeCmd = [...b.shell(state), `#(nop) ${name} ${flagText}${srcHash} in ${dest} `];
     let mounted: Awaited<ReturnType<Builder['mount']>> | undefined;
     await b.commit(state, {
@@ -97,7 +109,7 @@ export async function dispatchCopy(b: Builder, state: StageState, node: Node): P
         const root = mounted.root;
         const identity: Identity | undefined = chown ? await resolveIdentity(root, processWord(chown, env, b.escape)) : undefined;
         const mode = chmod !== undefined ? parseInt(chmod, 8) : undefined;
-        const destIsDir = dest.endsWith('/') || all.length > 1 || (await isDirInRoot(root, dest));
+        const destIsDir = parents || dest.endsWith('/') || all.length > 1 || (await isDirInRoot(root, dest));
         for (const g of groups) {
           for (const s of g.sources) {
             if (node.cmd === 'add' && g.local && !s.dir && (await isArchive(s.abs))) {
@@ -106,7 +118,9 @@ export async function dispatchCopy(b: Builder, state: StageState, node: Node): P
               await copySource(root, { rel: '', abs: out, dir: true }, dest, true, { identity, chmod: mode });
               continue;
             }
-            await copySource(root, s, dest, destIsDir, { identity: identity ?? { uid: 0, gid: 0 }, chmod: mode, ignore: g.root.ignore });
+            const o = { identity: identity ?? { uid: 0, gid: 0 }, chmod: mode, ignore: g.root.ignore, exclude };
+            if (parents) await copySource(root, s, path.posix.join(dest, keptPath(g, s)), false, o);
+            else await copySource(root, s, dest, destIsDir, o);
           }
         }
         await mounted.unmount();

@@ -31,11 +31,16 @@ export function hasWildcards(p: string): boolean {
   return /[*?[]/.test(p);
 }
 
-export function globToRegExp(pattern: string): RegExp {
+/** Go's filepath.Match as a RegExp; with `doublestar`, `**` also matches any number of path components. */
+export function globToRegExp(pattern: string, doublestar = false): RegExp {
   let re = '';
   for (let i = 0; i < pattern.length; i++) {
     const ch = pattern[i]!;
-    if (ch === '*') re += '[^/]*';
+    if (ch === '*' && doublestar && pattern[i + 1] === '*') {
+      const slash = pattern[i + 2] === '/';
+      re += slash ? '(?:[^/]*/)*' : '.*';
+      i += slash ? 2 : 1;
+    } else if (ch === '*') re += '[^/]*';
     else if (ch === '?') re += '[^/]';
     else if (ch === '[') {
       const end = pattern.indexOf(']', i + 1);
@@ -64,18 +69,32 @@ async function walk(root: string, rel: string, visit: (rel: string, dir: boolean
   }
 }
 
-/** Resolves one COPY/ADD source argument to what it names. */
-export async function matchSources(root: SourceRoot, arg: string, instruction: string): Promise<Source[]> {
+/**
+ * For `COPY --parents`: the leading directories of a source argument that are not kept, those before an rsync-style
+ * `/./` marker ('' when there is none: every parent is kept).
+ */
+export function parentsBase(arg: string): string {
+  const trimmed = arg.replace(/^(\.?\/)+/, '');
+  const marker = trimmed.lastIndexOf('/./');
+  return marker < 0 ? '' : cleanRel(trimmed.slice(0, marker));
+}
+
+/**
+ * Resolves one COPY/ADD source argument to what it names. `doublestar` (COPY --parents) lets `**` match any number
+ * of directories.
+ */
+export async function matchSources(root: SourceRoot, arg: string, instruction: string, doublestar = false): Promise<Source[]> {
   const rel = cleanRel(arg);
   const ignored = (r: string): boolean => !!root.ignore && r !== '' && root.ignore.ignores(r);
   if (hasWildcards(rel)) {
-    const re = globToRegExp(rel);
+    const re = globToRegExp(rel, doublestar);
+    const deep = doublestar && rel.includes('**');
     const depth = rel.split('/').length;
     const out: Source[] = [];
     await walk(root.dir, '', (r, dir) => {
       const d = r.split('/').length;
-      if (d === depth && re.test(r) && !ignored(r)) out.push({ rel: r, abs: path.join(root.dir, r), dir });
-      return d < depth;
+      if ((deep || d === depth) && re.test(r) && !ignored(r)) out.push({ rel: r, abs: path.join(root.dir, r), dir });
+      return deep || d < depth;
     });
     if (out.length === 0) throw new InvalidArgument(`${instruction} failed: no source files were specified`);
     return out;
@@ -92,8 +111,8 @@ async function hashFile(h: ReturnType<typeof createHash>, abs: string): Promise<
   for await (const c of createReadStream(abs)) h.update(c as Buffer);
 }
 
-/** The checksum of one source: every entry below it (if a directory) that is not ignored. */
-export async function sourceChecksum(root: SourceRoot, src: Source): Promise<string> {
+/** The checksum of one source: every entry below it (if a directory) that is neither ignored nor excluded. */
+export async function sourceChecksum(root: SourceRoot, src: Source, exclude?: IgnoreMatcher): Promise<string> {
   const h = createHash('sha256');
   const entry = async (rel: string, abs: string): Promise<void> => {
     const st = await lstat(abs);
@@ -106,6 +125,7 @@ export async function sourceChecksum(root: SourceRoot, src: Source): Promise<str
   if (src.dir) {
     const files: string[] = [];
     await walk(src.abs, '', (r) => {
+      if (exclude?.ignores(r)) return false;
       const full = src.rel ? `${src.rel}/${r}` : r;
       if (root.ignore?.ignores(full) && !root.ignore.hasExclusions) return false;
       if (!root.ignore?.ignores(full)) files.push(r);

@@ -23,6 +23,10 @@ describe('stages', () => {
     expect(() => split('FROM a\nCOPY --bogus=1 x y\n')).toThrow('dockerfile parse error on line 2: Unknown flag: bogus');
     expect(() => split('FROM a\nRUN --mount=type=cache,target=/x true\n')).toThrow('the --mount option requires BuildKit');
     expect(() => split('FROM a\nCOPY onlyone\n')).toThrow('COPY requires at least two arguments');
+    expect(() => split('FROM a\nCOPY --link x y\n')).toThrow('dockerfile parse error on line 2: the --link option requires BuildKit');
+    expect(() => split('FROM a\nADD --keep-git-dir=true x y\n')).toThrow('the --keep-git-dir option requires BuildKit');
+    expect(() => split('FROM a\nCOPY --parents=maybe x y\n')).toThrow('expecting boolean value for flag parents, not: maybe');
+    expect(split('FROM a\nCOPY --link=false --parents=true x y\n').stages[0]!.commands).toHaveLength(1);
     expect(() => split('FROM a\nSHELL /bin/bash -c\n')).toThrow('SHELL requires the arguments to be in JSON form');
     expect(() => split('FROM a\n', { target: 'nope' })).toThrow('failed to reach build target nope in Dockerfile');
     expect(() => split('# just a comment\n')).toThrow('the Dockerfile (Dockerfile) cannot be empty');

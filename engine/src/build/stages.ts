@@ -6,7 +6,7 @@
 import { InvalidArgument } from '../base/errors.js';
 import { parseError, type Node } from './dockerfile/parse.js';
 import type { BuildOptions } from './options.js';
-import { parseFlags, type FlagSpec, type Stage } from './state.js';
+import { flagBool, parseFlags, type FlagSpec, type Stage } from './state.js';
 
 export const FLAGS: Record<string, FlagSpec> = {
   from: { platform: 'string' },
@@ -19,6 +19,7 @@ export const FLAGS: Record<string, FlagSpec> = {
 };
 
 const BUILDKIT_ONLY = new Set(['mount', 'network', 'security']);
+const BUILDKIT_ONLY_SWITCHES = new Set(['link', 'keep-git-dir']);
 const STAGE_NAME = /^[a-z][a-z0-9-_.]*$/;
 
 function check(node: Node): void {
@@ -30,11 +31,12 @@ function check(node: Node): void {
   } catch (err) {
     throw parseError(node.startLine, (err as Error).message);
   }
-  if (node.cmd === 'run') {
-    for (const f of flags.keys()) {
-      if (BUILDKIT_ONLY.has(f)) {
-        throw parseError(node.startLine, `the --${f} option requires BuildKit. Refer to https://docs.docker.com/go/buildkit/ to learn how to build images with BuildKit enabled`);
-      }
+  for (const [f, v] of flags) {
+    // Flags this builder parses but has no semantics for fail here, never silently: RUN's mounts and sandboxes,
+    // COPY/ADD --link (an independent layer) and ADD --keep-git-dir (Git sources) when switched on.
+    const unsupported = node.cmd === 'run' ? BUILDKIT_ONLY.has(f) : BUILDKIT_ONLY_SWITCHES.has(f) && flagBool(v) === true;
+    if (unsupported) {
+      throw parseError(node.startLine, `the --${f} option requires BuildKit. Refer to https://docs.docker.com/go/buildkit/ to learn how to build images with BuildKit enabled`);
     }
   }
   const needsArgs = ['from', 'env', 'arg', 'label', 'expose', 'workdir', 'user', 'volume', 'stopsignal', 'maintainer', 'onbuild', 'shell'];

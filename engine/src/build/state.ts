@@ -79,9 +79,24 @@ export function parseFlags(node: Node, spec: FlagSpec): Map<string, string> {
     const kind = spec[name];
     if (!kind) throw new InvalidArgument(`Unknown flag: ${name}`);
     if (kind === 'string' && eq < 0) throw new InvalidArgument(`Missing a value on flag: ${name}`);
-    out.set(name, eq < 0 ? 'true' : body.slice(eq + 1));
+    const value = eq < 0 ? 'true' : body.slice(eq + 1);
+    if (kind === 'bool' && flagBool(value) === undefined) throw new InvalidArgument(`expecting boolean value for flag ${name}, not: ${value}`);
+    out.set(name, value);
   }
   return out;
+}
+
+/** A boolean flag's value as Go's strconv.ParseBool reads it (what BuildKit's flag parser uses). */
+export function flagBool(value: string | undefined): boolean | undefined {
+  if (value === undefined) return false;
+  if (['1', 't', 'T', 'TRUE', 'true', 'True'].includes(value)) return true;
+  if (['0', 'f', 'F', 'FALSE', 'false', 'False'].includes(value)) return false;
+  return undefined;
+}
+
+/** Every value of a flag that may be given more than once (`--exclude`), in order. */
+export function flagValues(node: Node, name: string): string[] {
+  return node.flags.filter((f) => f.startsWith(`--${name}=`)).map((f) => f.slice(name.length + 3));
 }
 
 /** Go's `%q` of a string slice, which is how dockerd writes CMD/ENTRYPOINT into history. */
