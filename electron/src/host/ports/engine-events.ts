@@ -2,9 +2,10 @@ import http from 'node:http';
 import type { PortForwarder, PublishedPort } from './port-forwarder.js';
 import { onJsonLines } from '../json-lines.js';
 
-interface ContainerSummary {
+/** The part of a `GET /containers/json` entry the forwarder needs. */
+export interface ContainerSummary {
   Id: string;
-  Ports?: { IP?: string; PublicPort?: number; Type?: string }[];
+  Ports?: { IP?: string; PrivatePort?: number; PublicPort?: number; Type?: string }[];
 }
 
 interface EngineEvent {
@@ -13,10 +14,14 @@ interface EngineEvent {
   Actor?: { ID?: string };
 }
 
-function tcpPorts(c: ContainerSummary): PublishedPort[] {
-  return (c.Ports ?? [])
-    .filter((p) => p.Type === 'tcp' && p.PublicPort)
-    .map((p) => ({ hostIp: p.IP ?? '0.0.0.0', hostPort: p.PublicPort ?? 0 }));
+/** The host side of a container's published TCP and UDP ports (exposed-only entries have no PublicPort). */
+export function publishedPorts(c: ContainerSummary): PublishedPort[] {
+  const out: PublishedPort[] = [];
+  for (const p of c.Ports ?? []) {
+    if (!p.PublicPort || (p.Type !== 'tcp' && p.Type !== 'udp')) continue;
+    out.push({ proto: p.Type, hostIp: p.IP ?? '0.0.0.0', hostPort: p.PublicPort });
+  }
+  return out;
 }
 
 function getJson<T>(socketPath: string, path: string): Promise<T> {
@@ -94,7 +99,8 @@ export class PortEventsWatcher {
       const running = await getJson<ContainerSummary[]>(this.socketPath, '/containers/json');
       const ids = new Set(running.map((c) => c.Id));
       for (const id of this.forwarder.containers()) if (!ids.has(id)) this.forwarder.remove(id);
-      for (const c of running) await this.forwarder.sync(c.Id, tcpPorts(c));
+      for (const c of running) await this.forwarder.sync(c.Id, publishedPorts(c));
+      await this.forwarder.pruneDirect();
     } catch (err) {
       this.log(`port reconcile failed: ${(err as Error).message}`);
     }
@@ -111,7 +117,7 @@ export class PortEventsWatcher {
         `/containers/json?filters=${encodeURIComponent(JSON.stringify({ id: [id] }))}`,
       );
       const c = list.find((x) => x.Id === id);
-      if (c) await this.forwarder.sync(id, tcpPorts(c));
+      if (c) await this.forwarder.sync(id, publishedPorts(c));
     } catch (err) {
       this.log(`ports of ${id.slice(0, 12)}: ${(err as Error).message}`);
     }

@@ -60,16 +60,17 @@ export class VmService extends EventEmitter<VmServiceEvents> {
       this.emit('failed', e);
     });
     this.forwarder = new PortForwarder((host, port) => this.backend.ssh().tcp(host, port), {
-      add: (p) => this.backend.hostForward('add', p.hostIp, p.hostPort),
-      remove: (p) => this.backend.hostForward('remove', p.hostIp, p.hostPort),
+      add: (p) => this.backend.hostForward('add', p),
+      remove: (p) => this.backend.hostForward('remove', p),
+      list: () => this.backend.hostForwards(),
     });
     this.forwarder.on('listening', (id, p) => {
       this.emit('portListening', id, p);
-      this.emit('log', `port ${p.hostIp}:${p.hostPort} → container ${id.slice(0, 12)}`);
+      this.emit('log', `port ${portText(p)} → container ${id.slice(0, 12)}`);
     });
     this.forwarder.on('conflict', (c) => {
       this.emit('portConflict', c);
-      this.emit('log', `port ${c.hostIp}:${c.hostPort} of container ${c.containerId.slice(0, 12)} is taken on the host: ${c.message}`);
+      this.emit('log', `port ${portText(c)} of container ${c.containerId.slice(0, 12)} is taken on the host: ${c.message}`);
     });
   }
 
@@ -159,4 +160,9 @@ export class VmService extends EventEmitter<VmServiceEvents> {
     await this.tunnel?.close();
     this.tunnel = undefined;
   }
+}
+
+/** `127.0.0.1:8080` for TCP (what users read most), `127.0.0.1:5353/udp` otherwise. */
+function portText(p: PublishedPort): string {
+  return `${p.hostIp}:${p.hostPort}${p.proto === 'tcp' ? '' : `/${p.proto}`}`;
 }

@@ -1,4 +1,5 @@
 import { execFile, spawnSync } from 'node:child_process';
+import dgram from 'node:dgram';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -9,6 +10,41 @@ import { freeLoopbackPort, pushImage, startRegistry, testImages, type TestRegist
 import { buildCli, ensureImage, repoRoot } from './vm-image.js';
 
 const run = promisify(execFile);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const noGcc = spawnSync('gcc', ['--version']).status === 0 ? '' : 'gcc is missing (apt-get install gcc libc6-dev)';
+
+/** A UDP port free on the host right now (bound and released). */
+async function freeUdpPort(): Promise<number> {
+  const s = dgram.createSocket('udp4');
+  await new Promise<void>((r) => s.bind(0, '127.0.0.1', r));
+  const { port } = s.address();
+  await new Promise<void>((r) => s.close(r));
+  return port;
+}
+
+/** Sends one datagram from a fresh socket and waits up to a second for the answer (undefined: none came). */
+async function udpAsk(port: number, text: string): Promise<string | undefined> {
+  const s = dgram.createSocket('udp4');
+  try {
+    return await new Promise<string | undefined>((resolve) => {
+      const timer = setTimeout(() => resolve(undefined), 1000);
+      s.on('message', (m) => {
+        clearTimeout(timer);
+        resolve(m.toString());
+      });
+      s.on('error', () => undefined);
+      s.send(text, port, '127.0.0.1');
+    });
+  } finally {
+    s.close();
+  }
+}
+
+/** Who holds a UDP port on the host: `127.0.0.1:5353`, `0.0.0.0:5353`, … (ss, iproute2). */
+function udpBinds(port: number): string[] {
+  const out = spawnSync('ss', ['-Hunl', `sport = :${port}`], { encoding: 'utf8' }).stdout;
+  return out.split('\n').filter(Boolean).map((l) => l.trim().split(/\s+/)[3] ?? '');
+}
 
 // The issue's "done means" path: an image from a registry on the host (reached from the VM at 10.0.2.2),
 // `docker run --rm … echo hi`, and a published port reachable on the host's 127.0.0.1.
@@ -113,6 +149,47 @@ describe('containers in the VM through the berth context', () => {
         if (!log.includes(`${busy}`)) await new Promise((r) => setTimeout(r, 200));
       }
       expect(log).toMatch(new RegExp(`port 127\\.0\\.0\\.1:${busy} of container \\w+ is taken on the host`));
+      await docker('rm', '-f', other);
+    } finally {
+      taken.close();
+    }
+  });
+
+  it.skipIf(noGcc)(`forwards published UDP ports (loopback only when bound to 127.0.0.1), removes them with the container, reports one taken${noGcc ? ` (skipped: ${noGcc})` : ''}`, async () => {
+    const echo = path.join(home, 'udp-echo');
+    const cc = spawnSync('gcc', ['-static', '-O2', '-o', echo, path.join(repoRoot, 'electron', 'test', 'integration', 'vm', 'udp-echo.c')], { encoding: 'utf8' });
+    expect(cc.stderr).toBe('');
+    const loopback = await freeUdpPort();
+    const wildcard = await freeUdpPort();
+    const id = (await docker('create', '-p', `127.0.0.1:${loopback}:53/udp`, '-p', `${wildcard}:53/udp`, image, '/udp-echo', '53')).stdout.trim();
+    try {
+      await docker('cp', echo, `${id}:/udp-echo`);
+      await docker('start', id);
+      let answer: string | undefined;
+      for (let i = 0; i < 60 && answer === undefined; i++) answer = await udpAsk(loopback, 'ping');
+      expect(answer).toBe('echo:ping');
+      expect(await udpAsk(wildcard, 'all interfaces')).toBe('echo:all interfaces');
+      // The user's machine holds each port on the address the container asked for.
+      expect(udpBinds(loopback)).toEqual([`127.0.0.1:${loopback}`]);
+      expect(udpBinds(wildcard)).toEqual([`0.0.0.0:${wildcard}`]);
+    } finally {
+      await docker('rm', '-f', id);
+    }
+    for (let i = 0; i < 50 && udpBinds(loopback).length + udpBinds(wildcard).length > 0; i++) await sleep(200);
+    expect([...udpBinds(loopback), ...udpBinds(wildcard)]).toEqual([]);
+    expect(await udpAsk(loopback, 'gone?')).toBeUndefined();
+
+    const taken = dgram.createSocket('udp4');
+    const busy = await freeUdpPort();
+    await new Promise<void>((r) => taken.bind(busy, '127.0.0.1', r));
+    try {
+      const other = (await docker('run', '-d', '-p', `127.0.0.1:${busy}:53/udp`, image, 'sleep', '60')).stdout.trim();
+      let log = '';
+      for (let i = 0; i < 50 && !log.includes(`${busy}/udp`); i++) {
+        log = berth('logs', 'host').stdout;
+        if (!log.includes(`${busy}/udp`)) await sleep(200);
+      }
+      expect(log).toMatch(new RegExp(`port 127\\.0\\.0\\.1:${busy}/udp of container \\w+ is taken on the host`));
       await docker('rm', '-f', other);
     } finally {
       taken.close();

@@ -24,6 +24,7 @@ import { ensureSshKeys, type SshKeys } from '../../ssh/keys.js';
 import { SshLink } from '../../ssh/ssh-link.js';
 import { probeAccelerator } from './accel.js';
 import { qemuCommand } from './command-line.js';
+import { hostfwdAdd, hostfwdRemove, parseHostForwards, type HostForward } from './hostfwd.js';
 import { QmpClient } from './qmp.js';
 
 const run = promisify(execFile);
@@ -344,16 +345,27 @@ export class QemuBackend extends EventEmitter<VmBackendEvents> implements VmBack
   }
 
   /**
-   * QEMU user-mode port forwarding, host address:port → the VM's same port (QMP → HMP hostfwd_add). An earlier
-   * host process may have left the same rule: it is removed first, so adding is idempotent.
+   * QEMU user-mode port forwarding, host address:port → the VM's same port (QMP → HMP hostfwd_add; rules in
+   * hostfwd.ts). An earlier host process may have left the same rule: it is removed first, so adding is
+   * idempotent. A host port taken by another program fails with QEMU's message (UDP included: slirp binds
+   * without SO_REUSEADDR).
    */
-  async hostForward(op: 'add' | 'remove', hostIp: string, port: number): Promise<void> {
-    if (!this.qmp) throw new Error('the VM is not running');
-    const hmp = (line: string) => this.qmp!.execute<string>('human-monitor-command', { 'command-line': line });
-    await hmp(`hostfwd_remove net0 tcp:${hostIp}:${port}`).catch(() => undefined);
+  async hostForward(op: 'add' | 'remove', f: HostForward): Promise<void> {
+    await this.hmp(hostfwdRemove(f)).catch(() => undefined);
     if (op === 'remove') return;
-    const out = await hmp(`hostfwd_add net0 tcp:${hostIp}:${port}-:${port}`);
+    const out = await this.hmp(hostfwdAdd(f));
     if (out.trim()) throw new Error(`${out.trim()} (EADDRINUSE: the port is taken on the host)`);
+  }
+
+  /** The published-port rules QEMU holds now (the SSH rule left out), e.g. left by an earlier host process. */
+  async hostForwards(): Promise<HostForward[]> {
+    const ssh = this.current?.sshPort;
+    return parseHostForwards(await this.hmp('info usernet')).filter((f) => !(f.proto === 'tcp' && f.hostPort === ssh));
+  }
+
+  private hmp(line: string): Promise<string> {
+    if (!this.qmp) return Promise.reject(new Error('the VM is not running'));
+    return this.qmp.execute<string>('human-monitor-command', { 'command-line': line });
   }
 
   /** Lets go of a running VM without stopping it (host process exiting); a later attach() picks it up. */
