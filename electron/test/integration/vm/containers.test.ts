@@ -195,4 +195,20 @@ describe('containers in the VM through the berth context', () => {
       taken.close();
     }
   });
+
+  it('releases the UDP port of a container that stopped while no host process watched, at the next start', async () => {
+    const port = await freeUdpPort();
+    await docker('run', '-d', '-p', `127.0.0.1:${port}:53/udp`, image, 'sleep', '6');
+    for (let i = 0; i < 50 && udpBinds(port).length === 0; i++) await sleep(200);
+    expect(udpBinds(port)).toEqual([`127.0.0.1:${port}`]);
+    // The host process dies hard (its rules stay in QEMU); the container stops while nothing follows events.
+    const pids = [...berth('logs', 'host').stdout.matchAll(/host process (\d+) listening/g)];
+    process.kill(Number(pids.at(-1)?.[1]), 'SIGKILL');
+    await sleep(8000);
+    expect(udpBinds(port)).toEqual([`127.0.0.1:${port}`]);
+    const res = berth('start');
+    expect(res.status, res.stderr).toBe(0);
+    for (let i = 0; i < 50 && udpBinds(port).length > 0; i++) await sleep(200);
+    expect(udpBinds(port)).toEqual([]);
+  });
 });

@@ -347,8 +347,8 @@ export class QemuBackend extends EventEmitter<VmBackendEvents> implements VmBack
   /**
    * QEMU user-mode port forwarding, host address:port → the VM's same port (QMP → HMP hostfwd_add; rules in
    * hostfwd.ts). An earlier host process may have left the same rule: it is removed first, so adding is
-   * idempotent. A host port taken by another program fails with QEMU's message (UDP included: slirp binds
-   * without SO_REUSEADDR).
+   * idempotent. A host port taken by another program fails with QEMU's message (UDP too, even when that program
+   * set SO_REUSEADDR: checked with QEMU 7.2).
    */
   async hostForward(op: 'add' | 'remove', f: HostForward): Promise<void> {
     await this.hmp(hostfwdRemove(f)).catch(() => undefined);
