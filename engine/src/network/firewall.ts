@@ -16,6 +16,11 @@ export class Firewall {
     this.ipt = opts.iptables ?? new Iptables();
   }
 
+  /** False when the engine runs with --iptables=false: no DNAT, so no flows to fix up either. */
+  get active(): boolean {
+    return this.enabled;
+  }
+
   /** The tag prefix of every rule of this engine (tests look for leftovers with it). */
   get tag(): string {
     return ruleTag(this.engineTag, '').replace(/:$/, '');

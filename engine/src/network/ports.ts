@@ -5,6 +5,7 @@ import path from 'node:path';
 import { InvalidArgument, SystemError } from '../base/errors.js';
 import { atomicWriteJson, readJsonIfExists } from '../base/fsutil.js';
 import type { Logger } from '../base/log.js';
+import { forgetUdpFlows } from './conntrack.js';
 import type { Firewall } from './firewall.js';
 import { parseIp4 } from './ipv4.js';
 
@@ -91,6 +92,8 @@ export class PortMapper {
         reservations.push(r);
       }
       await this.opts.firewall.addPorts(owner, added);
+      const udp = added.filter((m) => m.proto === 'udp').map((m) => m.hostPort);
+      if (udp.length > 0 && this.opts.firewall.active) await forgetUdpFlows(udp, this.opts.log);
     } catch (err) {
       reservations.forEach(close);
       throw err;

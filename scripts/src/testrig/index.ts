@@ -6,7 +6,8 @@ export { docker, dockerBinary, testDockerConfigDir, type DockerResult, type Dock
 export { allocateBridge, releaseBridge, type BridgeAllocation } from './subnets.js';
 export { startDockerd, findDockerd, type RunningDockerd } from './dockerd.js';
 export { pingSocket } from './ping.js';
-export { freeLoopbackPort } from './ports.js';
+export { freeLoopbackPort, freeLoopbackUdpPort } from './ports.js';
+export { buildUdpEcho, udpEchoUnavailable } from './udp-echo.js';
 export { stopByPid, spawnTracked } from './processes.js';
 export { repoRoot, rigCacheDir } from './paths.js';
 

@@ -1,3 +1,4 @@
+import dgram from 'node:dgram';
 import net from 'node:net';
 
 /**
@@ -15,6 +16,18 @@ export function freeLoopbackPort(): Promise<number> {
         if (addr && typeof addr === 'object') resolve(addr.port);
         else reject(new Error('no port assigned'));
       });
+    });
+  });
+}
+
+/** The same for UDP: a loopback UDP port that was free a moment ago (bound and released). */
+export function freeLoopbackUdpPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const sock = dgram.createSocket('udp4');
+    sock.once('error', reject);
+    sock.bind(0, '127.0.0.1', () => {
+      const { port } = sock.address();
+      sock.close(() => resolve(port));
     });
   });
 }

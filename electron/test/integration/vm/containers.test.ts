@@ -6,21 +6,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freeLoopbackPort, pushImage, startRegistry, testImages, type TestRegistry } from '../../../../scripts/src/testrig/index.js';
+import { buildUdpEcho, freeLoopbackPort, freeLoopbackUdpPort, pushImage, startRegistry, testImages, udpEchoUnavailable, type TestRegistry } from '../../../../scripts/src/testrig/index.js';
 import { buildCli, ensureImage, repoRoot } from './vm-image.js';
 
 const run = promisify(execFile);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const noGcc = spawnSync('gcc', ['--version']).status === 0 ? '' : 'gcc is missing (apt-get install gcc libc6-dev)';
-
-/** A UDP port free on the host right now (bound and released). */
-async function freeUdpPort(): Promise<number> {
-  const s = dgram.createSocket('udp4');
-  await new Promise<void>((r) => s.bind(0, '127.0.0.1', r));
-  const { port } = s.address();
-  await new Promise<void>((r) => s.close(r));
-  return port;
-}
+const noGcc = udpEchoUnavailable();
 
 /** Sends one datagram from a fresh socket and waits up to a second for the answer (undefined: none came). */
 async function udpAsk(port: number, text: string): Promise<string | undefined> {
@@ -156,11 +147,9 @@ describe('containers in the VM through the berth context', () => {
   });
 
   it.skipIf(noGcc)(`forwards published UDP ports (loopback only when bound to 127.0.0.1), removes them with the container, reports one taken${noGcc ? ` (skipped: ${noGcc})` : ''}`, async () => {
-    const echo = path.join(home, 'udp-echo');
-    const cc = spawnSync('gcc', ['-static', '-O2', '-o', echo, path.join(repoRoot, 'electron', 'test', 'integration', 'vm', 'udp-echo.c')], { encoding: 'utf8' });
-    expect(cc.stderr).toBe('');
-    const loopback = await freeUdpPort();
-    const wildcard = await freeUdpPort();
+    const echo = buildUdpEcho(path.join(home, 'udp-echo'));
+    const loopback = await freeLoopbackUdpPort();
+    const wildcard = await freeLoopbackUdpPort();
     const id = (await docker('create', '-p', `127.0.0.1:${loopback}:53/udp`, '-p', `${wildcard}:53/udp`, image, '/udp-echo', '53')).stdout.trim();
     try {
       await docker('cp', echo, `${id}:/udp-echo`);
@@ -180,7 +169,7 @@ describe('containers in the VM through the berth context', () => {
     expect(await udpAsk(loopback, 'gone?')).toBeUndefined();
 
     const taken = dgram.createSocket('udp4');
-    const busy = await freeUdpPort();
+    const busy = await freeLoopbackUdpPort();
     await new Promise<void>((r) => taken.bind(busy, '127.0.0.1', r));
     try {
       const other = (await docker('run', '-d', '-p', `127.0.0.1:${busy}:53/udp`, image, 'sleep', '60')).stdout.trim();
@@ -197,7 +186,7 @@ describe('containers in the VM through the berth context', () => {
   });
 
   it('releases the UDP port of a container that stopped while no host process watched, at the next start', async () => {
-    const port = await freeUdpPort();
+    const port = await freeLoopbackUdpPort();
     await docker('run', '-d', '-p', `127.0.0.1:${port}:53/udp`, image, 'sleep', '6');
     for (let i = 0; i < 50 && udpBinds(port).length === 0; i++) await sleep(200);
     expect(udpBinds(port)).toEqual([`127.0.0.1:${port}`]);

@@ -1,5 +1,5 @@
-/* A UDP echo server for the VM port tests (busybox has no UDP server): answers each datagram with "echo:" + it.
- * Built static by the test (gcc, libc6-dev) and copied into a busybox container. Usage: udp-echo PORT */
+/* A UDP echo server for published-port tests (busybox has no UDP server): answers each datagram with "echo:" + it.
+ * Built static by buildUdpEcho() (gcc, libc6-dev) and copied into a busybox container. Usage: udp-echo PORT */
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
