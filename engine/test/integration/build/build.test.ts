@@ -1,8 +1,9 @@
-import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startContainerRig, type ContainerRig } from '../containers/harness.js';
+import { writeContext } from './build-context.js';
 
 let rig: ContainerRig;
 let work: string;
@@ -15,14 +16,7 @@ afterAll(async () => {
   if (work) await rm(work, { recursive: true, force: true });
 });
 
-async function context(name: string, files: Record<string, string>): Promise<string> {
-  const dir = path.join(work, name);
-  for (const [rel, content] of Object.entries(files)) {
-    await mkdir(path.dirname(path.join(dir, rel)), { recursive: true });
-    await writeFile(path.join(dir, rel), content);
-  }
-  return dir;
-}
+const context = (name: string, files: Record<string, string>): Promise<string> => writeContext(work, name, files);
 
 function steps(out: string): string[] {
   return out.split('\n').filter((l) => l.startsWith('Step ') || l.startsWith(' ---> '));

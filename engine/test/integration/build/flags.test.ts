@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startContainerRig, type ContainerRig } from '../containers/harness.js';
+import { writeContext } from './build-context.js';
 
 /** COPY/ADD flags the classic builder honours (--exclude, --parents, ADD --checksum) or refuses by name. */
 let rig: ContainerRig;
@@ -29,14 +30,7 @@ afterAll(async () => {
   if (work) await rm(work, { recursive: true, force: true });
 });
 
-async function context(name: string, files: Record<string, string>): Promise<string> {
-  const dir = path.join(work, name);
-  for (const [rel, content] of Object.entries(files)) {
-    await mkdir(path.dirname(path.join(dir, rel)), { recursive: true });
-    await writeFile(path.join(dir, rel), content);
-  }
-  return dir;
-}
+const context = (name: string, files: Record<string, string>): Promise<string> => writeContext(work, name, files);
 
 async function filesIn(image: string, dir: string): Promise<string[]> {
   return (await rig.ok(['run', '--rm', image, 'find', dir, '-type', 'f'])).split('\n').sort();

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -7,20 +7,14 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiRequest } from '../http.js';
 import { startContainerRig, type ContainerRig } from '../containers/harness.js';
+import { writeContext } from './build-context.js';
 
 let rig: ContainerRig;
 let work: string;
 let server: http.Server;
 let base = '';
 
-async function context(name: string, files: Record<string, string | Buffer>): Promise<string> {
-  const dir = path.join(work, name);
-  for (const [rel, content] of Object.entries(files)) {
-    await mkdir(path.dirname(path.join(dir, rel)), { recursive: true });
-    await writeFile(path.join(dir, rel), content);
-  }
-  return dir;
-}
+const context = (name: string, files: Record<string, string | Buffer>): Promise<string> => writeContext(work, name, files);
 
 beforeAll(async () => {
   rig = await startContainerRig();

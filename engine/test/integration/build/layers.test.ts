@@ -1,4 +1,4 @@
-import { mkdtemp, mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +10,7 @@ import {
   startRegistry,
   type TestRegistry,
 } from '../../../../scripts/src/testrig/index.js';
+import { writeContext } from './build-context.js';
 
 /** Layers made by build steps: stored uncompressed, gzip'd by push, and a kill -9 mid-commit leaves a sound store. */
 describe.skipIf(!berthdIsBuilt())('build step layers', () => {
@@ -28,13 +29,8 @@ describe.skipIf(!berthdIsBuilt())('build step layers', () => {
     if (work) await rm(work, { recursive: true, force: true });
   });
 
-  async function context(name: string, dockerfile: string, files: Record<string, string> = {}): Promise<string> {
-    const dir = path.join(work, name);
-    await mkdir(dir, { recursive: true });
-    await writeFile(path.join(dir, 'Dockerfile'), dockerfile);
-    for (const [rel, content] of Object.entries(files)) await writeFile(path.join(dir, rel), content);
-    return dir;
-  }
+  const context = (name: string, dockerfile: string, files: Record<string, string> = {}): Promise<string> =>
+    writeContext(work, name, { Dockerfile: dockerfile, ...files });
 
   it('pushes built layers gzip-compressed, and the image pulls back with the same ID and files', async () => {
     const berthd = await startBerthd({ insecureRegistries: [registry.host] });
