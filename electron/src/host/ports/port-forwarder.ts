@@ -1,6 +1,4 @@
 import { EventEmitter } from 'node:events';
-import net from 'node:net';
-import type { Duplex } from 'node:stream';
 
 /** The protocols forwarded to the user's machine (berthd's sctp ports stay inside the VM). */
 export type PortProto = 'tcp' | 'udp';
@@ -28,38 +26,34 @@ export interface PortForwarderEvents {
 const key = (p: PublishedPort) => `${p.proto}:${p.hostIp}:${p.hostPort}`;
 
 /**
- * A forwarder below the SSH path: QEMU's user-mode `hostfwd` (no encryption in the data path: ~4x the
- * throughput under TCG). It carries every UDP port (SSH has no datagram channel) and wildcard TCP binds; the
- * host address it binds is the one the container asked for (see qemu/hostfwd.ts for the VM side).
+ * The path published ports take to the user's machine: QEMU's user-mode `hostfwd` (see qemu/hostfwd.ts), one rule
+ * per port on the host address the container asked for. No encryption and no host process in the data path: ~4x
+ * the throughput of an SSH channel per connection under TCG. A `127.0.0.1` rule delivers to the VM's loopback,
+ * where berthd's loopback-only DNAT applies, so the port stays loopback-only on both sides.
  */
 export interface DirectForward {
+  /** Fails (with the reason) when the host port is taken by another program. */
   add(port: PublishedPort): Promise<void>;
   remove(port: PublishedPort): Promise<void>;
   /** What the direct path holds now, including rules an earlier host process left behind. */
   list?(): Promise<PublishedPort[]>;
 }
 
-type Listener = { close(): void; direct: boolean };
-
 /**
- * Host-side listeners for the containers' published ports. A TCP port bound to loopback gets a listener here and
- * each accepted connection is carried into the VM over its own SSH channel to the same port there, where
- * berthd's DNAT (nat OUTPUT + route_localnet) takes it to the container. UDP ports and wildcard TCP ports go to
- * the direct forwarder.
+ * The containers' published ports on the user's machine, TCP and UDP alike, each a DirectForward rule. There is
+ * no per-connection path through this process any more (it was an SSH channel per TCP connection for loopback
+ * binds): every backend Berth has forwards ports below the host process.
  */
 export class PortForwarder extends EventEmitter<PortForwarderEvents> {
-  private readonly byContainer = new Map<string, Map<string, { port: PublishedPort; listener: Listener }>>();
+  private readonly byContainer = new Map<string, Map<string, PublishedPort>>();
   /** sync() calls run one after another: a start event and a reconcile may ask for the same port at once. */
   private queue: Promise<void> = Promise.resolve();
 
-  constructor(
-    private readonly openTcp: (host: string, port: number) => Promise<Duplex>,
-    private readonly direct?: DirectForward,
-  ) {
+  constructor(private readonly direct: DirectForward) {
     super();
   }
 
-  /** Makes the listeners of one container exactly `ports` (opens new ones, closes the others). */
+  /** Makes the forwards of one container exactly `ports` (adds new ones, removes the others). */
   sync(containerId: string, ports: PublishedPort[]): Promise<void> {
     const run = this.queue.then(() => this.syncNow(containerId, ports));
     this.queue = run.catch(() => undefined);
@@ -67,19 +61,20 @@ export class PortForwarder extends EventEmitter<PortForwarderEvents> {
   }
 
   private async syncNow(containerId: string, ports: PublishedPort[]): Promise<void> {
-    const current = this.byContainer.get(containerId) ?? new Map<string, { port: PublishedPort; listener: Listener }>();
+    const current = this.byContainer.get(containerId) ?? new Map<string, PublishedPort>();
     this.byContainer.set(containerId, current);
     const wanted = new Map(normalise(ports).map((p) => [key(p), p]));
-    for (const [k, { listener }] of current) {
+    for (const [k, port] of current) {
       if (!wanted.has(k)) {
         current.delete(k);
-        listener.close();
+        this.drop(port);
       }
     }
     for (const [k, port] of wanted) {
       if (current.has(k)) continue;
       try {
-        current.set(k, { port, listener: await this.open(port) });
+        await this.direct.add(port);
+        current.set(k, port);
         this.emit('listening', containerId, port);
       } catch (err) {
         this.emit('conflict', { containerId, ...port, message: (err as Error).message });
@@ -92,10 +87,15 @@ export class PortForwarder extends EventEmitter<PortForwarderEvents> {
     const current = this.byContainer.get(containerId);
     if (!current) return;
     this.byContainer.delete(containerId);
-    for (const { port, listener } of current.values()) {
-      listener.close();
+    for (const port of current.values()) {
+      this.drop(port);
       this.emit('closed', containerId, port);
     }
+  }
+
+  /** Issued at once, so a later add of the same port (a restart) comes after it on the monitor. */
+  private drop(port: PublishedPort): void {
+    void this.direct.remove(port).catch(() => undefined);
   }
 
   /**
@@ -104,15 +104,15 @@ export class PortForwarder extends EventEmitter<PortForwarderEvents> {
    */
   pruneDirect(): Promise<void> {
     const run = this.queue.then(async () => {
-      if (!this.direct?.list) return;
-      const owned = new Set([...this.byContainer.values()].flatMap((m) => [...m.values()].filter((e) => e.listener.direct).map((e) => key(e.port))));
+      if (!this.direct.list) return;
+      const owned = new Set([...this.byContainer.values()].flatMap((m) => [...m.keys()]));
       for (const rule of await this.direct.list()) if (!owned.has(key(rule))) await this.direct.remove(rule);
     });
     this.queue = run.catch(() => undefined);
     return run;
   }
 
-  /** Every container's listeners, e.g. to reconcile after the event stream reconnects. */
+  /** Every container with forwards, e.g. to reconcile after the event stream reconnects. */
   containers(): string[] {
     return [...this.byContainer.keys()];
   }
@@ -120,49 +120,6 @@ export class PortForwarder extends EventEmitter<PortForwarderEvents> {
   closeAll(): void {
     for (const id of this.containers()) this.remove(id);
   }
-
-  /** UDP always takes the direct path (SSH carries streams only); TCP does when bound to every address. */
-  private open(port: PublishedPort): Promise<Listener> {
-    const direct = this.direct;
-    if (direct && (port.proto === 'udp' || port.hostIp === '0.0.0.0')) return this.listenDirect(direct, port);
-    if (port.proto === 'udp') return Promise.reject(new Error('no UDP path into the VM (needs the direct forwarder)'));
-    return this.listen(port).then((server) => ({ close: () => server.close(), direct: false }));
-  }
-
-  private async listenDirect(direct: DirectForward, port: PublishedPort): Promise<Listener> {
-    await direct.add(port);
-    return { close: () => void direct.remove(port).catch(() => undefined), direct: true };
-  }
-
-  private listen(port: PublishedPort): Promise<net.Server> {
-    const target = isLoopback(port.hostIp) ? port.hostIp : '127.0.0.1';
-    const server = net.createServer({ allowHalfOpen: true }, (client) => {
-      client.on('error', () => client.destroy());
-      this.openTcp(target, port.hostPort).then(
-        (channel) => {
-          // A client that sent everything and closed must not lose what the channel still buffers (SSH flow
-          // control): its EOF is passed on by pipe(), the channel closes itself once flushed and answered.
-          channel.on('error', () => client.destroy());
-          client.on('error', () => channel.destroy());
-          channel.on('close', () => client.end());
-          client.pipe(channel);
-          channel.pipe(client);
-        },
-        () => client.destroy(),
-      );
-    });
-    return new Promise((resolve, reject) => {
-      server.once('error', reject);
-      server.listen({ host: port.hostIp, port: port.hostPort }, () => {
-        server.off('error', reject);
-        resolve(server);
-      });
-    });
-  }
-}
-
-function isLoopback(ip: string): boolean {
-  return ip.startsWith('127.') || ip === '::1';
 }
 
 /**

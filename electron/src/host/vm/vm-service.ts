@@ -59,7 +59,8 @@ export class VmService extends EventEmitter<VmServiceEvents> {
       this.watcher?.stop();
       this.emit('failed', e);
     });
-    this.forwarder = new PortForwarder((host, port) => this.backend.ssh().tcp(host, port), {
+    // Every published port, TCP and UDP, loopback and wildcard, is a QEMU hostfwd rule (no SSH in the data path).
+    this.forwarder = new PortForwarder({
       add: (p) => this.backend.hostForward('add', p),
       remove: (p) => this.backend.hostForward('remove', p),
       list: () => this.backend.hostForwards(),

@@ -37,6 +37,55 @@ function udpBinds(port: number): string[] {
   return out.split('\n').filter(Boolean).map((l) => l.trim().split(/\s+/)[3] ?? '');
 }
 
+/** Who listens on a TCP port on the host: local address and process (ss, iproute2). */
+function tcpListeners(port: number): { local: string; pid: number | undefined }[] {
+  const out = spawnSync('ss', ['-Htlnp', `sport = :${port}`], { encoding: 'utf8' }).stdout;
+  return out.split('\n').filter(Boolean).map((l) => {
+    const pid = /pid=(\d+)/.exec(l)?.[1];
+    return { local: l.trim().split(/\s+/)[3] ?? '', pid: pid ? Number(pid) : undefined };
+  });
+}
+
+/** Sends `data`, half-closes, and collects everything the server says until it closes too. */
+function halfClosedExchange(port: number, data: Buffer): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const c = net.connect({ port, host: '127.0.0.1', allowHalfOpen: true }, () => c.end(data));
+    let out = '';
+    c.on('data', (d: Buffer) => (out += d.toString()));
+    c.on('end', () => resolve(out));
+    c.on('error', reject);
+  });
+}
+
+/** One kept-open connection to a line echo server: ask(line) resolves with the line that comes back. */
+async function lineClient(port: number): Promise<{ ask(line: string): Promise<string>; close(): void }> {
+  const c = net.connect(port, '127.0.0.1');
+  await new Promise<void>((resolve, reject) => c.once('connect', resolve).once('error', reject));
+  let buffered = '';
+  let waiting: ((line: string) => void) | undefined;
+  c.on('data', (d: Buffer) => {
+    buffered += d.toString();
+    const nl = buffered.indexOf('\n');
+    if (nl >= 0 && waiting) {
+      const line = buffered.slice(0, nl);
+      buffered = buffered.slice(nl + 1);
+      waiting(line);
+    }
+  });
+  return {
+    ask: (line) =>
+      new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no echo of "${line}" within 10 s`)), 10_000);
+        waiting = (l) => {
+          clearTimeout(timer);
+          resolve(l);
+        };
+        c.write(`${line}\n`);
+      }),
+    close: () => c.destroy(),
+  };
+}
+
 // The issue's "done means" path: an image from a registry on the host (reached from the VM at 10.0.2.2),
 // `docker run --rm … echo hi`, and a published port reachable on the host's 127.0.0.1.
 describe('containers in the VM through the berth context', () => {
@@ -95,7 +144,7 @@ describe('containers in the VM through the berth context', () => {
     expect(readFileSync(path.join(dir, 'out.txt'), 'utf8')).toBe('from-container\n');
   });
 
-  it('makes a published port reachable on the host loopback', async () => {
+  it('serves a port published on 127.0.0.1 from QEMU on the host loopback only, and frees it with the container', async () => {
     const port = await freeLoopbackPort();
     const { stdout } = await docker('run', '-d', '-p', `127.0.0.1:${port}:8000`, image, 'sh', '-c', 'echo served-by-berth > /tmp/index.html && httpd -f -p 8000 -h /tmp');
     const id = stdout.trim();
@@ -103,19 +152,45 @@ describe('containers in the VM through the berth context', () => {
       let body = '';
       for (let i = 0; i < 50 && !body.includes('served-by-berth'); i++) {
         body = await run('curl', ['-s', '--max-time', '5', `http://127.0.0.1:${port}/index.html`]).then((r) => r.stdout, () => '');
-        if (!body) await new Promise((r) => setTimeout(r, 200));
+        if (!body) await sleep(200);
       }
       expect(body).toContain('served-by-berth');
+      // QEMU itself holds the port (no SSH and no host process in the data path), on loopback only: never the LAN.
+      const qemu = (JSON.parse(berth('status', '--json').stdout) as { pid: number }).pid;
+      expect(tcpListeners(port)).toEqual([{ local: `127.0.0.1:${port}`, pid: qemu }]);
     } finally {
       await docker('rm', '-f', id);
     }
-    // The listener goes away with the container.
-    let closed = false;
-    for (let i = 0; i < 50 && !closed; i++) {
-      closed = await run('curl', ['-s', '--max-time', '2', `http://127.0.0.1:${port}/`]).then(() => false, () => true);
-      if (!closed) await new Promise((r) => setTimeout(r, 200));
+    for (let i = 0; i < 50 && tcpListeners(port).length > 0; i++) await sleep(200);
+    expect(tcpListeners(port)).toEqual([]);
+    const refused = await run('curl', ['-s', '--max-time', '2', `http://127.0.0.1:${port}/`]).then(() => 0, (e: { code?: number }) => e.code);
+    expect(refused).toBe(7); // curl: couldn't connect
+  });
+
+  it('carries a half-closed upload and a connection that idles through a port published on 127.0.0.1', async () => {
+    const port = await freeLoopbackPort();
+    const echo = await freeLoopbackPort();
+    // wc answers only once it has read to the end: the answer must come back after the client's FIN.
+    const id = (await docker('run', '-d', '-p', `127.0.0.1:${port}:7000`, '-p', `127.0.0.1:${echo}:7001`, image, 'sh', '-c', 'nc -ll -p 7001 -e cat & exec nc -ll -p 7000 -e wc -c')).stdout.trim();
+    try {
+      const upload = Buffer.alloc(1 << 20, 'x');
+      let answer = '';
+      for (let i = 0; i < 50 && !answer; i++) {
+        answer = await halfClosedExchange(port, upload).catch(() => '');
+        if (!answer) await sleep(200);
+      }
+      expect(answer.trim()).toBe(String(upload.length));
+      const lines = await lineClient(echo);
+      try {
+        expect(await lines.ask('before')).toBe('before');
+        await sleep(5000);
+        expect(await lines.ask('after an idle while')).toBe('after an idle while');
+      } finally {
+        lines.close();
+      }
+    } finally {
+      await docker('rm', '-f', id);
     }
-    expect(closed).toBe(true);
   });
 
   it('forwards a port published on all interfaces, and reports a host port already taken', async () => {

@@ -48,18 +48,18 @@ it.skipIf(!process.env.BERTH_VM_BENCH)('measures the VM path', async () => {
     out.push(`docker run --rm via tunnel: ${Date.now() - t} ms`);
     // port forward throughput host -> container
     const port = await freeLoopbackPort();
-    const id = (await docker('run', '-d', '-p', `127.0.0.1:${port}:9000`, image, 'sh', '-c', 'mkdir /w && dd if=/dev/zero of=/w/big bs=1M count=200 2>/dev/null && httpd -f -p 9000 -h /w')).stdout.trim();
+    const id = (await docker('run', '-d', '-p', `127.0.0.1:${port}:9000`, image, 'sh', '-c', 'mkdir /w && dd if=/dev/zero of=/w/big bs=1M count=256 2>/dev/null && httpd -f -p 9000 -h /w')).stdout.trim();
     await new Promise((r) => setTimeout(r, 4000));
     const dl = spawnSync('curl', ['-s', '-o', '/dev/null', '-w', '%{size_download} %{speed_download}', `http://127.0.0.1:${port}/big`], { encoding: 'utf8' }).stdout.split(' ');
-    out.push(`port forward container→host (curl, 200 MiB): ${((Number(dl[1]) * 8) / 1e9).toFixed(3)} Gbit/s (${(Number(dl[1]) / 2 ** 20).toFixed(1)} MiB/s), ${dl[0]} bytes`);
+    out.push(`port forward container→host (curl, 256 MiB): ${((Number(dl[1]) * 8) / 1e9).toFixed(3)} Gbit/s (${(Number(dl[1]) / 2 ** 20).toFixed(1)} MiB/s), ${dl[0]} bytes`);
     const wport = await freeLoopbackPort();
-    const wid = (await docker('run', '-d', '-p', `${wport}:9000`, image, 'sh', '-c', 'mkdir /w && dd if=/dev/zero of=/w/big bs=1M count=200 2>/dev/null && httpd -f -p 9000 -h /w')).stdout.trim();
+    const wid = (await docker('run', '-d', '-p', `${wport}:9000`, image, 'sh', '-c', 'mkdir /w && dd if=/dev/zero of=/w/big bs=1M count=256 2>/dev/null && httpd -f -p 9000 -h /w')).stdout.trim();
     await new Promise((r) => setTimeout(r, 4000));
     const wdl = spawnSync('curl', ['-s', '-o', '/dev/null', '-w', '%{size_download} %{speed_download}', `http://127.0.0.1:${wport}/big`], { encoding: 'utf8' }).stdout.split(' ');
     out.push(`  wildcard bind (QEMU hostfwd): ${((Number(wdl[1]) * 8) / 1e9).toFixed(3)} Gbit/s (${(Number(wdl[1]) / 2 ** 20).toFixed(1)} MiB/s), ${wdl[0]} bytes`);
     await docker('rm', '-f', wid).catch(() => undefined);
     const inVmDl = berth('ssh', `busybox wget -q -O /dev/null http://127.0.0.1:${port}/big && echo ok; t=$(date +%s%N); busybox wget -q -O /dev/null http://127.0.0.1:${port}/big; echo $(( ($(date +%s%N)-t)/1000000 ))`).stdout;
-    out.push(`  same download inside the VM (wget, ms for 200 MiB): ${inVmDl.trim().replace(/\n/g, ' ')}`);
+    out.push(`  same download inside the VM (wget, ms for 256 MiB): ${inVmDl.trim().replace(/\n/g, ' ')}`);
     await docker('rm', '-f', id).catch((e: Error) => out.push(`  rm -f failed: ${e.message.split('\n')[1]}`));
     // file sharing
     const dir = path.join(home, 'share');

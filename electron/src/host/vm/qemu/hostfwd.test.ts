@@ -6,6 +6,8 @@ describe('hostfwd rules', () => {
     expect(hostfwdAdd({ proto: 'udp', hostIp: '0.0.0.0', hostPort: 27015 })).toBe('hostfwd_add net0 udp:0.0.0.0:27015-:27015');
     expect(hostfwdAdd({ proto: 'udp', hostIp: '127.0.0.1', hostPort: 5353 })).toBe('hostfwd_add net0 udp:127.0.0.1:5353-127.0.0.1:5353');
     expect(hostfwdAdd({ proto: 'tcp', hostIp: '0.0.0.0', hostPort: 8080 })).toBe('hostfwd_add net0 tcp:0.0.0.0:8080-:8080');
+    expect(hostfwdAdd({ proto: 'tcp', hostIp: '127.0.0.1', hostPort: 8080 })).toBe('hostfwd_add net0 tcp:127.0.0.1:8080-127.0.0.1:8080');
+    expect(hostfwdRemove({ proto: 'tcp', hostIp: '127.0.0.1', hostPort: 8080 })).toBe('hostfwd_remove net0 tcp:127.0.0.1:8080');
     expect(hostfwdRemove({ proto: 'udp', hostIp: '127.0.0.1', hostPort: 5353 })).toBe('hostfwd_remove net0 udp:127.0.0.1:5353');
   });
 
