@@ -2,6 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mergeLogLines } from './log-lines.js';
 import { parseLogTime, readJsonFileLog, type ReadLogOptions } from './logs-reader.js';
 
 const line = (text: string, stream: string, sec: number) => `${JSON.stringify({ log: `${text}\n`, stream, time: `2026-01-01T00:00:${String(sec).padStart(2, '0')}.5Z` })}\n`;
@@ -62,5 +63,58 @@ describe('json-file log reader', () => {
   it('formats times with nine fraction digits', () => {
     expect(parseLogTime('2026-11-22T11:02:36.9913Z').fixed).toBe('2026-11-22T11:02:36.991300000Z');
     expect(parseLogTime('2026-11-22T11:02:36Z').fixed).toBe('2026-11-22T11:02:36.000000000Z');
+  });
+});
+
+describe('merged reading (no timestamps)', () => {
+  const raw = (text: string, stream: string) => `${JSON.stringify({ log: text, stream, time: '2026-01-01T00:00:01.5Z' })}\n`;
+  const mixed = [
+    raw('one\n', 'stdout'),
+    raw('two\n', 'stdout'),
+    raw('tty line\r\n', 'stdout'),
+    raw('partial, no newline', 'stdout'),
+    raw('err "quoted" <b>\n', 'stderr'),
+    raw('err\n', 'stderr'),
+    raw('é and \u2028\n', 'stdout'),
+    raw('', 'stdout'),
+    raw('three\n', 'stdout'),
+  ].join('');
+
+  async function entries(file: string, o: Partial<ReadLogOptions>): Promise<Array<[string, string]>> {
+    const got: Array<[string, string]> = [];
+    for await (const batch of readJsonFileLog(file, { stdout: true, stderr: true, tail: -1, signal: new AbortController().signal, ...o })) {
+      for (const e of batch) got.push([e.stream, e.data.toString()]);
+    }
+    return got;
+  }
+
+  it('gives the same bytes per stream as line by line, in one entry per run of a stream', async () => {
+    const file = path.join(dir, 'mixed-json.log');
+    await writeFile(file, mixed);
+    const lines = await entries(file, {});
+    const merged = await entries(file, { merge: true });
+    const joined = (list: Array<[string, string]>, s: string) => list.filter((e) => e[0] === s).map((e) => e[1]).join('');
+    expect(joined(merged, 'stdout')).toBe(joined(lines, 'stdout'));
+    expect(joined(merged, 'stderr')).toBe(joined(lines, 'stderr'));
+    expect(merged).toEqual([
+      ['stdout', 'one\ntwo\ntty line\r\npartial, no newline'],
+      ['stderr', 'err "quoted" <b>\nerr\n'],
+      ['stdout', 'é and \u2028\nthree\n'],
+    ]);
+    expect(await entries(file, { merge: true, stdout: false })).toEqual([['stderr', 'err "quoted" <b>\nerr\n']]);
+    // With since/until every line's time counts: no merging.
+    expect((await entries(file, { merge: true, sinceNs: 0n })).length).toBe(lines.length);
+  });
+
+  it('keeps merged entries under the cap and survives bytes that grow when decoded', () => {
+    // Merging compacts the text in place: each call gets its own copy.
+    const text = (): Buffer => Buffer.from(raw('abcdefghi\n', 'stdout').repeat(10));
+    const small = mergeLogLines(text(), text().length, { stdout: true, stderr: true }, 25);
+    expect(small.map((e) => e.data.toString())).toEqual(Array(5).fill('abcdefghi\nabcdefghi\n'));
+    const invalid = Buffer.concat([Buffer.from('{"log":"'), Buffer.alloc(40, 0xff), Buffer.from('","stream":"stdout","time":"x"}\n')]);
+    const both = Buffer.concat([text(), invalid]);
+    const got = mergeLogLines(both, both.length, { stdout: true, stderr: true });
+    expect(Buffer.concat(got.map((e) => e.data)).toString()).toBe(`${'abcdefghi\n'.repeat(10)}${'\ufffd'.repeat(40)}`);
+    expect(mergeLogLines(Buffer.from(invalid), invalid.length, { stdout: true, stderr: true }).map((e) => e.data.toString())).toEqual(['\ufffd'.repeat(40)]);
   });
 });

@@ -1,16 +1,9 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { open, readdir, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
+import { decodeLogLine as decode, mergeLogLines, type LogEntry } from './log-lines.js';
 
-export type LogStream = 'stdout' | 'stderr';
-
-/** One json-file log entry: `{"log":…,"stream":…,"time":…}`. */
-export interface LogEntry {
-  stream: LogStream;
-  data: Buffer;
-  /** As written (Go's RFC3339Nano); `parseLogTime` turns it into nanoseconds or dockerd's fixed form. */
-  time: string;
-}
+export type { LogEntry, LogStream } from './log-lines.js';
 
 export interface ReadLogOptions {
   stdout: boolean;
@@ -22,9 +15,17 @@ export interface ReadLogOptions {
   /** Keep reading new lines, across rotations, until `stopped` settles (the container exited) or `until` passes. */
   follow?: { stopped: Promise<unknown> };
   signal: AbortSignal;
+  /**
+   * The caller needs no per-line times (no `--timestamps`): consecutive lines of one stream come as one entry (its
+   * `time` empty), up to MAX_MERGED bytes, so a big log moves in few large frames instead of one per line.
+   * Ignored with `since`/`until`, which need every line's time.
+   */
+  merge?: boolean;
 }
 
 const CHUNK = 256 * 1024;
+/** Reads when merging: bigger, since no per-line work waits on them. */
+const MERGE_CHUNK = 1024 * 1024;
 
 /** `2026-11-22T11:02:36.991341247Z` into nanoseconds and dockerd's fixed nine-digit form. */
 export function parseLogTime(time: string): { ns: bigint; fixed: string } {
@@ -33,38 +34,6 @@ export function parseLogTime(time: string): { ns: bigint; fixed: string } {
   const frac = (m?.[1] ?? '').padEnd(9, '0');
   const ms = Date.parse(`${base}Z`);
   return { ns: BigInt(Number.isNaN(ms) ? 0 : ms) * 1_000_000n + BigInt(frac), fixed: `${base}.${frac}Z` };
-}
-
-const LOG_PREFIX = Buffer.from('{"log":"');
-const STREAM_KEY = Buffer.from('","stream":"');
-const TIME_KEY = Buffer.from('","time":"');
-const BACKSLASH = 0x5c;
-
-/**
- * Decodes one line. Lines the monitor wrote (fixed key order, a payload whose only escape is its final `\n`)
- * take a byte-level fast path: no string round trip for the bulk of a large log. Anything else goes through
- * JSON.parse; a torn last line (crash mid-write) is skipped, as dockerd's decoder skips it.
- */
-function decode(line: Buffer): LogEntry | undefined {
-  const s = line.lastIndexOf(STREAM_KEY);
-  if (line.subarray(0, LOG_PREFIX.length).equals(LOG_PREFIX) && s > 0) {
-    const payload = line.subarray(LOG_PREFIX.length, s);
-    const slash = payload.indexOf(BACKSLASH);
-    const t = line.indexOf(TIME_KEY, s);
-    if (t > 0 && (slash === -1 || (slash === payload.length - 2 && payload[slash + 1] === 0x6e))) {
-      // In place: the line lives in a buffer of its own read, so the escaped `\n` can become a real newline.
-      if (slash !== -1) payload[slash] = 0x0a;
-      const data = slash === -1 ? payload : payload.subarray(0, slash + 1);
-      const stream: LogStream = line[s + STREAM_KEY.length + 3] === 0x65 ? 'stderr' : 'stdout';
-      return { stream, data, time: line.toString('latin1', t + TIME_KEY.length, line.length - 2) };
-    }
-  }
-  try {
-    const j = JSON.parse(line.toString('utf8')) as { log?: string; stream?: string; time?: string };
-    return { stream: j.stream === 'stderr' ? 'stderr' : 'stdout', data: Buffer.from(j.log ?? '', 'utf8'), time: j.time ?? '' };
-  } catch {
-    return undefined;
-  }
 }
 
 /** The log file and its rotated siblings (`.1` is the newest of those), oldest first. */
@@ -111,19 +80,22 @@ async function tailStart(files: FileHandle[], n: number): Promise<[number, numbe
   return [0, 0];
 }
 
-/** Splits a byte stream into lines (views into the chunk), keeping a partial last line for the next chunk. */
-class LineSplitter {
+/**
+ * Reads a file in chunks cut at line ends: the partial last line of a read is kept and put in front of the next.
+ */
+class LineReader {
   private rest: Buffer | undefined;
-  push(chunk: Buffer): Buffer[] {
-    const text = this.rest ? Buffer.concat([this.rest, chunk]) : chunk;
-    const lines: Buffer[] = [];
-    let start = 0;
-    for (let nl = text.indexOf(0x0a); nl !== -1; nl = text.indexOf(0x0a, start)) {
-      lines.push(text.subarray(start, nl));
-      start = nl + 1;
-    }
-    this.rest = start < text.length ? Buffer.from(text.subarray(start)) : undefined;
-    return lines;
+
+  /** Up to `size` bytes at `pos`, after the partial line kept from before; `end` is just past the last newline. */
+  async read(fh: FileHandle, pos: number, size: number): Promise<{ bytesRead: number; text: Buffer; end: number }> {
+    const restLength = this.rest?.length ?? 0;
+    const buf = Buffer.allocUnsafe(restLength + size);
+    this.rest?.copy(buf, 0);
+    const { bytesRead } = await fh.read(buf, restLength, size, pos);
+    const text = buf.subarray(0, restLength + bytesRead);
+    const end = text.lastIndexOf(0x0a) + 1;
+    this.rest = end < text.length ? Buffer.from(text.subarray(end)) : undefined;
+    return { bytesRead, text, end };
   }
 }
 
@@ -174,6 +146,7 @@ export async function* readJsonFileLog(logPath: string, o: ReadLogOptions): Asyn
   try {
     const [startFile, startOffset] = await tailStart(handles, o.tail);
     const timed = o.sinceNs !== undefined || o.untilNs !== undefined;
+    const merge = o.merge === true && !timed;
     const accept = (e: LogEntry | undefined): 'yield' | 'skip' | 'stop' => {
       if (!e) return 'skip';
       if (timed) {
@@ -188,16 +161,24 @@ export async function* readJsonFileLog(logPath: string, o: ReadLogOptions): Asyn
      * Yields the accepted entries of `fh` from `pos` to its current end, a batch per read; returns the new
      * position, or -1 once past `until`.
      */
-    async function* readOn(fh: FileHandle, from: number, split: LineSplitter): AsyncGenerator<LogEntry[], number> {
+    async function* readOn(fh: FileHandle, from: number, lines: LineReader): AsyncGenerator<LogEntry[], number> {
       let pos = from;
       for (;;) {
-        // A fresh buffer per read: entries point into it, so it must not be reused.
-        const buf = Buffer.allocUnsafe(CHUNK);
-        const { bytesRead } = await fh.read(buf, 0, CHUNK, pos);
+        // Entries point into the buffer read (merged ones too: they are compacted in place), so it is never reused.
+        const { bytesRead, text, end } = await lines.read(fh, pos, merge ? MERGE_CHUNK : CHUNK);
         if (bytesRead === 0) return pos;
         pos += bytesRead;
+        if (merge) {
+          const batch = mergeLogLines(text, end, o);
+          if (batch.length > 0) yield batch;
+          if (o.signal.aborted) return pos;
+          continue;
+        }
         const batch: LogEntry[] = [];
-        for (const line of split.push(buf.subarray(0, bytesRead))) {
+        for (let start = 0; start < end; ) {
+          const nl = text.indexOf(0x0a, start);
+          const line = text.subarray(start, nl);
+          start = nl + 1;
           const entry = decode(line);
           const verdict = accept(entry);
           if (verdict === 'stop') {
@@ -213,7 +194,7 @@ export async function* readJsonFileLog(logPath: string, o: ReadLogOptions): Asyn
     let livePos = 0;
     for (let i = startFile; i < handles.length; i++) {
       const fh = handles[i] as FileHandle;
-      const pos = yield* readOn(fh, i === startFile ? startOffset : 0, new LineSplitter());
+      const pos = yield* readOn(fh, i === startFile ? startOffset : 0, new LineReader());
       if (pos < 0 || o.signal.aborted) return;
       if (fh === live) livePos = pos;
     }
@@ -240,13 +221,13 @@ export async function* readJsonFileLog(logPath: string, o: ReadLogOptions): Asyn
     } catch {
       watcher = undefined;
     }
-    let split = new LineSplitter();
+    let lines = new LineReader();
     const opened = new Set<FileHandle>();
     try {
       for (;;) {
         const finalPass = stopped;
         if (live) {
-          livePos = yield* readOn(live, livePos, split);
+          livePos = yield* readOn(live, livePos, lines);
           if (livePos < 0) return;
         }
         if (finalPass || o.signal.aborted) return;
@@ -257,19 +238,19 @@ export async function* readJsonFileLog(logPath: string, o: ReadLogOptions): Asyn
           const chain = await newerFiles(logPath, liveStat?.ino);
           if (chain.length > 0) {
             // Whatever reached the old file before it was renamed, then every file rotated since, oldest first.
-            if (live && (yield* readOn(live, livePos, split)) < 0) return;
+            if (live && (yield* readOn(live, livePos, lines)) < 0) return;
             for (const fh of chain) opened.add(fh);
             for (const fh of chain.slice(0, -1)) {
-              if ((yield* readOn(fh, 0, new LineSplitter())) < 0) return;
+              if ((yield* readOn(fh, 0, new LineReader())) < 0) return;
             }
             live = chain.at(-1);
             livePos = 0;
-            split = new LineSplitter();
+            lines = new LineReader();
             continue;
           }
         } else if (now && now.size < livePos) {
           livePos = 0;
-          split = new LineSplitter();
+          lines = new LineReader();
           continue;
         }
         if (dirty) {

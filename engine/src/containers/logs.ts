@@ -12,11 +12,13 @@ export interface LogsQuery {
   tail: string;
   since: string;
   until: string;
+  /** `timestamps=1`: every line keeps its own time, so lines are not merged into bigger entries. */
+  timestamps?: boolean;
 }
 
 export interface LogsResult {
   tty: boolean;
-  /** Entries in batches (one per file read), so large logs move in large writes. */
+  /** Entries in batches (one per file read), so large logs move in large writes; merged unless `timestamps`. */
   entries: AsyncIterable<LogEntry[]>;
 }
 
@@ -46,6 +48,7 @@ export function containerLogs(ctx: ContainerContext, idOrName: string, q: LogsQu
     ...(sinceNs !== undefined ? { sinceNs } : {}),
     ...(untilNs !== undefined ? { untilNs } : {}),
     ...(follow ? { follow } : {}),
+    merge: !q.timestamps,
     signal,
   });
   async function* entries(): AsyncGenerator<LogEntry[]> {

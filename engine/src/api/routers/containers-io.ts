@@ -1,3 +1,4 @@
+import type { Writable } from 'node:stream';
 import { errorMessage } from '../../base/errors.js';
 import { boolParam, intParam } from '../../base/query.js';
 import { versionAtLeast } from '../../base/version.js';
@@ -61,6 +62,7 @@ async function logsRoute(ctx: RequestContext, backend: ContainerIoBackend): Prom
       tail: q.get('tail') ?? 'all',
       since: q.get('since') ?? '',
       until: q.get('until') ?? '',
+      timestamps,
     },
     ctx.signal,
   );
@@ -71,7 +73,7 @@ async function logsRoute(ctx: RequestContext, backend: ContainerIoBackend): Prom
   ctx.res.flushHeaders();
   try {
     while (!next.done) {
-      await writeWithDrain(ctx.res, encodeBatch(next.value, result.tty, timestamps));
+      await writeAllWithDrain(ctx.res, frameBatch(next.value, result.tty, timestamps));
       if (ctx.signal.aborted) break;
       next = await iterator.next();
     }
@@ -79,6 +81,44 @@ async function logsRoute(ctx: RequestContext, backend: ContainerIoBackend): Prom
     await iterator.return?.(undefined);
     ctx.res.end();
   }
+}
+
+/** Entries at least this big (merged runs of lines) are sent as they are, behind a header of their own: no copy. */
+const SEND_AS_IS = 16 * 1024;
+
+/**
+ * A batch as buffers to send: big entries (merged runs) as they are behind their own 8-byte header, many small
+ * ones (single lines) copied into one buffer.
+ */
+export function frameBatch(batch: LogEntry[], tty: boolean, timestamps: boolean): Buffer[] {
+  if (timestamps || !batch.every((e) => e.data.length >= SEND_AS_IS)) return [encodeBatch(batch, tty, timestamps)];
+  if (tty) return batch.map((e) => e.data);
+  return batch.flatMap((e) => {
+    const header = Buffer.alloc(8);
+    header[0] = e.stream === 'stderr' ? 2 : 1;
+    header.writeUInt32BE(e.data.length, 4);
+    return [header, e.data];
+  });
+}
+
+/** Writes the buffers in one go (corked: one writev), waiting for the socket to drain when it asks to. */
+function writeAllWithDrain(out: Writable, pieces: Buffer[]): Promise<void> {
+  if (pieces.length === 1) return writeWithDrain(out, pieces[0] as Buffer);
+  if (out.destroyed || out.writableEnded) return Promise.resolve();
+  out.cork();
+  let ok = true;
+  for (const p of pieces) ok = out.write(p) && ok;
+  out.uncork();
+  if (ok) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = (): void => {
+      out.off('drain', done);
+      out.off('close', done);
+      resolve();
+    };
+    out.on('drain', done);
+    out.on('close', done);
+  });
 }
 
 /** One buffer for a batch of entries: each framed (unless TTY), with dockerd's timestamp prefix when asked. */

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import Docker from 'dockerode';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
@@ -75,6 +75,41 @@ describe('docker logs from the json-file log', () => {
     expect(files.filter((f) => f.includes('-json.log.')).length).toBeGreaterThan(3);
     expect((await rig.docker(['logs', 'rotor'])).stdout).toBe(expected);
     expect((await rig.docker(['logs', '--tail', '2', 'rotor'])).stdout).toBe('line118\nline119\n');
+  });
+
+  it('sends a big log in few frames of at most 1 MiB that the CLI, dockerode and docker-py read whole; -t stays per line', async () => {
+    // 4 MB of stdout with a few stderr lines in between, so merged runs alternate streams.
+    const script = 'yes 0123456789 | head -c 2000000; echo to-err >&2; echo again >&2; yes abcdefghij | head -c 2000000';
+    await rig.ok(['run', '--name', 'bulk', rig.busybox, 'sh', '-c', script]);
+    const twoMb = (line: string): string => line.repeat(Math.floor(2_000_000 / line.length)) + line.slice(0, 2_000_000 % line.length);
+    const expectedOut = twoMb('0123456789\n') + twoMb('abcdefghij\n');
+    const cli = await rig.docker(['logs', 'bulk']);
+    expect(cli.stdout.length).toBe(4_000_000);
+    expect(cli.stdout === expectedOut).toBe(true);
+    expect(cli.stderr).toBe('to-err\nagain\n');
+
+    const client = new Docker({ socketPath: rig.berthd.socket });
+    const frames = demux((await client.getContainer('bulk').logs({ stdout: true, stderr: true })) as unknown as Buffer);
+    // One frame per run of a stream in each 1 MiB read of the file, not one per line (363,638 lines here).
+    expect(frames.length).toBeLessThan(100);
+    expect(Math.max(...frames.map((f) => f.data.length))).toBeLessThanOrEqual(1024 * 1024);
+    expect(streamText(frames, 1) === expectedOut).toBe(true);
+    expect(streamText(frames, 2)).toBe('to-err\nagain\n');
+
+    const py = spawnSync('python3', ['-c', [
+      'import docker, hashlib, json, sys',
+      'c = docker.DockerClient(base_url=sys.argv[1]).containers.get("bulk")',
+      'whole = c.logs(stdout=True, stderr=False)',
+      'streamed = b"".join(c.logs(stdout=True, stderr=False, stream=True))',
+      'print(json.dumps([len(whole), hashlib.sha256(whole).hexdigest(), whole == streamed]))',
+    ].join('\n'), rig.berthd.dockerHost], { encoding: 'utf8', timeout: 60_000 });
+    expect(py.status, py.stderr).toBe(0);
+    const sha = (await import('node:crypto')).createHash('sha256').update(expectedOut).digest('hex');
+    expect(JSON.parse(py.stdout)).toEqual([4_000_000, sha, true]);
+
+    const stamped = (await rig.ok(['logs', '-t', '--tail', '3', 'bulk'])).split('\n').filter(Boolean);
+    expect(stamped.length).toBe(3);
+    for (const l of stamped) expect(l).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z (abcdefghij|ab)$/);
   });
 
   it('frames non-TTY logs, sends TTY logs raw, selects streams, refuses neither (400) and a none driver', async () => {

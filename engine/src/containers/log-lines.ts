@@ -1,0 +1,162 @@
+/**
+ * Decoding json-file log lines (`{"log":…,"stream":…,"time":…}`), one at a time or merged. Lines the monitor wrote
+ * have a fixed key order and, almost always, a payload whose only escape is its final `\n` (or `\r\n` under a
+ * TTY): those take byte-level paths that never build a string. Anything else goes through JSON.parse.
+ */
+
+export type LogStream = 'stdout' | 'stderr';
+
+/** One json-file log entry, or (merged) consecutive entries of one stream. */
+export interface LogEntry {
+  stream: LogStream;
+  data: Buffer;
+  /** As written (Go's RFC3339Nano); `parseLogTime` turns it into nanoseconds or dockerd's fixed form. Empty when merged. */
+  time: string;
+}
+
+/** The largest merged entry (one multiplexed frame: the Docker SDKs' demuxers read a frame whole). */
+export const MAX_MERGED = 1024 * 1024;
+
+const LOG_PREFIX = Buffer.from('{"log":"');
+const STREAM_KEY = Buffer.from('","stream":"');
+const TIME_KEY = Buffer.from('","time":"');
+const BACKSLASH = 0x5c;
+const QUOTE = 0x22;
+
+function parsed(line: Buffer): LogEntry | undefined {
+  try {
+    const j = JSON.parse(line.toString('utf8')) as { log?: string; stream?: string; time?: string };
+    return { stream: j.stream === 'stderr' ? 'stderr' : 'stdout', data: Buffer.from(j.log ?? '', 'utf8'), time: j.time ?? '' };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Decodes one line (without its newline). A torn last line (crash mid-write) gives undefined and is skipped, as
+ * dockerd's decoder skips it.
+ */
+export function decodeLogLine(line: Buffer): LogEntry | undefined {
+  const s = line.lastIndexOf(STREAM_KEY);
+  if (line.subarray(0, LOG_PREFIX.length).equals(LOG_PREFIX) && s > 0) {
+    const payload = line.subarray(LOG_PREFIX.length, s);
+    const slash = payload.indexOf(BACKSLASH);
+    const t = line.indexOf(TIME_KEY, s);
+    if (t > 0 && (slash === -1 || (slash === payload.length - 2 && payload[slash + 1] === 0x6e))) {
+      // In place: the line lives in a buffer of its own read, so the escaped `\n` can become a real newline.
+      if (slash !== -1) payload[slash] = 0x0a;
+      const data = slash === -1 ? payload : payload.subarray(0, slash + 1);
+      const stream: LogStream = line[s + STREAM_KEY.length + 3] === 0x65 ? 'stderr' : 'stdout';
+      return { stream, data, time: line.toString('latin1', t + TIME_KEY.length, line.length - 2) };
+    }
+  }
+  return parsed(line);
+}
+
+function matchesAt(b: Buffer, at: number, key: Buffer): boolean {
+  if (at < 0) return false;
+  for (let k = 0; k < key.length; k++) if (b[at + k] !== key[k]) return false;
+  return true;
+}
+
+/** Where the payload of the line plainLine accepted ends (its stream key), and its stream. */
+let plainEnd = 0;
+let plainStderr = false;
+
+/**
+ * Whether [pos, nl) has the monitor's form: `{"log":"` PAYLOAD `","stream":"` (stdout|stderr) `","time":"` TIME
+ * `"}`, with no quote in TIME. PAYLOAD is [pos + 8, plainEnd); its escapes are the caller's to check.
+ */
+function plainLine(b: Buffer, pos: number, nl: number): boolean {
+  const p0 = pos + LOG_PREFIX.length;
+  // From the end: `"}`, the time, the time key, the stream, the stream key.
+  if (nl - p0 < STREAM_KEY.length + 6 + TIME_KEY.length + 2 || b[nl - 1] !== 0x7d || b[nl - 2] !== QUOTE) return false;
+  let q = nl - 3;
+  while (q > p0 && b[q] !== QUOTE) q--;
+  const t = q + 1 - TIME_KEY.length;
+  const s = t - 6 - STREAM_KEY.length;
+  if (s < p0 || !matchesAt(b, t, TIME_KEY) || !matchesAt(b, s, STREAM_KEY) || !matchesAt(b, pos, LOG_PREFIX)) return false;
+  const w = s + STREAM_KEY.length;
+  if (b[w] !== 0x73 || b[w + 1] !== 0x74 || b[w + 2] !== 0x64) return false;
+  if (b[w + 3] === 0x6f && b[w + 4] === 0x75 && b[w + 5] === 0x74) plainStderr = false;
+  else if (b[w + 3] === 0x65 && b[w + 4] === 0x72 && b[w + 5] === 0x72) plainStderr = true;
+  else return false;
+  plainEnd = s;
+  return true;
+}
+
+/**
+ * Moves a payload [p0, s) whose only escape is a final `\n` or `\r\n` to `to` (never after p0) in the same
+ * buffer; returns where it ends, or -1 (nothing moved) when it has any other escape.
+ */
+function movePlainPayload(b: Buffer, p0: number, s: number, to: number): number {
+  const slash = b.indexOf(BACKSLASH, p0);
+  const i = slash === -1 || slash > s ? s : slash;
+  let end = to + (i - p0);
+  if (i === s - 2 && b[s - 1] === 0x6e) {
+    b.copyWithin(to, p0, i);
+    b[end++] = 0x0a;
+  } else if (i === s - 4 && b[s - 3] === 0x72 && b[s - 2] === BACKSLASH && b[s - 1] === 0x6e) {
+    b.copyWithin(to, p0, i);
+    b[end++] = 0x0d;
+    b[end++] = 0x0a;
+  } else if (i === s) {
+    b.copyWithin(to, p0, i);
+  } else {
+    return -1;
+  }
+  return end;
+}
+
+/**
+ * The lines of text[0, end) (each ending in a newline) as merged entries: consecutive accepted lines of one stream
+ * become one entry of at most MAX_MERGED bytes (a single line may exceed it). The payloads are moved to the front of
+ * `text` itself (a decoded payload is never longer than its line): the entries are views into it.
+ */
+export function mergeLogLines(text: Buffer, end: number, o: { stdout: boolean; stderr: boolean }, maxMerged = MAX_MERGED): LogEntry[] {
+  const out = text;
+  const entries: LogEntry[] = [];
+  let off = 0;
+  let runStart = 0;
+  let runStderr = false;
+  const closeRun = (): void => {
+    if (off > runStart) entries.push({ stream: runStderr ? 'stderr' : 'stdout', data: out.subarray(runStart, off), time: '' });
+    runStart = off;
+  };
+  const append = (stderr: boolean, length: number): void => {
+    if (stderr !== runStderr || off - runStart + length > maxMerged) {
+      closeRun();
+      runStderr = stderr;
+    }
+  };
+  for (let pos = 0; pos < end; ) {
+    const nl = text.indexOf(0x0a, pos);
+    let decoded = false;
+    if (plainLine(text, pos, nl)) {
+      decoded = true;
+      if (plainStderr ? o.stderr : o.stdout) {
+        // The escaped length bounds the decoded one, which is all the cap needs.
+        append(plainStderr, plainEnd - pos - LOG_PREFIX.length);
+        const next = movePlainPayload(text, pos + LOG_PREFIX.length, plainEnd, off);
+        if (next >= 0) off = next;
+        else decoded = false;
+      }
+    }
+    if (!decoded) {
+      const e = parsed(text.subarray(pos, nl));
+      if (e && (e.stream === 'stderr' ? o.stderr : o.stdout)) {
+        append(e.stream === 'stderr', e.data.length);
+        if (off + e.data.length <= nl) {
+          off += e.data.copy(out, off);
+        } else {
+          // Raw invalid UTF-8 (not the monitor's) grows when decoded: this entry goes on its own.
+          closeRun();
+          entries.push(e);
+        }
+      }
+    }
+    pos = nl + 1;
+  }
+  closeRun();
+  return entries;
+}
