@@ -1,6 +1,5 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { atomicWriteFile } from '../base/fsutil.js';
 
 /** The per-container files bind-mounted over /etc/hostname, /etc/hosts and /etc/resolv.conf. */
 export interface EtcFiles {
@@ -23,9 +22,15 @@ export interface EtcContent {
   resolvConf: string;
 }
 
+/**
+ * Written at every start, before the container runs (so no running container has them bind-mounted): side by side
+ * and without fsync, since a crash loses nothing the next start does not write again.
+ */
 export async function writeEtcFiles(files: EtcFiles, content: EtcContent): Promise<void> {
   await fs.mkdir(path.dirname(files.hostname), { recursive: true });
-  await atomicWriteFile(files.hostname, `${content.hostname}\n`);
-  await atomicWriteFile(files.hosts, content.hosts);
-  await atomicWriteFile(files.resolvConf, content.resolvConf);
+  await Promise.all([
+    fs.writeFile(files.hostname, `${content.hostname}\n`),
+    fs.writeFile(files.hosts, content.hosts),
+    fs.writeFile(files.resolvConf, content.resolvConf),
+  ]);
 }

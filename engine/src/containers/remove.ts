@@ -31,8 +31,10 @@ export async function finishRemoval(ctx: ContainerContext, record: ContainerReco
   await deleteFromRuntime(ctx.runtimes.get(record.HostConfig.Runtime), record.Id).catch(() => undefined);
   const bundle = bundleDir(ctx, record.Id);
   await unmountRootfs(rootfsPaths(ctx.store.dir(record.Id), bundle)).catch(() => undefined);
-  await (await import('node:fs/promises')).rm(bundle, { recursive: true, force: true });
-  await ctx.networking.remove?.(record).catch((err: unknown) => ctx.log.warn({ id: record.Id, err: errorMessage(err) }, 'network release failed'));
+  await Promise.all([
+    (await import('node:fs/promises')).rm(bundle, { recursive: true, force: true }),
+    ctx.networking.remove?.(record).catch((err: unknown) => ctx.log.warn({ id: record.Id, err: errorMessage(err) }, 'network release failed')),
+  ]);
   for (const m of record.Mounts) {
     if (m.Type !== 'volume' || !m.Name || !ctx.volumes) continue;
     ctx.volumes.release(m.Name, record.Id);

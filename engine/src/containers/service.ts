@@ -248,10 +248,14 @@ export class ContainerService {
     return { total: all.length, running, paused, stopped: all.length - running - paused };
   }
 
-  /** berthd is stopping: containers keep running under their monitors (live restore); only timers stop. */
-  close(): void {
+  /**
+   * berthd is stopping: containers keep running under their monitors (live restore); only timers stop, and the
+   * files of removed containers finish going.
+   */
+  async close(): Promise<void> {
     for (const t of this.restartTimers.values()) clearTimeout(t);
     this.restartTimers.clear();
+    await this.ctx.store.settled();
   }
 }
 

@@ -36,6 +36,7 @@ export async function startContainer(ctx: ContainerContext, record: ContainerRec
   const rootfs = rootfsPaths(dir, bundle);
   const etc = etcFilePaths(dir);
   let networkUp = false;
+  let proc: ContainerProcess | undefined;
   // Phase timings go to the debug log: the start path is what `docker run` latency is made of.
   const t0 = process.hrtime.bigint();
   const phases: Record<string, number> = {};
@@ -81,7 +82,8 @@ export async function startContainer(ctx: ContainerContext, record: ContainerRec
     // A leftover runtime container (crash between create and exit handling) would make create fail.
     await deleteFromRuntime(runtime, record.Id).catch(() => undefined);
     const log = jsonFileLog(record, dir);
-    const proc = await ContainerProcess.create({
+    // The monitor serves attach before the container exists; start() then runs it with one runtime process.
+    proc = await ContainerProcess.prepare({
       id: record.Id,
       runtime,
       stateDir: path.join(bundle, 'm'),
@@ -93,10 +95,10 @@ export async function startContainer(ctx: ContainerContext, record: ContainerRec
       unmountOnExit: rootfs.merged,
       ...(log ? { log } : {}),
     });
-    mark('create');
+    mark('monitor');
     for (const hook of ctx.beforeStart) await hook(record, proc);
     await proc.start();
-    mark('start');
+    mark('run');
     ctx.processes.set(record.Id, proc);
     record.State = {
       ...record.State,
@@ -120,6 +122,7 @@ export async function startContainer(ctx: ContainerContext, record: ContainerRec
     watchExit(ctx, record, proc);
     ctx.log.debug({ id: record.Id, ms: phases }, 'container started');
   } catch (err) {
+    proc?.abandon();
     if (networkUp) await ctx.networking.teardown(record).catch(() => undefined);
     await deleteFromRuntime(runtime, record.Id).catch(() => undefined);
     await unmountRootfs(rootfs).catch(() => undefined);

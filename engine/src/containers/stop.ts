@@ -33,6 +33,18 @@ async function waitForExit(ctx: ContainerContext, record: ContainerRecord, ms: n
   return done;
 }
 
+/**
+ * Signals the container's init; `all`: every process in it. Through the monitor when that is exact (the init is
+ * its child, and with its own pid namespace a SIGKILL of the init takes every process along): no runtime spawn.
+ * Otherwise (paused, `--pid host`, the monitor not answering) through the runtime, with its errors.
+ */
+async function signalContainer(ctx: ContainerContext, record: ContainerRecord, n: number, all: boolean): Promise<void> {
+  const proc = ctx.processes.get(record.Id);
+  const viaMonitor = proc && !record.State.Paused && (!all || (n === 9 && record.HostConfig.PidMode !== 'host'));
+  if (viaMonitor && (await proc.signal(n).then(() => true, () => false))) return;
+  await ctx.runtimes.get(record.HostConfig.Runtime)?.kill(record.Id, n, { all });
+}
+
 /** `docker kill`: sends a signal (SIGKILL by default) to the container's init. */
 export async function killContainer(ctx: ContainerContext, record: ContainerRecord, signal: string | number = 'SIGKILL'): Promise<void> {
   const n = signalNumber(signal);
@@ -40,10 +52,9 @@ export async function killContainer(ctx: ContainerContext, record: ContainerReco
   // dockerd: a container someone killed is not brought back by its restart policy.
   record.ManuallyStopped = true;
   await ctx.store.save(record);
-  const runtime = ctx.runtimes.get(record.HostConfig.Runtime);
   publish(ctx, record, 'kill', { signal: String(n) });
   // A paused container cannot act on a signal until it thaws; SIGKILL works on frozen tasks.
-  await runtime?.kill(record.Id, n, { all: n === 9 });
+  await signalContainer(ctx, record, n, n === 9);
   if (n === 9) await waitForExit(ctx, record, 10_000);
 }
 
@@ -61,10 +72,10 @@ export async function stopContainer(ctx: ContainerContext, record: ContainerReco
   const n = signalNumber(signal);
   publish(ctx, record, 'kill', { signal: String(n) });
   if (record.State.Paused) await runtime?.resume(record.Id).catch(() => undefined);
-  await runtime?.kill(record.Id, n).catch(() => undefined);
+  await signalContainer(ctx, record, n, false).catch(() => undefined);
   if (!(await waitForExit(ctx, record, timeout < 0 ? -1 : timeout * 1000))) {
     publish(ctx, record, 'kill', { signal: '9' });
-    await runtime?.kill(record.Id, 9, { all: true }).catch(() => undefined);
+    await signalContainer(ctx, record, 9, true).catch(() => undefined);
     await waitForExit(ctx, record, -1);
   }
   publish(ctx, record, 'stop');

@@ -5,6 +5,8 @@ import { atomicWriteJson, readJsonIfExists } from '../base/fsutil.js';
 import type { ContainerRecord } from './types.js';
 
 const CONFIG_FILE = 'config.v2.json';
+/** Directories of removed containers whose files are being deleted (never a container ID: IDs are hex). */
+const REMOVED_PREFIX = '.removed-';
 
 /**
  * Containers by ID with a name index, persisted one file per container and written atomically, so a crash leaves
@@ -14,6 +16,8 @@ const CONFIG_FILE = 'config.v2.json';
 export class ContainerStore {
   private readonly byId = new Map<string, ContainerRecord>();
   private readonly byName = new Map<string, string>();
+  /** Background deletions of removed containers' files, one after the other. */
+  private removing: Promise<void> = Promise.resolve();
   readonly root: string;
 
   constructor(root: string) {
@@ -23,6 +27,11 @@ export class ContainerStore {
   async load(): Promise<ContainerRecord[]> {
     await fs.mkdir(this.root, { recursive: true, mode: 0o710 });
     for (const id of await fs.readdir(this.root)) {
+      // A removed container's files that were still being deleted when berthd stopped.
+      if (id.startsWith(REMOVED_PREFIX)) {
+        await fs.rm(path.join(this.root, id), { recursive: true, force: true });
+        continue;
+      }
       const record = await readJsonIfExists<ContainerRecord>(path.join(this.root, id, CONFIG_FILE)).catch(() => undefined);
       // A directory without a config is a create that crashed half-way: nothing references it.
       if (!record) {
@@ -68,12 +77,28 @@ export class ContainerStore {
     this.byId.set(record.Id, record);
   }
 
+  /**
+   * Removes the container: one rename takes its directory out of the store (atomically: load() sweeps a renamed
+   * one), then its files (the writable layer can be big) are deleted in the background.
+   */
   async delete(record: ContainerRecord): Promise<void> {
-    // Drop the config first: if we crash before the rest is gone, load() sweeps the leftovers.
-    await fs.rm(path.join(this.dir(record.Id), CONFIG_FILE), { force: true });
-    await fs.rm(this.dir(record.Id), { recursive: true, force: true });
+    const dir = this.dir(record.Id);
+    const removed = path.join(this.root, `${REMOVED_PREFIX}${record.Id}`);
+    const gone = await fs.rename(dir, removed).then(
+      () => removed,
+      () => dir,
+    );
+    if (gone === dir) await fs.rm(path.join(dir, CONFIG_FILE), { force: true });
+    this.removing = this.removing
+      .then(() => fs.rm(gone, { recursive: true, force: true, maxRetries: 2 }))
+      .catch(() => undefined);
     this.byId.delete(record.Id);
     this.releaseName(record.Name, record.Id);
+  }
+
+  /** Resolves once the files of every container removed so far are gone. */
+  settled(): Promise<void> {
+    return this.removing;
   }
 
   find(idOrName: string): ContainerRecord | undefined {

@@ -8,9 +8,15 @@
  * behind the attach socket.
  *
  * Attach protocol (both directions use docker's 8-byte stream header: type, 0, 0, 0, big-endian length):
- *   monitor -> client: type 1 stdout, 2 stderr, 3 exit (payload: 4-byte big-endian exit code)
- *   client -> monitor: type 0 stdin data, 1 close stdin, 2 resize (payload: rows, cols as big-endian u16)
+ *   monitor -> client: type 1 stdout, 2 stderr, 3 exit (payload: 4-byte big-endian exit code), 4 signal sent
+ *   client -> monitor: type 0 stdin data, 1 close stdin, 2 resize (payload: rows, cols as big-endian u16),
+ *                      3 signal the process (payload: 4-byte big-endian signal number). The process is this
+ *                      monitor's child until it is reaped here, so its pid cannot have been reused: no race.
  * The create result is one JSON line on --sync-fd: {"pid":N} or {"error":"..."}.
+ * --start-on-stdin: the runtime argv runs the container in one go (`run --detach`, one runtime process where
+ * `create` + `start` were two). The monitor first serves the attach socket and says {"ready":true} on --sync-fd,
+ * so clients connect before the command runs and see every byte; it then waits for the line `start` on stdin before
+ * running the runtime (and answering {"pid":N} or {"error":…}). EOF instead (berthd gave up or died): it exits.
  * --unmount-on-exit PATH: unmount the container's root filesystem once it exited, before exit.json is written (so
  * berthd, which acts on exit.json, never sees it still mounted and saves an `umount` spawn per container).
  */
@@ -58,7 +64,7 @@ struct stream {
 static const char *state_dir, *pid_file, *log_path, *console_path, *unmount_path;
 static long long log_max_size;
 static int log_max_files = 1;
-static int want_tty, want_stdin, hold_output, ever_attached, sync_fd = 3;
+static int want_tty, want_stdin, hold_output, start_on_stdin, ever_attached, sync_fd = 3;
 static int log_fd = -1;
 static long long log_size;
 static char logbuf[1 << 16];
@@ -68,6 +74,8 @@ static int stdin_fd = -1, master_fd = -1, stdin_close_pending;
 static char *stdin_buf;
 static size_t stdin_len, stdin_cap;
 static char attach_path[4096];
+static pid_t container; /* the container's (or exec's) process, once the runtime reported it */
+static int exited;      /* ...and reaped */
 
 static void die(const char *fmt, ...) {
   char msg[1024];
@@ -76,6 +84,7 @@ static void die(const char *fmt, ...) {
   vsnprintf(msg, sizeof msg, fmt, ap);
   va_end(ap);
   fprintf(stderr, "berth-monitor: %s\n", msg);
+  if (attach_path[0]) unlink(attach_path);
   if (sync_fd >= 0) {
     dprintf(sync_fd, "{\"error\":\"");
     for (char *p = msg; *p; p++) {
@@ -276,12 +285,14 @@ static void stdin_queue(const unsigned char *p, size_t n) {
   stdin_flush();
 }
 
-static void client_frame(int type, const unsigned char *p, size_t n) {
+static void client_frame(struct client *c, int type, const unsigned char *p, size_t n) {
   if (type == 0 && stdin_fd >= 0) stdin_queue(p, n);
   else if (type == 1 && stdin_fd >= 0 && !want_tty) { stdin_close_pending = 1; stdin_flush(); }
   else if (type == 2 && master_fd >= 0 && n >= 4) {
     struct winsize ws = {.ws_row = (unsigned short)(p[0] << 8 | p[1]), .ws_col = (unsigned short)(p[2] << 8 | p[3])};
     ioctl(master_fd, TIOCSWINSZ, &ws);
+  } else if (type == 3 && n >= 4 && container > 0 && !exited) {
+    if (kill(container, (int)((unsigned)p[0] << 24 | (unsigned)p[1] << 16 | (unsigned)p[2] << 8 | p[3])) == 0) client_queue(c, 4, NULL, 0);
   }
 }
 
@@ -294,7 +305,7 @@ static void client_read(struct client *c) {
     size_t len = (size_t)c->in[4] << 24 | (size_t)c->in[5] << 16 | (size_t)c->in[6] << 8 | c->in[7];
     if (len > sizeof c->in - 8) { client_close(c); return; }
     if (c->in_len < 8 + len) break;
-    client_frame(c->in[0], c->in + 8, len);
+    client_frame(c, c->in[0], c->in + 8, len);
     memmove(c->in, c->in + 8 + len, c->in_len - 8 - len);
     c->in_len -= 8 + len;
   }
@@ -337,9 +348,39 @@ static void write_file_atomic(const char *name, const char *content) {
   rename(tmp, dst);
 }
 
+/* The attach socket, listening (clients wait in its backlog until the main loop accepts them), and monitor.pid. */
+static int serve_attach(void) {
+  snprintf(attach_path, sizeof attach_path, "%s/attach.sock", state_dir);
+  int fd = listen_unix(attach_path);
+  set_nonblock(fd);
+  char line[128];
+  snprintf(line, sizeof line, "%d\n", (int)getpid());
+  write_file_atomic("monitor.pid", line);
+  return fd;
+}
+
+/* The line `start` on stdin; anything else, or EOF, means berthd will not start this container. */
+static int wait_for_start(void) {
+  char buf[16];
+  size_t len = 0;
+  for (;;) {
+    ssize_t n = read(0, buf + len, sizeof buf - 1 - len);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return 0;
+    len += (size_t)n;
+    buf[len] = 0;
+    if (strchr(buf, '\n')) break;
+    if (len == sizeof buf - 1) return 0;
+  }
+  int devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
+  if (devnull >= 0) { dup2(devnull, 0); close(devnull); }
+  return strcmp(buf, "start\n") == 0;
+}
+
 static void usage(void) {
   fputs("usage: berth-monitor --state-dir DIR --pid-file FILE [--log FILE --log-max-size N --log-max-files N]\n"
         "       [--tty --console-socket PATH] [--stdin] [--hold-output] [--sync-fd N] [--unmount-on-exit PATH]\n"
+        "       [--start-on-stdin]\n"
         "       -- RUNTIME ARGS...\n", stderr);
   exit(2);
 }
@@ -352,6 +393,7 @@ int main(int argc, char **argv) {
     if (!strcmp(a, "--")) { i++; break; }
     if (!strcmp(a, "--tty")) want_tty = 1;
     else if (!strcmp(a, "--hold-output")) hold_output = 1;
+    else if (!strcmp(a, "--start-on-stdin")) start_on_stdin = 1;
     else if (!strcmp(a, "--stdin")) want_stdin = 1;
     else if (!v) usage();
     else if (!strcmp(a, "--state-dir")) state_dir = v, i++;
@@ -387,6 +429,16 @@ int main(int argc, char **argv) {
   if (pipe2(out, O_CLOEXEC) || pipe2(err, O_CLOEXEC)) die("pipe: %s", strerror(errno));
   if (want_stdin && !want_tty && pipe2(in, O_CLOEXEC)) die("pipe: %s", strerror(errno));
   if (want_tty) console_listen = listen_unix(console_path);
+
+  int attach_listen = -1;
+  if (start_on_stdin) {
+    attach_listen = serve_attach();
+    dprintf(sync_fd, "{\"ready\":true}\n");
+    if (!wait_for_start()) {
+      unlink(attach_path);
+      return 0;
+    }
+  }
 
   pid_t runtime = fork();
   if (runtime < 0) die("fork: %s", strerror(errno));
@@ -446,21 +498,16 @@ int main(int argc, char **argv) {
   int pfd = open(pid_file, O_RDONLY | O_CLOEXEC);
   if (pfd < 0 || read(pfd, pidbuf, sizeof pidbuf - 1) <= 0) die("read pid file %s: %s", pid_file, strerror(errno));
   close(pfd);
-  pid_t container = (pid_t)atoi(pidbuf);
+  container = (pid_t)atoi(pidbuf);
 
-  snprintf(attach_path, sizeof attach_path, "%s/attach.sock", state_dir);
-  int attach_listen = listen_unix(attach_path);
-  set_nonblock(attach_listen);
-  char line[128];
-  snprintf(line, sizeof line, "%d\n", (int)getpid());
-  write_file_atomic("monitor.pid", line);
+  if (attach_listen < 0) attach_listen = serve_attach();
   dprintf(sync_fd, "{\"pid\":%d}\n", (int)container);
   close(sync_fd);
   sync_fd = -1;
 
   struct stream streams[2] = {{want_tty ? master_fd : out[0], "stdout", {0}, 0}, {want_tty ? -1 : err[0], "stderr", {0}, 0}};
   if (want_tty) { close(out[0]); close(err[0]); set_nonblock(master_fd); stdin_fd = master_fd; }
-  int exited = 0, exit_status = 0;
+  int exit_status = 0;
   struct timespec exited_at = {0};
 
   for (;;) {
@@ -497,12 +544,14 @@ int main(int argc, char **argv) {
         if (p == container) { exited = 1; exit_status = st; clock_gettime(CLOCK_MONOTONIC, &exited_at); }
       }
     }
-    if (pfds[1].revents & POLLIN) {
+    /* Every waiting client before any output is read: those that connected before the start see all of it. */
+    while (pfds[1].revents & POLLIN) {
       int c = accept4(attach_listen, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+      if (c < 0) break;
       int slot = -1;
-      for (int k = 0; k < MAX_CLIENTS && c >= 0; k++) if (clients[k].fd < 0) { slot = k; break; }
+      for (int k = 0; k < MAX_CLIENTS; k++) if (clients[k].fd < 0) { slot = k; break; }
       if (slot >= 0) { clients[slot].fd = c; ever_attached = 1; }
-      else if (c >= 0) close(c);
+      else close(c);
     }
     for (int s = 0; s < 2; s++) {
       if (!(pfds[2 + s].revents & (POLLIN | POLLHUP | POLLERR))) continue;

@@ -1,6 +1,7 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { openSync, closeSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { InvalidArgument } from '../../base/errors.js';
@@ -8,6 +9,7 @@ import { oomKillCount } from '../oci/cgroups.js';
 import { ociRuntimeError } from '../oci/errors.js';
 import type { OciRuntime } from '../oci/runtime.js';
 import type { Process } from '../spec/types.js';
+import { FROM_MONITOR, FrameDecoder, frame, TO_MONITOR } from './attach-protocol.js';
 import { Attachment } from './attachment.js';
 
 /** docker's json-file options (`--log-opt max-size`, `max-file`). No `log` means the `none` driver. */
@@ -58,11 +60,19 @@ export interface ExitStatus {
  * restarted: state lives in `stateDir` and behind the attach socket, never in this object.
  */
 export class ContainerProcess {
+  /** A prepared container's monitor, until `start()` (or `abandon()`) lets go of it. */
+  private launch: MonitorLaunch | undefined;
+
   private constructor(
     private readonly o: MonitoredProcessOptions & { cgroupsPath?: string },
-    readonly pid: number,
+    private pidValue: number,
     private readonly kind: 'container' | 'exec',
   ) {}
+
+  /** The container's (or exec's) process on the host; 0 for a prepared container until it started. */
+  get pid(): number {
+    return this.pidValue;
+  }
 
   get id(): string {
     return this.o.id;
@@ -70,14 +80,29 @@ export class ContainerProcess {
 
   /** `runtime create` under a new monitor. The container exists (state `created`) when this resolves. */
   static async create(o: CreateOptions): Promise<ContainerProcess> {
-    const monitorArgs = o.log
-      ? ['--log', o.log.path, '--log-max-size', String(o.log.maxSize ?? 0), '--log-max-files', String(o.log.maxFiles ?? 1)]
-      : [];
-    if (o.unmountOnExit) monitorArgs.push('--unmount-on-exit', o.unmountOnExit);
     const files = paths(o.stateDir);
     const argv = o.runtime.createArgv(o.id, { bundle: o.bundle, pidFile: files.pid, ...(o.tty ? { consoleSocket: files.console } : {}) }, files.runtimeLog);
-    const pid = await startMonitor(o, monitorArgs, argv, 'create');
+    const pid = await startMonitor(o, containerMonitorArgs(o), argv, 'create');
     return new ContainerProcess(o, pid, 'container');
+  }
+
+  /**
+   * A new monitor serving the attach socket before the container exists; `start()` then creates and starts it in
+   * one runtime process (`run --detach`: one runtime spawn less than create + start). Attach before `start()` to see
+   * all output. Runtime failures, creating included, come from `start()`.
+   */
+  static async prepare(o: CreateOptions): Promise<ContainerProcess> {
+    const files = paths(o.stateDir);
+    const argv = o.runtime.runArgv(o.id, { bundle: o.bundle, pidFile: files.pid, ...(o.tty ? { consoleSocket: files.console } : {}) }, files.runtimeLog);
+    const launch = await launchMonitor(o, [...containerMonitorArgs(o), '--start-on-stdin'], argv, true);
+    const reply = await launch.next();
+    if (!reply.ready) {
+      launch.release();
+      throw await monitorFailure(o, 'create', reply);
+    }
+    const proc = new ContainerProcess(o, 0, 'container');
+    proc.launch = launch;
+    return proc;
   }
 
   /** `runtime exec --detach` under a new monitor. Output waits in the pipes until the first attach. */
@@ -97,13 +122,54 @@ export class ContainerProcess {
     return new ContainerProcess(o, pid, o.kind ?? 'container');
   }
 
-  /** Runs the container's command (`runtime start`). Attach first to see all output. */
+  /** Runs the container's command (`runtime start`, or `run` for a prepared one). Attach first to see all output. */
   async start(): Promise<void> {
+    const launch = this.launch;
+    if (launch) {
+      this.launch = undefined;
+      launch.go();
+      const reply = await launch.next();
+      launch.release();
+      if (!reply.pid) throw await monitorFailure(this.o, 'create', reply);
+      this.pidValue = reply.pid;
+      return;
+    }
     if (this.kind === 'container') await this.o.runtime.start(this.o.id);
+  }
+
+  /** A prepared container that will not be started after all: its monitor exits without running anything. */
+  abandon(): void {
+    this.launch?.release();
+    this.launch = undefined;
   }
 
   attach(): Promise<Attachment> {
     return Attachment.connect(paths(this.o.stateDir).attach);
+  }
+
+  /**
+   * Sends a signal to the process through its monitor, which still holds it as an unreaped child (so the pid is
+   * certainly its): no runtime process to spawn. Resolves once the monitor confirmed it; rejects when the monitor is
+   * gone, turned the connection away, or the process has exited. Only the process itself is signalled, as
+   * `runtime kill` without `--all`.
+   */
+  signal(signal: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const socket = createConnection(paths(this.o.stateDir).attach);
+      const decoder = new FrameDecoder();
+      let sent = false;
+      socket.once('error', reject);
+      socket.once('connect', () => {
+        const payload = Buffer.alloc(4);
+        payload.writeUInt32BE(signal, 0);
+        socket.end(frame(TO_MONITOR.signal, payload));
+      });
+      // Output of the container reaches this connection too, until the monitor sees our end and closes it.
+      socket.on('data', (chunk: Buffer) => {
+        if (decoder.push(chunk).some((f) => f.type === FROM_MONITOR.signalled)) sent = true;
+      });
+      socket.once('close', () => (sent ? resolve() : reject(new Error('the monitor did not signal the process'))));
+    });
   }
 
   async resize(rows: number, cols: number): Promise<void> {
@@ -191,8 +257,75 @@ function paths(dir: string) {
   };
 }
 
-/** Spawns the monitor detached (its own session, so berthd's death does not take it along) and reads its verdict. */
-async function startMonitor(o: MonitoredProcessOptions, extra: string[], runtimeArgv: string[], verb: string): Promise<number> {
+function containerMonitorArgs(o: CreateOptions): string[] {
+  const args = o.log ? ['--log', o.log.path, '--log-max-size', String(o.log.maxSize ?? 0), '--log-max-files', String(o.log.maxFiles ?? 1)] : [];
+  if (o.unmountOnExit) args.push('--unmount-on-exit', o.unmountOnExit);
+  return args;
+}
+
+interface MonitorReply {
+  pid?: number;
+  ready?: boolean;
+  error?: string;
+}
+
+/** A monitor just spawned: one JSON line on its sync pipe per step (ready, then the pid or an error). */
+class MonitorLaunch {
+  private text = '';
+  private ended = false;
+  private waiter: (() => void) | undefined;
+
+  constructor(
+    private readonly child: ChildProcess,
+    private readonly sync: NodeJS.ReadableStream & { destroy(): void },
+  ) {
+    sync.on('data', (chunk: Buffer) => {
+      this.text += chunk.toString();
+      this.waiter?.();
+    });
+    const end = (): void => {
+      this.ended = true;
+      this.waiter?.();
+    };
+    sync.on('end', end);
+    sync.on('close', end);
+    sync.on('error', end);
+  }
+
+  /** The next reply; a monitor that exits without one gives an error reply. */
+  async next(): Promise<MonitorReply> {
+    while (!this.text.includes('\n') && !this.ended) await new Promise<void>((resolve) => (this.waiter = resolve));
+    this.waiter = undefined;
+    const nl = this.text.indexOf('\n');
+    const line = nl === -1 ? this.text : this.text.slice(0, nl);
+    this.text = nl === -1 ? '' : this.text.slice(nl + 1);
+    try {
+      return JSON.parse(line.trim()) as MonitorReply;
+    } catch {
+      return { error: line.trim() || 'the container monitor exited without a reply' };
+    }
+  }
+
+  /** `--start-on-stdin`: run the container now. */
+  go(): void {
+    this.child.stdin?.end('start\n');
+  }
+
+  /** Lets go of the monitor: it runs on by itself (or, not told to start, sees EOF on stdin and exits). */
+  release(): void {
+    this.child.stdin?.destroy();
+    this.sync.destroy();
+    this.child.unref();
+  }
+}
+
+async function monitorFailure(o: MonitoredProcessOptions, verb: string, reply: MonitorReply): Promise<Error> {
+  const log = await readFile(paths(o.stateDir).runtimeLog, 'utf8').catch(() => '');
+  return ociRuntimeError(verb, `${log}\n${reply.error ?? ''}`);
+}
+
+/** Spawns the monitor detached (its own session, so berthd's death does not take it along). */
+async function launchMonitor(o: MonitoredProcessOptions, extra: string[], runtimeArgv: string[], stdinPipe = false): Promise<MonitorLaunch> {
   const files = paths(o.stateDir);
   await mkdir(o.stateDir, { recursive: true });
   await rm(files.exit, { force: true });
@@ -200,27 +333,26 @@ async function startMonitor(o: MonitoredProcessOptions, extra: string[], runtime
   if (o.tty) args.push('--tty', '--console-socket', files.console);
   if (o.openStdin) args.push('--stdin');
   const errFd = openSync(files.monitorLog, 'a');
-  const child = spawn(o.monitorBinary, [...args, '--', ...runtimeArgv], {
-    detached: true,
-    stdio: ['ignore', 'ignore', errFd, 'pipe'],
-  });
-  closeSync(errFd);
-  const sync = child.stdio[3] as NodeJS.ReadableStream | null;
-  if (!sync) throw new Error('monitor sync pipe missing');
-  let text = '';
-  for await (const chunk of sync) {
-    text += chunk.toString();
-    if (text.includes('\n')) break;
-  }
-  (sync as unknown as { destroy(): void }).destroy();
-  child.unref();
-  let reply: { pid?: number; error?: string };
   try {
-    reply = JSON.parse(text.trim()) as { pid?: number; error?: string };
-  } catch {
-    reply = { error: text.trim() || 'the container monitor exited without a reply' };
+    const child = spawn(o.monitorBinary, [...args, '--', ...runtimeArgv], {
+      detached: true,
+      stdio: [stdinPipe ? 'pipe' : 'ignore', 'ignore', errFd, 'pipe'],
+    });
+    const sync = child.stdio[3] as (NodeJS.ReadableStream & { destroy(): void }) | null;
+    if (!sync) throw new Error('monitor sync pipe missing');
+    // A monitor that could not be spawned: its error ends the sync pipe, and next() reports it.
+    child.on('error', () => undefined);
+    return new MonitorLaunch(child, sync);
+  } finally {
+    closeSync(errFd);
   }
+}
+
+/** Spawns the monitor and reads its verdict: the process's pid once the runtime succeeded. */
+async function startMonitor(o: MonitoredProcessOptions, extra: string[], runtimeArgv: string[], verb: string): Promise<number> {
+  const launch = await launchMonitor(o, extra, runtimeArgv);
+  const reply = await launch.next();
+  launch.release();
   if (reply.pid) return reply.pid;
-  const log = await readFile(files.runtimeLog, 'utf8').catch(() => '');
-  throw ociRuntimeError(verb, `${log}\n${reply.error ?? ''}`);
+  throw await monitorFailure(o, verb, reply);
 }

@@ -40,6 +40,11 @@ export class CliOciRuntime implements OciRuntime {
     return [this.binary, ...this.global(logFile), 'create', '--bundle', a.bundle, '--pid-file', a.pidFile, ...tty, id];
   }
 
+  runArgv(id: string, a: CreateArgs, logFile: string): string[] {
+    const tty = a.consoleSocket ? ['--console-socket', a.consoleSocket] : [];
+    return [this.binary, ...this.global(logFile), 'run', '--detach', '--bundle', a.bundle, '--pid-file', a.pidFile, ...tty, id];
+  }
+
   execArgv(id: string, a: ExecArgs, logFile: string): string[] {
     const tty = a.consoleSocket ? ['--console-socket', a.consoleSocket] : [];
     const detach = a.detach === false ? [] : ['--detach'];

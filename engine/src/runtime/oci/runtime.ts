@@ -37,6 +37,8 @@ export interface OciRuntime {
   readonly root: string;
   /** Argv for `create`; `logFile` receives the runtime's JSON log, where failures are read from. */
   createArgv(id: string, args: CreateArgs, logFile: string): string[];
+  /** Argv for `run --detach`: create and start in one runtime process, returning once the process runs. */
+  runArgv(id: string, args: CreateArgs, logFile: string): string[];
   execArgv(id: string, args: ExecArgs, logFile: string): string[];
   start(id: string): Promise<void>;
   state(id: string): Promise<RuntimeState>;

@@ -20,6 +20,36 @@ async function until(check: () => boolean, what: string): Promise<void> {
 }
 
 export function lifecycleTests(h: RuntimeHarness): void {
+  it('runs a prepared container with one runtime process: attached before start sees every byte; failures and abandons', async () => {
+    const s = await h.create({ args: ['sh', '-c', 'echo first; echo second >&2'], prepare: true });
+    expect(s.proc.pid).toBe(0);
+    const a = await s.proc.attach();
+    const out = collect(a);
+    await s.proc.start();
+    expect(s.proc.pid).toBeGreaterThan(0);
+    expect(await s.proc.wait()).toMatchObject({ exitCode: 0, signal: 0 });
+    await until(() => out.text().includes('first\n') && out.text().includes('second\n'), 'all output');
+    await h.runtime.delete(s.id);
+
+    const bad = await h.create({ args: ['/no/such/binary'], prepare: true });
+    await expect(bad.proc.start()).rejects.toThrow(/^OCI runtime create failed: .*no such file or directory.*: unknown$/s);
+    await h.runtime.delete(bad.id, { force: true }).catch(() => undefined);
+
+    const never = await h.create({ args: ['true'], prepare: true });
+    never.proc.abandon();
+    await until(() => !never.proc.monitorAlive(), 'the abandoned monitor to exit');
+    await expect(h.runtime.state(never.id)).rejects.toMatchObject({ kind: 'NotFound' });
+  });
+
+  it('signals the process through its monitor, and refuses once it has exited', async () => {
+    const s = await h.create({ args: ['sleep', '60'], prepare: true });
+    await s.proc.start();
+    await s.proc.signal(9);
+    expect(await s.proc.wait()).toMatchObject({ exitCode: 137, signal: 9 });
+    await expect(s.proc.signal(9)).rejects.toThrow();
+    await h.runtime.delete(s.id);
+  });
+
   it('pauses and resumes through the freezer', async () => {
     const s = await h.create({ args: ['sleep', '60'] });
     await s.proc.start();

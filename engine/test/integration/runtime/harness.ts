@@ -16,6 +16,8 @@ export interface RunOptions extends Partial<DefaultContainerOptions> {
   opts?: SpecOpt[];
   openStdin?: boolean;
   log?: boolean | Omit<JsonFileLog, 'path'>;
+  /** ContainerProcess.prepare (the monitor serves attach first; start() runs `run --detach`) instead of create. */
+  prepare?: boolean;
 }
 
 export interface Started {
@@ -56,7 +58,7 @@ export class RuntimeHarness {
     this.availableCaps = await readEngineCapabilities();
   }
 
-  /** Creates (not starts) a container under a monitor. */
+  /** Creates (not starts) a container under a monitor, or prepares one (`prepare`). */
   async create(o: RunOptions): Promise<Started> {
     const id = `bt-${process.pid}-${++this.seq}`;
     const bundle = join(this.dir, 'b', id);
@@ -73,7 +75,7 @@ export class RuntimeHarness {
     const log = o.log === false ? undefined : { path: logPath, ...(typeof o.log === 'object' ? o.log : {}) };
     const started: Started = { id, bundle, stateDir, logPath, cgroupsPath, spec, proc: undefined as unknown as ContainerProcess };
     this.started.push(started);
-    started.proc = await ContainerProcess.create({
+    started.proc = await (o.prepare ? ContainerProcess.prepare : ContainerProcess.create)({
       id, runtime: this.runtime, bundle, stateDir, monitorBinary: this.monitorBinary,
       tty: o.terminal ?? false, openStdin: o.openStdin ?? false, cgroupsPath, ...(log ? { log } : {}),
     });
