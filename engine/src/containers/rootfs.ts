@@ -31,13 +31,22 @@ async function isMountpoint(target: string): Promise<boolean> {
   return info.split('\n').some((line) => line.split(' ')[4] === target);
 }
 
-/** Mounts the image layers (base first in `layers`) under the container's writable layer at `merged`. */
-export async function mountRootfs(p: RootfsPaths, layers: string[]): Promise<void> {
+/**
+ * The overlay mount options for the image layers (base first in `layers`) under the container's writable layer at
+ * `merged`, or undefined when it is mounted already (a start after a crash).
+ */
+export async function rootfsMountData(p: RootfsPaths, layers: string[]): Promise<string | undefined> {
   await fs.mkdir(p.merged, { recursive: true, mode: 0o755 });
-  if (await isMountpoint(p.merged)) return;
+  if (await isMountpoint(p.merged)) return undefined;
   // overlayfs lists the top-most lower dir first.
   const lower = layers.length > 0 ? [...layers].reverse().join(':') : p.empty;
-  const options = `lowerdir=${lower},upperdir=${p.upper},workdir=${p.work}`;
+  return `lowerdir=${lower},upperdir=${p.upper},workdir=${p.work}`;
+}
+
+/** Mounts the root filesystem here (when something must see it before the monitor runs: volume copy-up). */
+export async function mountRootfs(p: RootfsPaths, layers: string[]): Promise<void> {
+  const options = await rootfsMountData(p, layers);
+  if (options === undefined) return;
   const r = await run('mount', ['-t', 'overlay', 'overlay', '-o', options, p.merged]);
   if (r.code !== 0) {
     throw new SystemError(`error mounting the container's root filesystem: ${r.stderr.trim() || `mount exited ${r.code}`}`);

@@ -8,21 +8,31 @@ import { etcFilePaths, writeEtcFiles } from './etc-files.js';
 import { watchExit } from './exit.js';
 import { jsonFileLog } from './log-config.js';
 import { deleteFromRuntime } from './runtime-state.js';
-import { mountRootfs, prepareRootfsDirs, rootfsPaths, unmountRootfs } from './rootfs.js';
+import { mountRootfs, prepareRootfsDirs, rootfsMountData, rootfsPaths, unmountRootfs, type RootfsPaths } from './rootfs.js';
 import { containerSpec } from './spec.js';
 import type { ContainerRecord } from './types.js';
 
-/** dockerd's copy-up: an empty volume mounted over image content gets that content first (unless `nocopy`). */
-async function populateVolumes(ctx: ContainerContext, record: ContainerRecord, rootfs: string): Promise<void> {
-  for (const m of record.Mounts) {
-    if (m.Type !== 'volume' || m.NoCopy || !ctx.volumes) continue;
-    await ctx.volumes.copyUp(await resolveInRoot(rootfs, m.Destination), m.Source);
-  }
+/** Volumes that get dockerd's copy-up: an empty volume mounted over image content gets that content first. */
+function copyUpVolumes(ctx: ContainerContext, record: ContainerRecord): ContainerRecord['Mounts'] {
+  return ctx.volumes ? record.Mounts.filter((m) => m.Type === 'volume' && !m.NoCopy) : [];
 }
 
 /**
- * Starts a created or exited container: mounts its root filesystem, sets its network up, writes the OCI bundle,
- * creates it under its own monitor and runs it. On failure everything taken is given back and the container is
+ * The root filesystem: mounted here when volumes need copy-up from it, else left to the monitor (the mount options
+ * it gets back), which saves a `mount` spawn.
+ */
+async function prepareRootfs(ctx: ContainerContext, record: ContainerRecord, rootfs: RootfsPaths, layers: string[]): Promise<string | undefined> {
+  await prepareRootfsDirs(rootfs);
+  const copyUp = copyUpVolumes(ctx, record);
+  if (copyUp.length === 0) return rootfsMountData(rootfs, layers);
+  await mountRootfs(rootfs, layers);
+  for (const m of copyUp) await ctx.volumes?.copyUp(await resolveInRoot(rootfs.merged, m.Destination), m.Source);
+  return undefined;
+}
+
+/**
+ * Starts a created or exited container: prepares its monitor (which mounts its root filesystem), sets its network
+ * up, writes the OCI bundle and runs it under the monitor. On failure everything taken is given back and the container is
  * left exited with the error, as dockerd leaves it.
  */
 export async function startContainer(ctx: ContainerContext, record: ContainerRecord): Promise<void> {
@@ -46,13 +56,30 @@ export async function startContainer(ctx: ContainerContext, record: ContainerRec
   try {
     const image = await ctx.images.resolve(record.ImageId);
     await fs.mkdir(bundle, { recursive: true, mode: 0o711 });
-    // The root filesystem and the network namespace do not depend on each other: set them up side by side.
-    const [fsReady, netReady] = await Promise.allSettled([
+    // A leftover runtime container (crash between create and exit handling) would make create fail.
+    await deleteFromRuntime(runtime, record.Id).catch(() => undefined);
+    const cgroupsPath = `${record.HostConfig.CgroupParent || ctx.host.cgroupParent}/${record.Id}`;
+    const log = jsonFileLog(record, dir);
+    // The root filesystem with the monitor (which mounts it, then serves attach before the container exists) and
+    // the network namespace do not depend on each other: set them up side by side.
+    const [procReady, netReady] = await Promise.allSettled([
       (async () => {
-        await prepareRootfsDirs(rootfs);
-        await mountRootfs(rootfs, image.layers);
-        await populateVolumes(ctx, record, rootfs.merged);
-        mark('rootfs');
+        const mountOverlay = await prepareRootfs(ctx, record, rootfs, image.layers);
+        const prepared = await ContainerProcess.prepare({
+          id: record.Id,
+          runtime,
+          stateDir: path.join(bundle, 'm'),
+          monitorBinary: await ctx.monitorBinary(),
+          tty: record.Config.Tty,
+          openStdin: record.Config.OpenStdin,
+          bundle,
+          cgroupsPath,
+          unmountOnExit: rootfs.merged,
+          ...(mountOverlay !== undefined ? { mountOverlay } : {}),
+          ...(log ? { log } : {}),
+        });
+        mark('monitor');
+        return prepared;
       })(),
       ctx.networking.setup(record, (x) => ctx.store.get(x)).then((n) => {
         mark('network');
@@ -60,12 +87,13 @@ export async function startContainer(ctx: ContainerContext, record: ContainerRec
       }),
     ]);
     networkUp = netReady.status === 'fulfilled';
-    if (fsReady.status === 'rejected') throw fsReady.reason;
+    if (procReady.status === 'fulfilled') proc = procReady.value; // for the abandon below, on any failure
+    if (procReady.status === 'rejected') throw procReady.reason;
     if (netReady.status === 'rejected') throw netReady.reason;
     const net = netReady.value;
     await writeEtcFiles(etc, { hostname: record.Config.Hostname, hosts: net.hosts, resolvConf: net.resolvConf });
     record.NetworkSettings = net.settings;
-    const cgroupsPath = `${record.HostConfig.CgroupParent || ctx.host.cgroupParent}/${record.Id}`;
+    // The spec reads the image's /etc/passwd: the root filesystem is mounted by now.
     const spec = await containerSpec(record, {
       rootfs: rootfs.merged,
       etc,
@@ -79,27 +107,11 @@ export async function startContainer(ctx: ContainerContext, record: ContainerRec
     });
     await fs.writeFile(path.join(bundle, 'config.json'), JSON.stringify(spec));
     mark('spec');
-    // A leftover runtime container (crash between create and exit handling) would make create fail.
-    await deleteFromRuntime(runtime, record.Id).catch(() => undefined);
-    const log = jsonFileLog(record, dir);
-    // The monitor serves attach before the container exists; start() then runs it with one runtime process.
-    proc = await ContainerProcess.prepare({
-      id: record.Id,
-      runtime,
-      stateDir: path.join(bundle, 'm'),
-      monitorBinary: await ctx.monitorBinary(),
-      tty: record.Config.Tty,
-      openStdin: record.Config.OpenStdin,
-      bundle,
-      cgroupsPath,
-      unmountOnExit: rootfs.merged,
-      ...(log ? { log } : {}),
-    });
-    mark('monitor');
-    for (const hook of ctx.beforeStart) await hook(record, proc);
-    await proc.start();
+    const started = procReady.value;
+    for (const hook of ctx.beforeStart) await hook(record, started);
+    await started.start();
     mark('run');
-    ctx.processes.set(record.Id, proc);
+    ctx.processes.set(record.Id, started);
     record.State = {
       ...record.State,
       Status: 'running',
@@ -108,7 +120,7 @@ export async function startContainer(ctx: ContainerContext, record: ContainerRec
       Restarting: false,
       OOMKilled: false,
       Dead: false,
-      Pid: proc.pid,
+      Pid: started.pid,
       ExitCode: 0,
       Error: '',
       StartedAt: new Date().toISOString(),
@@ -116,10 +128,10 @@ export async function startContainer(ctx: ContainerContext, record: ContainerRec
         ? { Health: { Status: 'starting', FailingStreak: 0, Log: [] } }
         : {}),
     };
-    record.MonitorPid = proc.monitorPid();
+    record.MonitorPid = started.monitorPid();
     await ctx.store.save(record);
     publish(ctx, record, 'start');
-    watchExit(ctx, record, proc);
+    watchExit(ctx, record, started);
     ctx.log.debug({ id: record.Id, ms: phases }, 'container started');
   } catch (err) {
     proc?.abandon();

@@ -19,6 +19,8 @@
  * running the runtime (and answering {"pid":N} or {"error":…}). EOF instead (berthd gave up or died): it exits.
  * --unmount-on-exit PATH: unmount the container's root filesystem once it exited, before exit.json is written (so
  * berthd, which acts on exit.json, never sees it still mounted and saves an `umount` spawn per container).
+ * --mount-overlay DATA: mount that root filesystem first (overlay, DATA its options), which saves berthd a `mount`
+ * spawn per start; a failure is the reply {"error":"error mounting the container's root filesystem: …"}.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -61,7 +63,7 @@ struct stream {
   size_t line_len;
 };
 
-static const char *state_dir, *pid_file, *log_path, *console_path, *unmount_path;
+static const char *state_dir, *pid_file, *log_path, *console_path, *unmount_path, *overlay_data;
 static long long log_max_size;
 static int log_max_files = 1;
 static int want_tty, want_stdin, hold_output, start_on_stdin, ever_attached, sync_fd = 3;
@@ -380,7 +382,7 @@ static int wait_for_start(void) {
 static void usage(void) {
   fputs("usage: berth-monitor --state-dir DIR --pid-file FILE [--log FILE --log-max-size N --log-max-files N]\n"
         "       [--tty --console-socket PATH] [--stdin] [--hold-output] [--sync-fd N] [--unmount-on-exit PATH]\n"
-        "       [--start-on-stdin]\n"
+        "       [--start-on-stdin] [--mount-overlay DATA (with --unmount-on-exit)]\n"
         "       -- RUNTIME ARGS...\n", stderr);
   exit(2);
 }
@@ -404,9 +406,10 @@ int main(int argc, char **argv) {
     else if (!strcmp(a, "--console-socket")) console_path = v, i++;
     else if (!strcmp(a, "--sync-fd")) sync_fd = atoi(v), i++;
     else if (!strcmp(a, "--unmount-on-exit")) unmount_path = v, i++;
+    else if (!strcmp(a, "--mount-overlay")) overlay_data = v, i++;
     else usage();
   }
-  if (!state_dir || !pid_file || i >= argc || (want_tty && !console_path)) usage();
+  if (!state_dir || !pid_file || i >= argc || (want_tty && !console_path) || (overlay_data && !unmount_path)) usage();
   char **runtime_argv = argv + i;
   for (int k = 0; k < MAX_CLIENTS; k++) clients[k].fd = -1;
 
@@ -417,6 +420,10 @@ int main(int argc, char **argv) {
   sigaddset(&mask, SIGCHLD);
   sigprocmask(SIG_BLOCK, &mask, NULL);
   int sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+
+  if (overlay_data && mount("overlay", unmount_path, "overlay", 0, overlay_data) != 0) {
+    die("error mounting the container's root filesystem: %s", strerror(errno));
+  }
 
   if (log_path && *log_path) {
     log_fd = open(log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);

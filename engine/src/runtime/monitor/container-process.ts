@@ -4,7 +4,7 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { InvalidArgument } from '../../base/errors.js';
+import { InvalidArgument, SystemError } from '../../base/errors.js';
 import { oomKillCount } from '../oci/cgroups.js';
 import { ociRuntimeError } from '../oci/errors.js';
 import type { OciRuntime } from '../oci/runtime.js';
@@ -41,6 +41,8 @@ export interface CreateOptions extends MonitoredProcessOptions {
   cgroupsPath?: string;
   /** The root filesystem mount, which the monitor unmounts itself once the container exited (before exit.json). */
   unmountOnExit?: string;
+  /** Overlay options: the monitor mounts the root filesystem (at `unmountOnExit`) itself before the runtime runs. */
+  mountOverlay?: string;
 }
 
 export interface ExecOptions extends MonitoredProcessOptions {
@@ -98,6 +100,7 @@ export class ContainerProcess {
     const reply = await launch.next();
     if (!reply.ready) {
       launch.release();
+      if (reply.error?.startsWith(MOUNT_FAILED)) throw new SystemError(reply.error);
       throw await monitorFailure(o, 'create', reply);
     }
     const proc = new ContainerProcess(o, 0, 'container');
@@ -260,8 +263,12 @@ function paths(dir: string) {
 function containerMonitorArgs(o: CreateOptions): string[] {
   const args = o.log ? ['--log', o.log.path, '--log-max-size', String(o.log.maxSize ?? 0), '--log-max-files', String(o.log.maxFiles ?? 1)] : [];
   if (o.unmountOnExit) args.push('--unmount-on-exit', o.unmountOnExit);
+  if (o.unmountOnExit && o.mountOverlay) args.push('--mount-overlay', o.mountOverlay);
   return args;
 }
+
+/** How the monitor's `--mount-overlay` failure begins (dockerd's words for a rootfs that does not mount). */
+const MOUNT_FAILED = "error mounting the container's root filesystem: ";
 
 interface MonitorReply {
   pid?: number;
