@@ -1,6 +1,7 @@
 import { execFile, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -9,6 +10,35 @@ import { freeLoopbackPort, pushImage, startRegistry, testImages } from '../../..
 import { repoRoot } from './vm-image.js';
 
 const run = promisify(execFile);
+
+/** utime + stime of a process, in clock ticks (1/100 s). */
+const cpu = (pid: number) => {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return Number(f[11]) + Number(f[12]);
+};
+
+const mibps = (bytes: number, t0: number) => `${(bytes / 2 ** 20 / ((performance.now() - t0) / 1000)).toFixed(1)} MiB/s (${bytes} bytes)`;
+
+/** Sends `bytes` zeros to a `wc -c` server, half-closes, and resolves with the count it answers. */
+function upload(port: number, bytes: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const c = net.connect({ port, host: '127.0.0.1', allowHalfOpen: true });
+    const chunk = Buffer.alloc(1 << 20);
+    let left = bytes;
+    const pump = () => {
+      while (left > 0) {
+        left -= chunk.length;
+        if (!c.write(chunk)) return void c.once('drain', pump);
+      }
+      c.end();
+    };
+    c.once('connect', pump);
+    let answer = '';
+    c.on('data', (d: Buffer) => (answer += d.toString()));
+    c.on('end', () => resolve(answer.trim()));
+    c.on('error', reject);
+  });
+}
 
 // VM figures for the report and `npm run bench` (no assertions): cold start, _ping through the tunnel vs inside the
 // VM, docker run, published-port throughput, file-sharing throughput, idle cost. Opt-in: BERTH_VM_BENCH=1.
@@ -46,21 +76,28 @@ it.skipIf(!process.env.BERTH_VM_BENCH)('measures the VM path', async () => {
     t = Date.now();
     await docker('run', '--rm', image, 'true');
     out.push(`docker run --rm via tunnel: ${Date.now() - t} ms`);
-    // port forward throughput host -> container
-    const port = await freeLoopbackPort();
-    const id = (await docker('run', '-d', '-p', `127.0.0.1:${port}:9000`, image, 'sh', '-c', 'mkdir /w && dd if=/dev/zero of=/w/big bs=1M count=256 2>/dev/null && httpd -f -p 9000 -h /w')).stdout.trim();
-    await new Promise((r) => setTimeout(r, 4000));
-    const dl = spawnSync('curl', ['-s', '-o', '/dev/null', '-w', '%{size_download} %{speed_download}', `http://127.0.0.1:${port}/big`], { encoding: 'utf8' }).stdout.split(' ');
-    out.push(`port forward container→host (curl, 256 MiB): ${((Number(dl[1]) * 8) / 1e9).toFixed(3)} Gbit/s (${(Number(dl[1]) / 2 ** 20).toFixed(1)} MiB/s), ${dl[0]} bytes`);
-    const wport = await freeLoopbackPort();
-    const wid = (await docker('run', '-d', '-p', `${wport}:9000`, image, 'sh', '-c', 'mkdir /w && dd if=/dev/zero of=/w/big bs=1M count=256 2>/dev/null && httpd -f -p 9000 -h /w')).stdout.trim();
-    await new Promise((r) => setTimeout(r, 4000));
-    const wdl = spawnSync('curl', ['-s', '-o', '/dev/null', '-w', '%{size_download} %{speed_download}', `http://127.0.0.1:${wport}/big`], { encoding: 'utf8' }).stdout.split(' ');
-    out.push(`  wildcard bind (QEMU hostfwd): ${((Number(wdl[1]) * 8) / 1e9).toFixed(3)} Gbit/s (${(Number(wdl[1]) / 2 ** 20).toFixed(1)} MiB/s), ${wdl[0]} bytes`);
-    await docker('rm', '-f', wid).catch(() => undefined);
-    const inVmDl = berth('ssh', `busybox wget -q -O /dev/null http://127.0.0.1:${port}/big && echo ok; t=$(date +%s%N); busybox wget -q -O /dev/null http://127.0.0.1:${port}/big; echo $(( ($(date +%s%N)-t)/1000000 ))`).stdout;
+    // Published-port throughput, 256 MiB each way, and what it costs in CPU on the user's machine: QEMU, and the
+    // host process (nothing since every port is a hostfwd rule; loopback binds went over SSH before 2026-11-22).
+    const st0 = JSON.parse(berth('status', '--json').stdout) as { pid: number; hostPid: number };
+    const serve = 'mkdir /w && dd if=/dev/zero of=/w/big bs=1M count=256 2>/dev/null && (nc -ll -p 9001 -e wc -c &) && exec httpd -f -p 9000 -h /w';
+    const ids: string[] = [];
+    let firstDown = 0;
+    for (const [label, bind] of [['loopback bind (-p 127.0.0.1:N:M)', '127.0.0.1:'], ['wildcard bind (-p N:M)', '']] as const) {
+      const [down, up] = [await freeLoopbackPort(), await freeLoopbackPort()];
+      firstDown ||= down;
+      ids.push((await docker('run', '-d', '-p', `${bind}${down}:9000`, '-p', `${bind}${up}:9001`, image, 'sh', '-c', serve)).stdout.trim());
+      await new Promise((r) => setTimeout(r, 4000));
+      let [q, h, t0] = [cpu(st0.pid), cpu(st0.hostPid), performance.now()];
+      const dl = spawnSync('curl', ['-s', '-o', '/dev/null', '-w', '%{size_download}', `http://127.0.0.1:${down}/big`], { encoding: 'utf8' }).stdout;
+      out.push(`port ${label}, container→host (curl): ${mibps(Number(dl), t0)}, CPU qemu ${(cpu(st0.pid) - q) / 100} s, host process ${(cpu(st0.hostPid) - h) / 100} s`);
+      [q, h, t0] = [cpu(st0.pid), cpu(st0.hostPid), performance.now()];
+      const counted = await upload(up, 256 << 20);
+      out.push(`  host→container (half-closed upload, wc -c): ${mibps(Number(counted), t0)}, CPU qemu ${(cpu(st0.pid) - q) / 100} s, host process ${(cpu(st0.hostPid) - h) / 100} s`);
+    }
+    // The same download inside the VM (berthd's DNAT on the VM loopback, no QEMU networking): the ceiling.
+    const inVmDl = berth('ssh', `busybox wget -q -O /dev/null http://127.0.0.1:${firstDown}/big && echo ok; t=$(date +%s%N); busybox wget -q -O /dev/null http://127.0.0.1:${firstDown}/big; echo $(( ($(date +%s%N)-t)/1000000 ))`).stdout;
     out.push(`  same download inside the VM (wget, ms for 256 MiB): ${inVmDl.trim().replace(/\n/g, ' ')}`);
-    await docker('rm', '-f', id).catch((e: Error) => out.push(`  rm -f failed: ${e.message.split('\n')[1]}`));
+    for (const id of ids) await docker('rm', '-f', id).catch((e: Error) => out.push(`  rm -f failed: ${e.message.split('\n')[1]}`));
     // file sharing
     const dir = path.join(home, 'share');
     mkdirSync(dir);
@@ -70,7 +107,6 @@ it.skipIf(!process.env.BERTH_VM_BENCH)('measures the VM path', async () => {
     await new Promise((r) => setTimeout(r, 5000));
     const st = JSON.parse(berth('status', '--json').stdout) as { pid: number; hostPid: number };
     const rss = readFileSync(`/proc/${st.pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)?.[1];
-    const cpu = (p: number) => { const f = readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1]!.split(' '); return Number(f[11]) + Number(f[12]); };
     const q0 = cpu(st.pid); const h0 = cpu(st.hostPid);
     await new Promise((r) => setTimeout(r, 10_000));
     out.push(`idle: QEMU RSS ${Math.round(Number(rss) / 1024)} MiB; CPU over 10 s: qemu ${(cpu(st.pid) - q0) / 100} s, host process ${(cpu(st.hostPid) - h0) / 100} s`);
