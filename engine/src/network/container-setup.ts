@@ -34,7 +34,7 @@ export interface ContainerNetworkResult {
  * `endpoints.removeSandbox(containerId)`.
  */
 export async function setUpContainerNetwork(endpoints: ContainerEndpoints, plan: ContainerNetworkPlan): Promise<ContainerNetworkResult> {
-  const netnsPath = await endpoints.createSandbox(plan.containerId);
+  const netnsPath = await endpoints.createSandbox(plan.containerId, { deferred: true });
   try {
     for (const n of plan.networks) {
       await endpoints.attach({
@@ -48,6 +48,7 @@ export async function setUpContainerNetwork(endpoints: ContainerEndpoints, plan:
         dnsUpstreams: plan.dns,
       });
     }
+    await endpoints.ensureSandbox(plan.containerId);
     await endpoints.publish(plan.containerId, publishRequests(plan.portBindings, plan.exposedPorts ?? [], plan.publishAll ?? false));
     const files = endpoints.sandboxFiles(plan.containerId, {
       hostname: plan.hostname,

@@ -68,9 +68,19 @@ export class ContainerEndpoints {
     this.sandboxes = new Sandboxes(svc.opts.engineTag);
   }
 
-  /** A fresh network namespace for a container (loopback up), to attach networks to before the process starts. */
-  createSandbox(containerId: string): Promise<string> {
+  /**
+   * A fresh network namespace for a container (loopback up), to attach networks to before the process starts. With
+   * `deferred`, the first bridge endpoint makes it in its own `ip -batch` (one spawn less); `ensureSandbox` makes
+   * it when no endpoint did.
+   */
+  createSandbox(containerId: string, opts: { deferred?: boolean } = {}): Promise<string> {
+    if (opts.deferred) return Promise.resolve(this.sandboxes.reserve(containerId));
     return this.sandboxes.create(containerId);
+  }
+
+  /** The namespace exists once this resolves (after a deferred createSandbox). */
+  ensureSandbox(containerId: string): Promise<void> {
+    return this.sandboxes.ensure(containerId);
   }
 
   /** Container stop/removal: ports, endpoints and the namespace go. Safe to call twice. */
@@ -146,6 +156,7 @@ export class ContainerEndpoints {
           macAddress: endpoint.macAddress,
           mtu: net.mtu ?? 1500,
           defaultGateway: endpoint.defaultRoute ? alloc.gateway : undefined,
+          createNetns: req.netnsPath === this.sandboxes.path(req.containerId) ? this.sandboxes.takePending(req.containerId) : undefined,
         });
         if (!req.ipv4Address) net.lastAllocated = alloc.ip;
       }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
-import { errorMessage } from '../base/errors.js';
+import { SystemError, errorMessage } from '../base/errors.js';
 import { execTool, mustExec } from './exec.js';
 
 /**
@@ -62,6 +62,8 @@ export interface VethSpec {
   mtu: number;
   /** Gateway for the default route, when this network provides the container's egress (the caller decides once). */
   defaultGateway?: string;
+  /** `ip netns` name of the namespace to make first, in the same batch (reused if it exists after a restart). */
+  createNetns?: string;
 }
 
 /** `veth` + 7 hex characters, as dockerd names the host side. */
@@ -97,15 +99,27 @@ export async function plugVeth(spec: VethSpec): Promise<string> {
     `link set dev ${hostIf} up`,
   ];
   try {
-    await mustExec('ip', ['-batch', '-'], `${host.join('\n')}\n`);
+    if (spec.createNetns) {
+      const r = await execTool('ip', ['-batch', '-'], `netns add ${spec.createNetns}\n${host.join('\n')}\n`);
+      // Only the namespace's own line failed because it exists (a restart): the rest, once more without it.
+      if (r.code !== 0 && /File exists/.test(r.stderr) && /Command failed -:1$/m.test(r.stderr)) {
+        await mustExec('ip', ['-batch', '-'], `${host.join('\n')}\n`);
+      } else if (r.code !== 0) {
+        throw new SystemError(`ip -batch -: ${(r.stderr || r.stdout).trim() || `exit status ${r.code}`}`);
+      }
+    } else {
+      await mustExec('ip', ['-batch', '-'], `${host.join('\n')}\n`);
+    }
     const inside = ['link set dev lo up'];
     if (spec.ipCidr) inside.push(`address add ${spec.ipCidr} dev ${spec.ifname}`);
     inside.push(`link set dev ${spec.ifname} up`);
     if (spec.defaultGateway) inside.push(`route add default via ${spec.defaultGateway} dev ${spec.ifname}`);
     await ipIn(spec.netnsPath, ['-batch', '-'], `${inside.join('\n')}\n`);
   } catch (err) {
-    // A failed first line (`link add`) created nothing: a link of that name, if any, is not ours to delete.
-    if (!/Command failed -:1$/m.test(errorMessage(err))) await deleteLink(hostIf).catch(() => undefined);
+    // A failed first line (`link add`, or `netns add` before it) created nothing: a link of that name, if any, is
+    // not ours to delete.
+    const firstLine = spec.createNetns ? /Command failed -:[12]$/m : /Command failed -:1$/m;
+    if (!firstLine.test(errorMessage(err))) await deleteLink(hostIf).catch(() => undefined);
     throw err;
   }
   return hostIf;
