@@ -5,7 +5,6 @@
  * the same blob, so a later push (even after a restart) offers the same digest and the registry's
  * `Layer already exists` still applies. The blob is a cache: no image refers to it, so GC may take it back.
  */
-import { createGzip } from 'node:zlib';
 import { MT, type Descriptor } from '../registry/mediatypes.js';
 import type { ImageDeps } from './deps.js';
 
@@ -27,6 +26,8 @@ export async function pushableLayer(deps: ImageDeps, layer: Descriptor, hold: (d
     hold(known.digest);
     if (await deps.content.has(known.digest)) return known;
   }
+  // zlib loads at first use: an idle engine does without it.
+  const { createGzip } = await import('node:zlib');
   const gzip = createGzip({ chunkSize: 1 << 18 });
   const source = deps.content.readStream(layer.digest);
   source.on('error', (err) => gzip.destroy(err));

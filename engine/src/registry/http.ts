@@ -4,7 +4,7 @@
  * pools, idle timeouts with Go-like error texts, and TLS verification that an insecure registry can switch off.
  */
 import http, { type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
-import https from 'node:https';
+import type * as HttpsModule from 'node:https';
 import type { Readable } from 'node:stream';
 import { SystemError, Unavailable } from '../base/errors.js';
 
@@ -27,8 +27,20 @@ export interface HttpResponse {
 }
 
 const httpAgent = new http.Agent({ keepAlive: true, maxSockets: 32 });
-const httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 32 });
-const httpsInsecureAgent = new https.Agent({ keepAlive: true, maxSockets: 32, rejectUnauthorized: false });
+
+/** node:https (and TLS with it) loads at the first HTTPS request: an idle engine does without it. */
+let httpsClient: Promise<{ https: typeof HttpsModule; agent: HttpsModule.Agent; insecureAgent: HttpsModule.Agent }> | undefined;
+function loadHttps(): NonNullable<typeof httpsClient> {
+  httpsClient ??= import('node:https').then((mod) => {
+    const https = mod.default;
+    return {
+      https,
+      agent: new https.Agent({ keepAlive: true, maxSockets: 32 }),
+      insecureAgent: new https.Agent({ keepAlive: true, maxSockets: 32, rejectUnauthorized: false }),
+    };
+  });
+  return httpsClient;
+}
 
 /** A transport failure (no HTTP response at all): the caller may fall back from HTTPS to HTTP. */
 export class TransportError extends Unavailable {
@@ -43,14 +55,15 @@ function verb(method: string): string {
   return method.charAt(0) + method.slice(1).toLowerCase();
 }
 
-function once(req: HttpRequest): Promise<HttpResponse> {
+async function once(req: HttpRequest): Promise<HttpResponse> {
   const { url } = req;
   const isHttps = url.protocol === 'https:';
-  const agent = isHttps ? (req.insecureTls ? httpsInsecureAgent : httpsAgent) : httpAgent;
+  const secure = isHttps ? await loadHttps() : undefined;
+  const agent = secure ? (req.insecureTls ? secure.insecureAgent : secure.agent) : httpAgent;
   const headers: Record<string, string> = { 'User-Agent': 'berthd', ...req.headers };
   if (Buffer.isBuffer(req.body)) headers['Content-Length'] = String(req.body.length);
   return new Promise((resolve, reject) => {
-    const r = (isHttps ? https : http).request(url, { method: req.method, headers, agent }, (res) => {
+    const r = (secure ? secure.https : http).request(url, { method: req.method, headers, agent }, (res) => {
       resolve({ status: res.statusCode ?? 0, headers: res.headers, body: res, url });
     });
     const timeoutMs = req.timeoutMs ?? 60_000;

@@ -5,7 +5,6 @@
  */
 import { spawn } from 'node:child_process';
 import { PassThrough, Readable, pipeline } from 'node:stream';
-import { createGunzip } from 'node:zlib';
 import { InvalidArgument } from '../base/errors.js';
 
 export type Compression = 'gzip' | 'zstd' | 'xz' | 'bzip2' | 'none';
@@ -42,6 +41,8 @@ export async function decompressed(source: AsyncIterable<Buffer>): Promise<Reada
   );
   const kind = detectCompression(head);
   if (kind === 'gzip') {
+    // zlib loads at first use: an idle engine does without it.
+    const { createGunzip } = await import('node:zlib');
     const gunzip = createGunzip({ chunkSize: 1 << 18 });
     pipeline(rest, gunzip, () => undefined);
     return gunzip;

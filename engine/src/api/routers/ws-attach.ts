@@ -1,11 +1,16 @@
 import { PassThrough } from 'node:stream';
-import { WebSocketServer, type WebSocket } from 'ws';
+import type { WebSocket, WebSocketServer } from 'ws';
 import { InvalidArgument, errorMessage } from '../../base/errors.js';
 import { versionAtLeast } from '../../base/version.js';
 import type { PreparedSession } from '../../containers/attach.js';
 import type { RequestContext } from '../router.js';
 
-const server = new WebSocketServer({ noServer: true, perMessageDeflate: false });
+/** `ws` (with zlib and TLS) loads at the first WebSocket attach: an idle engine does without it. */
+let server: Promise<WebSocketServer> | undefined;
+function wsServer(): Promise<WebSocketServer> {
+  server ??= import('ws').then(({ WebSocketServer: Server }) => new Server({ noServer: true, perMessageDeflate: false }));
+  return server;
+}
 /** Above this much unsent output, wait for the socket to catch up. */
 const HIGH_WATER = 1 << 20;
 
@@ -18,9 +23,11 @@ export async function serveWebSocketAttach(ctx: RequestContext, session: Prepare
   if (!upgrade || String(ctx.req.headers.upgrade ?? '').toLowerCase() !== 'websocket') {
     throw new InvalidArgument('this endpoint expects a WebSocket upgrade request');
   }
+  const wss = await wsServer();
+  if (upgrade.socket.destroyed) return;
   const ws = await new Promise<WebSocket | undefined>((resolve) => {
     upgrade.socket.once('close', () => resolve(undefined));
-    server.handleUpgrade(ctx.req, upgrade.socket as never, upgrade.head, resolve);
+    wss.handleUpgrade(ctx.req, upgrade.socket as never, upgrade.head, resolve);
   });
   if (!ws) return;
   const binary = versionAtLeast(ctx.apiVersion, '1.28');
