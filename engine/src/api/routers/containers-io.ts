@@ -1,4 +1,3 @@
-import type { Writable } from 'node:stream';
 import { errorMessage } from '../../base/errors.js';
 import { boolParam, intParam } from '../../base/query.js';
 import { versionAtLeast } from '../../base/version.js';
@@ -7,7 +6,7 @@ import type { LogsQuery, LogsResult } from '../../containers/logs.js';
 import { parseLogTime, type LogEntry } from '../../containers/logs-reader.js';
 import { readJsonBody, sendJson, sendStatus } from '../respond.js';
 import type { RequestContext, Router } from '../router.js';
-import { hijack, readUpgradeJson, streamContentType, writeWithDrain } from './hijack.js';
+import { hijack, readUpgradeJson, streamContentType, writeAllWithDrain } from './hijack.js';
 import { serveWebSocketAttach } from './ws-attach.js';
 
 export interface TopResult {
@@ -98,26 +97,6 @@ export function frameBatch(batch: LogEntry[], tty: boolean, timestamps: boolean)
     header[0] = e.stream === 'stderr' ? 2 : 1;
     header.writeUInt32BE(e.data.length, 4);
     return [header, e.data];
-  });
-}
-
-/** Writes the buffers in one go (corked: one writev), waiting for the socket to drain when it asks to. */
-function writeAllWithDrain(out: Writable, pieces: Buffer[]): Promise<void> {
-  if (pieces.length === 1) return writeWithDrain(out, pieces[0] as Buffer);
-  if (out.destroyed || out.writableEnded) return Promise.resolve();
-  out.cork();
-  let ok = true;
-  for (const p of pieces) ok = out.write(p) && ok;
-  out.uncork();
-  if (ok) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = (): void => {
-      out.off('drain', done);
-      out.off('close', done);
-      resolve();
-    };
-    out.on('drain', done);
-    out.on('close', done);
   });
 }
 

@@ -27,7 +27,22 @@ export function streamContentType(ctx: RequestContext, tty: boolean): string {
 /** Writes with backpressure; resolves early if the peer is gone, so a dead client never blocks a session. */
 export function writeWithDrain(out: Writable, data: Buffer): Promise<void> {
   if (out.destroyed || out.writableEnded) return Promise.resolve();
-  if (out.write(data)) return Promise.resolve();
+  return out.write(data) ? Promise.resolve() : untilDrained(out);
+}
+
+/** Writes the buffers in one go (corked: one writev), waiting for the socket to drain when it asks to. */
+export function writeAllWithDrain(out: Writable, pieces: Buffer[]): Promise<void> {
+  if (pieces.length === 1) return writeWithDrain(out, pieces[0] as Buffer);
+  if (out.destroyed || out.writableEnded) return Promise.resolve();
+  out.cork();
+  let ok = true;
+  for (const p of pieces) ok = out.write(p) && ok;
+  out.uncork();
+  return ok ? Promise.resolve() : untilDrained(out);
+}
+
+/** Resolves when the stream drains or closes. */
+function untilDrained(out: Writable): Promise<void> {
   return new Promise((resolve) => {
     const done = (): void => {
       out.off('drain', done);
