@@ -175,10 +175,19 @@ export class ContainerProcess {
     });
   }
 
+  /**
+   * Resolves once the monitor has applied the size (as dockerd's resize answers after the ioctl): it handles this
+   * connection's frames in order and closes it after our end. Without the wait, input sent right after on another
+   * connection could reach the process before the new size.
+   */
   async resize(rows: number, cols: number): Promise<void> {
     const a = await this.attach();
+    a.output.resume(); // container output reaches this connection too: drop it so the close is never held up
     a.resize(rows, cols);
     a.close();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([a.exit, new Promise((r) => (timer = setTimeout(r, 2000)))]);
+    clearTimeout(timer);
   }
 
   /** Whether the monitor still runs (a zombie or a recycled pid does not count). */
