@@ -1,25 +1,21 @@
 // Starts what the dashboard e2e tests drive: the rig's registry and berthd, `berth dashboard` against berthd's
 // socket (as a user would run it), and Debian's Chromium through playwright-core.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import {
-  pushTestImages, repoRoot, startBerthd, startRegistry, stopByPid,
-  type PushedTestImages, type RunningBerthd, type TestRegistry,
+  CHROMIUM, dashboardPrerequisitesMissing, pushTestImages, startBerthd, startDashboardProcess, startRegistry, stopByPid,
+  type DashboardProcess, type PushedTestImages, type RunningBerthd, type TestRegistry,
 } from '../../../scripts/src/testrig/index.js';
 
-export const CHROMIUM = '/usr/bin/chromium';
-const BERTH_BIN = path.join(repoRoot, 'electron', 'bin', 'berth');
 
 export interface Stack {
   registry: TestRegistry;
   images: PushedTestImages;
   berthd: RunningBerthd;
-  dashboard: { url: string; pid: number; child: ChildProcess };
+  dashboard: DashboardProcess;
   daemonJson: string;
   /** Berth's settings file the dashboard edits (a temp copy of ~/.berth/settings.json). */
   settingsFile: string;
@@ -30,29 +26,11 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-export function missingPrerequisites(): string | undefined {
-  if (!existsSync(CHROMIUM)) return `${CHROMIUM} missing (apt-get install chromium; scripts/setup.sh does it)`;
-  if (!existsSync(path.join(repoRoot, 'renderer', 'dist', 'index.html'))) return 'renderer not built (npm run build -w renderer)';
-  if (!existsSync(path.join(repoRoot, 'electron', 'dist', 'cli', 'dashboard.js'))) return 'electron not built (npx tsc -b electron)';
-  return undefined;
-}
+export const missingPrerequisites = dashboardPrerequisitesMissing;
 
-/** Runs `berth dashboard --print-url` and reads the URL from its first line of output. */
-export async function startDashboard(socket: string, extra: string[] = []): Promise<{ url: string; pid: number; child: ChildProcess }> {
-  const child = spawn(process.execPath, [BERTH_BIN, 'dashboard', '--engine', `unix://${socket}`, '--print-url', ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let err = '';
-  child.stderr!.on('data', (d) => (err += d));
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d) => {
-      out += d;
-      const line = out.split('\n')[0];
-      if (out.includes('\n') && line) resolve(line.trim());
-    });
-    child.once('exit', (code) => reject(new Error(`berth dashboard exited (${code}): ${err}`)));
-    setTimeout(() => reject(new Error(`berth dashboard printed no URL in 20 s: ${err}`)), 20_000).unref();
-  });
-  return { url, pid: child.pid!, child };
+/** Runs `berth dashboard --print-url` against berthd's socket and reads the URL from its first line of output. */
+export function startDashboard(socket: string, extra: string[] = []): Promise<DashboardProcess> {
+  return startDashboardProcess(`unix://${socket}`, extra);
 }
 
 /** Whether the engine routes METHOD PATH at all (an unknown route answers 404 "page not found"). */

@@ -1,24 +1,17 @@
 // The dashboard for UI benchmarks: `berth dashboard --print-url` started as a user would (a cold host process),
 // and Debian's Chromium through playwright-core, headless.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { repoRoot } from '../testrig/paths.js';
+import { CHROMIUM, dashboardPrerequisitesMissing, startDashboardProcess as startDashboard } from '../testrig/dashboard.js';
 import { stopByPid } from '../testrig/processes.js';
 import type { BenchTarget } from './scenario.js';
 
-export const CHROMIUM = '/usr/bin/chromium';
-const BERTH_BIN = path.join(repoRoot, 'electron', 'bin', 'berth');
 
 /** Why the dashboard cannot be benchmarked here, or undefined. Measured against berthd only: the host code is ours. */
 export function dashboardUnsupported(target: BenchTarget): string | undefined {
   if (target.kind !== 'berth') return 'the dashboard is Berth\'s own host process (measured once, against berthd)';
-  if (!existsSync(CHROMIUM)) return `${CHROMIUM} missing (apt-get install chromium)`;
-  if (!existsSync(path.join(repoRoot, 'renderer', 'dist', 'index.html'))) return 'renderer not built (npm run build -w renderer)';
-  if (!existsSync(path.join(repoRoot, 'electron', 'dist', 'cli', 'dashboard.js'))) return 'electron not built (npx tsc -b electron)';
-  return undefined;
+  return dashboardPrerequisitesMissing();
 }
 
 export interface RunningDashboard {
@@ -28,17 +21,7 @@ export interface RunningDashboard {
 }
 
 export async function startDashboardProcess(target: BenchTarget): Promise<RunningDashboard> {
-  const child = spawn(process.execPath, [BERTH_BIN, 'dashboard', '--engine', target.dockerHost, '--print-url'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let err = '';
-  child.stderr!.on('data', (d) => (err += d));
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d) => {
-      out += d;
-      if (out.includes('\n')) resolve(out.split('\n')[0]!.trim());
-    });
-    child.once('exit', (code) => reject(new Error(`berth dashboard exited (${code}): ${err}`)));
-  });
+  const { url, child } = await startDashboard(target.dockerHost);
   return { url, child, stop: async () => void (await stopByPid(child, 5_000)) };
 }
 
