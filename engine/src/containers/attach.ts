@@ -185,7 +185,7 @@ export class ContainerAttacher {
     let attachment = o.stream ? await this.connectLive(record.Id) : undefined;
     if (o.logs && record.HostConfig.LogConfig.Type !== 'none') {
       const entries = readJsonFileLog(logPath(this.ctx.store.dir(record.Id), record.Id), {
-        stdout: o.stdout, stderr: o.stderr, tail: -1, merge: true, signal: client.signal,
+        stdout: o.stdout, stderr: o.stderr, tail: -1, signal: client.signal,
       });
       for await (const batch of entries) for (const e of batch) await client.write(e.stream, e.data);
     }

@@ -1,21 +1,19 @@
 /**
- * Decoding json-file log lines (`{"log":…,"stream":…,"time":…}`), one at a time or merged. Lines the monitor wrote
+ * Decoding json-file log lines (`{"log":…,"stream":…,"time":…}`), one at a time or straight into the framed bytes
+ * `docker logs` sends. Lines the monitor wrote
  * have a fixed key order and, almost always, a payload whose only escape is its final `\n` (or `\r\n` under a
  * TTY): those take byte-level paths that never build a string. Anything else goes through JSON.parse.
  */
 
 export type LogStream = 'stdout' | 'stderr';
 
-/** One json-file log entry, or (merged) consecutive entries of one stream. */
+/** One json-file log entry. */
 export interface LogEntry {
   stream: LogStream;
   data: Buffer;
-  /** As written (Go's RFC3339Nano); `parseLogTime` turns it into nanoseconds or dockerd's fixed form. Empty when merged. */
+  /** As written (Go's RFC3339Nano); `parseLogTime` turns it into nanoseconds or dockerd's fixed form. */
   time: string;
 }
-
-/** The largest merged entry (one multiplexed frame: the Docker SDKs' demuxers read a frame whole). */
-export const MAX_MERGED = 1024 * 1024;
 
 const LOG_PREFIX = Buffer.from('{"log":"');
 const STREAM_KEY = Buffer.from('","stream":"');
@@ -108,55 +106,88 @@ function movePlainPayload(b: Buffer, p0: number, s: number, to: number): number 
   return end;
 }
 
+export interface FrameOptions {
+  stdout: boolean;
+  stderr: boolean;
+  /** Each entry behind docker's 8-byte stdcopy header (`[stream,0,0,0,size u32 BE]`); false under a TTY: bare. */
+  multiplexed: boolean;
+}
+
+function writeHeader(b: Buffer, at: number, stderr: boolean, length: number): void {
+  b[at] = stderr ? 2 : 1;
+  b[at + 1] = 0;
+  b[at + 2] = 0;
+  b[at + 3] = 0;
+  b.writeUInt32BE(length, at + 4);
+}
+
 /**
- * The lines of text[0, end) (each ending in a newline) as merged entries: consecutive accepted lines of one stream
- * become one entry of at most MAX_MERGED bytes (a single line may exceed it). The payloads are moved to the front of
- * `text` itself (a decoded payload is never longer than its line): the entries are views into it.
+ * The lines of text[0, end) (each ending in a newline) as the bytes `docker logs` sends: every accepted entry its
+ * own frame, as dockerd sends (clients iterate frames as lines). Framed in place: a header is as long as the
+ * `{"log":"` it replaces and a decoded payload is never longer than its escaped form, so each frame is moved to the
+ * front of `text` (never past its own line) and the result is usually one view into `text`: one write per read.
+ * A parsed entry that grows when decoded (raw invalid UTF-8, not the monitor's) goes in a buffer of its own.
  */
-export function mergeLogLines(text: Buffer, end: number, o: { stdout: boolean; stderr: boolean }, maxMerged = MAX_MERGED): LogEntry[] {
-  const out = text;
-  const entries: LogEntry[] = [];
+export function frameLogLines(text: Buffer, end: number, o: FrameOptions): Buffer[] {
+  const head = o.multiplexed ? 8 : 0;
+  const pieces: Buffer[] = [];
   let off = 0;
-  let runStart = 0;
-  let runStderr = false;
-  const closeRun = (): void => {
-    if (off > runStart) entries.push({ stream: runStderr ? 'stderr' : 'stdout', data: out.subarray(runStart, off), time: '' });
-    runStart = off;
-  };
-  const append = (stderr: boolean, length: number): void => {
-    if (stderr !== runStderr || off - runStart + length > maxMerged) {
-      closeRun();
-      runStderr = stderr;
-    }
-  };
+  let pieceStart = 0;
   for (let pos = 0; pos < end; ) {
     const nl = text.indexOf(0x0a, pos);
-    let decoded = false;
+    let done = false;
     if (plainLine(text, pos, nl)) {
-      decoded = true;
+      done = true;
       if (plainStderr ? o.stderr : o.stdout) {
-        // The escaped length bounds the decoded one, which is all the cap needs.
-        append(plainStderr, plainEnd - pos - LOG_PREFIX.length);
-        const next = movePlainPayload(text, pos + LOG_PREFIX.length, plainEnd, off);
-        if (next >= 0) off = next;
-        else decoded = false;
+        const stderr = plainStderr;
+        const next = movePlainPayload(text, pos + LOG_PREFIX.length, plainEnd, off + head);
+        if (next >= 0) {
+          if (head) writeHeader(text, off, stderr, next - off - head);
+          off = next;
+        } else {
+          done = false;
+        }
       }
     }
-    if (!decoded) {
+    if (!done) {
       const e = parsed(text.subarray(pos, nl));
       if (e && (e.stream === 'stderr' ? o.stderr : o.stdout)) {
-        append(e.stream === 'stderr', e.data.length);
-        if (off + e.data.length <= nl) {
-          off += e.data.copy(out, off);
+        const stderr = e.stream === 'stderr';
+        if (off + head + e.data.length <= nl) {
+          if (head) writeHeader(text, off, stderr, e.data.length);
+          off += head + e.data.copy(text, off + head);
         } else {
-          // Raw invalid UTF-8 (not the monitor's) grows when decoded: this entry goes on its own.
-          closeRun();
-          entries.push(e);
+          if (off > pieceStart) pieces.push(text.subarray(pieceStart, off));
+          const own = Buffer.allocUnsafe(head + e.data.length);
+          if (head) writeHeader(own, 0, stderr, e.data.length);
+          e.data.copy(own, head);
+          pieces.push(own);
+          // Later frames still go to the front of `text`, after what was already handed out.
+          pieceStart = off;
         }
       }
     }
     pos = nl + 1;
   }
-  closeRun();
-  return entries;
+  if (off > pieceStart) pieces.push(text.subarray(pieceStart, off));
+  return pieces;
+}
+
+/** One buffer for entries read with their times: each framed (unless TTY), with dockerd's timestamp prefix when asked. */
+export function encodeEntries(batch: LogEntry[], tty: boolean, stamp: ((e: LogEntry) => string) | undefined): Buffer[] {
+  const stamps = stamp ? batch.map(stamp) : undefined;
+  let size = 0;
+  batch.forEach((e, i) => (size += (tty ? 0 : 8) + (stamps?.[i]?.length ?? 0) + e.data.length));
+  const out = Buffer.allocUnsafe(size);
+  let off = 0;
+  batch.forEach((e, i) => {
+    const prefix = stamps?.[i] ?? '';
+    if (!tty) {
+      writeHeader(out, off, e.stream === 'stderr', prefix.length + e.data.length);
+      off += 8;
+    }
+    off += out.write(prefix, off, 'latin1');
+    off += e.data.copy(out, off);
+  });
+  return [out];
 }

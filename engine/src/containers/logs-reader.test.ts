@@ -2,8 +2,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mergeLogLines } from './log-lines.js';
-import { parseLogTime, readJsonFileLog, type ReadLogOptions } from './logs-reader.js';
+import { frameLogLines } from './log-lines.js';
+import { parseLogTime, readFramedLog, readJsonFileLog, type ReadLogOptions } from './logs-reader.js';
 
 const line = (text: string, stream: string, sec: number) => `${JSON.stringify({ log: `${text}\n`, stream, time: `2026-01-01T00:00:${String(sec).padStart(2, '0')}.5Z` })}\n`;
 
@@ -88,33 +88,44 @@ describe('merged reading (no timestamps)', () => {
     return got;
   }
 
-  it('gives the same bytes per stream as line by line, in one entry per run of a stream', async () => {
+  /** Splits a multiplexed body into [stream, payload] frames. */
+  function frames(body: Buffer): Array<[string, string]> {
+    const out: Array<[string, string]> = [];
+    for (let off = 0; off < body.length; ) {
+      const len = body.readUInt32BE(off + 4);
+      out.push([body[off] === 2 ? 'stderr' : 'stdout', body.subarray(off + 8, off + 8 + len).toString()]);
+      off += 8 + len;
+    }
+    return out;
+  }
+
+  async function framed(file: string, o: { stdout?: boolean; multiplexed?: boolean } = {}): Promise<Buffer> {
+    const pieces: Buffer[] = [];
+    for await (const batch of readFramedLog(file, { stdout: true, stderr: true, tail: -1, signal: new AbortController().signal, multiplexed: true, ...o })) pieces.push(...batch);
+    return Buffer.concat(pieces);
+  }
+
+  it('frames every entry on its own, as dockerd does, with the same payloads as line by line', async () => {
     const file = path.join(dir, 'mixed-json.log');
     await writeFile(file, mixed);
     const lines = await entries(file, {});
-    const merged = await entries(file, { merge: true });
-    const joined = (list: Array<[string, string]>, s: string) => list.filter((e) => e[0] === s).map((e) => e[1]).join('');
-    expect(joined(merged, 'stdout')).toBe(joined(lines, 'stdout'));
-    expect(joined(merged, 'stderr')).toBe(joined(lines, 'stderr'));
-    expect(merged).toEqual([
-      ['stdout', 'one\ntwo\ntty line\r\npartial, no newline'],
-      ['stderr', 'err "quoted" <b>\nerr\n'],
-      ['stdout', 'é and \u2028\nthree\n'],
-    ]);
-    expect(await entries(file, { merge: true, stdout: false })).toEqual([['stderr', 'err "quoted" <b>\nerr\n']]);
-    // With since/until every line's time counts: no merging.
-    expect((await entries(file, { merge: true, sinceNs: 0n })).length).toBe(lines.length);
+    expect(frames(await framed(file))).toEqual(lines);
+    expect(frames(await framed(file, { stdout: false }))).toEqual(lines.filter((e) => e[0] === 'stderr'));
+    // Under a TTY the payloads go bare, one after another.
+    expect((await framed(file, { multiplexed: false })).toString()).toBe(lines.map((e) => e[1]).join(''));
   });
 
-  it('keeps merged entries under the cap and survives bytes that grow when decoded', () => {
-    // Merging compacts the text in place: each call gets its own copy.
+  it('frames in place, and gives an entry that grows when decoded a buffer of its own', () => {
+    // Framing rewrites the text in place: each call gets its own copy.
     const text = (): Buffer => Buffer.from(raw('abcdefghi\n', 'stdout').repeat(10));
-    const small = mergeLogLines(text(), text().length, { stdout: true, stderr: true }, 25);
-    expect(small.map((e) => e.data.toString())).toEqual(Array(5).fill('abcdefghi\nabcdefghi\n'));
+    const plain = text();
+    const pieces = frameLogLines(plain, plain.length, { stdout: true, stderr: true, multiplexed: true });
+    expect(pieces).toHaveLength(1);
+    expect(pieces[0]?.buffer).toBe(plain.buffer);
+    expect(frames(pieces[0] as Buffer)).toEqual(Array(10).fill(['stdout', 'abcdefghi\n']));
     const invalid = Buffer.concat([Buffer.from('{"log":"'), Buffer.alloc(40, 0xff), Buffer.from('","stream":"stdout","time":"x"}\n')]);
-    const both = Buffer.concat([text(), invalid]);
-    const got = mergeLogLines(both, both.length, { stdout: true, stderr: true });
-    expect(Buffer.concat(got.map((e) => e.data)).toString()).toBe(`${'abcdefghi\n'.repeat(10)}${'\ufffd'.repeat(40)}`);
-    expect(mergeLogLines(Buffer.from(invalid), invalid.length, { stdout: true, stderr: true }).map((e) => e.data.toString())).toEqual(['\ufffd'.repeat(40)]);
+    const both = Buffer.concat([text(), invalid, text()]);
+    const got = frames(Buffer.concat(frameLogLines(both, both.length, { stdout: true, stderr: true, multiplexed: true })));
+    expect(got.map((e) => e[1])).toEqual([...Array(10).fill('abcdefghi\n'), '\ufffd'.repeat(40), ...Array(10).fill('abcdefghi\n')]);
   });
 });

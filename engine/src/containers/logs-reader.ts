@@ -1,7 +1,7 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { open, readdir, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import { decodeLogLine as decode, mergeLogLines, type LogEntry } from './log-lines.js';
+import { decodeLogLine as decode, frameLogLines, type LogEntry } from './log-lines.js';
 
 export type { LogEntry, LogStream } from './log-lines.js';
 
@@ -15,17 +15,14 @@ export interface ReadLogOptions {
   /** Keep reading new lines, across rotations, until `stopped` settles (the container exited) or `until` passes. */
   follow?: { stopped: Promise<unknown> };
   signal: AbortSignal;
-  /**
-   * The caller needs no per-line times (no `--timestamps`): consecutive lines of one stream come as one entry (its
-   * `time` empty), up to MAX_MERGED bytes, so a big log moves in few large frames instead of one per line.
-   * Ignored with `since`/`until`, which need every line's time.
-   */
-  merge?: boolean;
 }
 
 const CHUNK = 256 * 1024;
-/** Reads when merging: bigger, since no per-line work waits on them. */
-const MERGE_CHUNK = 1024 * 1024;
+/** Reads when framing in place: bigger, since no per-line work waits on them. */
+const FRAME_CHUNK = 1024 * 1024;
+
+/** What one read's complete lines become: a batch to yield, and whether `until` was passed (stop after it). */
+type DecodeRead<T> = (text: Buffer, end: number) => { batch: T[]; stop: boolean };
 
 /** `2026-11-22T11:02:36.991341247Z` into nanoseconds and dockerd's fixed nine-digit form. */
 export function parseLogTime(time: string): { ns: bigint; fixed: string } {
@@ -128,12 +125,47 @@ async function newerFiles(logPath: string, ino: number | undefined): Promise<Fil
   return [];
 }
 
+/** The entries of a json-file log (and its rotated files), in batches (one per read), as `docker logs` shows them. */
+export function readJsonFileLog(logPath: string, o: ReadLogOptions): AsyncGenerator<LogEntry[]> {
+  const timed = o.sinceNs !== undefined || o.untilNs !== undefined;
+  const accept = (e: LogEntry | undefined): 'yield' | 'skip' | 'stop' => {
+    if (!e) return 'skip';
+    if (timed) {
+      const ns = parseLogTime(e.time).ns;
+      if (o.untilNs !== undefined && ns > o.untilNs) return 'stop';
+      if (o.sinceNs !== undefined && ns < o.sinceNs) return 'skip';
+    }
+    if (e.stream === 'stdout' ? !o.stdout : !o.stderr) return 'skip';
+    return 'yield';
+  };
+  return readLog(logPath, o, CHUNK, (text, end) => {
+    const batch: LogEntry[] = [];
+    for (let start = 0; start < end; ) {
+      const nl = text.indexOf(0x0a, start);
+      const entry = decode(text.subarray(start, nl));
+      start = nl + 1;
+      const verdict = accept(entry);
+      if (verdict === 'stop') return { batch, stop: true };
+      if (verdict === 'yield') batch.push(entry as LogEntry);
+    }
+    return { batch, stop: false };
+  });
+}
+
 /**
- * Reads a json-file log (and its rotated files) the way `docker logs` shows it. Following, it keeps its own
- * descriptor of the live file, so a rotation (rename to `.1`, new file) loses no line: the old file is finished,
- * then the new one is read from its start.
+ * The bytes `docker logs` sends for a log read without times (no `since`/`until`/`timestamps`): every entry its own
+ * frame (bare under a TTY), framed in place in 1 MiB reads, so each read is usually one buffer and one write.
  */
-export async function* readJsonFileLog(logPath: string, o: ReadLogOptions): AsyncGenerator<LogEntry[]> {
+export function readFramedLog(logPath: string, o: Omit<ReadLogOptions, 'sinceNs' | 'untilNs'> & { multiplexed: boolean }): AsyncGenerator<Buffer[]> {
+  return readLog(logPath, o, FRAME_CHUNK, (text, end) => ({ batch: frameLogLines(text, end, o), stop: false }));
+}
+
+/**
+ * Reads a json-file log (and its rotated files) read by read, `decodeRead` turning each read's lines into a batch.
+ * Following, it keeps its own descriptor of the live file, so a rotation (rename to `.1`, new file) loses no line:
+ * the old file is finished, then the new one is read from its start.
+ */
+async function* readLog<T>(logPath: string, o: ReadLogOptions, chunk: number, decodeRead: DecodeRead<T>): AsyncGenerator<T[]> {
   const names = await logFiles(logPath);
   const handles: FileHandle[] = [];
   let live: FileHandle | undefined;
@@ -145,49 +177,20 @@ export async function* readJsonFileLog(logPath: string, o: ReadLogOptions): Asyn
   let watcher: FSWatcher | undefined;
   try {
     const [startFile, startOffset] = await tailStart(handles, o.tail);
-    const timed = o.sinceNs !== undefined || o.untilNs !== undefined;
-    const merge = o.merge === true && !timed;
-    const accept = (e: LogEntry | undefined): 'yield' | 'skip' | 'stop' => {
-      if (!e) return 'skip';
-      if (timed) {
-        const ns = parseLogTime(e.time).ns;
-        if (o.untilNs !== undefined && ns > o.untilNs) return 'stop';
-        if (o.sinceNs !== undefined && ns < o.sinceNs) return 'skip';
-      }
-      if (e.stream === 'stdout' ? !o.stdout : !o.stderr) return 'skip';
-      return 'yield';
-    };
     /**
-     * Yields the accepted entries of `fh` from `pos` to its current end, a batch per read; returns the new
-     * position, or -1 once past `until`.
+     * Yields the batches of `fh` from `pos` to its current end, one per read; returns the new position, or -1 once
+     * past `until`.
      */
-    async function* readOn(fh: FileHandle, from: number, lines: LineReader): AsyncGenerator<LogEntry[], number> {
+    async function* readOn(fh: FileHandle, from: number, lines: LineReader): AsyncGenerator<T[], number> {
       let pos = from;
       for (;;) {
-        // Entries point into the buffer read (merged ones too: they are compacted in place), so it is never reused.
-        const { bytesRead, text, end } = await lines.read(fh, pos, merge ? MERGE_CHUNK : CHUNK);
+        // Batches point into the buffer read (framed ones are made in place), so it is never reused.
+        const { bytesRead, text, end } = await lines.read(fh, pos, chunk);
         if (bytesRead === 0) return pos;
         pos += bytesRead;
-        if (merge) {
-          const batch = mergeLogLines(text, end, o);
-          if (batch.length > 0) yield batch;
-          if (o.signal.aborted) return pos;
-          continue;
-        }
-        const batch: LogEntry[] = [];
-        for (let start = 0; start < end; ) {
-          const nl = text.indexOf(0x0a, start);
-          const line = text.subarray(start, nl);
-          start = nl + 1;
-          const entry = decode(line);
-          const verdict = accept(entry);
-          if (verdict === 'stop') {
-            if (batch.length > 0) yield batch;
-            return -1;
-          }
-          if (verdict === 'yield') batch.push(entry as LogEntry);
-        }
+        const { batch, stop } = decodeRead(text, end);
         if (batch.length > 0) yield batch;
+        if (stop) return -1;
         if (o.signal.aborted) return pos;
       }
     }

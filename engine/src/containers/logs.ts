@@ -2,7 +2,8 @@ import { InvalidArgument, NotImplemented } from '../base/errors.js';
 import { parseTimestamp } from '../base/timestamp.js';
 import type { ContainerContext } from './context.js';
 import { logPath } from './log-config.js';
-import { readJsonFileLog, type LogEntry } from './logs-reader.js';
+import { encodeEntries } from './log-lines.js';
+import { parseLogTime, readFramedLog, readJsonFileLog } from './logs-reader.js';
 
 export interface LogsQuery {
   follow: boolean;
@@ -12,14 +13,17 @@ export interface LogsQuery {
   tail: string;
   since: string;
   until: string;
-  /** `timestamps=1`: every line keeps its own time, so lines are not merged into bigger entries. */
+  /** `timestamps=1`: every line starts with its time in dockerd's fixed nine-digit form. */
   timestamps?: boolean;
 }
 
 export interface LogsResult {
   tty: boolean;
-  /** Entries in batches (one per file read), so large logs move in large writes; merged unless `timestamps`. */
-  entries: AsyncIterable<LogEntry[]>;
+  /**
+   * The response body, as dockerd frames it (one stdcopy frame per log entry, bare under a TTY), in batches of
+   * buffers (one batch per file read), so a large log moves in large corked writes.
+   */
+  chunks: AsyncIterable<Buffer[]>;
 }
 
 function optionalTime(value: string, name: string): bigint | undefined {
@@ -41,22 +45,28 @@ export function containerLogs(ctx: ContainerContext, idOrName: string, q: LogsQu
   let follow: { stopped: Promise<unknown> } | undefined;
   const waiter = q.follow && record.State.Running ? ctx.waiters.add(record.Id, 'next-exit') : undefined;
   if (waiter) follow = { stopped: waiter.promise };
-  const reader = readJsonFileLog(logPath(ctx.store.dir(record.Id), record.Id), {
-    stdout: q.stdout,
-    stderr: q.stderr,
-    tail: n,
-    ...(sinceNs !== undefined ? { sinceNs } : {}),
-    ...(untilNs !== undefined ? { untilNs } : {}),
-    ...(follow ? { follow } : {}),
-    merge: !q.timestamps,
-    signal,
-  });
-  async function* entries(): AsyncGenerator<LogEntry[]> {
+  const path = logPath(ctx.store.dir(record.Id), record.Id);
+  const tty = record.Config.Tty;
+  const base = { stdout: q.stdout, stderr: q.stderr, tail: n, ...(follow ? { follow } : {}), signal };
+  const timed = sinceNs !== undefined || untilNs !== undefined || q.timestamps === true;
+  const stamp = q.timestamps ? (e: { time: string }) => `${parseLogTime(e.time).fixed} ` : undefined;
+  const reader = timed
+    ? mapBatches(readJsonFileLog(path, { ...base, ...(sinceNs !== undefined ? { sinceNs } : {}), ...(untilNs !== undefined ? { untilNs } : {}) }), (b) => encodeEntries(b, tty, stamp))
+    : readFramedLog(path, { ...base, multiplexed: !tty });
+  async function* chunks(): AsyncGenerator<Buffer[]> {
     try {
       yield* reader;
     } finally {
       waiter?.cancel();
     }
   }
-  return { tty: record.Config.Tty, entries: entries() };
+  return { tty, chunks: chunks() };
+}
+
+async function* mapBatches<T>(source: AsyncGenerator<T[]>, f: (batch: T[]) => Buffer[]): AsyncGenerator<Buffer[]> {
+  try {
+    for await (const batch of source) yield f(batch);
+  } finally {
+    await source.return(undefined);
+  }
 }

@@ -3,7 +3,6 @@ import { boolParam, intParam } from '../../base/query.js';
 import { versionAtLeast } from '../../base/version.js';
 import type { AttachOptions, PreparedSession } from '../../containers/attach.js';
 import type { LogsQuery, LogsResult } from '../../containers/logs.js';
-import { parseLogTime, type LogEntry } from '../../containers/logs-reader.js';
 import { readJsonBody, sendJson, sendStatus } from '../respond.js';
 import type { RequestContext, Router } from '../router.js';
 import { hijack, readUpgradeJson, streamContentType, writeAllWithDrain } from './hijack.js';
@@ -51,7 +50,6 @@ export async function serveHijacked(ctx: RequestContext, session: PreparedSessio
 
 async function logsRoute(ctx: RequestContext, backend: ContainerIoBackend): Promise<void> {
   const q = ctx.query;
-  const timestamps = boolParam(q, 'timestamps');
   const result = backend.logs(
     ctx.params.id ?? '',
     {
@@ -61,18 +59,18 @@ async function logsRoute(ctx: RequestContext, backend: ContainerIoBackend): Prom
       tail: q.get('tail') ?? 'all',
       since: q.get('since') ?? '',
       until: q.get('until') ?? '',
-      timestamps,
+      timestamps: boolParam(q, 'timestamps'),
     },
     ctx.signal,
   );
-  const iterator = result.entries[Symbol.asyncIterator]();
+  const iterator = result.chunks[Symbol.asyncIterator]();
   // The first read surfaces file errors while a proper status can still be sent.
   let next = await iterator.next();
   ctx.res.writeHead(200, { 'Content-Type': streamContentType(ctx, result.tty) });
   ctx.res.flushHeaders();
   try {
     while (!next.done) {
-      await writeAllWithDrain(ctx.res, frameBatch(next.value, result.tty, timestamps));
+      await writeAllWithDrain(ctx.res, next.value);
       if (ctx.signal.aborted) break;
       next = await iterator.next();
     }
@@ -80,45 +78,6 @@ async function logsRoute(ctx: RequestContext, backend: ContainerIoBackend): Prom
     await iterator.return?.(undefined);
     ctx.res.end();
   }
-}
-
-/** Entries at least this big (merged runs of lines) are sent as they are, behind a header of their own: no copy. */
-const SEND_AS_IS = 16 * 1024;
-
-/**
- * A batch as buffers to send: big entries (merged runs) as they are behind their own 8-byte header, many small
- * ones (single lines) copied into one buffer.
- */
-export function frameBatch(batch: LogEntry[], tty: boolean, timestamps: boolean): Buffer[] {
-  if (timestamps || !batch.every((e) => e.data.length >= SEND_AS_IS)) return [encodeBatch(batch, tty, timestamps)];
-  if (tty) return batch.map((e) => e.data);
-  return batch.flatMap((e) => {
-    const header = Buffer.alloc(8);
-    header[0] = e.stream === 'stderr' ? 2 : 1;
-    header.writeUInt32BE(e.data.length, 4);
-    return [header, e.data];
-  });
-}
-
-/** One buffer for a batch of entries: each framed (unless TTY), with dockerd's timestamp prefix when asked. */
-export function encodeBatch(batch: LogEntry[], tty: boolean, timestamps: boolean): Buffer {
-  const stamps = timestamps ? batch.map((e) => `${parseLogTime(e.time).fixed} `) : undefined;
-  let size = 0;
-  batch.forEach((e, i) => (size += (tty ? 0 : 8) + (stamps?.[i]?.length ?? 0) + e.data.length));
-  const out = Buffer.allocUnsafe(size);
-  let off = 0;
-  batch.forEach((e, i) => {
-    const stamp = stamps?.[i] ?? '';
-    if (!tty) {
-      out.writeUInt32BE(0, off);
-      out[off] = e.stream === 'stderr' ? 2 : 1;
-      out.writeUInt32BE(stamp.length + e.data.length, off + 4);
-      off += 8;
-    }
-    off += out.write(stamp, off, 'latin1');
-    off += e.data.copy(out, off);
-  });
-  return out;
 }
 
 export function registerContainerIoRoutes(router: Router, backend: ContainerIoBackend): void {

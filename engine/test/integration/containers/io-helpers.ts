@@ -2,6 +2,9 @@ import { spawn } from 'node:child_process';
 import net from 'node:net';
 import { dockerBinary, testDockerConfigDir } from '../../../../scripts/src/testrig/index.js';
 
+/** Debian's python3 with its python3-docker (5.0.3), the docker-py an apt user has (not a pip one on PATH). */
+export const DEBIAN_PYTHON = '/usr/bin/python3';
+
 export interface Frame {
   stream: number;
   data: string;

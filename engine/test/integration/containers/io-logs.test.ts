@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dockerBinary, testDockerConfigDir } from '../../../../scripts/src/testrig/index.js';
 import { startContainerRig, type ContainerRig } from './harness.js';
-import { demux, eventually, rawRequest, streamText } from './io-helpers.js';
+import { DEBIAN_PYTHON, demux, eventually, rawRequest, streamText } from './io-helpers.js';
 
 let rig: ContainerRig;
 beforeAll(async () => {
@@ -77,8 +77,8 @@ describe('docker logs from the json-file log', () => {
     expect((await rig.docker(['logs', '--tail', '2', 'rotor'])).stdout).toBe('line118\nline119\n');
   });
 
-  it('sends a big log in few frames of at most 1 MiB that the CLI, dockerode and docker-py read whole; -t stays per line', async () => {
-    // 4 MB of stdout with a few stderr lines in between, so merged runs alternate streams.
+  it('sends a big log one frame per line, as dockerd, that the CLI, dockerode and docker-py read whole; -t too', async () => {
+    // 4 MB of stdout with a few stderr lines in between.
     const script = 'yes 0123456789 | head -c 2000000; echo to-err >&2; echo again >&2; yes abcdefghij | head -c 2000000';
     await rig.ok(['run', '--name', 'bulk', rig.busybox, 'sh', '-c', script]);
     const twoMb = (line: string): string => line.repeat(Math.floor(2_000_000 / line.length)) + line.slice(0, 2_000_000 % line.length);
@@ -90,22 +90,25 @@ describe('docker logs from the json-file log', () => {
 
     const client = new Docker({ socketPath: rig.berthd.socket });
     const frames = demux((await client.getContainer('bulk').logs({ stdout: true, stderr: true })) as unknown as Buffer);
-    // One frame per run of a stream in each 1 MiB read of the file, not one per line (363,638 lines here).
-    expect(frames.length).toBeLessThan(100);
-    expect(Math.max(...frames.map((f) => f.data.length))).toBeLessThanOrEqual(1024 * 1024);
+    // One frame per log entry, as dockerd sends: every line of stdout (the last one without its newline).
+    const outFrames = frames.filter((f) => f.stream === 1);
+    expect(outFrames.length).toBe(expectedOut.split('\n').length);
+    expect(outFrames.slice(0, -1).every((f) => f.data.endsWith('\n') && f.data.indexOf('\n') === f.data.length - 1)).toBe(true);
+    expect(frames.filter((f) => f.stream === 2).map((f) => f.data)).toEqual(['to-err\n', 'again\n']);
     expect(streamText(frames, 1) === expectedOut).toBe(true);
     expect(streamText(frames, 2)).toBe('to-err\nagain\n');
 
-    const py = spawnSync('python3', ['-c', [
+    // Debian's docker-py 5.0.3: `for line in container.logs(stream=True)` gets one line per iteration.
+    const py = spawnSync(DEBIAN_PYTHON, ['-c', [
       'import docker, hashlib, json, sys',
       'c = docker.DockerClient(base_url=sys.argv[1]).containers.get("bulk")',
       'whole = c.logs(stdout=True, stderr=False)',
-      'streamed = b"".join(c.logs(stdout=True, stderr=False, stream=True))',
-      'print(json.dumps([len(whole), hashlib.sha256(whole).hexdigest(), whole == streamed]))',
+      'lines = list(c.logs(stdout=True, stderr=False, stream=True))',
+      'print(json.dumps([len(whole), hashlib.sha256(whole).hexdigest(), b"".join(lines) == whole, len(lines), lines[0].decode()]))',
     ].join('\n'), rig.berthd.dockerHost], { encoding: 'utf8', timeout: 60_000 });
     expect(py.status, py.stderr).toBe(0);
     const sha = (await import('node:crypto')).createHash('sha256').update(expectedOut).digest('hex');
-    expect(JSON.parse(py.stdout)).toEqual([4_000_000, sha, true]);
+    expect(JSON.parse(py.stdout)).toEqual([4_000_000, sha, true, outFrames.length, '0123456789\n']);
 
     const stamped = (await rig.ok(['logs', '-t', '--tail', '3', 'bulk'])).split('\n').filter(Boolean);
     expect(stamped.length).toBe(3);
