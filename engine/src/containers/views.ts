@@ -85,6 +85,15 @@ function portList(record: ContainerRecord): PortEntry[] {
   return out;
 }
 
+/**
+ * The list's `Command`: dockerd joins the path and args with spaces, quoting an argument that holds a space in
+ * single quotes, so `sh -c 'a b'` reads as it was typed.
+ */
+export function commandText(record: Pick<ContainerRecord, 'Path' | 'Args'>): string {
+  if (record.Args.length === 0) return record.Path;
+  return `${record.Path} ${record.Args.map((a) => (a.includes(' ') ? `'${a}'` : a)).join(' ')}`;
+}
+
 /** One entry of `GET /containers/json`. */
 export function summaryView(record: ContainerRecord): Record<string, unknown> {
   return {
@@ -92,7 +101,7 @@ export function summaryView(record: ContainerRecord): Record<string, unknown> {
     Names: [record.Name],
     Image: record.Config.Image,
     ImageID: record.ImageId,
-    Command: [record.Path, ...record.Args].join(' '),
+    Command: commandText(record),
     Created: Math.floor(Date.parse(record.Created) / 1000),
     Ports: portList(record),
     Labels: record.Config.Labels,
