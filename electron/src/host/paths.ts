@@ -13,6 +13,14 @@ export interface BerthPaths {
   logs: string;
   settings: string;
   vm: string;
+  /** Links to the bundled `docker`, `docker-credential-berth`, … (the line users add to PATH). */
+  bin: string;
+  /** Links to the bundled CLI plugins: named in `cliPluginsExtraDirs` of ~/.docker/config.json. */
+  cliPlugins: string;
+  /** Registry → user name of the credentials in the OS keychain (no secrets). */
+  credentialIndex: string;
+  /** What Berth changed outside its home (config.json keys, links), so uninstall undoes exactly that. */
+  hostChanges: string;
 }
 
 export function berthPaths(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): BerthPaths {
@@ -26,5 +34,9 @@ export function berthPaths(env: NodeJS.ProcessEnv = process.env, platform: NodeJ
     logs: path.join(home, 'logs'),
     settings: path.join(home, 'settings.json'),
     vm: path.join(home, 'vm'),
+    bin: path.join(home, 'bin'),
+    cliPlugins: path.join(home, 'cli-plugins'),
+    credentialIndex: path.join(home, 'credentials.json'),
+    hostChanges: path.join(home, 'host-changes.json'),
   };
 }

@@ -9,6 +9,7 @@ export { pingSocket } from './ping.js';
 export { freeLoopbackPort, freeLoopbackUdpPort } from './ports.js';
 export { buildUdpEcho, udpEchoUnavailable } from './udp-echo.js';
 export { stopByPid, spawnTracked } from './processes.js';
+export { startKeyring, keyringUnavailable, type TestKeyring } from './keyring.js';
 export { startDashboardProcess, dashboardPrerequisitesMissing, BERTH_BIN, CHROMIUM, type DashboardProcess } from './dashboard.js';
 export { repoRoot, rigCacheDir } from './paths.js';
 
