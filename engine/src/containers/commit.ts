@@ -6,6 +6,7 @@ import { applyChanges } from '../images/import.js';
 import { INIT_PATHS } from './changes.js';
 import { publish, type ContainerContext } from './context.js';
 import { rootfsPaths } from './rootfs.js';
+import { freezeUnlessExited } from './runtime-state.js';
 import { bundleDir } from './context.js';
 import type { ContainerRecord } from './types.js';
 
@@ -54,8 +55,7 @@ export async function commitContainer(ctx: ContainerContext, record: ContainerRe
     throw new InvalidArgument(`invalid reference format: repository name (${opts.repo}) must be lowercase`);
   }
   const runtime = ctx.runtimes.get(record.HostConfig.Runtime);
-  const freeze = opts.pause && record.State.Running && !record.State.Paused && runtime !== undefined;
-  if (freeze) await runtime.pause(record.Id);
+  const freeze = opts.pause && record.State.Running && !record.State.Paused && runtime !== undefined && (await freezeUnlessExited(runtime, record.Id));
   try {
     const parentRecord = ctx.images.get(record.ImageId);
     const parentConfig = await ctx.images.config(record.ImageId);

@@ -164,7 +164,9 @@ export class ExecService {
     }
     return {
       detach: false,
-      tty: e.tty,
+      // As dockerd: the start request's Tty, not the exec's, says whether the output is multiplexed (docker-py's
+      // exec_create(tty=True) + exec_start() reads frames; the process still has its terminal).
+      tty: body.Tty ?? false,
       run: async (client) => {
         let started: { record: ContainerRecord; proc: ContainerProcess; attachment?: Attachment | undefined };
         try {

@@ -2,6 +2,7 @@ import { RootedFs, type RootedMount } from '../base/rooted-fs.js';
 import { bundleDir, type ContainerContext } from './context.js';
 import { etcFilePaths } from './etc-files.js';
 import { mountRootfs, prepareRootfsDirs, rootfsPaths, unmountRootfs, type RootfsPaths } from './rootfs.js';
+import { freezeUnlessExited } from './runtime-state.js';
 import type { ContainerRecord } from './types.js';
 
 /** Operations holding a container's root filesystem mounted, by container ID (so the last one out unmounts). */
@@ -75,7 +76,7 @@ export async function withFrozenContainer<T>(ctx: ContainerContext, record: Cont
   const runtime = ctx.runtimes.get(record.HostConfig.Runtime);
   const count = freezers.get(record.Id) ?? 0;
   if (!runtime || (count === 0 && (!record.State.Running || record.State.Paused))) return fn();
-  if (count === 0) await runtime.pause(record.Id);
+  if (count === 0 && !(await freezeUnlessExited(runtime, record.Id))) return fn();
   freezers.set(record.Id, count + 1);
   try {
     return await fn();

@@ -1,5 +1,6 @@
 import { access } from 'node:fs/promises';
 import path from 'node:path';
+import { Conflict, NotFound } from '../base/errors.js';
 import type { OciRuntime } from '../runtime/index.js';
 
 /**
@@ -16,4 +17,27 @@ export async function runtimeKnows(runtime: OciRuntime, id: string): Promise<boo
 
 export async function deleteFromRuntime(runtime: OciRuntime | undefined, id: string): Promise<void> {
   if (runtime && (await runtimeKnows(runtime, id))) await runtime.delete(id, { force: true });
+}
+
+/**
+ * Whether a runtime error says the container's init is gone (`does not exist`, `not running`): the container is
+ * exiting and its exit is about to be recorded, as dockerd treats a kill or pause that races an exit.
+ */
+export function exitedUnderUs(err: unknown): boolean {
+  return err instanceof NotFound || (err instanceof Conflict && /not running|does not exist/.test(err.message));
+}
+
+/**
+ * Freezes a running container for an operation (commit, cp); false when it exited meanwhile (nothing to freeze:
+ * the operation goes on with a container that can no longer change its files), as dockerd's commit of a container
+ * that is just exiting succeeds.
+ */
+export async function freezeUnlessExited(runtime: OciRuntime, id: string): Promise<boolean> {
+  try {
+    await runtime.pause(id);
+    return true;
+  } catch (err) {
+    if (!exitedUnderUs(err)) throw err;
+    return false;
+  }
 }

@@ -1,6 +1,7 @@
 import { Conflict, InvalidArgument, NotModified } from '../base/errors.js';
 import { parseSignal } from '../runtime/index.js';
 import { publish, type ContainerContext } from './context.js';
+import { exitedUnderUs } from './runtime-state.js';
 import type { ContainerRecord } from './types.js';
 
 function notRunning(record: ContainerRecord): Conflict {
@@ -54,7 +55,15 @@ export async function killContainer(ctx: ContainerContext, record: ContainerReco
   await ctx.store.save(record);
   publish(ctx, record, 'kill', { signal: String(n) });
   // A paused container cannot act on a signal until it thaws; SIGKILL works on frozen tasks.
-  await signalContainer(ctx, record, n, n === 9);
+  try {
+    await signalContainer(ctx, record, n, n === 9);
+  } catch (err) {
+    // The init exited under us (`rm -f` of a container that is just finishing): as dockerd, not an error; its exit
+    // is being recorded.
+    if (!exitedUnderUs(err)) throw err;
+    await waitForExit(ctx, record, 2_000);
+    return;
+  }
   if (n === 9) await waitForExit(ctx, record, 10_000);
 }
 
