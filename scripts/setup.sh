@@ -2,10 +2,14 @@
 # Everything Berth needs on this machine, idempotent and quick the second time:
 #   1. Debian packages from scripts/deps/apt-packages.txt (installed with apt when running as root),
 #   2. npm packages (npm install when package.json or package-lock.json changed since the last install),
-#   3. the TypeScript build (incremental).
-# Used by scripts/start.sh and scripts/test.sh; safe to run by hand.
+#   3. the TypeScript build (incremental),
+#   4. the docker client toolchain (Debian trixie's docker CLI 26.1, Compose v2 and buildx plugins), and with
+#      --test the dockerd test peer (Debian bookworm's docker.io and containerd): .debs fetched with apt on a
+#      private state dir and unpacked into .cache/toolchain, never installed system-wide (scripts/src/toolchain).
+# Used by scripts/start.sh and scripts/test.sh (with --test); safe to run by hand.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+mode=${1:-}
 say() { printf '\033[1m[berth setup]\033[0m %s\n' "$*" >&2; }
 
 install_apt_packages() {
@@ -87,8 +91,15 @@ electron_types() {
   rm -rf "$tmp"
 }
 
+toolchain() {
+  # A cache hit is a stat; a miss fetches from deb.debian.org (about a minute) and says so.
+  node scripts/dist/toolchain/cli.js "$1" >/dev/null
+}
+
 install_apt_packages
 install_npm_packages
 electron_types
 build
 build_renderer
+toolchain client
+if [ "$mode" = --test ]; then toolchain peer; fi

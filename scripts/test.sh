@@ -3,7 +3,7 @@
 # (unit, integration, e2e). The last line is the plain summary: "tests: N passed, N failed, N skipped".
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh
+scripts/setup.sh --test
 echo "== lint" >&2
 npm run --silent lint
 echo "== typecheck" >&2

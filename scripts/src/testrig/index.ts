@@ -2,7 +2,21 @@
 // integration tests anywhere in the repo (import by relative path: `…/scripts/src/testrig/index.js`).
 export { startRegistry, REGISTRY_BINARY, type TestRegistry, type RegistryAuth, type StartRegistryOptions } from './registry.js';
 export { startBerthd, berthdIsBuilt, BERTHD_BIN, BERTHD_ENTRY, type RunningBerthd, type StartBerthdOptions } from './berthd.js';
-export { docker, dockerBinary, testDockerConfigDir, type DockerResult, type DockerRunOptions } from './docker-cli.js';
+export { docker, dockerBinary, dockerEnv, type DockerResult, type DockerRunOptions } from './docker-cli.js';
+export {
+  bundledToolchain,
+  bundledDockerBinary,
+  systemDockerBinary,
+  clientBinary,
+  dockerClient,
+  clientMatrix,
+  pluginDirs,
+  testDockerConfigDir,
+  writePluginConfig,
+  type DockerClient,
+  type ClientChoice,
+  type ClientKind,
+} from './toolchain.js';
 export { allocateBridge, releaseBridge, type BridgeAllocation } from './subnets.js';
 export { startDockerd, findDockerd, type RunningDockerd } from './dockerd.js';
 export { pingSocket } from './ping.js';

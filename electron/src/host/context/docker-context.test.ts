@@ -3,11 +3,12 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { bundledDockerBinary } from '../../../../scripts/src/testrig/toolchain.js';
 import { currentContext, endpointHost, ensureContext, removeContext, useContext } from './docker-context.js';
 
 // The real docker CLI judges the files we write.
 const docker = (env: NodeJS.ProcessEnv, ...args: string[]) =>
-  execFileSync('/usr/local/bin/docker', args, { env: { ...process.env, ...env }, encoding: 'utf8' });
+  execFileSync(bundledDockerBinary(), args, { env: { ...process.env, ...env }, encoding: 'utf8' });
 
 describe('docker context berth', () => {
   it('is listed and inspected by the docker CLI with the host socket as its endpoint', () => {

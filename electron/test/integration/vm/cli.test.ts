@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bundledDockerBinary } from '../../../../scripts/src/testrig/index.js';
 import { isAlive } from '../../../src/host/vm/util.js';
 import { buildCli, ensureImage, repoRoot } from './vm-image.js';
 
@@ -16,7 +17,7 @@ describe('berth CLI with the QEMU VM', () => {
   const env = { ...process.env, HOME: home, BERTH_HOME: path.join(home, '.berth'), DOCKER_CONFIG: path.join(home, '.docker') };
   const berthBin = path.join(repoRoot, 'electron', 'bin', 'berth');
   const berth = (...args: string[]) => spawnSync(process.execPath, [berthBin, ...args], { env, encoding: 'utf8', timeout: 400_000 });
-  const docker = (...args: string[]) => run('/usr/local/bin/docker', ['--context', 'berth', ...args], { env });
+  const docker = (...args: string[]) => run(bundledDockerBinary(), ['--context', 'berth', ...args], { env });
   const status = () => JSON.parse(berth('status', '--json').stdout) as { state: string; pid?: number; hostPid?: number; note?: string };
 
   beforeAll(() => {

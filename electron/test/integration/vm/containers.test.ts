@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildUdpEcho, freeLoopbackPort, freeLoopbackUdpPort, pushImage, startRegistry, testImages, udpEchoUnavailable, type TestRegistry } from '../../../../scripts/src/testrig/index.js';
+import { bundledDockerBinary, buildUdpEcho, freeLoopbackPort, freeLoopbackUdpPort, pushImage, startRegistry, testImages, udpEchoUnavailable, type TestRegistry } from '../../../../scripts/src/testrig/index.js';
 import { buildCli, ensureImage, repoRoot } from './vm-image.js';
 
 const run = promisify(execFile);
@@ -92,7 +92,7 @@ describe('containers in the VM through the berth context', () => {
   const home = mkdtempSync(path.join(os.tmpdir(), 'berth-ctr-'));
   const env = { ...process.env, HOME: home, BERTH_HOME: path.join(home, '.berth'), DOCKER_CONFIG: path.join(home, '.docker') };
   const berth = (...args: string[]) => spawnSync(process.execPath, [path.join(repoRoot, 'electron', 'bin', 'berth'), ...args], { env, encoding: 'utf8', timeout: 400_000 });
-  const docker = (...args: string[]) => run('/usr/local/bin/docker', ['--context', 'berth', ...args], { env, timeout: 120_000 });
+  const docker = (...args: string[]) => run(bundledDockerBinary(), ['--context', 'berth', ...args], { env, timeout: 120_000 });
   let registry: TestRegistry;
   let image: string;
 

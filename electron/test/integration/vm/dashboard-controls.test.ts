@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bundledDockerBinary } from '../../../../scripts/src/testrig/index.js';
 import { controlSocket } from '../../../src/cli/vm/control.js';
 import { connectRemoteVmControls, type RemoteVmControls } from '../../../src/cli/vm/remote-engine-controls.js';
 import { berthPaths } from '../../../src/host/paths.js';
@@ -33,7 +34,7 @@ describe.skipIf(missing)(`the dashboard controls the Berth VM${missing ? ` (skip
   const env = { ...process.env, HOME: home, BERTH_HOME: path.join(home, '.berth'), DOCKER_CONFIG: path.join(home, '.docker') };
   const paths = berthPaths(env);
   const berthBin = path.join(repoRoot, 'electron', 'bin', 'berth');
-  const docker = (...args: string[]) => run('/usr/local/bin/docker', ['-H', `unix://${paths.dockerSocket}`, ...args], { env, timeout: 120_000 });
+  const docker = (...args: string[]) => run(bundledDockerBinary(), ['-H', `unix://${paths.dockerSocket}`, ...args], { env, timeout: 120_000 });
   let remote: RemoteVmControls;
   let host: UiHost;
   const seen: EngineStatus[] = [];

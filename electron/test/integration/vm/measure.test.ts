@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { it } from 'vitest';
-import { freeLoopbackPort, pushImage, startRegistry, testImages } from '../../../../scripts/src/testrig/index.js';
+import { bundledDockerBinary, freeLoopbackPort, pushImage, startRegistry, testImages } from '../../../../scripts/src/testrig/index.js';
 import { repoRoot } from './vm-image.js';
 
 const run = promisify(execFile);
@@ -46,7 +46,7 @@ it.skipIf(!process.env.BERTH_VM_BENCH)('measures the VM path', async () => {
   const home = mkdtempSync(path.join(os.tmpdir(), 'berth-m-'));
   const env = { ...process.env, HOME: home, BERTH_HOME: path.join(home, '.berth'), DOCKER_CONFIG: path.join(home, '.docker') };
   const berth = (...args: string[]) => spawnSync(process.execPath, [path.join(repoRoot, 'electron', 'bin', 'berth'), ...args], { env, encoding: 'utf8' });
-  const docker = (...args: string[]) => run('/usr/local/bin/docker', ['--context', 'berth', ...args], { env, maxBuffer: 64 << 20 });
+  const docker = (...args: string[]) => run(bundledDockerBinary(), ['--context', 'berth', ...args], { env, maxBuffer: 64 << 20 });
   const registry = await startRegistry();
   const { catalog, blobs } = await testImages();
   await pushImage(registry, catalog.busybox.image, catalog.busybox.ref, { blobs });

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bundledDockerBinary } from '../../../../scripts/src/testrig/index.js';
 import { DEFAULT_VM_SETTINGS, type StageProgress, type VmError, type VmSettings } from '../../../src/host/vm/backend.js';
 import { ENGINE_SOCKET_IN_VM } from '../../../src/host/vm/engine-probe.js';
 import { QemuBackend } from '../../../src/host/vm/qemu/qemu-backend.js';
@@ -26,7 +27,7 @@ describe('QEMU VM backend', () => {
   let tunnel: EngineSocketServer;
   const progress: StageProgress[] = [];
   const docker = (...args: string[]) =>
-    run('/usr/local/bin/docker', ['-H', `unix://${paths.dockerSocket}`, ...args], { env: { ...process.env, HOME: home } });
+    run(bundledDockerBinary(), ['-H', `unix://${paths.dockerSocket}`, ...args], { env: { ...process.env, HOME: home } });
 
   beforeAll(async () => {
     settings = { ...DEFAULT_VM_SETTINGS, imageDir: ensureImage(), memoryMiB: 1536 };

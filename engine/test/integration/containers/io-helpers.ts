@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import net from 'node:net';
-import { dockerBinary, testDockerConfigDir } from '../../../../scripts/src/testrig/index.js';
+import { dockerBinary, dockerEnv } from '../../../../scripts/src/testrig/index.js';
 
 /** Debian's python3 with its python3-docker (5.0.3), the docker-py an apt user has (not a pip one on PATH). */
 export const DEBIAN_PYTHON = '/usr/bin/python3';
@@ -86,9 +86,9 @@ export interface TtySession {
  * `host`. stdin stays open until the test ends it, as a user's keyboard would.
  */
 export function inTerminal(commandLine: string, host: string, size = { rows: 40, cols: 100 }): TtySession {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('DOCKER_')) env[k] = v;
-  Object.assign(env, { DOCKER_HOST: host, DOCKER_CONFIG: testDockerConfigDir(), DOCKER_CLI_HINTS: 'false', PATH: `${dockerBinary().replace(/\/docker$/, '')}:${process.env.PATH ?? ''}` });
+  const env = dockerEnv(host);
+  // The command line says `docker`: the rig's client comes first on PATH.
+  env.PATH = `${dockerBinary().replace(/\/docker$/, '')}:${env.PATH ?? ''}`;
   const child = spawn('script', ['-qfec', `stty rows ${size.rows} cols ${size.cols}; ${commandLine}`, '/dev/null'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
   let out = '';
   const waiters = new Set<() => void>();

@@ -3,7 +3,7 @@ import Docker from 'dockerode';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dockerBinary, testDockerConfigDir } from '../../../../scripts/src/testrig/index.js';
+import { dockerBinary, dockerEnv } from '../../../../scripts/src/testrig/index.js';
 import { startContainerRig, type ContainerRig } from './harness.js';
 import { DEBIAN_PYTHON, demux, eventually, rawRequest, streamText } from './io-helpers.js';
 
@@ -46,7 +46,7 @@ describe('docker logs from the json-file log', () => {
 
   it('follows new output and ends when the container stops (-f)', async () => {
     await rig.ok(['run', '-d', '--name', 'ticker', rig.busybox, 'sh', '-c', 'for i in 1 2 3; do echo tick$i; sleep 0.4; done; sleep 600']);
-    const env: NodeJS.ProcessEnv = { ...process.env, DOCKER_HOST: rig.berthd.dockerHost, DOCKER_CONFIG: testDockerConfigDir() };
+    const env = dockerEnv(rig.berthd.dockerHost);
     const follower = spawn(dockerBinary(), ['logs', '-f', 'ticker'], { env });
     let seen = '';
     follower.stdout.on('data', (d: Buffer) => (seen += d.toString()));
@@ -61,7 +61,7 @@ describe('docker logs from the json-file log', () => {
     // Each line is 64 bytes of JSON and more: a 1k max-size rotates every dozen lines or so.
     const script = 'i=0; while [ $i -lt 60 ]; do echo line$i; i=$((i+1)); done; sleep 1; i=60; while [ $i -lt 120 ]; do echo line$i; i=$((i+1)); done';
     await rig.ok(['run', '-d', '--name', 'rotor', '--log-opt', 'max-size=1k', '--log-opt', 'max-file=20', rig.busybox, 'sh', '-c', `sleep 1; ${script}`]);
-    const env: NodeJS.ProcessEnv = { ...process.env, DOCKER_HOST: rig.berthd.dockerHost, DOCKER_CONFIG: testDockerConfigDir() };
+    const env = dockerEnv(rig.berthd.dockerHost);
     const follower = spawn(dockerBinary(), ['logs', '-f', 'rotor'], { env });
     let seen = '';
     follower.stdout.on('data', (d: Buffer) => (seen += d.toString()));

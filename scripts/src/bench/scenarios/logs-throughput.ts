@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { dockerBinary, testDockerConfigDir } from '../../testrig/docker-cli.js';
+import { dockerBinary, dockerEnv } from '../../testrig/docker-cli.js';
 import { dockerOk, pulledInto } from '../fixtures.js';
 import { defineScenario, type BenchTarget } from '../scenario.js';
 
@@ -14,7 +14,7 @@ interface Ctx {
 /** `docker logs <id>` with its stdout on `sink` ('count' counts the bytes in this process); resolves to them. */
 function dockerLogs(target: BenchTarget, id: string, sink: 'devnull' | 'count'): Promise<number> {
   return new Promise((resolve, reject) => {
-    const env: NodeJS.ProcessEnv = { ...process.env, DOCKER_HOST: target.dockerHost, DOCKER_CONFIG: testDockerConfigDir() };
+    const env = dockerEnv(target.dockerHost);
     const child = spawn(dockerBinary(), ['logs', id], { env, stdio: ['ignore', sink === 'count' ? 'pipe' : 'ignore', 'pipe'] });
     let bytes = 0;
     let stderr = '';

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { repoRoot } from '../../testrig/paths.js';
+import { bundledDockerBinary } from '../../testrig/toolchain.js';
 import { defineScenario } from '../scenario.js';
 
 const run = promisify(execFile);
@@ -43,7 +44,7 @@ export default defineScenario<Ctx>({
     const start = process.hrtime.bigint();
     try {
       berth({ ...ctx, env }, 'start');
-      await run('docker', ['--context', 'berth', 'version'], { env });
+      await run(bundledDockerBinary(), ['--context', 'berth', 'version'], { env });
       return Number(process.hrtime.bigint() - start) / 1e6;
     } finally {
       spawnSync(process.execPath, [path.join(repoRoot, 'electron', 'bin', 'berth'), 'stop'], { env });
