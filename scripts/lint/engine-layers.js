@@ -5,7 +5,7 @@ export const ENGINE_LAYERS = [
   ['base'],
   ['content', 'snapshots', 'metadata', 'events'],
   ['registry', 'images', 'runtime', 'network', 'volumes'],
-  ['containers', 'build'],
+  ['containers', 'build', 'buildkit'],
   ['api'],
   ['daemon', 'cmd'],
 ];

@@ -10,8 +10,9 @@ import type { ContainerService } from '../containers/service.js';
 import { commitImage, type UpperDirLayer } from '../images/commit.js';
 import type { ContainerConfigJson } from '../images/deps.js';
 import { hostPlatform, parsePlatform } from '../images/platform.js';
+import type { ProgressMessage } from '../images/progress.js';
 import type { ImageService } from '../images/service.js';
-import { familiarName, familiarString, parseReference, withDefaultTag } from '../registry/reference.js';
+import { canonicalString, familiarName, familiarString, parseReference, withDefaultTag } from '../registry/reference.js';
 import { BuildCache } from './cache.js';
 import type { BuildContext } from './context.js';
 import { dispatch } from './dispatch.js';
@@ -20,6 +21,7 @@ import { processWord, processWords } from './dockerfile/shell-lex.js';
 import type { BuildOptions } from './options.js';
 import type { RunOutputs } from './run-step.js';
 import { splitStages } from './stages.js';
+import { stepNames, VERTEX_INSTRUCTIONS, type StepEvents, type StepHandle } from './step-events.js';
 import { DEFAULT_SHELL, expansionEnv, PROXY_ARGS, type CurrentImage, type Stage, type StageState } from './state.js';
 import { mountImage, type MountedImage } from './workspace.js';
 
@@ -36,6 +38,8 @@ export interface BuildOutput {
   stream(text: string): void;
   /** Any other message (pull progress) passed through as is. */
   message(m: Record<string, unknown>): void;
+  /** When set, progress goes here as step events instead of the classic `Step N/M` text. */
+  events?: StepEvents;
 }
 
 export interface StepCommit {
@@ -61,6 +65,8 @@ export class Builder {
   private metaArgs = new Map<string, string | undefined>();
   private step = 0;
   private total = 0;
+  /** The step event in progress (events mode). */
+  private current: StepHandle | undefined;
 
   constructor(
     readonly deps: BuildDeps,
@@ -74,7 +80,7 @@ export class Builder {
   async build(): Promise<string> {
     const parsed = parseDockerfile(this.ctx.dockerfile);
     this.escape = parsed.escape;
-    for (const w of parsed.warnings) this.out.stream(`${w}\n`);
+    for (const w of parsed.warnings) this.warn(w);
     const { metaArgs, stages } = splitStages(parsed.nodes, this.opts, this.ctx.dockerfileName);
     this.total = metaArgs.length + stages.reduce((n, s) => n + 1 + s.commands.length, 0);
     try {
@@ -86,7 +92,7 @@ export class Builder {
       for (const [index, stage] of stages.entries()) last = await this.runStage(index, stage);
       if (!last?.image) throw new InvalidArgument('No image was generated. Is your Dockerfile empty?');
       const unused = [...this.opts.buildArgs.keys()].filter((k) => !this.usedArgs.has(k) && !PROXY_ARGS.has(k)).sort();
-      if (unused.length) this.out.stream(`[Warning] One or more build-args [${unused.join(' ')}] were not consumed\n`);
+      if (unused.length) this.warn(`[Warning] One or more build-args [${unused.join(' ')}] were not consumed`);
       return last.image.record.id;
     } finally {
       for (const m of this.mounts.splice(0)) await m.dispose();
@@ -104,7 +110,40 @@ export class Builder {
 
   private printStep(node: Node): void {
     this.step++;
-    this.out.stream(`Step ${this.step}/${this.total} : ${node.original}\n`);
+    if (!this.out.events) this.out.stream(`Step ${this.step}/${this.total} : ${node.original}\n`);
+  }
+
+  private warn(text: string): void {
+    if (this.out.events) this.out.events.warning(text);
+    else this.out.stream(`${text}\n`);
+  }
+
+  /** Output of the running step: its log in events mode, the build stream otherwise. */
+  log(data: Buffer): void {
+    if (this.out.events) this.current?.log(data);
+    else this.out.stream(data.toString('utf8'));
+  }
+
+  /** Classic-builder chrome (` ---> Running in …`) that events mode leaves out. */
+  chrome(text: string): void {
+    if (!this.out.events) this.out.stream(text);
+  }
+
+  /** Runs `work` as one step event (events mode), ending it with its outcome. */
+  private async asStep<T>(name: string | undefined, work: () => Promise<T>): Promise<T> {
+    if (!this.out.events || name === undefined) return work();
+    const handle = this.out.events.begin(name);
+    this.current = handle;
+    try {
+      const r = await work();
+      handle.end();
+      return r;
+    } catch (err) {
+      handle.end(err);
+      throw err;
+    } finally {
+      if (this.current === handle) this.current = undefined;
+    }
   }
 
   private declareMetaArgs(node: Node): void {
@@ -133,18 +172,19 @@ export class Builder {
 
   private async runStage(index: number, stage: Stage): Promise<StageState> {
     this.printStep(stage.from);
-    const state = await this.from(index, stage);
-    this.out.stream(` ---> ${state.image ? shortId(state.image.record.id) : ''}\n`);
+    const names = stepNames(stage, this.fromText(stage.from));
+    const state = await this.asStep(names.from, () => this.from(index, stage));
+    this.chrome(` ---> ${state.image ? shortId(state.image.record.id) : ''}\n`);
     const triggers = state.config.OnBuild ?? [];
     if (triggers.length) {
-      this.out.stream(`# Executing ${triggers.length} build trigger${triggers.length > 1 ? 's' : ''}\n`);
+      this.chrome(`# Executing ${triggers.length} build trigger${triggers.length > 1 ? 's' : ''}\n`);
       state.config.OnBuild = [];
       for (const t of triggers) for (const node of parseDockerfile(t).nodes) await this.dispatchNode(state, node);
     }
     for (const node of stage.commands) {
       this.printStep(node);
-      await this.dispatchNode(state, node);
-      this.out.stream(` ---> ${state.image ? shortId(state.image.record.id) : ''}\n`);
+      await this.asStep(VERTEX_INSTRUCTIONS.has(node.cmd) ? names.next(node) : undefined, () => this.dispatchNode(state, node));
+      this.chrome(` ---> ${state.image ? shortId(state.image.record.id) : ''}\n`);
     }
     this.stageResults.push(state);
     return state;
@@ -152,6 +192,17 @@ export class Builder {
 
   private dispatchNode(state: StageState, node: Node): Promise<void> {
     return dispatch(this, state, node);
+  }
+
+  /** FROM's image as BuildKit names it: a stage by its name, an image by its canonical reference. */
+  private fromText(node: Node): string {
+    const ref = processWords(node.rest, this.metaEnv(), this.escape)[0] ?? '';
+    if (ref.toLowerCase() === 'scratch' || this.stageByName(ref)) return ref;
+    try {
+      return canonicalString(withDefaultTag(parseReference(ref)));
+    } catch {
+      return ref;
+    }
   }
 
   private async from(index: number, stage: Stage): Promise<StageState> {
@@ -205,10 +256,21 @@ export class Builder {
       const r = withDefaultTag(parseReference(ref));
       const auth = this.opts.auths[r.domain] ?? (r.domain === 'docker.io' ? this.opts.auths['https://index.docker.io/v1/'] : undefined);
       const platform = platformSpec ? parsePlatform(platformSpec) : undefined;
-      id = (await images.pull(r, { platform, auth }, (m) => this.out.message({ ...m }))).id;
+      id = (await images.pull(r, { platform, auth }, (m) => this.pullProgress(m))).id;
     }
     const record = images.get(id);
     return { record, config: await images.config(id) };
+  }
+
+  private pullProgress(m: ProgressMessage): void {
+    if (!this.out.events) return this.out.message({ ...m });
+    const detail = m.progressDetail;
+    const id = m.id ?? '';
+    const status = m.status ?? '';
+    if (id && /^(Downloading|Extracting|Pull complete|Download complete|Already exists)/.test(status)) {
+      const done = /complete|exists/.test(status);
+      this.current?.status(`${/^Extract/.test(status) ? 'extracting' : 'sha256'} ${id}`, detail?.current, detail?.total, done);
+    }
   }
 
   expansionEnv(state: StageState): Map<string, string> {
@@ -244,7 +306,8 @@ export class Builder {
     if (!this.opts.noCache) {
       const hit = await this.cache.lookup(parent?.record, probe, step.createdBy);
       if (hit) {
-        this.out.stream(' ---> Using cache\n');
+        this.chrome(' ---> Using cache\n');
+        this.current?.cached();
         state.image = hit.record.parent === parent?.record.id || (!parent && !hit.record.parent) ? hit : await this.restore(state, hit, step);
         return;
       }

@@ -40,7 +40,7 @@ export async function dispatchRun(b: Builder, state: StageState, node: Node): Pr
   const remove = async (): Promise<void> => {
     if (!id) return;
     await containers.remove(id, { force: true, removeVolumes: true }).catch((err: unknown) => {
-      b.out.stream(`Failed to remove intermediate container ${shortId(id!)}: ${errorMessage(err)}\n`);
+      b.chrome(`Failed to remove intermediate container ${shortId(id!)}: ${errorMessage(err)}\n`);
     });
   };
   await b.commit(state, {
@@ -63,14 +63,17 @@ export async function dispatchRun(b: Builder, state: StageState, node: Node): Pr
             extraHosts: b.opts.extraHosts,
             shmSize: b.opts.shmSize,
           },
-          (data) => b.out.stream(data.toString('utf8')),
+          (data) => b.log(data),
           (cid) => {
             id = cid;
-            b.out.stream(` ---> Running in ${shortId(cid)}\n`);
+            b.chrome(` ---> Running in ${shortId(cid)}\n`);
           },
         );
         if (result.exitCode !== 0) {
-          throw new RunFailed(`The command '${cmd.join(' ')}' returned a non-zero code: ${result.exitCode}`, result.exitCode);
+          const message = b.out.events
+            ? `process ${JSON.stringify(cmd.join(' '))} did not complete successfully: exit code: ${result.exitCode}`
+            : `The command '${cmd.join(' ')}' returned a non-zero code: ${result.exitCode}`;
+          throw new RunFailed(message, result.exitCode);
         }
       } catch (err) {
         if (b.opts.rm || b.opts.forceRm) await remove();
@@ -82,7 +85,7 @@ export async function dispatchRun(b: Builder, state: StageState, node: Node): Pr
     finish: async () => {
       if (!ran || !id || (!b.opts.rm && !b.opts.forceRm)) return;
       await remove();
-      b.out.stream(removingLine(id));
+      b.chrome(removingLine(id));
     },
   });
 }

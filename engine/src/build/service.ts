@@ -2,7 +2,7 @@
  * The build service: `POST /build` (classic builder), `POST /build/prune` and the build-cache part of
  * `/system/df`. The cache of the classic builder is made of the untagged intermediate images its steps commit.
  */
-import { mkdir, readdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import type { Filters } from '../base/filters.js';
@@ -13,7 +13,7 @@ import type { ContainerService } from '../containers/service.js';
 import type { ImageService } from '../images/service.js';
 import { Builder, type BuildOutput } from './builder.js';
 import { buildCacheRecords, pruneBuildCache, type BuildCacheRecord, type BuildPruneResult } from './cache-usage.js';
-import { receiveContext } from './context.js';
+import { receiveContext, type BuildContext } from './context.js';
 import type { BuildOptions } from './options.js';
 import { RunOutputs } from './run-step.js';
 
@@ -57,17 +57,27 @@ export class BuildService {
   async build(body: Readable | undefined, opts: BuildOptions, out: BuildOutput): Promise<BuildResult> {
     const ctx = await receiveContext({ body, remote: opts.remote, dockerfile: opts.dockerfile, workRoot: this.contextDir });
     try {
-      const builder = new Builder(
-        { images: this.o.images, containers: this.o.containers, outputs: this.outputs, dirs: { dataDir: this.dataDir, execDir: this.execDir } },
-        opts,
-        ctx,
-        out,
-      );
+      const builder = this.builder(opts, ctx, out);
       const id = await builder.build();
       return { id, tags: await builder.tag(id) };
     } finally {
       await ctx.cleanup();
     }
+  }
+
+  /** Runs a build whose context arrived another way (BuildKit's FileSync); resolves to the image ID, untagged. */
+  run(ctx: BuildContext, opts: BuildOptions, out: BuildOutput): Promise<string> {
+    return this.builder(opts, ctx, out).build();
+  }
+
+  /** A private directory for a context received another way; the caller removes it. */
+  async contextScratch(): Promise<string> {
+    return mkdtemp(path.join(this.contextDir, 'session-'));
+  }
+
+  private builder(opts: BuildOptions, ctx: BuildContext, out: BuildOutput): Builder {
+    const deps = { images: this.o.images, containers: this.o.containers, outputs: this.outputs, dirs: { dataDir: this.dataDir, execDir: this.execDir } };
+    return new Builder(deps, opts, ctx, out);
   }
 
   static successLines(r: BuildResult): string[] {

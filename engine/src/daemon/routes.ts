@@ -1,6 +1,7 @@
 import { Router } from '../api/router.js';
 import { registerAuthRoutes } from '../api/routers/auth.js';
 import { registerBuildRoutes } from '../api/routers/build.js';
+import { registerBuildKitRoutes } from '../api/routers/buildkit.js';
 import { registerContainerRoutes } from '../api/routers/containers.js';
 import { registerContainerIoRoutes } from '../api/routers/containers-io.js';
 import { registerContainerExtraRoutes } from '../api/routers/containers-extra.js';
@@ -36,6 +37,7 @@ export function buildRouter(services: Services, system: SystemBackend): Router {
   registerNetworkRoutes(router, services.networks, services.connector);
   registerVolumeRoutes(router, services.volumes);
   registerBuildRoutes(router, services.build);
+  registerBuildKitRoutes(router, services.buildkit);
   registerSwarmRoutes(router);
   return router;
 }

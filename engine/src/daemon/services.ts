@@ -12,6 +12,7 @@ import type { DaemonConfig } from './config.js';
 import { createContainerService } from './containers-wiring.js';
 import { ContainerIoService } from '../containers/io-service.js';
 import { ContainerExtras } from '../containers/extras-service.js';
+import type { BuildKitServer } from '../buildkit/server.js';
 import { BuildService } from '../build/service.js';
 import { loadEngineId } from './engine-id.js';
 import type { InfoSources } from './system-info.js';
@@ -34,6 +35,8 @@ export interface Services {
   volumes: VolumeService;
   /** `docker build` (classic builder), `builder prune` and the build cache of /system/df. */
   build: BuildService;
+  /** BuildKit's Control, LLB bridge and sessions, created at first use. */
+  buildkit: () => Promise<BuildKitServer>;
   info: InfoSources;
   /** Called on shutdown, last registered first. */
   closers: Array<() => Promise<void> | void>;
@@ -61,6 +64,11 @@ export async function createServices(config: DaemonConfig, log: Logger, timer = 
   const containerIo = new ContainerIoService(containers.ctx);
   const build = new BuildService({ dataRoot: config.dataRoot, execRoot: config.execRoot, images, containers, log: log.child({ component: 'build' }) });
   await timer.time('build', () => build.init());
+  let buildkit: Promise<BuildKitServer> | undefined;
+  const loadBuildKit = (): Promise<BuildKitServer> =>
+    (buildkit ??= import('../buildkit/server.js').then(
+      (m) => new m.BuildKitServer({ builds: build, images, hostGatewayIp: () => networks.hostGatewayIp() ?? '', log: log.child({ component: 'buildkit' }) }),
+    ));
   return {
     events,
     containers,
@@ -72,11 +80,12 @@ export async function createServices(config: DaemonConfig, log: Logger, timer = 
     connector,
     volumes,
     build,
+    buildkit: loadBuildKit,
     info: {
       containerCounts: async () => containers.counts(),
       imageCount: async () => images.count(),
       eventListeners: () => events.subscriberCount,
     },
-    closers: [() => networks.close(), () => containers.close(), () => containerIo.close()],
+    closers: [() => networks.close(), () => containers.close(), () => containerIo.close(), async () => (buildkit ? (await buildkit).close() : undefined)],
   };
 }

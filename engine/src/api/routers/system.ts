@@ -12,7 +12,7 @@ function ping(ctx: RequestContext): void {
     'Content-Type': 'text/plain; charset=utf-8',
     'Cache-Control': 'no-cache, no-store, must-revalidate',
     Pragma: 'no-cache',
-    'Builder-Version': '1',
+    'Builder-Version': '2',
     'Docker-Experimental': 'false',
     Swarm: 'inactive',
   };

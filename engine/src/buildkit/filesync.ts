@@ -1,0 +1,178 @@
+/**
+ * The receiving end of FileSync `DiffCopy` (fsutil's packet protocol): the client streams a STAT per entry
+ * (depth-first, the n-th STAT has ID n, an empty STAT ends the listing), berthd asks for each regular file with
+ * REQ{ID} and gets DATA chunks (an empty one is the end of that file), then FIN both ways. Entries are written under
+ * `dest`, never outside it; modes arrive as Go `os.FileMode`.
+ */
+import { lstat, link, mkdir, open, symlink, utimes, chmod, type FileHandle } from 'node:fs/promises';
+import path from 'node:path';
+import { codec } from './codec.js';
+import { GRPC_STATUS, GrpcError } from './grpc-frames.js';
+import type { ClientSession, Metadata } from './session-client.js';
+
+const PACKET = { STAT: 0, REQ: 1, DATA: 2, FIN: 3, ERR: 4 } as const;
+const MODE = { DIR: 2 ** 31, SYMLINK: 2 ** 27, DEVICE: 2 ** 26, PIPE: 2 ** 25, SOCKET: 2 ** 24, SETUID: 2 ** 23, SETGID: 2 ** 22, CHARDEV: 2 ** 21, STICKY: 2 ** 20 };
+const TYPE_BITS = MODE.DIR | MODE.SYMLINK | MODE.DEVICE | MODE.PIPE | MODE.SOCKET | MODE.CHARDEV;
+
+interface Stat {
+  path: string;
+  mode: number;
+  size: number;
+  modTime: number;
+  linkname: string;
+}
+
+interface Packet {
+  type: number;
+  stat: Stat | null;
+  ID: number;
+  data: Buffer;
+}
+
+export const DIFFCOPY_PATH = '/moby.filesync.v1.FileSync/DiffCopy';
+
+export interface DiffCopyRequest {
+  dirName: string;
+  followPaths?: string[];
+  includePatterns?: string[];
+  excludePatterns?: string[];
+  /** Bytes received so far, as they come (for the transfer status line). */
+  onBytes?: (total: number) => void;
+  signal?: AbortSignal;
+}
+
+/** fsutil metadata: one header field per value; values with non-ASCII characters are query-escaped. */
+function metadata(req: DiffCopyRequest): Metadata {
+  const md: Metadata = { 'dir-name': req.dirName };
+  const put = (key: string, values: string[] | undefined): void => {
+    if (!values?.length) return;
+    if (values.some((v) => /[^\x20-\x7e]/.test(v))) {
+      md[key] = values.map((v) => encodeURIComponent(v));
+      md[`${key}-encoded`] = '1';
+    } else md[key] = values;
+  };
+  put('followpaths', req.followPaths);
+  put('include-patterns', req.includePatterns);
+  put('exclude-patterns', req.excludePatterns);
+  return md;
+}
+
+/** Go FileMode permission and special bits as a POSIX mode. */
+function posixMode(mode: number): number {
+  let m = mode & 0o777;
+  if (mode & MODE.SETUID) m |= 0o4000;
+  if (mode & MODE.SETGID) m |= 0o2000;
+  if (mode & MODE.STICKY) m |= 0o1000;
+  return m;
+}
+
+function inside(dest: string, rel: string): string {
+  const clean = path.posix.normalize(`/${rel.replace(/\\/g, '/')}`).slice(1);
+  if (clean === '' || clean.startsWith('../')) throw new GrpcError(GRPC_STATUS.INVALID_ARGUMENT, `invalid path in file transfer: ${rel}`);
+  return path.join(dest, clean);
+}
+
+/** Receives the session's local dir `dirName` into `dest` (which exists); resolves to the bytes received. */
+export async function receiveDir(session: ClientSession, dest: string, req: DiffCopyRequest): Promise<number> {
+  const packets = codec<Packet>('fsutil.types.Packet');
+  const call = session.call(DIFFCOPY_PATH, metadata(req));
+  const abort = (): void => call.cancel();
+  req.signal?.addEventListener('abort', abort);
+  const stats: Stat[] = [];
+  const open_ = new Map<number, FileHandle>();
+  const wanted = new Set<number>();
+  const hardlinks: Array<[string, string]> = [];
+  const dirs: Stat[] = [];
+  let listed = false;
+  let finSent = false;
+  let bytes = 0;
+  const send = (p: Partial<Packet>): void => void call.write(packets.encode(p));
+  const maybeFinish = (): void => {
+    if (listed && wanted.size === 0 && !finSent) {
+      finSent = true;
+      send({ type: PACKET.FIN });
+    }
+  };
+  try {
+    for await (const raw of call) {
+      const p = packets.decode(raw);
+      if (p.type === PACKET.STAT) {
+        if (!p.stat || p.stat.path === '') {
+          listed = true;
+          maybeFinish();
+          continue;
+        }
+        const id = stats.length;
+        stats.push(p.stat);
+        await placeEntry(dest, p.stat, id, { dirs, hardlinks, wanted, request: (n) => send({ type: PACKET.REQ, ID: n }) });
+      } else if (p.type === PACKET.DATA) {
+        const st = stats[p.ID];
+        if (!st || !wanted.has(p.ID)) throw new GrpcError(GRPC_STATUS.INVALID_ARGUMENT, `file transfer: unexpected data for ${p.ID}`);
+        let fh = open_.get(p.ID);
+        if (!fh) open_.set(p.ID, (fh = await open(inside(dest, st.path), 'w', posixMode(st.mode))));
+        if (p.data.length) {
+          await fh.write(p.data);
+          bytes += p.data.length;
+          req.onBytes?.(bytes);
+          continue;
+        }
+        open_.delete(p.ID);
+        await fh.chmod(posixMode(st.mode));
+        await fh.close();
+        await setTime(inside(dest, st.path), st.modTime);
+        wanted.delete(p.ID);
+        maybeFinish();
+      } else if (p.type === PACKET.FIN) {
+        call.end();
+      } else if (p.type === PACKET.ERR) {
+        throw new GrpcError(GRPC_STATUS.UNKNOWN, `error from sender: ${p.data.toString('utf8')}`);
+      }
+    }
+    if (!listed || wanted.size) throw new GrpcError(GRPC_STATUS.UNAVAILABLE, 'file transfer ended early');
+    for (const [to, from] of hardlinks) await link(inside(dest, from), inside(dest, to));
+    // Directories last, deepest first, so writing their children did not move their times.
+    for (const d of dirs.reverse()) {
+      const full = inside(dest, d.path);
+      await chmod(full, posixMode(d.mode));
+      await setTime(full, d.modTime);
+    }
+    return bytes;
+  } finally {
+    req.signal?.removeEventListener('abort', abort);
+    for (const fh of open_.values()) await fh.close().catch(() => undefined);
+    if (!finSent) call.cancel();
+  }
+}
+
+interface PlaceState {
+  dirs: Stat[];
+  hardlinks: Array<[string, string]>;
+  wanted: Set<number>;
+  request(id: number): void;
+}
+
+async function placeEntry(dest: string, st: Stat, id: number, s: PlaceState): Promise<void> {
+  const full = inside(dest, st.path);
+  if (st.mode & MODE.DIR) {
+    await mkdir(full, { recursive: true, mode: 0o700 });
+    s.dirs.push(st);
+  } else if (st.mode & MODE.SYMLINK) {
+    await symlink(st.linkname, full);
+  } else if (st.mode & TYPE_BITS) {
+    // Pipes, sockets and devices have no content a build could use; dockerd's BuildKit skips sockets too.
+    return;
+  } else if (st.linkname) {
+    s.hardlinks.push([st.path, st.linkname]);
+  } else {
+    // Empty files are requested too: the sender answers with the one empty DATA packet that ends a file.
+    s.wanted.add(id);
+    s.request(id);
+  }
+}
+
+async function setTime(full: string, modTimeNs: number): Promise<void> {
+  if (!modTimeNs) return;
+  const t = new Date(Math.floor(modTimeNs / 1e6));
+  const st = await lstat(full);
+  if (!st.isSymbolicLink()) await utimes(full, t, t);
+}

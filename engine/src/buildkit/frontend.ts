@@ -1,0 +1,88 @@
+/**
+ * The built-in `dockerfile.v0` frontend: reads the Dockerfile and `.dockerignore` from the client's session, then
+ * the context (the client filters it with the ignore patterns), and runs the Dockerfile executor with progress as
+ * BuildKit vertexes. Resolves to the built image's ID.
+ */
+import { mkdir, readFile, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { errorMessage, InvalidArgument } from '../base/errors.js';
+import type { BuildContext } from '../build/context.js';
+import { IgnoreMatcher, readIgnoreFile } from '../build/dockerignore.js';
+import type { BuildService } from '../build/service.js';
+import { buildOptionsFromAttrs } from './frontend-opts.js';
+import { receiveDir } from './filesync.js';
+import { GRPC_STATUS, GrpcError } from './grpc-frames.js';
+import type { BuildProgress } from './progress.js';
+import type { ClientSession } from './session-client.js';
+
+export interface FrontendRun {
+  session: ClientSession;
+  attrs: Record<string, string>;
+  progress: BuildProgress;
+  signal: AbortSignal;
+}
+
+async function transfer(run: FrontendRun, vertexName: string, statusName: string, dir: string, req: Parameters<typeof receiveDir>[2]): Promise<void> {
+  const v = run.progress.begin(vertexName);
+  try {
+    const bytes = await receiveDir(run.session, dir, {
+      ...req,
+      signal: run.signal,
+      onBytes: (n) => v.status(statusName, n),
+    });
+    v.status(statusName, bytes, 0, true);
+    v.end();
+  } catch (err) {
+    v.end(err);
+    throw err;
+  }
+}
+
+/**
+ * Runs the frontend; a failure of the build itself (a step, the Dockerfile) comes back as an UNKNOWN status whose
+ * message is the bare error, which is how the CLI prints `ERROR: failed to solve: <message>` for dockerd.
+ */
+export async function runDockerfileFrontend(builds: BuildService, run: FrontendRun): Promise<string> {
+  try {
+    return await dockerfileFrontend(builds, run);
+  } catch (err) {
+    if (err instanceof GrpcError) throw err;
+    if (run.signal.aborted) throw new GrpcError(GRPC_STATUS.CANCELLED, 'context canceled');
+    throw new GrpcError(GRPC_STATUS.UNKNOWN, errorMessage(err));
+  }
+}
+
+async function dockerfileFrontend(builds: BuildService, run: FrontendRun): Promise<string> {
+  const opts = buildOptionsFromAttrs(run.attrs);
+  const name = path.posix.basename(opts.dockerfile);
+  const scratch = await builds.contextScratch();
+  const defDir = path.join(scratch, 'dockerfile');
+  const ctxDir = path.join(scratch, 'context');
+  const ignoreDir = path.join(scratch, 'ignore');
+  const cleanup = (): Promise<void> => rm(scratch, { recursive: true, force: true });
+  try {
+    for (const d of [defDir, ctxDir, ignoreDir]) await mkdir(d);
+    const follow = [name, `${name}.dockerignore`, ...(name === 'Dockerfile' ? ['dockerfile'] : [])];
+    await transfer(run, `[internal] load build definition from ${name}`, 'transferring dockerfile:', defDir, { dirName: 'dockerfile', followPaths: follow });
+    const dockerfile = await readFile(path.join(defDir, name), 'utf8').catch(() =>
+      name === 'Dockerfile' ? readFile(path.join(defDir, 'dockerfile'), 'utf8') : Promise.reject(new Error()),
+    ).catch(() => {
+      throw new InvalidArgument(`failed to read dockerfile: open ${name}: no such file or directory`);
+    });
+    let ignoreText = await readFile(path.join(defDir, `${name}.dockerignore`), 'utf8').catch(() => undefined);
+    if (ignoreText === undefined) {
+      await transfer(run, '[internal] load .dockerignore', 'transferring context:', ignoreDir, { dirName: 'context', followPaths: ['.dockerignore'] });
+      ignoreText = await readFile(path.join(ignoreDir, '.dockerignore'), 'utf8').catch(() => '');
+    }
+    const patterns = readIgnoreFile(ignoreText);
+    await transfer(run, '[internal] load build context', 'transferring context:', ctxDir, { dirName: 'context', excludePatterns: patterns });
+    const ctx: BuildContext = { dir: ctxDir, dockerfileName: name, dockerfile, ignore: new IgnoreMatcher(patterns), cleanup };
+    return await builds.run(ctx, opts, {
+      stream: () => undefined,
+      message: () => undefined,
+      events: run.progress,
+    });
+  } finally {
+    await cleanup();
+  }
+}
