@@ -41,3 +41,7 @@ export { compress, decompress } from './images/compress.js';
 export { sha256Digest, digestHex } from './images/digest.js';
 export { MediaTypes } from './images/mediatypes.js';
 export type * from './images/types.js';
+export {
+  buildExtensionFixtures, pushExtensionFixtures, extensionLabels, HOST_BINARY, ICON_SVG,
+  type ExtensionFixtureName, type PushedExtensions,
+} from './extensions/fixtures.js';
