@@ -5,6 +5,8 @@ import path from 'node:path';
 import { berthPaths, type BerthPaths } from '../host/paths.js';
 import type { VmError } from '../host/vm/backend.js';
 import { STAGE_TEXT } from '../host/vm/stage-text.js';
+import { useContextSetting } from '../host/toolchain/context-setting.js';
+import { formatHostToolsReport, setUpHostTools } from '../host/toolchain/host-tools.js';
 import { loadVmSettings, repoImageBuilder, repoImageDir } from '../host/vm/vm-settings.js';
 import { ControlClient, controlSocket, type ControlMessage } from './vm/control.js';
 import { EXIT, exitCodeFor } from './vm/exit-codes.js';
@@ -68,7 +70,9 @@ export async function runStart(op: 'start' | 'restart'): Promise<number> {
     process.stderr.write(`berth: the VM runs but ${paths.dockerSocket} does not answer\n`);
     return EXIT.failed;
   }
-  process.stdout.write(`Berth is running (${((Date.now() - t0) / 1000).toFixed(1)} s). Use: docker --context berth …  (socket ${paths.dockerSocket})\n`);
+  process.stdout.write(`Berth is running (${((Date.now() - t0) / 1000).toFixed(1)} s), socket ${paths.dockerSocket}.\n`);
+  const report = setUpHostTools({ paths, socket: paths.dockerSocket, useContext: useContextSetting(paths.settings) });
+  process.stdout.write(`${formatHostToolsReport(report)}\n`);
   return EXIT.ok;
 }
 

@@ -7,13 +7,13 @@ import { VmService } from '../../host/vm/vm-service.js';
 import { controlSocket, serveControl } from './control.js';
 import { controlHandler } from './control-server.js';
 
-/** `docker.useContext` and `docker.linkSystemSocket` in settings.json (both off by default). */
-function readUiSettings(file: string): { useContext: boolean; linkSystemSocket: boolean } {
+/** `docker.linkSystemSocket` in settings.json (off by default). */
+function readUiSettings(file: string): { linkSystemSocket: boolean } {
   try {
     const docker = (JSON.parse(readFileSync(file, 'utf8')) as { docker?: Record<string, unknown> }).docker ?? {};
-    return { useContext: docker.useContext === true, linkSystemSocket: docker.linkSystemSocket === true };
+    return { linkSystemSocket: docker.linkSystemSocket === true };
   } catch {
-    return { useContext: false, linkSystemSocket: false };
+    return { linkSystemSocket: false };
   }
 }
 
@@ -28,7 +28,9 @@ export async function main(_argv: string[]): Promise<void> {
   mkdirSync(paths.run, { recursive: true, mode: 0o700 });
   const boot = readUiSettings(paths.settings);
   const service = new VmService(paths, {
-    makeContextCurrent: boot.useContext || process.env.BERTH_USE_CONTEXT === '1',
+    // `berth start` makes the context current once per start (host-tools.ts); a reconnect must not undo a
+    // `docker context use` the user ran meanwhile.
+    makeContextCurrent: process.env.BERTH_USE_CONTEXT === '1',
     linkSystemSocket: boot.linkSystemSocket,
   });
   logVmEvents(service, (line) => process.stdout.write(line));

@@ -4,7 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bundledDockerBinary } from '../../../../scripts/src/testrig/toolchain.js';
-import { currentContext, endpointHost, ensureContext, removeContext, useContext } from './docker-context.js';
+import { berthPaths } from '../paths.js';
+import { currentContextOf, DockerConfigSetup } from '../toolchain/docker-config-setup.js';
+import { endpointHost, ensureContext, removeContextFiles } from './docker-context.js';
 
 // The real docker CLI judges the files we write.
 const docker = (env: NodeJS.ProcessEnv, ...args: string[]) =>
@@ -24,11 +26,13 @@ describe('docker context berth', () => {
     const env = { DOCKER_CONFIG: dir };
     writeFileSync(path.join(dir, 'config.json'), JSON.stringify({ auths: { 'r.example': { auth: 'eDp5' } } }));
     ensureContext('/s/docker.sock', env);
-    useContext(env);
+    const setup = new DockerConfigSetup(berthPaths({ BERTH_HOME: path.join(dir, 'berth-home') }), dir);
+    setup.setContextInUse(true);
     expect(docker(env, 'context', 'show').trim()).toBe('berth');
     expect(JSON.parse(readFileSync(path.join(dir, 'config.json'), 'utf8')).auths['r.example'].auth).toBe('eDp5');
-    removeContext(env);
-    expect(currentContext(env)).toBe('default');
+    setup.setContextInUse(false);
+    removeContextFiles(env);
+    expect(currentContextOf(setup.file.read())).toBe('default');
     expect(docker(env, 'context', 'ls', '--format', '{{.Name}}')).not.toContain('berth');
   });
 

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { BerthPaths } from '../paths.js';
-import { ensureContext, useContext } from '../context/docker-context.js';
+import { dockerConfigDir, ensureContext } from '../context/docker-context.js';
+import { DockerConfigSetup } from '../toolchain/docker-config-setup.js';
 import { linkSystemSocket, SYSTEM_DOCKER_SOCKET } from '../context/docker-sock-link.js';
 import { PortEventsWatcher } from '../ports/engine-events.js';
 import { PortForwarder, type PortConflict, type PublishedPort } from '../ports/port-forwarder.js';
@@ -129,7 +130,13 @@ export class VmService extends EventEmitter<VmServiceEvents> {
       this.tunnel.reset();
     }
     ensureContext(this.paths.dockerSocket, this.opts.env);
-    if (this.opts.makeContextCurrent) useContext(this.opts.env);
+    if (this.opts.makeContextCurrent) {
+      try {
+        new DockerConfigSetup(this.paths, dockerConfigDir(this.opts.env)).setContextInUse(true);
+      } catch (err) {
+        this.emit('log', `cannot make the berth context current: ${(err as Error).message}`);
+      }
+    }
     if (this.opts.linkSystemSocket) {
       const r = linkSystemSocket(this.paths.dockerSocket);
       if (r === 'taken-by-other') this.emit('log', `${SYSTEM_DOCKER_SOCKET} belongs to another product: left alone`);

@@ -1,0 +1,100 @@
+import { accessSync, constants } from 'node:fs';
+import path from 'node:path';
+import { ensureContext } from '../context/docker-context.js';
+import type { BerthPaths } from '../paths.js';
+import { bundledToolsDir, listBundledTools } from './bundled-tools.js';
+import { DockerConfigSetup, type DockerSetupResult } from './docker-config-setup.js';
+import { dockerConfigDir } from './docker-config-file.js';
+import { readHostChanges, writeHostChanges } from './host-changes.js';
+import { linkBundledTools, removeLinkIfOurs, type LinkOutcome } from './tool-links.js';
+
+export interface HostToolsReport {
+  toolsDir?: string;
+  links: LinkOutcome[];
+  config?: DockerSetupResult;
+  /** Why config.json was left alone (e.g. it is not valid JSON). */
+  configError?: string;
+  /** The line a user adds to their shell profile. */
+  pathLine: string;
+  /** Whether ~/.berth/bin is on this process's PATH already. */
+  onPath: boolean;
+}
+
+/** Whether `dir` is one of the entries of `PATH`. */
+export function onPath(dir: string, env: NodeJS.ProcessEnv = process.env): boolean {
+  return (env.PATH ?? '').split(path.delimiter).some((p) => p && path.resolve(p) === path.resolve(dir));
+}
+
+export function whichOnPath(name: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  for (const dir of (env.PATH ?? '').split(path.delimiter).filter(Boolean)) {
+    const candidate = path.join(dir, name);
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // Not here.
+    }
+  }
+  return undefined;
+}
+
+/**
+ * What every start does on the user's side: the `berth` context at `socket`, links to the bundled tools in
+ * ~/.berth/bin and ~/.berth/cli-plugins, that plugin dir in config.json, `credsStore: berth` on first start, and
+ * (when `useContext`) `berth` as the current context.
+ */
+export function setUpHostTools(opts: { paths: BerthPaths; socket: string; useContext: boolean; env?: NodeJS.ProcessEnv }): HostToolsReport {
+  const env = opts.env ?? process.env;
+  const configDir = dockerConfigDir(env);
+  const toolsDir = bundledToolsDir(env);
+  const tools = toolsDir ? listBundledTools(toolsDir) : [];
+  const links = tools.length ? linkBundledTools(tools, opts.paths, configDir) : [];
+  ensureContext(opts.socket, env);
+  const report: HostToolsReport = {
+    ...(toolsDir ? { toolsDir } : {}),
+    links,
+    pathLine: `export PATH="${opts.paths.bin}:$PATH"`,
+    onPath: onPath(opts.paths.bin, env),
+  };
+  try {
+    const hasPlugins = tools.some((t) => t.kind === 'plugin');
+    report.config = new DockerConfigSetup(opts.paths, configDir).apply({
+      ...(hasPlugins ? { pluginsDir: opts.paths.cliPlugins } : {}),
+      useContext: opts.useContext,
+    });
+  } catch (err) {
+    report.configError = (err as Error).message;
+  }
+  return report;
+}
+
+export function formatHostToolsReport(r: HostToolsReport): string {
+  const lines: string[] = [];
+  if (!r.toolsDir) lines.push('No bundled docker CLI tools found (a checkout gets them from scripts/setup.sh).');
+  const linked = r.links.filter((l) => l.state === 'linked' || l.state === 'kept').map((l) => l.name);
+  if (linked.length) lines.push(`Tools linked in ${path.dirname(r.links[0]!.path)}/…: ${linked.join(', ')}`);
+  for (const l of r.links) {
+    if (l.state === 'user-newer') lines.push(`Kept your ${l.name} ${l.version} (${l.by}): newer than Berth's.`);
+    if (l.state === 'taken') lines.push(`Left ${l.path} alone: Berth did not make it.`);
+  }
+  if (!r.onPath && r.toolsDir) lines.push(`Add Berth's tools to your PATH (in your shell profile):\n    ${r.pathLine}`);
+  if (r.configError) lines.push(`config.json: ${r.configError}`);
+  const c = r.config;
+  if (c) {
+    if (c.credsStore === 'set') lines.push(`Registry logins now go to the OS keychain (credsStore "berth" in ${c.file}).`);
+    if (c.credsStore === 'awaiting-consent') {
+      lines.push(`${c.plaintext.length} registry login(s) are stored in plain text in ${c.file} (${c.plaintext.join(', ')}).\n    Move them to the OS keychain: berth credentials migrate`);
+    }
+    lines.push(`Current docker context: ${c.currentContext}`);
+  }
+  return lines.join('\n');
+}
+
+/** `berth uninstall`: config.json back as it was (see DockerConfigSetup.undo) and the links Berth made outside its home. */
+export function undoHostTools(paths: BerthPaths, erasedLogins: string[], env: NodeJS.ProcessEnv = process.env): { config: string; links: string[] } {
+  const config = new DockerConfigSetup(paths, dockerConfigDir(env)).undo(erasedLogins);
+  const changes = readHostChanges(paths.hostChanges);
+  const removed = changes.links.filter((l) => removeLinkIfOurs(l.path, l.target)).map((l) => l.path);
+  writeHostChanges(paths.hostChanges, { ...changes, links: [] });
+  return { config, links: removed };
+}
