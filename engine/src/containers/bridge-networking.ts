@@ -2,11 +2,12 @@ import { InvalidArgument } from '../base/errors.js';
 import type { ContainerEndpoints } from '../network/endpoints.js';
 import { setUpContainerNetwork } from '../network/container-setup.js';
 import type { PortBindings } from '../network/publish-spec.js';
+import type { PlannedEndpoint } from '../network/types.js';
 import { BasicNetworking, type ContainerNetworking, type NetworkSetup } from './networking.js';
 import type { ContainerRecord } from './types.js';
 
 /** The networks a container joins: its network mode first (it gives the default route), then the others. */
-export function plannedNetworks(record: ContainerRecord): Array<{ network: string; aliases?: string[]; ipv4Address?: string; macAddress?: string }> {
+export function plannedNetworks(record: ContainerRecord): PlannedEndpoint[] {
   const endpoints = record.EndpointsConfig ?? {};
   const names = [record.HostConfig.NetworkMode, ...Object.keys(endpoints).filter((n) => n !== record.HostConfig.NetworkMode)];
   return names.map((network) => {
@@ -16,6 +17,9 @@ export function plannedNetworks(record: ContainerRecord): Array<{ network: strin
       ...(e?.Aliases && e.Aliases.length > 0 ? { aliases: e.Aliases } : {}),
       ...(e?.IPAMConfig?.IPv4Address ? { ipv4Address: e.IPAMConfig.IPv4Address } : {}),
       ...(e?.MacAddress ? { macAddress: e.MacAddress } : {}),
+      ...(e?.IPAMConfig && Object.keys(e.IPAMConfig).length > 0 ? { ipamConfig: e.IPAMConfig } : {}),
+      ...(e?.DriverOpts && Object.keys(e.DriverOpts).length > 0 ? { driverOpts: e.DriverOpts } : {}),
+      ...(e?.Links && e.Links.length > 0 ? { links: e.Links } : {}),
     };
   });
 }
@@ -96,6 +100,9 @@ export class BridgeNetworking implements ContainerNetworking {
       aliases: plan.aliases,
       ipv4Address: plan.ipv4Address,
       macAddress: plan.macAddress,
+      ipamConfig: plan.ipamConfig,
+      driverOpts: plan.driverOpts,
+      links: plan.links,
       defaultRoute: false,
       dnsUpstreams: record.HostConfig.Dns,
     });

@@ -21,6 +21,20 @@ function endpointsConfig(input: Record<string, unknown>, networkMode: string): C
   return out;
 }
 
+/**
+ * The container-wide `MacAddress` (Config, deprecated since API 1.44 but still sent by older SDKs: docker-py 5)
+ * becomes the primary network endpoint's, as dockerd moves it; an endpoint's own MAC wins.
+ */
+function applyContainerMac(record: ContainerRecord, mac: unknown): void {
+  const mode = record.HostConfig.NetworkMode;
+  if (typeof mac !== 'string' || mac === '' || mode === 'host' || mode === 'none' || mode.startsWith('container:')) return;
+  if (!/^([0-9a-f]{2}:){5}[0-9a-f]{2}$/i.test(mac)) throw new InvalidArgument(`invalid MAC address: ${mac}`);
+  const endpoints = { ...(record.EndpointsConfig ?? {}) };
+  const own = endpoints[mode] ?? {};
+  endpoints[mode] = { ...own, MacAddress: own.MacAddress || mac };
+  record.EndpointsConfig = endpoints;
+}
+
 export interface CreateResult {
   Id: string;
   Warnings: string[];
@@ -69,6 +83,7 @@ export async function createContainer(
       ...(body.NetworkingConfig?.EndpointsConfig ? { EndpointsConfig: endpointsConfig(body.NetworkingConfig.EndpointsConfig, hostConfig.NetworkMode) } : {}),
       ExecIDs: [],
     };
+    applyContainerMac(record, (body as { MacAddress?: unknown }).MacAddress);
     record.NetworkSettings = plannedNetworkSettings(record);
     validateLogConfig(record);
     ctx.networking.validate?.(record);

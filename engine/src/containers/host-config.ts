@@ -1,4 +1,6 @@
 import { InvalidArgument } from '../base/errors.js';
+import { goFieldNames } from '../base/go-json.js';
+import { parseDeviceCgroupRule, validateCpuRealtime, validateStorageOpt } from './cgroup-rules.js';
 import type { HostConfig, RestartPolicy } from './types.js';
 
 export const DEFAULT_SHM_SIZE = 64 * 1024 * 1024;
@@ -9,7 +11,13 @@ export interface HostConfigDefaults {
   logOpts: Record<string, string>;
   cgroupVersion: '1' | '2';
   runtimes: string[];
+  /** Whether the kernel schedules real-time tasks per cgroup (`CpuRealtime*` can be applied). */
+  cpuRealtime?: boolean;
 }
+
+/** HostConfig fields the normalized form leaves out when unset. */
+const OPTIONAL_FIELDS = ['StorageOpt', 'Tmpfs', 'Sysctls', 'Annotations', 'Mounts', 'MaskedPaths', 'ReadonlyPaths'];
+let hostConfigFields: string[] | undefined;
 
 const POLICIES = ['no', 'always', 'unless-stopped', 'on-failure'];
 
@@ -32,7 +40,12 @@ export function validateRestartPolicy(p: RestartPolicy, autoRemove: boolean): Re
 
 /** HostConfig with dockerd's defaults filled in, validated. */
 export function normalizeHostConfig(input: Partial<HostConfig> | undefined, d: HostConfigDefaults): HostConfig {
-  const h = input ?? {};
+  if (!hostConfigFields) {
+    // The field list is the normalized form's keys: found once, by normalizing an empty HostConfig.
+    hostConfigFields = OPTIONAL_FIELDS;
+    hostConfigFields = [...Object.keys(normalizeHostConfig({}, d)), ...OPTIONAL_FIELDS];
+  }
+  const h = goFieldNames(input ?? {}, hostConfigFields);
   const autoRemove = h.AutoRemove ?? false;
   const runtime = h.Runtime && h.Runtime !== '' ? h.Runtime : d.runtime;
   if (!d.runtimes.includes(runtime)) throw new InvalidArgument(`unknown or invalid runtime name: ${runtime}`);
@@ -43,6 +56,9 @@ export function normalizeHostConfig(input: Partial<HostConfig> | undefined, d: H
   }
   const shm = h.ShmSize ?? 0;
   if (shm < 0) throw new InvalidArgument('SHM size can not be less than 0');
+  for (const rule of h.DeviceCgroupRules ?? []) parseDeviceCgroupRule(rule);
+  validateCpuRealtime(h.CpuRealtimePeriod ?? 0, h.CpuRealtimeRuntime ?? 0, d.cpuRealtime === true);
+  validateStorageOpt(h.StorageOpt);
   return {
     Binds: h.Binds ?? null,
     ContainerIDFile: h.ContainerIDFile ?? '',

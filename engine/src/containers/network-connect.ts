@@ -28,9 +28,9 @@ export class NetworkConnector {
       throw new Forbidden(`container sharing network namespace with another container or host cannot be connected to any other network`);
     }
     const endpoints = { ...(record.EndpointsConfig ?? {}) };
-    if (name === mode || endpoints[name]) {
-      if (record.State.Running) throw new Forbidden(`endpoint with name ${record.Name.slice(1)} already exists in network ${name}`);
-    }
+    // A running container is on the networks it has endpoints on (its primary one may have been disconnected).
+    const attached = record.State.Running ? name in ((record.NetworkSettings.Networks ?? {}) as Record<string, unknown>) : false;
+    if (attached) throw new Forbidden(`endpoint with name ${record.Name.slice(1)} already exists in network ${name}`);
     endpoints[name] = req.EndpointConfig ?? {};
     record.EndpointsConfig = endpoints;
     if (record.State.Running) {

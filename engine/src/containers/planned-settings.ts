@@ -15,10 +15,10 @@ export function plannedNetworkSettings(record: ContainerRecord): Record<string, 
     const e = endpoints[name] ?? {};
     networks[name] = {
       IPAMConfig: e.IPAMConfig ?? null,
-      Links: null,
+      Links: e.Links ?? null,
       Aliases: e.Aliases ?? null,
       MacAddress: e.MacAddress ?? '',
-      DriverOpts: null,
+      DriverOpts: e.DriverOpts ?? null,
       NetworkID: '',
       EndpointID: '',
       Gateway: '',

@@ -17,6 +17,10 @@ export async function removeContainer(ctx: ContainerContext, record: ContainerRe
     }
     throw new Conflict(`cannot remove container "${record.Name}": container is running: stop the container before removing or force remove`);
   }
+  // Waiting out a restart back-off counts as running for dockerd too.
+  if (record.State.Restarting && !opts.force) {
+    throw new Conflict(`cannot remove container "${record.Name}": container is restarting: stop the container before removing or force remove`);
+  }
   if (record.State.Status === 'removing') throw new Conflict(`removal of container ${record.Id} is already in progress`);
   if (record.State.Running) {
     await killContainer(ctx, record, 'SIGKILL');

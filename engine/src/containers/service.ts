@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 
 import path from 'node:path';
 import { errorMessage } from '../base/errors.js';
@@ -18,6 +19,7 @@ import { BasicNetworking, type ContainerNetworking } from './networking.js';
 import { finishRemoval, removeContainer, renameContainer } from './remove.js';
 import { rootfsPaths } from './rootfs.js';
 import { startContainer } from './start.js';
+import { removeLegacyLink } from './legacy-links.js';
 import { killContainer, pauseContainer, stopContainer, unpauseContainer } from './stop.js';
 import { ContainerStore } from './store.js';
 import type { ContainerRecord } from './types.js';
@@ -53,6 +55,8 @@ export class ContainerService {
       logOpts: o.logOpts,
       cgroupVersion: o.host.cgroup === 'v2' ? '2' : '1',
       runtimes: [...o.runtimes.keys()],
+      // Real-time group scheduling: the v1 cpu controller's rt files (v2 has none).
+      cpuRealtime: o.host.cgroup !== 'v2' && existsSync('/sys/fs/cgroup/cpu/cpu.rt_runtime_us'),
     };
     this.ctx = {
       dataRoot: o.dataRoot,
@@ -187,9 +191,11 @@ export class ContainerService {
     return unpauseContainer(this.ctx, this.get(idOrName));
   }
 
-  async remove(idOrName: string, opts: { force: boolean; removeVolumes: boolean }): Promise<void> {
+  async remove(idOrName: string, opts: { force: boolean; removeVolumes: boolean; link?: boolean }): Promise<void> {
+    if (opts.link) return removeLegacyLink(this.ctx, idOrName);
     const record = this.get(idOrName);
-    this.cancelRestart(record);
+    // A container waiting out its restart back-off is refused without force (removeContainer says so).
+    if (opts.force || !record.State.Restarting) this.cancelRestart(record);
     await removeContainer(this.ctx, record, opts);
   }
 

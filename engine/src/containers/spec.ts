@@ -22,6 +22,7 @@ import {
   type Spec,
   type SpecOpt,
 } from '../runtime/index.js';
+import { parseDeviceCgroupRule } from './cgroup-rules.js';
 import { entrypointAndArgs } from './config-merge.js';
 import type { EtcFiles } from './etc-files.js';
 import type { NetnsChoice } from './networking.js';
@@ -39,6 +40,8 @@ export interface SpecContext {
   initBinary: string | undefined;
   /** Capabilities the engine holds; `--privileged` and `--cap-add ALL` give these, not more. */
   capabilityBound: string[];
+  /** Legacy link variables, which the container's own Env overrides. */
+  linkEnv?: string[];
 }
 
 function securityOptions(opts: string[] | null): { seccomp: SeccompSetting; noNewPrivileges: boolean } {
@@ -74,7 +77,8 @@ export async function containerSpec(record: ContainerRecord, ctx: SpecContext): 
   const h = record.HostConfig;
   const { path, args } = entrypointAndArgs(c);
   const user = resolveUser(c.User || '0', await readUserDb(ctx.rootfs), h.GroupAdd ?? []);
-  const env = [...c.Env];
+  const own = new Set(c.Env.map((e) => e.split('=')[0]));
+  const env = [...(ctx.linkEnv ?? []).filter((e) => !own.has(e.split('=')[0])), ...c.Env];
   if (!env.some((e) => e.startsWith('HOSTNAME='))) env.unshift(`HOSTNAME=${c.Hostname}`);
   if (!env.some((e) => e.startsWith('HOME='))) env.push(`HOME=${user.home || '/'}`);
   if (c.Tty && !env.some((e) => e.startsWith('TERM='))) env.push('TERM=xterm');
@@ -125,6 +129,12 @@ export async function containerSpec(record: ContainerRecord, ctx: SpecContext): 
       s.process.noNewPrivileges = sec.noNewPrivileges;
       if (h.OomScoreAdj !== 0) s.process.oomScoreAdj = h.OomScoreAdj;
       if (h.Sysctls) s.linux.sysctl = { ...h.Sysctls };
+      const rules = (h.DeviceCgroupRules ?? []).map(parseDeviceCgroupRule);
+      if (rules.length > 0) s.linux.resources = { ...s.linux.resources, devices: [...(s.linux.resources?.devices ?? []), ...rules] };
+      if (h.CpuRealtimePeriod > 0 || h.CpuRealtimeRuntime > 0) {
+        const cpu = { ...s.linux.resources?.cpu, ...(h.CpuRealtimePeriod > 0 ? { realtimePeriod: h.CpuRealtimePeriod } : {}), ...(h.CpuRealtimeRuntime > 0 ? { realtimeRuntime: h.CpuRealtimeRuntime } : {}) };
+        s.linux.resources = { ...s.linux.resources, cpu };
+      }
       if (c.Tty && h.ConsoleSize[0] > 0) s.process.consoleSize = { height: h.ConsoleSize[0], width: h.ConsoleSize[1] };
     }),
   ];

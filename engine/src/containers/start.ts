@@ -10,6 +10,7 @@ import { jsonFileLog } from './log-config.js';
 import { deleteFromRuntime } from './runtime-state.js';
 import { mountRootfs, prepareRootfsDirs, rootfsMountData, rootfsPaths, unmountRootfs, type RootfsPaths } from './rootfs.js';
 import { containerSpec } from './spec.js';
+import { resolveLegacyLinks } from './legacy-links.js';
 import type { ContainerRecord } from './types.js';
 
 /** Volumes that get dockerd's copy-up: an empty volume mounted over image content gets that content first. */
@@ -91,8 +92,10 @@ export async function startContainer(ctx: ContainerContext, record: ContainerRec
     if (procReady.status === 'rejected') throw procReady.reason;
     if (netReady.status === 'rejected') throw netReady.reason;
     const net = netReady.value;
-    await writeEtcFiles(etc, { hostname: record.Config.Hostname, hosts: net.hosts, resolvConf: net.resolvConf });
     record.NetworkSettings = net.settings;
+    const links = resolveLegacyLinks(ctx, record);
+    const hosts = links.hosts.length > 0 ? `${net.hosts.replace(/\n?$/, '\n')}${links.hosts.join('\n')}\n` : net.hosts;
+    await writeEtcFiles(etc, { hostname: record.Config.Hostname, hosts, resolvConf: net.resolvConf });
     // The spec reads the image's /etc/passwd: the root filesystem is mounted by now.
     const spec = await containerSpec(record, {
       rootfs: rootfs.merged,
@@ -104,6 +107,7 @@ export async function startContainer(ctx: ContainerContext, record: ContainerRec
       engineHardLimits: ctx.host.engineHardLimits,
       initBinary: ctx.host.initBinary,
       capabilityBound: ctx.host.capabilityBound,
+      linkEnv: links.env,
     });
     await fs.writeFile(path.join(bundle, 'config.json'), JSON.stringify(spec));
     mark('spec');

@@ -175,8 +175,10 @@ export interface MountPoint {
 
 export interface EndpointConfig {
   Aliases?: string[] | null;
-  IPAMConfig?: { IPv4Address?: string; IPv6Address?: string } | null;
+  IPAMConfig?: { IPv4Address?: string; IPv6Address?: string; LinkLocalIPs?: string[] } | null;
   MacAddress?: string;
+  DriverOpts?: Record<string, string> | null;
+  Links?: string[] | null;
   [key: string]: unknown;
 }
 

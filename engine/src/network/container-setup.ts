@@ -1,4 +1,5 @@
 import type { ContainerEndpoints } from './endpoints.js';
+import type { PlannedEndpoint } from './types.js';
 import { publishRequests, type PortBindings } from './publish-spec.js';
 
 /** Everything about one container's networking that the containers layer knows at start. */
@@ -8,7 +9,7 @@ export interface ContainerNetworkPlan {
   hostname: string;
   domainname?: string;
   /** Networks to join, the first one giving the default route (`--network` then `NetworkingConfig`). */
-  networks: Array<{ network: string; aliases?: string[]; ipv4Address?: string; macAddress?: string }>;
+  networks: PlannedEndpoint[];
   portBindings?: PortBindings | null;
   /** `Config.ExposedPorts` keys (`80/tcp`). */
   exposedPorts?: string[];
@@ -46,6 +47,9 @@ export async function setUpContainerNetwork(endpoints: ContainerEndpoints, plan:
         ipv4Address: n.ipv4Address || undefined,
         macAddress: n.macAddress || undefined,
         dnsUpstreams: plan.dns,
+        ipamConfig: n.ipamConfig,
+        driverOpts: n.driverOpts,
+        links: n.links,
       });
     }
     await endpoints.ensureSandbox(plan.containerId);

@@ -8,7 +8,7 @@ import { networkSettingsView } from './settings.js';
 import type { PortMapping, Proto } from './ports.js';
 import { buildHostsFile, buildResolvConf } from './sandbox-files.js';
 import type { NetworkService } from './service.js';
-import type { EndpointRecord, NetworkRecord } from './types.js';
+import type { EndpointIpamConfig, EndpointRecord, NetworkRecord } from './types.js';
 import { endpointSettingsView } from './views.js';
 import { BRIDGE_OPTS } from './create-request.js';
 
@@ -30,6 +30,9 @@ export interface AttachRequest {
   defaultRoute?: boolean;
   /** `--dns` servers: the embedded DNS forwards this container's queries there. */
   dnsUpstreams?: string[];
+  ipamConfig?: EndpointIpamConfig;
+  driverOpts?: Record<string, string>;
+  links?: string[];
 }
 
 export interface AttachedEndpoint {
@@ -134,6 +137,9 @@ export class ContainerEndpoints {
         requestedIPv4: req.ipv4Address,
         gateway: '',
         dnsUpstreams: req.dnsUpstreams,
+        ...(req.ipamConfig ? { ipamConfig: req.ipamConfig } : {}),
+        ...(req.driverOpts ? { driverOpts: req.driverOpts } : {}),
+        ...(req.links && req.links.length > 0 ? { links: req.links } : {}),
       };
       if (net.driver === 'bridge') {
         if (!req.netnsPath) throw new InvalidArgument(`a network namespace is needed to attach to network ${net.name}`);

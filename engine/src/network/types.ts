@@ -49,6 +49,11 @@ export interface EndpointRecord {
   dnsNames: string[];
   /** The address the user asked for (`--ip`), kept for inspect's IPAMConfig. */
   requestedIPv4?: string;
+  /** What the endpoint config asked, shown by inspect as given (dockerd keeps them): IPAMConfig, DriverOpts. */
+  ipamConfig?: EndpointIpamConfig;
+  driverOpts?: Record<string, string>;
+  /** Legacy links on a user-defined network (`target:alias`): the alias resolves, for this container only. */
+  links?: string[];
   netnsPath?: string;
   /** Interface inside the container and its host-side veth peer. */
   ifname?: string;
@@ -58,4 +63,22 @@ export interface EndpointRecord {
   defaultRoute?: boolean;
   /** `--dns` servers: the embedded resolver forwards this container's other queries there. */
   dnsUpstreams?: string[];
+}
+
+/** An endpoint's `IPAMConfig` as asked (`--ip`, `--ip6`, `--link-local-ip`). */
+export interface EndpointIpamConfig {
+  IPv4Address?: string;
+  IPv6Address?: string;
+  LinkLocalIPs?: string[];
+}
+
+/** One network a container joins, with what its endpoint config asked. */
+export interface PlannedEndpoint {
+  network: string;
+  aliases?: string[];
+  ipv4Address?: string;
+  macAddress?: string;
+  ipamConfig?: EndpointIpamConfig;
+  driverOpts?: Record<string, string>;
+  links?: string[];
 }

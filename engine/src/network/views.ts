@@ -45,11 +45,11 @@ export function networkView(rec: NetworkRecord, withContainers: boolean): Record
  */
 export function endpointSettingsView(rec: NetworkRecord, ep: EndpointRecord): Record<string, unknown> {
   return {
-    IPAMConfig: ep.requestedIPv4 ? { IPv4Address: ep.requestedIPv4 } : null,
-    Links: null,
+    IPAMConfig: ep.ipamConfig ?? (ep.requestedIPv4 ? { IPv4Address: ep.requestedIPv4 } : null),
+    Links: ep.links ? [...ep.links] : null,
     Aliases: ep.aliases.length > 0 ? [...ep.aliases] : null,
     MacAddress: ep.macAddress,
-    DriverOpts: null,
+    DriverOpts: ep.driverOpts ?? null,
     GwPriority: 0,
     NetworkID: rec.id,
     EndpointID: ep.endpointId,

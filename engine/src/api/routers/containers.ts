@@ -17,7 +17,7 @@ export interface ContainersBackend {
   kill(idOrName: string, signal?: string): Promise<void>;
   pause(idOrName: string): Promise<void>;
   unpause(idOrName: string): Promise<void>;
-  remove(idOrName: string, opts: { force: boolean; removeVolumes: boolean }): Promise<void>;
+  remove(idOrName: string, opts: { force: boolean; removeVolumes: boolean; link?: boolean }): Promise<void>;
   rename(idOrName: string, name: string): Promise<void>;
   wait(idOrName: string, condition: WaitCondition): { promise: Promise<number>; cancel: () => void };
   commit(
@@ -108,8 +108,9 @@ export function registerContainerRoutes(router: Router, backend: ContainersBacke
     });
     sendJson(ctx, 201, result);
   });
-  router.delete('/containers/{id}', async (ctx) => {
-    await backend.remove(ctx.params.id ?? '', { force: boolParam(ctx.query, 'force'), removeVolumes: boolParam(ctx.query, 'v') });
+  // `{name:.*}`: `DELETE /containers/{parent}/{alias}?link=1` removes a legacy link.
+  router.delete('/containers/{name:.*}', async (ctx) => {
+    await backend.remove(ctx.params.name ?? '', { force: boolParam(ctx.query, 'force'), removeVolumes: boolParam(ctx.query, 'v'), link: boolParam(ctx.query, 'link') });
     sendStatus(ctx, 204);
   });
 }

@@ -31,8 +31,11 @@ export class NetworkNames implements DnsBackend {
   }
 
   resolve(name: string, clientIp: string): string[] | undefined {
-    const { visible } = this.client(clientIp);
-    const wanted = name.toLowerCase();
+    const { visible, endpoint } = this.client(clientIp);
+    let wanted = name.toLowerCase();
+    // A legacy link (`--link target:alias` on a user-defined network) names the target for this container only.
+    const link = endpoint?.links?.map((l) => l.split(':')).find(([target, alias]) => (alias ?? target)?.toLowerCase() === wanted);
+    if (link?.[0]) wanted = link[0].replace(/^\//, '').toLowerCase();
     for (const n of visible) {
       const suffix = `.${n.name.toLowerCase()}`;
       const bare = wanted.endsWith(suffix) ? wanted.slice(0, -suffix.length) : undefined;

@@ -94,6 +94,8 @@ export interface LinuxResources {
     period?: number;
     cpus?: string;
     mems?: string;
+    realtimeRuntime?: number;
+    realtimePeriod?: number;
   };
   pids?: { limit: number };
   unified?: Record<string, string>;

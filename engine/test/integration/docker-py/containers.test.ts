@@ -57,4 +57,76 @@ emit(errors)
 `);
     expect(got).toEqual([]);
   });
+
+  it('gives --link targets env vars and hosts entries, and removes a link with DELETE ?link=1', async () => {
+    const got = await py<Record<string, unknown>>(`
+t = api.create_container(image, "cat", stdin_open=True, environment={"FOO": "1"}, name="linktarget")
+api.start(t)
+c = api.create_container(image, ["sh", "-c", "env; grep my-link /etc/hosts"], name="linker",
+    host_config=api.create_host_config(links={"linktarget": "my-link"}, network_mode="bridge"))
+api.start(c)
+code = api.wait(c)["StatusCode"]
+out = {"code": code, "logs": api.logs(c).decode()}
+p = api.create_container(image, "cat", stdin_open=True, name="parent", host_config=api.create_host_config(links={"linktarget": "mylink"}))
+api.remove_container("parent/mylink", link=True)
+out["links_after"] = api.inspect_container(p)["HostConfig"]["Links"]
+try:
+    api.remove_container("parent/nolink", link=True)
+except docker.errors.NotFound as e:
+    out["missing"] = e.status_code
+for x in (c, p, t):
+    api.remove_container(x, force=True)
+emit(out)
+`);
+    expect(got.code).toBe(0);
+    const logs = String(got.logs);
+    expect(logs).toContain('MY_LINK_NAME=/linker/my-link\n');
+    expect(logs).toContain('MY_LINK_ENV_FOO=1\n');
+    expect(logs).not.toContain('MY_LINK_ENV_PATH');
+    expect(logs).toMatch(/\d+\.\d+\.\d+\.\d+\tmy-link linktarget [0-9a-f]{12}/);
+    expect(got.links_after).toBeNull();
+    expect(got.missing).toBe(404);
+  });
+
+  it('applies --device-cgroup-rule, a container-wide MacAddress and real-time CPU; refuses what it cannot apply', async () => {
+    const got = await py<Record<string, unknown>>(`
+out = {}
+c = api.create_container(image, "cat /sys/fs/cgroup/devices/devices.list", host_config=api.create_host_config(device_cgroup_rules=["c 7:128 rwm"]))
+api.start(c); api.wait(c)
+out["devices"] = api.logs(c).decode()
+api.remove_container(c)
+c = api.create_container(image, ["sleep", "60"], mac_address="02:42:ac:11:00:0a")
+api.start(c)
+out["mac"] = api.inspect_container(c)["NetworkSettings"]["MacAddress"]
+out["link"] = api.exec_start(api.exec_create(c, "cat /sys/class/net/eth0/address")).decode().strip()
+api.remove_container(c, force=True)
+for name, hc in (("storage", {"storage_opt": {"size": "120G"}}), ("rule", {"device_cgroup_rules": ["x 1:2 q"]}), ("rt", {"cpu_rt_period": 1000, "cpu_rt_runtime": 5000})):
+    try:
+        api.create_container(image, "true", host_config=api.create_host_config(**hc))
+    except docker.errors.APIError as e:
+        out[name] = [e.status_code, e.explanation]
+c = api.create_container(image, "true", host_config=api.create_host_config(cpu_rt_period=1000, cpu_rt_runtime=500))
+hc = api.inspect_container(c)["HostConfig"]
+out["rt_ok"] = [hc["CpuRealtimePeriod"], hc["CpuRealtimeRuntime"]]
+api.remove_container(c)
+c = api.create_container(image, "true", host_config=api.create_host_config(restart_policy={"Name": "always"}, network_mode="none"))
+api.start(c)
+api.wait(c)
+try:
+    api.remove_container(c)
+except docker.errors.APIError as e:
+    out["restarting"] = e.status_code
+api.remove_container(c, force=True)
+emit(out)
+`);
+    expect(got.devices).toContain('c 7:128 rwm');
+    expect(got.mac).toBe('02:42:ac:11:00:0a');
+    expect(got.link).toBe('02:42:ac:11:00:0a');
+    expect(got.storage).toEqual([400, "--storage-opt is supported only for overlay over xfs with 'pquota' mount option"]);
+    expect(got.rule).toEqual([400, "invalid device cgroup format 'x 1:2 q'"]);
+    expect(got.rt).toEqual([400, 'cpu-rt-runtime cannot be higher than cpu-rt-period']);
+    expect(got.restarting).toBe(409);
+    // docker-py spells it CPURealtimePeriod: Go's JSON takes field names in any case.
+    expect(got.rt_ok).toEqual([1000, 500]);
+  });
 });
