@@ -1,24 +1,24 @@
 import type { Reporter, TestModule } from 'vitest/node';
+import { summarize } from './summary.js';
 
 /**
- * Prints one plain closing line, `tests: N passed, N failed, N skipped`, after vitest's own summary, so CI and
- * humans read the same figure whatever the runner's output looks like.
+ * Prints, after vitest's own summary, what failed (hooks and files that failed to load included), what passed
+ * only on a retry and why tests were skipped, then one plain closing line, `tests: N passed, N failed, N skipped`,
+ * so CI and humans read the same figure whatever the runner's output looks like. See summary.ts for the counting.
  */
 export default class SummaryReporter implements Reporter {
-  onTestRunEnd(testModules: ReadonlyArray<TestModule>): void {
-    let passed = 0;
-    let failed = 0;
-    let skipped = 0;
-    for (const mod of testModules) {
-      for (const test of mod.children.allTests()) {
-        const state = test.result().state;
-        if (state === 'passed') passed++;
-        else if (state === 'failed') failed++;
-        else skipped++;
-      }
-      // A file that failed to load has no tests but must still count as a failure.
-      if (mod.state() === 'failed' && [...mod.children.allTests()].length === 0) failed++;
+  onTestRunEnd(testModules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<{ message?: string; name?: string }>): void {
+    const s = summarize(testModules, unhandledErrors);
+    const out: string[] = [''];
+    if (s.failures.length > 0) out.push('failed:', ...s.failures.map((f) => `  ${f}`));
+    if (s.passedOnRetry.length > 0) out.push('passed only on a retry:', ...s.passedOnRetry.map((f) => `  ${f}`));
+    if (s.skipReasons.size > 0) {
+      out.push('skipped:');
+      for (const [reason, n] of [...s.skipReasons].sort((a, b) => b[1] - a[1])) out.push(`  ${n} × ${reason}`);
     }
-    process.stdout.write(`\ntests: ${passed} passed, ${failed} failed, ${skipped} skipped\n`);
+    out.push(`tests: ${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped`);
+    process.stdout.write(out.join('\n') + '\n');
+    // Whatever vitest decides, a run with a failure in it does not exit 0.
+    if (s.failed > 0) process.exitCode = 1;
   }
 }
