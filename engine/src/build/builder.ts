@@ -20,7 +20,7 @@ import { parseDockerfile, type Node } from './dockerfile/parse.js';
 import { processWord, processWords } from './dockerfile/shell-lex.js';
 import type { BuildOptions } from './options.js';
 import type { RunOutputs } from './run-step.js';
-import { splitStages } from './stages.js';
+import { neededStages, splitStages } from './stages.js';
 import { stepNames, VERTEX_INSTRUCTIONS, type StepEvents, type StepHandle } from './step-events.js';
 import { DEFAULT_SHELL, expansionEnv, PROXY_ARGS, type CurrentImage, type Stage, type StageState } from './state.js';
 import { mountImage, type MountedImage } from './workspace.js';
@@ -40,6 +40,8 @@ export interface BuildOutput {
   message(m: Record<string, unknown>): void;
   /** When set, progress goes here as step events instead of the classic `Step N/M` text. */
   events?: StepEvents;
+  /** Aborting stops the build: the running step's container is killed and no further step starts. */
+  signal?: AbortSignal;
 }
 
 export interface StepCommit {
@@ -89,7 +91,9 @@ export class Builder {
         this.declareMetaArgs(node);
       }
       let last: StageState | undefined;
-      for (const [index, stage] of stages.entries()) last = await this.runStage(index, stage);
+      // With events (BuildKit) only the stages the target needs run; the classic builder runs them all.
+      const needed = this.out.events ? neededStages(stages, (w) => processWord(w, this.metaEnv(), this.escape)) : undefined;
+      for (const [index, stage] of stages.entries()) if (!needed || needed.has(index)) last = await this.runStage(index, stage);
       if (!last?.image) throw new InvalidArgument('No image was generated. Is your Dockerfile empty?');
       const unused = [...this.opts.buildArgs.keys()].filter((k) => !this.usedArgs.has(k) && !PROXY_ARGS.has(k)).sort();
       if (unused.length) this.warn(`[Warning] One or more build-args [${unused.join(' ')}] were not consumed`);
@@ -186,11 +190,12 @@ export class Builder {
       await this.asStep(VERTEX_INSTRUCTIONS.has(node.cmd) ? names.next(node) : undefined, () => this.dispatchNode(state, node));
       this.chrome(` ---> ${state.image ? shortId(state.image.record.id) : ''}\n`);
     }
-    this.stageResults.push(state);
+    this.stageResults[index] = state;
     return state;
   }
 
   private dispatchNode(state: StageState, node: Node): Promise<void> {
+    this.out.signal?.throwIfAborted();
     return dispatch(this, state, node);
   }
 
@@ -230,7 +235,7 @@ export class Builder {
   /** A stage by name or index, for `FROM <stage>` and `COPY --from`. */
   stageByName(name: string): StageState | undefined {
     const lower = name.toLowerCase();
-    const byName = this.stageResults.find((s) => s.name === lower);
+    const byName = this.stageResults.find((s) => s?.name === lower);
     if (byName) return byName;
     if (/^\d+$/.test(name)) return this.stageResults[Number(name)];
     return undefined;

@@ -68,6 +68,7 @@ export async function dispatchRun(b: Builder, state: StageState, node: Node): Pr
             id = cid;
             b.chrome(` ---> Running in ${shortId(cid)}\n`);
           },
+          b.out.signal,
         );
         if (result.exitCode !== 0) {
           const message = b.out.events

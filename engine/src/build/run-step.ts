@@ -57,7 +57,9 @@ export async function runContainer(
   req: RunRequest,
   write: (data: Buffer) => void,
   announce: (id: string) => void,
+  signal?: AbortSignal,
 ): Promise<RunResult> {
+  signal?.throwIfAborted();
   const { Id: id } = await containers.create(
     {
       Image: req.imageId,
@@ -86,6 +88,7 @@ export async function runContainer(
     })().catch(() => undefined);
   });
   const waiter = containers.wait(id, 'next-exit');
+  const kill = (): void => void containers.kill(id, 'SIGKILL').catch(() => undefined);
   try {
     await containers.start(id);
   } catch (err) {
@@ -93,8 +96,16 @@ export async function runContainer(
     cancelOutput();
     throw Object.assign(err as Error, { containerId: id });
   }
-  const exitCode = await waiter.promise;
-  await pumping;
+  signal?.addEventListener('abort', kill);
+  if (signal?.aborted) kill();
+  let exitCode: number;
+  try {
+    exitCode = await waiter.promise;
+    await pumping;
+  } finally {
+    signal?.removeEventListener('abort', kill);
+  }
+  signal?.throwIfAborted();
   return { containerId: id, exitCode };
 }
 

@@ -65,6 +65,11 @@ export class BuildService {
     }
   }
 
+  /** Unpacks a context tarball (or fetches `opts.remote`) as `POST /build` does; the caller cleans it up. */
+  receive(body: Readable | undefined, opts: BuildOptions): Promise<BuildContext> {
+    return receiveContext({ body, remote: opts.remote, dockerfile: opts.dockerfile, workRoot: this.contextDir });
+  }
+
   /** Runs a build whose context arrived another way (BuildKit's FileSync); resolves to the image ID, untagged. */
   run(ctx: BuildContext, opts: BuildOptions, out: BuildOutput): Promise<string> {
     return this.builder(opts, ctx, out).build();

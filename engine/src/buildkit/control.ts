@@ -6,6 +6,7 @@
 import type { ServerUnaryCall, ServerWritableStream, UntypedServiceImplementation } from '@grpc/grpc-js';
 import { hostPlatform } from '../images/platform.js';
 import { ENGINE_VERSION } from '../base/version.js';
+import { diskUsage, prune } from './cache.js';
 import { checkExporters, exportImage, type ExporterSpec } from './exporter.js';
 import { runDockerfileFrontend } from './frontend.js';
 import { GRPC_STATUS, GrpcError } from './grpc-frames.js';
@@ -22,6 +23,8 @@ export const CONTROL_SERVICE = serviceDefinition('moby.buildkit.v1.Control', {
   Info: { request: `${M}InfoRequest`, response: `${M}InfoResponse` },
   Solve: { request: `${M}SolveRequest`, response: `${M}SolveResponse` },
   Status: { request: `${M}StatusRequest`, response: `${M}StatusResponse`, responseStream: true },
+  DiskUsage: { request: `${M}DiskUsageRequest`, response: `${M}DiskUsageResponse` },
+  Prune: { request: `${M}PruneRequest`, response: `${M}UsageRecord`, responseStream: true },
 });
 
 interface SolveRequest {
@@ -56,6 +59,8 @@ export function controlService(deps: BuildKitDeps): UntypedServiceImplementation
   return {
     ListWorkers: unary(async () => ({ record: [workerRecord(deps)] })),
     Info: unary(async () => ({ buildkitVersion: BUILDKIT_VERSION })),
+    DiskUsage: unary((call) => diskUsage(deps, call)),
+    Prune: (call: ServerWritableStream<Parameters<typeof prune>[1]['request'], unknown>) => prune(deps, call),
     Solve: unary(async (call: ServerUnaryCall<SolveRequest, unknown>) => solve(deps, call)),
     Status: (call: ServerWritableStream<{ Ref: string }, unknown>) => {
       const record = deps.solves.get(call.request.Ref);

@@ -8,10 +8,13 @@ import path from 'node:path';
 import { errorMessage, InvalidArgument } from '../base/errors.js';
 import type { BuildContext } from '../build/context.js';
 import { IgnoreMatcher, readIgnoreFile } from '../build/dockerignore.js';
+import type { BuildOutput } from '../build/builder.js';
+import type { BuildOptions } from '../build/options.js';
 import type { BuildService } from '../build/service.js';
 import { buildOptionsFromAttrs } from './frontend-opts.js';
 import { receiveDir } from './filesync.js';
 import { GRPC_STATUS, GrpcError } from './grpc-frames.js';
+import { isSessionUpload, pullUpload } from './upload.js';
 import type { BuildProgress } from './progress.js';
 import type { ClientSession } from './session-client.js';
 
@@ -54,6 +57,8 @@ export async function runDockerfileFrontend(builds: BuildService, run: FrontendR
 
 async function dockerfileFrontend(builds: BuildService, run: FrontendRun): Promise<string> {
   const opts = buildOptionsFromAttrs(run.attrs);
+  const remote = run.attrs[run.attrs.contextkey || 'context'];
+  if (remote) return remoteContextBuild(builds, run, opts, remote);
   const name = path.posix.basename(opts.dockerfile);
   const scratch = await builds.contextScratch();
   const defDir = path.join(scratch, 'dockerfile');
@@ -77,12 +82,31 @@ async function dockerfileFrontend(builds: BuildService, run: FrontendRun): Promi
     const patterns = readIgnoreFile(ignoreText);
     await transfer(run, '[internal] load build context', 'transferring context:', ctxDir, { dirName: 'context', excludePatterns: patterns });
     const ctx: BuildContext = { dir: ctxDir, dockerfileName: name, dockerfile, ignore: new IgnoreMatcher(patterns), cleanup };
-    return await builds.run(ctx, opts, {
-      stream: () => undefined,
-      message: () => undefined,
-      events: run.progress,
-    });
+    return await builds.run(ctx, opts, eventsOutput(run));
   } finally {
     await cleanup();
+  }
+}
+
+function eventsOutput(run: FrontendRun): BuildOutput {
+  return { stream: () => undefined, message: () => undefined, events: run.progress, signal: run.signal };
+}
+
+/** A context that is not a session dir: a tarball from stdin (Upload) or an http(s) URL, Dockerfile inside it. */
+async function remoteContextBuild(builds: BuildService, run: FrontendRun, opts: BuildOptions, remote: string): Promise<string> {
+  const upload = isSessionUpload(remote);
+  const v = run.progress.begin('[internal] load remote build context');
+  let ctx: BuildContext;
+  try {
+    ctx = await builds.receive(upload ? pullUpload(run.session, remote) : undefined, { ...opts, remote: upload ? '' : remote });
+    v.end();
+  } catch (err) {
+    v.end(err);
+    throw err;
+  }
+  try {
+    return await builds.run(ctx, opts, eventsOutput(run));
+  } finally {
+    await ctx.cleanup();
   }
 }

@@ -1,5 +1,6 @@
 // docker build / buildx / compose build through berthd's own BuildKit, with the real clients (buildx 0.13.1 and
 // Compose 2.26.1 plugins on the CLI), one registry and one berthd for the file.
+import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -106,6 +107,54 @@ describe.skipIf(unavailable)('BuildKit in berthd with the real buildx', () => {
     expect(up).toContain('changed');
     await ok(['compose', '-p', 'bkproj', 'down'], { cwd: dir });
   }, 180_000);
+
+  it('--target runs only the stages the target needs', async () => {
+    const ctx = await writeContext(work, 'stages', {
+      Dockerfile: 'ARG BASE\nFROM $BASE AS one\nRUN echo one > /one\nFROM $BASE AS two\nRUN echo two > /two\nFROM $BASE AS final\nCOPY --from=two /two /two\n',
+    });
+    const out = await ok(['build', '--progress=plain', '--build-arg', `BASE=${rig.busybox}`, '--target', 'two', '-t', 'bk-two', ctx]);
+    expect(out).toContain('[two 2/2] RUN echo two > /two');
+    expect(out).not.toContain('[one ');
+    expect(out).not.toContain('[final ');
+    expect(await rig.ok(['run', '--rm', 'bk-two', 'cat', '/two'])).toBe('two');
+  }, 120_000);
+
+  it('a tarball context on stdin (docker build -) and a Dockerfile on stdin (-f -)', async () => {
+    const tarred = await writeContext(work, 'tarred', { Dockerfile: `FROM ${rig.busybox}\nCOPY in.txt /in.txt\n`, 'in.txt': 'from the tarball\n' });
+    const tar = await new Promise<Buffer>((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      const child = spawn('tar', ['-C', tarred, '-c', '.'], { stdio: ['ignore', 'pipe', 'inherit'] });
+      child.stdout.on('data', (c: Buffer) => chunks.push(c));
+      child.on('error', reject);
+      child.on('close', () => resolve(Buffer.concat(chunks)));
+    });
+    await ok(['build', '--progress=plain', '-t', 'bk-stdin-tar', '-'], { input: tar });
+    expect(await rig.ok(['run', '--rm', 'bk-stdin-tar', 'cat', '/in.txt'])).toBe('from the tarball');
+    const dir = await writeContext(work, 'stdin-df', { 'in.txt': 'context file\n' });
+    await ok(['build', '--progress=plain', '-t', 'bk-stdin-df', '-f', '-', dir], { input: `FROM ${rig.busybox}\nCOPY in.txt /got.txt\n` });
+    expect(await rig.ok(['run', '--rm', 'bk-stdin-df', 'cat', '/got.txt'])).toBe('context file');
+  }, 120_000);
+
+  it('Ctrl-C cancels the build: the CLI stops and no build container is left', async () => {
+    const ctx = await writeContext(work, 'slow', { Dockerfile: `FROM ${rig.busybox}\nRUN echo started; sleep 300\n` });
+    let pid = 0;
+    const run = bx(['build', '--progress=plain', '--no-cache', ctx], { started: (p) => (pid = p) });
+    await expect.poll(async () => rig.ok(['ps', '-q']), { timeout: 60_000, interval: 200 }).not.toBe('');
+    process.kill(pid, 'SIGINT');
+    const r = await run;
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/cancel/i);
+    await expect.poll(async () => rig.ok(['ps', '-aq']), { timeout: 30_000, interval: 200 }).toBe('');
+  }, 120_000);
+
+  it('docker buildx du lists the build cache and docker builder prune -a empties it (as system df sees it)', async () => {
+    const du = await ok(['buildx', 'du']);
+    expect(du).toMatch(/Total:/);
+    expect(await rig.ok(['system', 'df', '--format', '{{.Type}} {{.TotalCount}}'])).toMatch(/Build Cache [1-9]/);
+    const pruned = await ok(['builder', 'prune', '-a', '-f']);
+    expect(pruned).toMatch(/Total:\s+\S+/);
+    expect(await rig.ok(['system', 'df', '--format', '{{.Type}} {{.TotalCount}}'])).toMatch(/Build Cache 0/);
+  }, 120_000);
 
   it('DOCKER_BUILDKIT=0 still takes the classic builder', async () => {
     const out = await ok(['build', '-t', 'bk-classic', app, '--build-arg', `BASE=${rig.busybox}`], { env: { DOCKER_BUILDKIT: '0' } });

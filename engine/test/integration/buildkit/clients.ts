@@ -14,7 +14,7 @@ export type ClientKind = 'bundled' | 'system';
 
 export interface BuildxRunOptions {
   kind?: ClientKind;
-  input?: string;
+  input?: string | Buffer;
   env?: NodeJS.ProcessEnv;
   cwd?: string;
   timeoutMs?: number;
