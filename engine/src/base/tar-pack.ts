@@ -1,7 +1,7 @@
 import { constants as fsConstants, createReadStream, type BigIntStats } from 'node:fs';
 import { lstat, open, readdir, readlink } from 'node:fs/promises';
 import path from 'node:path';
-import { Readable } from 'node:stream';
+import { Readable, pipeline } from 'node:stream';
 import { pack, type Header } from 'tar-stream';
 import type { RootedFs } from './rooted-fs.js';
 
@@ -46,8 +46,11 @@ export function packTree(view: RootedFs, viewPath: string, opts: PackOptions): {
       }
       const sink = p.entry(h, (err) => (err ? reject(err) : resolve()));
       const src = createReadStream('', { fd: file.fd, start: 0, end: file.size - 1, autoClose: true });
-      src.on('error', reject);
-      src.pipe(sink as unknown as NodeJS.WritableStream);
+      // pipeline, not pipe: when the reader goes away the pack destroys the entry, and an entry error that pipe()
+      // re-emits with no listener would end the process.
+      pipeline(src, sink as unknown as NodeJS.WritableStream, (err) => {
+        if (err) reject(err);
+      });
     });
 
   const entry = async (vp: string, name: string): Promise<void> => {

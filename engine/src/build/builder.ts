@@ -104,6 +104,7 @@ export class Builder {
   }
 
   async tag(id: string): Promise<string[]> {
+    this.out.signal?.throwIfAborted();
     const done: string[] = [];
     for (const t of this.opts.tags) {
       await this.deps.images.tag(id, familiarName(t), t.tag ?? 'latest');

@@ -77,7 +77,7 @@ export async function dispatchRun(b: Builder, state: StageState, node: Node): Pr
           throw new RunFailed(message, result.exitCode);
         }
       } catch (err) {
-        if (b.opts.rm || b.opts.forceRm) await remove();
+        if (b.opts.rm || b.opts.forceRm || b.out.signal?.aborted) await remove();
         throw err;
       }
       ran = true;

@@ -46,28 +46,41 @@ export async function logFiles(logPath: string): Promise<string[]> {
   return [...rotated, logPath];
 }
 
-/** Where reading starts so that exactly the last `n` lines remain: [file index, byte offset]. */
-async function tailStart(files: FileHandle[], n: number): Promise<[number, number]> {
+/** Just past the last complete line of `fh` now: a line still being written is not part of the snapshot. */
+async function completeEnd(fh: FileHandle): Promise<number> {
+  let end = (await fh.stat()).size;
+  while (end > 0) {
+    const start = Math.max(0, end - CHUNK);
+    const buf = Buffer.alloc(end - start);
+    await fh.read(buf, 0, buf.length, start);
+    const nl = buf.lastIndexOf(0x0a);
+    if (nl >= 0) return start + nl + 1;
+    end = start;
+  }
+  return 0;
+}
+
+/**
+ * Where reading starts so that exactly the last `n` complete lines before `ends` remain: [file index, byte offset].
+ * `ends` is the snapshot taken when the request came (each file just past its last newline), so a busy writer
+ * neither shifts the count nor adds lines to a tail.
+ */
+async function tailStart(files: FileHandle[], ends: number[], n: number): Promise<[number, number]> {
   if (n < 0 || files.length === 0) return [0, 0];
   const lastIndex = files.length - 1;
-  if (n === 0) return [lastIndex, (await (files[lastIndex] as FileHandle).stat()).size];
+  if (n === 0) return [lastIndex, ends[lastIndex] ?? 0];
   let seen = 0;
   for (let i = lastIndex; i >= 0; i--) {
     const fh = files[i] as FileHandle;
-    const size = (await fh.stat()).size;
+    const size = ends[i] ?? 0;
     if (size === 0) continue;
     // Every line ends with a newline; the one ending the file's last line does not start another line.
-    let end = size;
-    let skipLastByte = true;
+    let end = size - 1;
     while (end > 0) {
       const start = Math.max(0, end - CHUNK);
       const buf = Buffer.alloc(end - start);
       await fh.read(buf, 0, buf.length, start);
       for (let k = buf.length - 1; k >= 0; k--) {
-        if (skipLastByte) {
-          skipLastByte = false;
-          if (buf[k] === 0x0a) continue;
-        }
         if (buf[k] === 0x0a && ++seen === n) return [i, start + k + 1];
       }
       end = start;
@@ -85,6 +98,7 @@ class LineReader {
 
   /** Up to `size` bytes at `pos`, after the partial line kept from before; `end` is just past the last newline. */
   async read(fh: FileHandle, pos: number, size: number): Promise<{ bytesRead: number; text: Buffer; end: number }> {
+    if (size <= 0) return { bytesRead: 0, text: Buffer.alloc(0), end: 0 };
     const restLength = this.rest?.length ?? 0;
     const buf = Buffer.allocUnsafe(restLength + size);
     this.rest?.copy(buf, 0);
@@ -176,16 +190,18 @@ async function* readLog<T>(logPath: string, o: ReadLogOptions, chunk: number, de
   }
   let watcher: FSWatcher | undefined;
   try {
-    const [startFile, startOffset] = await tailStart(handles, o.tail);
+    // The log as it is now: what comes after belongs to following, never to this read (dockerd's snapshot).
+    const ends = await Promise.all(handles.map(completeEnd));
+    const [startFile, startOffset] = await tailStart(handles, ends, o.tail);
     /**
      * Yields the batches of `fh` from `pos` to its current end, one per read; returns the new position, or -1 once
      * past `until`.
      */
-    async function* readOn(fh: FileHandle, from: number, lines: LineReader): AsyncGenerator<T[], number> {
+    async function* readOn(fh: FileHandle, from: number, lines: LineReader, limit = Infinity): AsyncGenerator<T[], number> {
       let pos = from;
       for (;;) {
         // Batches point into the buffer read (framed ones are made in place), so it is never reused.
-        const { bytesRead, text, end } = await lines.read(fh, pos, chunk);
+        const { bytesRead, text, end } = await lines.read(fh, pos, Math.min(chunk, limit - pos));
         if (bytesRead === 0) return pos;
         pos += bytesRead;
         const { batch, stop } = decodeRead(text, end);
@@ -197,7 +213,7 @@ async function* readLog<T>(logPath: string, o: ReadLogOptions, chunk: number, de
     let livePos = 0;
     for (let i = startFile; i < handles.length; i++) {
       const fh = handles[i] as FileHandle;
-      const pos = yield* readOn(fh, i === startFile ? startOffset : 0, new LineReader());
+      const pos = yield* readOn(fh, i === startFile ? startOffset : 0, new LineReader(), ends[i]);
       if (pos < 0 || o.signal.aborted) return;
       if (fh === live) livePos = pos;
     }

@@ -64,8 +64,22 @@ export async function withMountedRootfs<T>(ctx: ContainerContext, record: Contai
   }
 }
 
-/** Operations holding a running container frozen, by container ID. */
-const freezers = new Map<string, number>();
+/**
+ * Operations holding a running container frozen, by container ID. Pause and thaw run one after the other on `turn`,
+ * so a copy that starts while the last one is thawing waits for the thaw, then freezes again.
+ */
+interface Freezer {
+  count: number;
+  frozen: boolean;
+  turn: Promise<void>;
+}
+const freezers = new Map<string, Freezer>();
+
+function nextTurn(f: Freezer, op: () => Promise<void>): Promise<void> {
+  const next = f.turn.then(op);
+  f.turn = next.catch(() => undefined);
+  return next;
+}
 
 /**
  * Runs `fn` with a running container frozen (its cgroup's freezer, through the runtime), as dockerd pauses a
@@ -74,19 +88,34 @@ const freezers = new Map<string, number>();
  */
 export async function withFrozenContainer<T>(ctx: ContainerContext, record: ContainerRecord, fn: () => Promise<T>): Promise<T> {
   const runtime = ctx.runtimes.get(record.HostConfig.Runtime);
-  const count = freezers.get(record.Id) ?? 0;
-  if (!runtime || (count === 0 && (!record.State.Running || record.State.Paused))) return fn();
-  if (count === 0 && !(await freezeUnlessExited(runtime, record.Id))) return fn();
-  freezers.set(record.Id, count + 1);
+  let f = freezers.get(record.Id);
+  if (!runtime || (!f && (!record.State.Running || record.State.Paused))) return fn();
+  if (!f) {
+    f = { count: 0, frozen: false, turn: Promise.resolve() };
+    freezers.set(record.Id, f);
+  }
+  const freezer = f;
+  const first = freezer.count++ === 0;
   try {
+    if (first) {
+      await nextTurn(freezer, async () => {
+        // A container that exits meanwhile is simply read unfrozen.
+        freezer.frozen = await freezeUnlessExited(runtime, record.Id);
+      });
+    } else {
+      await freezer.turn;
+    }
     return await fn();
   } finally {
-    const left = (freezers.get(record.Id) ?? 1) - 1;
-    if (left > 0) freezers.set(record.Id, left);
-    else {
-      freezers.delete(record.Id);
-      // Someone paused it for real meanwhile: that pause stands.
-      if (!record.State.Paused) await runtime.resume(record.Id).catch((err: unknown) => ctx.log.warn({ id: record.Id, err: String(err) }, 'could not thaw container after cp'));
+    if (--freezer.count === 0) {
+      await nextTurn(freezer, async () => {
+        // Someone paused it for real meanwhile: that pause stands.
+        if (freezer.frozen && !record.State.Paused) {
+          await runtime.resume(record.Id).catch((err: unknown) => ctx.log.warn({ id: record.Id, err: String(err) }, 'could not thaw container after cp'));
+        }
+        freezer.frozen = false;
+      });
+      if (freezer.count === 0 && freezers.get(record.Id) === freezer) freezers.delete(record.Id);
     }
   }
 }

@@ -9,7 +9,7 @@ import { execFile } from 'node:child_process';
 import { createReadStream } from 'node:fs';
 import { lstat, readdir, readlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
+import { pipeline, type Readable } from 'node:stream';
 import { promisify } from 'node:util';
 import { pack, type Header as Headers } from 'tar-stream';
 
@@ -65,8 +65,10 @@ export function upperDirTar(root: string, exclude: ReadonlySet<string> = new Set
     new Promise((resolve, reject) => {
       if (body && !Buffer.isBuffer(body)) {
         const sink = p.entry(h, (err) => (err ? reject(err) : resolve()));
-        body.on('error', reject);
-        body.pipe(sink);
+        // pipeline, not pipe: an entry destroyed with the pack (its reader gone) must not raise an unhandled error.
+        pipeline(body, sink, (err) => {
+          if (err) reject(err);
+        });
         return;
       }
       p.entry(h, body ?? Buffer.alloc(0), (err) => (err ? reject(err) : resolve()));

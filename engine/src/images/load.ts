@@ -31,6 +31,8 @@ async function readArchive(deps: ImageDeps, input: Readable, hold: (d: string) =
   const a: Archive = { blobs: new Map(), meta: new Map() };
   const ex = extract();
   input.on('error', (e) => ex.destroy(e));
+  // Errors of the extractor reach the loop below; once it has stopped, pipe() would re-emit one unhandled.
+  ex.on('error', () => undefined);
   input.pipe(ex as unknown as NodeJS.WritableStream);
   for await (const entry of ex) {
     const body = entry as AsyncIterable<Buffer>;

@@ -26,21 +26,9 @@ function addBuffer(p: Pack, name: string, data: Buffer): Promise<void> {
 
 async function addBlob(deps: ImageDeps, p: Pack, digest: string): Promise<void> {
   const size = (await deps.content.size(digest)) ?? 0;
-  let done!: Promise<void>;
-  const sink = p.entry({ name: `blobs/sha256/${digest.slice(7)}`, size, mode: 0o644, mtime: new Date(0) }, (err) => {
-    done = err ? Promise.reject(err) : Promise.resolve();
-  });
-  const finished = new Promise<void>((resolve, reject) => {
-    sink.on('finish', resolve);
-    sink.on('close', resolve);
-    sink.on('error', reject);
-  });
-  for await (const c of deps.content.readStream(digest)) {
-    if (!sink.write(c as Buffer)) await new Promise<void>((r) => sink.once('drain', () => r()));
-  }
-  (sink as unknown as { end(): void }).end();
-  await finished;
-  await done;
+  const sink = p.entry({ name: `blobs/sha256/${digest.slice(7)}`, size, mode: 0o644, mtime: new Date(0) });
+  // pipeline settles on either side's failure: a reader that left destroys the pack and with it this entry.
+  await pipeline(deps.content.readStream(digest), sink as unknown as NodeJS.WritableStream);
 }
 
 function collect(deps: ImageDeps, names: string[]): Entry[] {
@@ -79,6 +67,13 @@ export async function saveImages(deps: ImageDeps, names: string[], out: Writable
   const entries = collect(deps, names);
   const p = pack();
   const piping = pipeline(p as unknown as NodeJS.ReadableStream, out, { end: false });
+  const work = writeArchive(deps, p, entries);
+  // Both settle, whichever fails first: a client gone mid-save rejects `piping` and, through the pack, `work`.
+  work.catch((err: unknown) => p.destroy(err as Error));
+  await Promise.all([work, piping]);
+}
+
+async function writeArchive(deps: ImageDeps, p: Pack, entries: Entry[]): Promise<void> {
   const written = new Set<string>();
   const blob = async (d: string): Promise<void> => {
     if (written.has(d)) return;
@@ -116,7 +111,6 @@ export async function saveImages(deps: ImageDeps, names: string[], out: Writable
   await addBuffer(p, 'oci-layout', Buffer.from(JSON.stringify({ imageLayoutVersion: '1.0.0' })));
   if (Object.keys(repositories).length) await addBuffer(p, 'repositories', Buffer.from(JSON.stringify(repositories)));
   p.finalize();
-  await piping;
 }
 
 export function checkNames(deps: ImageDeps, names: string[]): void {

@@ -22,6 +22,8 @@ export function registerBuildRoutes(router: Router, backend: BuildBackend): void
       message: (m: Record<string, unknown>) => {
         if (!opts.quiet) stream.write(m);
       },
+      // The client left: the build stops and tags nothing, as dockerd cancels the build's context.
+      signal: ctx.signal,
     };
     try {
       const result = await backend.build(ctx.req, opts, out);
