@@ -102,4 +102,5 @@ electron_types
 build
 build_renderer
 toolchain client
+toolchain tools
 if [ "$mode" = --test ]; then toolchain peer; fi

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Starts Berth: sets up, boots the Berth VM running berthd (building its image the first time), keeps the
-# `berth` docker context pointing at it, and serves the dashboard. Ctrl-C stops the dashboard and the VM.
+# Starts Berth: sets up, boots the Berth VM running berthd (building its image the first time), makes the `berth`
+# docker context current (plain `docker ps` reaches it), links the bundled docker CLI, Compose and buildx into
+# ~/.berth/bin, and serves the dashboard. Ctrl-C stops the dashboard and the VM.
 #
 #   scripts/start.sh            the VM (QEMU: KVM/HVF/WHPX when the machine has it, else emulation)
 #   scripts/start.sh --native   berthd directly on this Linux machine, no VM (extra arguments go to berthd)
@@ -39,13 +40,14 @@ cleanup() {
 trap 'cleanup; exit 0' INT TERM
 
 if [ $mode = vm ]; then
-  # Exits once `docker` works through ~/.berth/run/docker.sock; the VM keeps running under berth's host process.
+  # Exits once `docker` works through ~/.berth/run/docker.sock (and the tools, config.json and the context are set
+  # up); the VM keeps running under berth's host process.
   electron/bin/berth start
   sock="$BERTH_HOME/run/docker.sock"
   # The dashboard restarts/resets the VM, shows its stages and usage, and reads berthd's log in the VM, all through
   # the host process's control socket; the host log is that process's own.
   engine_log_args=(--vm-control "$BERTH_HOME/run/berth.sock" --host-log "$logs/host.log")
-  use_docker="docker --context berth version      (the berth context points at unix://$sock)"
+  use_docker="docker version      (the berth context, now current, points at unix://$sock)"
   stop_hint="Ctrl-C (stops the dashboard and the VM), or: electron/bin/berth stop"
 else
   sock="$BERTH_HOME/run/berthd.sock"
@@ -65,7 +67,9 @@ else
     fi
     sleep 0.1
   done
-  use_docker="export DOCKER_HOST=unix://$sock && docker version"
+  # The same host set-up as `berth start`: tools in ~/.berth/bin, config.json, the berth context (at berthd's socket).
+  electron/bin/berth setup-host --socket "$sock"
+  use_docker="docker version      (the berth context, now current, points at unix://$sock)"
   stop_hint="Ctrl-C"
 fi
 

@@ -37,6 +37,8 @@ export async function main(argv: string[]): Promise<void> {
   }
   await stop([]);
   const erased = await eraseLogins(paths);
+  // The context's files first: a docker config dir Berth made is removed only once empty.
+  removeContextFiles();
   try {
     const undone = undoHostTools(paths, erased);
     if (undone.config === 'restored') process.stdout.write('~/.docker/config.json is as it was before Berth.\n');
@@ -44,7 +46,6 @@ export async function main(argv: string[]): Promise<void> {
   } catch (err) {
     process.stderr.write(`berth: ~/.docker/config.json left as it is: ${(err as Error).message}\n`);
   }
-  removeContextFiles();
   unlinkSystemSocket(paths.dockerSocket);
   rmSync(paths.home, { recursive: true, force: true });
   process.stdout.write('Berth was uninstalled from this account.\n');

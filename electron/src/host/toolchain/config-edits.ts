@@ -55,7 +55,11 @@ export function dropLoginMarkers(config: DockerConfig, servers: string[], hadAut
       changed = true;
     }
   }
-  if (changed && !hadAuths && Object.keys(auths).length === 0) delete config.auths;
+  // `docker logout` leaves an empty map behind: with no auths before Berth, it goes too.
+  if (!hadAuths && Object.keys(auths).length === 0) {
+    delete config.auths;
+    changed = true;
+  }
   return changed;
 }
 

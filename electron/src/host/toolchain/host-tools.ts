@@ -49,7 +49,6 @@ export function setUpHostTools(opts: { paths: BerthPaths; socket: string; useCon
   const toolsDir = bundledToolsDir(env);
   const tools = toolsDir ? listBundledTools(toolsDir) : [];
   const links = tools.length ? linkBundledTools(tools, opts.paths, configDir) : [];
-  ensureContext(opts.socket, env);
   const report: HostToolsReport = {
     ...(toolsDir ? { toolsDir } : {}),
     links,
@@ -65,14 +64,18 @@ export function setUpHostTools(opts: { paths: BerthPaths; socket: string; useCon
   } catch (err) {
     report.configError = (err as Error).message;
   }
+  // After config.json's record, which notes whether the docker config dir existed before Berth made anything there.
+  ensureContext(opts.socket, env);
   return report;
 }
 
 export function formatHostToolsReport(r: HostToolsReport): string {
   const lines: string[] = [];
   if (!r.toolsDir) lines.push('No bundled docker CLI tools found (a checkout gets them from scripts/setup.sh).');
-  const linked = r.links.filter((l) => l.state === 'linked' || l.state === 'kept').map((l) => l.name);
-  if (linked.length) lines.push(`Tools linked in ${path.dirname(r.links[0]!.path)}/…: ${linked.join(', ')}`);
+  const linked = r.links.filter((l) => l.state === 'linked' || l.state === 'kept');
+  for (const dir of new Set(linked.map((l) => path.dirname(l.path)))) {
+    lines.push(`Linked in ${dir}: ${linked.filter((l) => path.dirname(l.path) === dir).map((l) => l.name).join(', ')}`);
+  }
   for (const l of r.links) {
     if (l.state === 'user-newer') lines.push(`Kept your ${l.name} ${l.version} (${l.by}): newer than Berth's.`);
     if (l.state === 'taken') lines.push(`Left ${l.path} alone: Berth did not make it.`);
