@@ -95,6 +95,12 @@ export class JsonMessageStream {
     this.ctx.res.write(`${JSON.stringify(message)}\r\n`);
   }
 
+  /** Sends the 200 now, so any later failure goes in-band (dockerd's image load answers so). */
+  begin(): void {
+    if (!this.started) startStream(this.ctx, 'application/json');
+    this.started = true;
+  }
+
   /** Reports a failure: as a normal error response if nothing was sent yet, in-band otherwise. */
   fail(err: unknown): void {
     if (!this.started) {

@@ -56,12 +56,37 @@ export class BuildCache {
   async lookup(parent: ImageRecord | undefined, probe: ContainerConfigJson, createdBy: string): Promise<CacheHit | undefined> {
     const want = comparable(probe);
     const candidates = (this.children.get(parent?.id ?? '') ?? []).sort((a, b) => (a.created < b.created ? 1 : -1));
+    const allowed = this.cacheFrom.length > 0 ? this.sourceChain() : undefined;
     for (const c of candidates) {
       if (!this.images.deps.meta.get(c.id)) continue;
+      // With --cache-from, dockerd takes a local hit only when one of those images descends from it.
+      if (allowed && !allowed.has(c.id)) continue;
       const config = await this.images.config(c.id).catch(() => undefined);
       if (config && isDeepStrictEqual(comparable(config.container_config), want)) return { record: c, config };
     }
     return this.fromCacheSources(parent, createdBy);
+  }
+
+  private chain: Set<string> | undefined;
+
+  /** The `--cache-from` images and all their parents (images built here keep their parent links). */
+  private sourceChain(): Set<string> {
+    if (this.chain) return this.chain;
+    const ids = new Set<string>();
+    for (const ref of this.cacheFrom) {
+      let id: string | undefined;
+      try {
+        id = this.images.get(ref).id;
+      } catch {
+        continue;
+      }
+      while (id && !ids.has(id)) {
+        ids.add(id);
+        id = this.images.deps.meta.get(id)?.parent;
+      }
+    }
+    this.chain = ids;
+    return ids;
   }
 
   /** `--cache-from`: an image whose history continues the parent's with this very step. */

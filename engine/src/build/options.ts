@@ -41,7 +41,8 @@ export function parseBuildOptions(q: URLSearchParams, registryConfig: string | u
     if (r.digest) throw new InvalidArgument(`invalid reference format`);
     return withDefaultTag(r);
   });
-  const extraHosts = q.get('extrahosts');
+  // Repeated (`extrahosts=a:1&extrahosts=b:2`, docker-py) or one comma/space separated value: dockerd reads both.
+  const extraHosts = q.getAll('extrahosts').flatMap((v) => v.split(/[\s,]+/)).filter(Boolean);
   if (boolParam(q, 'squash')) throw new InvalidArgument('squash is only supported with experimental mode');
   const version = q.get('version') ?? '1';
   if (version === '2') throw new InvalidArgument('BuildKit builds (version=2) are not supported by this engine; use DOCKER_BUILDKIT=0');
@@ -59,7 +60,7 @@ export function parseBuildOptions(q: URLSearchParams, registryConfig: string | u
     rm: boolParam(q, 'rm', true),
     forceRm: boolParam(q, 'forcerm'),
     networkMode: q.get('networkmode') ?? '',
-    extraHosts: extraHosts ? extraHosts.split(/[\s,]+/).filter(Boolean) : [],
+    extraHosts,
     shmSize: Number(q.get('shmsize') ?? 0) || 0,
     cacheFrom: jsonParam<string[]>(q, 'cachefrom') ?? [],
     auths: decodeRegistryConfig(registryConfig),

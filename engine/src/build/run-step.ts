@@ -13,6 +13,9 @@ import type { UpperDirLayer } from '../images/commit.js';
 import { upperDirTar } from '../images/diff-tar.js';
 import type { ContainerProcess } from '../runtime/index.js';
 
+const STDERR_START = Buffer.from('\x1b[91m');
+const STDERR_END = Buffer.from('\x1b[0m');
+
 /** Mount points the runtime creates for the engine's own bind mounts: never part of a layer. */
 const RUNTIME_PLACEHOLDERS = new Set(['etc/hosts', 'etc/hostname', 'etc/resolv.conf']);
 
@@ -84,7 +87,10 @@ export async function runContainer(
   const cancelOutput = outputs.expect(id, async (proc) => {
     const attachment = await proc.attach();
     pumping = (async () => {
-      for await (const chunk of attachment.output as AsyncIterable<{ data: Buffer }>) write(chunk.data);
+      for await (const chunk of attachment.output as AsyncIterable<{ data: Buffer; stream: 'stdout' | 'stderr' }>) {
+        // dockerd's classic builder shows each stderr write in bright red: `\x1b[91m…\x1b[0m`.
+        write(chunk.stream === 'stderr' ? Buffer.concat([STDERR_START, chunk.data, STDERR_END]) : chunk.data);
+      }
     })().catch(() => undefined);
   });
   const waiter = containers.wait(id, 'next-exit');

@@ -48,9 +48,9 @@ export interface ListedImage {
   config: ImageConfig;
 }
 
-export function filterImages(meta: ImageMetaStore, items: ListedImage[], filters: Filters): ListedImage[] {
+export function filterImages(meta: ImageMetaStore, items: ListedImage[], filters: Filters, all = false): ListedImage[] {
   filters.validate(LIST_FILTERS);
-  let out = withoutIntermediates(meta, items);
+  let out = all ? items : withoutIntermediates(meta, items);
   if (filters.has('dangling')) {
     const v = filters.get('dangling');
     if (v.some((x) => !['true', 'false', '1', '0'].includes(x))) {

@@ -11,6 +11,7 @@ import type { EventsService } from '../events/events.js';
 import type { AuthConfig } from '../registry/auth.js';
 import { distributionInspect, type DistributionInspect } from '../registry/distribution.js';
 import { checkLogin } from '../registry/login.js';
+import { searchRegistry, type SearchFilters, type SearchResult } from '../registry/search.js';
 import type { RegistryConfig } from '../registry/hosts.js';
 import type { Platform } from '../registry/mediatypes.js';
 import { isValidTag, parseReference, withDefaultTag, type Reference } from '../registry/reference.js';
@@ -142,8 +143,8 @@ export class ImageService {
     return out;
   }
 
-  async list(filters: Filters, apiVersion: number): Promise<Record<string, unknown>[]> {
-    const items = filterImages(this.deps.meta, await this.listed(), filters);
+  async list(filters: Filters, apiVersion: number, all = false): Promise<Record<string, unknown>[]> {
+    const items = filterImages(this.deps.meta, await this.listed(), filters, all);
     const users = this.deps.users();
     return items
       .sort((a, b) => (Date.parse(b.image.created) || 0) - (Date.parse(a.image.created) || 0))
@@ -215,6 +216,11 @@ export class ImageService {
 
   async importTar(input: Readable, opts: ImportOptions, sink: ProgressSink): Promise<void> {
     await importImage(this.deps, input, opts, sink);
+  }
+
+  /** `GET /images/search`: the registry index's search API (see registry/search.ts). */
+  search(term: string, limit: number, filters: SearchFilters, auth: AuthConfig | undefined): Promise<SearchResult[]> {
+    return searchRegistry(this.deps.registry, term, limit, filters, auth);
   }
 
   login(body: AuthConfig): Promise<{ Status: string; IdentityToken: string }> {

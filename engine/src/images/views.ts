@@ -61,7 +61,8 @@ export function inspectView(img: ImageRecord, ctx: InspectContext): Record<strin
     Id: img.id,
     RepoTags: ctx.tags.map(familiar),
     RepoDigests: img.repoDigests.map(familiar),
-    Parent: '',
+    // The previous build step, for images built here (dockerd shows the same local parent link).
+    Parent: img.parent ?? '',
     Comment: ctx.config.comment ?? '',
     Created: ctx.config.created ?? img.created,
     DockerVersion: ctx.config.docker_version ?? '',
@@ -98,7 +99,7 @@ export function summaryView(img: ImageRecord, tags: string[], labels: Record<str
     Created: unixSeconds(img.created),
     Id: img.id,
     Labels: labels ?? {},
-    ParentId: '',
+    ParentId: img.parent ?? '',
     RepoDigests: img.repoDigests.map(familiar),
     RepoTags: tags.map(familiar),
     SharedSize: -1,

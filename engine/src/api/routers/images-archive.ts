@@ -18,8 +18,9 @@ export interface ImageArchiveBackend {
   importTar(input: Readable, opts: ImportOptions, sink: ProgressSink): Promise<void>;
 }
 
-async function stream(ctx: RequestContext, work: (sink: ProgressSink) => Promise<void>): Promise<void> {
+async function stream(ctx: RequestContext, work: (sink: ProgressSink) => Promise<void>, opts: { inBandErrors?: boolean } = {}): Promise<void> {
   const s = new JsonMessageStream(ctx);
+  if (opts.inBandErrors) s.begin();
   try {
     await work((m) => s.write({ ...m }));
     s.end();
@@ -42,7 +43,8 @@ async function save(ctx: RequestContext, backend: ImageArchiveBackend, names: st
 
 export function registerImageArchiveRoutes(router: Router, backend: ImageArchiveBackend): void {
   router.get('/images/get', (ctx) => save(ctx, backend, ctx.query.getAll('names')));
-  router.post('/images/load', (ctx) => stream(ctx, (sink) => backend.load(ctx.req, boolParam(ctx.query, 'quiet'), sink)));
+  // dockerd answers 200 at once and reports a bad archive in the stream (docker-py raises ImageLoadError from it).
+  router.post('/images/load', (ctx) => stream(ctx, (sink) => backend.load(ctx.req, boolParam(ctx.query, 'quiet'), sink), { inBandErrors: true }));
   router.get('/images/{name:.*}/get', (ctx) => save(ctx, backend, [ctx.params.name ?? '']));
   router.post('/images/{name:.*}/push', async (ctx) => {
     const auth = decodeRegistryAuth(ctx.req.headers['x-registry-auth'] as string | undefined);

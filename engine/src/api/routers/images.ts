@@ -2,6 +2,7 @@ import { InvalidArgument } from '../../base/errors.js';
 import { Filters } from '../../base/filters.js';
 import { boolParam } from '../../base/query.js';
 import type { ImageService } from '../../images/service.js';
+import type { SearchFilters } from '../../registry/search.js';
 import { parsePlatform } from '../../images/platform.js';
 import { decodeRegistryAuth } from '../../registry/auth.js';
 import { isValidTag, parseReference, withDefaultTag, type Reference } from '../../registry/reference.js';
@@ -10,7 +11,7 @@ import { JsonMessageStream, sendJson, sendStatus } from '../respond.js';
 import { importFromRequest, registerImageArchiveRoutes, type ImageArchiveBackend } from './images-archive.js';
 
 /** What the image routes need; `ImageService` implements it. */
-export type ImagesBackend = Pick<ImageService, 'pull' | 'pullAllTags' | 'list' | 'inspect' | 'history' | 'tag' | 'remove' | 'prune'> &
+export type ImagesBackend = Pick<ImageService, 'pull' | 'pullAllTags' | 'list' | 'inspect' | 'history' | 'tag' | 'remove' | 'prune' | 'search'> &
   ImageArchiveBackend;
 
 export function apiVersionNumber(ctx: RequestContext): number {
@@ -39,9 +40,39 @@ export async function streamProgress(ctx: RequestContext, work: (stream: JsonMes
   }
 }
 
+/** `docker search` filters, checked as dockerd checks them. */
+function searchFilters(raw: string | null): SearchFilters {
+  const f = Filters.parse(raw).validate(['is-automated', 'is-official', 'stars']);
+  const out: SearchFilters = {};
+  const bool = (key: string): boolean | undefined => {
+    const v = f.get(key);
+    if (v.length === 0) return undefined;
+    if (v.some((x) => !['true', 'false', '1', '0'].includes(x))) throw new InvalidArgument(`invalid filter '${key}=${v[0]}'`);
+    return v.includes('true') || v.includes('1');
+  };
+  const official = bool('is-official');
+  const automated = bool('is-automated');
+  if (official !== undefined) out.isOfficial = official;
+  if (automated !== undefined) out.isAutomated = automated;
+  for (const s of f.get('stars')) {
+    if (!/^-?\d+$/.test(s)) throw new InvalidArgument(`invalid filter 'stars=${s}'`);
+    out.stars = Math.max(out.stars ?? 0, Number(s));
+  }
+  return out;
+}
+
 export function registerImageRoutes(router: Router, backend: ImagesBackend): void {
+  router.get('/images/search', async (ctx) => {
+    const q = ctx.query;
+    const limitText = q.get('limit');
+    const limit = limitText === null || limitText === '' ? 25 : Number(limitText);
+    if (!Number.isInteger(limit)) throw new InvalidArgument(`invalid limit: ${JSON.stringify(limitText)}`);
+    const auth = decodeRegistryAuth(typeof ctx.req.headers['x-registry-auth'] === 'string' ? ctx.req.headers['x-registry-auth'] : undefined);
+    sendJson(ctx, 200, await backend.search(q.get('term') ?? '', limit, searchFilters(q.get('filters')), auth));
+  });
   router.get('/images/json', async (ctx) => {
-    sendJson(ctx, 200, await backend.list(Filters.parse(ctx.query.get('filters')), apiVersionNumber(ctx)));
+    // `all=1`: intermediate images (parents of others, untagged) too, as dockerd lists them.
+    sendJson(ctx, 200, await backend.list(Filters.parse(ctx.query.get('filters')), apiVersionNumber(ctx), boolParam(ctx.query, 'all')));
   });
 
   router.post('/images/create', async (ctx) => {
