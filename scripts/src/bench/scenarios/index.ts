@@ -2,6 +2,7 @@ import type { BenchScenario } from '../scenario.js';
 import buildNoCache, { buildCached, buildContext200 } from './build.js';
 import { containerList500Event, containerList500Render } from './container-list-500.js';
 import createStartRmX20 from './create-start-rm-x20.js';
+import credentialHelperGet from './credential-helper-get.js';
 import dashboardFirstPaint from './dashboard-first-paint.js';
 import dashboardIdleCpu from './dashboard-idle-cpu.js';
 import dockerVersion from './docker-version.js';
@@ -22,6 +23,7 @@ export const scenarios: BenchScenario[] = [
   idleRss0,
   idleRss20,
   dockerVersion,
+  credentialHelperGet,
   pingThroughput,
   pull,
   pullPresent,

@@ -1,0 +1,55 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { keyringUnavailable, startKeyring, type TestKeyring } from '../../testrig/keyring.js';
+import { repoRoot } from '../../testrig/paths.js';
+import { defineScenario } from '../scenario.js';
+
+const HELPER = path.join(repoRoot, 'electron', 'bin', 'docker-credential-berth');
+const SERVER = '127.0.0.1:5999';
+
+interface Ctx {
+  keyring: TestKeyring;
+  home: string;
+  env: NodeJS.ProcessEnv;
+}
+
+function helper(action: string, input: string, env: NodeJS.ProcessEnv): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(HELPER, [action], { env, stdio: ['pipe', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`docker-credential-berth ${action} exited ${code}: ${out}`))));
+    child.stdin.end(input);
+  });
+}
+
+/**
+ * What `docker pull` of a private image waits for before it talks to the engine: the docker CLI running
+ * `docker-credential-berth get` (Node start, the keyring library, one Secret Service lookup on gnome-keyring).
+ */
+export default defineScenario<Ctx>({
+  name: 'credential-helper-get',
+  description: '`docker-credential-berth get` of a stored login (gnome-keyring on a private D-Bus), wall time per run',
+  unit: 'ms',
+  better: 'lower',
+  defaultIterations: 20,
+  warmup: 2,
+  unsupported: (target) => (target.kind !== 'berth' ? "Berth's own credential helper" : keyringUnavailable()),
+  async setup() {
+    const keyring = await startKeyring();
+    const home = await mkdtemp(path.join(os.tmpdir(), 'berth-bench-creds-'));
+    const env = { ...process.env, BERTH_HOME: home, ...keyring.env };
+    await helper('store', JSON.stringify({ ServerURL: SERVER, Username: 'bench', Secret: 'bench-secret' }), env);
+    return { keyring, home, env };
+  },
+  async run({ env }) {
+    await helper('get', SERVER, env);
+  },
+  async teardown({ keyring, home }) {
+    await keyring.stop();
+    await rm(home, { recursive: true, force: true });
+  },
+});
