@@ -3,6 +3,8 @@
  * commits an image whose parent is the previous step's, or reuses a cached one), and print dockerd's stream:
  * `Step N/M : …`, ` ---> Using cache`, ` ---> <id>`, then `Successfully built` / `Successfully tagged`.
  */
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { InvalidArgument, NotFound } from '../base/errors.js';
 import { shortId } from '../base/ids.js';
@@ -19,6 +21,7 @@ import { dispatch } from './dispatch.js';
 import { parseDockerfile, type Node } from './dockerfile/parse.js';
 import { processWord, processWords } from './dockerfile/shell-lex.js';
 import type { BuildOptions } from './options.js';
+import { cacheMountName } from './run-mounts.js';
 import type { RunOutputs } from './run-step.js';
 import { neededStages, splitStages } from './stages.js';
 import { stepNames, VERTEX_INSTRUCTIONS, type StepEvents, type StepHandle } from './step-events.js';
@@ -29,8 +32,8 @@ export interface BuildDeps {
   images: ImageService;
   containers: ContainerService;
   outputs: RunOutputs;
-  /** Upper dirs of build mounts (data root) and their mount points (exec root). */
-  dirs: { dataDir: string; execDir: string };
+  /** Upper dirs of build mounts (data root), their mount points (exec root), and kept cache mounts (data root). */
+  dirs: { dataDir: string; execDir: string; cacheMountDir: string };
 }
 
 export interface BuildOutput {
@@ -298,6 +301,24 @@ export class Builder {
     const i = this.mounts.indexOf(m);
     if (i >= 0) this.mounts.splice(i, 1);
     await m.dispose();
+  }
+
+  /** The directory of a `RUN --mount=type=cache` id, kept between builds. */
+  async cacheMountDir(id: string): Promise<string> {
+    return path.join(this.deps.dirs.cacheMountDir, cacheMountName(id));
+  }
+
+  async secret(id: string): Promise<Buffer | undefined> {
+    return this.opts.secrets?.(id);
+  }
+
+  /** A read-only bind source for `RUN --mount=type=bind`: the context, or a stage's or image's filesystem. */
+  async bindSource(from: string | undefined, source: string): Promise<{ dir: string; key: string }> {
+    const rel = path.posix.normalize(`/${source}`);
+    if (!from) return { dir: path.join(this.ctx.dir, rel), key: `context:${rel}:${randomUUID()}` };
+    const image = await this.baseImage(from, this.opts.platform || '');
+    const m = await this.mount(image);
+    return { dir: path.join(m.root, rel), key: `${image.record.id}:${rel}` };
   }
 
   /** A step that only changes the config: `#(nop) <comment>` in the history, no layer. */

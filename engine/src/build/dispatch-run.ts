@@ -8,6 +8,7 @@ import { shortId } from '../base/ids.js';
 import type { Builder } from './builder.js';
 import type { Node } from './dockerfile/parse.js';
 import { containerLayer, removingLine, runContainer } from './run-step.js';
+import { prepareRunMounts, type RunMounts } from './run-mounts.js';
 import { buildArgEnv, type StageState } from './state.js';
 
 export class RunFailed extends InvalidArgument {
@@ -30,9 +31,21 @@ function command(b: Builder, state: StageState, node: Node): string[] {
 }
 
 export async function dispatchRun(b: Builder, state: StageState, node: Node): Promise<void> {
+  const mounts = node.flags.length ? await prepareRunMounts(b, state, node) : undefined;
+  try {
+    await run(b, state, node, mounts);
+  } finally {
+    await mounts?.release();
+  }
+}
+
+async function run(b: Builder, state: StageState, node: Node, mounts: RunMounts | undefined): Promise<void> {
   const cmd = command(b, state, node);
   const args = buildArgEnv(state, b.opts.buildArgs, false);
-  const probeCmd = args.length ? [`|${args.length}`, ...args, ...cmd] : cmd;
+  const history = args.length ? [`|${args.length}`, ...args, ...cmd] : cmd;
+  // Mount sources and the network mode join the cache key, not the history.
+  const keyParts = [...(mounts?.cacheKey ?? []), ...(mounts?.networkMode ? [`network:${mounts.networkMode}`] : [])];
+  const probeCmd = keyParts.length ? [...history, ...keyParts.map((k) => `#mount=${k}`)] : history;
   const image = state.image;
   let id: string | undefined;
   let ran = false;
@@ -44,12 +57,12 @@ export async function dispatchRun(b: Builder, state: StageState, node: Node): Pr
     });
   };
   await b.commit(state, {
-    createdBy: probeCmd.join(' '),
+    createdBy: history.join(' '),
     probeCmd,
     produce: async () => {
       if (!image) throw new InvalidArgument('Please provide a source image with `from` prior to run');
       try {
-        const env = [...(state.config.Env ?? []), ...buildArgEnv(state, b.opts.buildArgs, true)];
+        const env = [...(state.config.Env ?? []), ...buildArgEnv(state, b.opts.buildArgs, true), ...(mounts?.env ?? [])];
         const result = await runContainer(
           containers,
           outputs,
@@ -59,9 +72,10 @@ export async function dispatchRun(b: Builder, state: StageState, node: Node): Pr
             env,
             user: state.config.User ?? '',
             workingDir: state.config.WorkingDir ?? '',
-            networkMode: b.opts.networkMode,
+            networkMode: mounts?.networkMode ?? b.opts.networkMode,
             extraHosts: b.opts.extraHosts,
             shmSize: b.opts.shmSize,
+            mounts: mounts?.mounts ?? [],
           },
           (data) => b.log(data),
           (cid) => {
@@ -81,7 +95,8 @@ export async function dispatchRun(b: Builder, state: StageState, node: Node): Pr
         throw err;
       }
       ran = true;
-      return containerLayer(containers, id!, b.opts.rm || b.opts.forceRm);
+      const lowers = image.record.chainIds.map((c) => b.deps.images.deps.snapshots.fsPath(c));
+      return containerLayer(containers, id!, b.opts.rm || b.opts.forceRm, mounts?.targets ?? [], lowers);
     },
     finish: async () => {
       if (!ran || !id || (!b.opts.rm && !b.opts.forceRm)) return;

@@ -23,6 +23,10 @@ export interface BuildOptions {
   cacheFrom: string[];
   /** X-Registry-Config: credentials by registry host, for pulls of base images. */
   auths: Record<string, AuthConfig>;
+  /** BuildKit only: `RUN --mount=type=secret` contents from the client's session (undefined: no such secret). */
+  secrets?: (id: string) => Promise<Buffer | undefined>;
+  /** BuildKit only: allows RUN --mount/--network (the classic builder refuses them). */
+  buildkit?: boolean;
 }
 
 function decodeRegistryConfig(header: string | undefined): Record<string, AuthConfig> {

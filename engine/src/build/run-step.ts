@@ -3,6 +3,7 @@
  * VOLUME, the runtime and its isolation are the ones `docker run` gets), its output streamed into the build as it
  * comes, and its writable layer turned into the step's layer once it has exited.
  */
+import { lstat, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { shortId } from '../base/ids.js';
@@ -12,6 +13,7 @@ import type { ContainerService } from '../containers/service.js';
 import type { UpperDirLayer } from '../images/commit.js';
 import { upperDirTar } from '../images/diff-tar.js';
 import type { ContainerProcess } from '../runtime/index.js';
+import type { ContainerMount } from './run-mounts.js';
 
 const STDERR_START = Buffer.from('\x1b[91m');
 const STDERR_END = Buffer.from('\x1b[0m');
@@ -28,6 +30,8 @@ export interface RunRequest {
   networkMode: string;
   extraHosts: string[];
   shmSize: number;
+  /** RUN --mount mounts. */
+  mounts?: ContainerMount[];
 }
 
 export interface RunResult {
@@ -78,6 +82,7 @@ export async function runContainer(
         NetworkMode: req.networkMode || 'default',
         ...(req.extraHosts.length ? { ExtraHosts: req.extraHosts } : {}),
         ...(req.shmSize ? { ShmSize: req.shmSize } : {}),
+        ...(req.mounts?.length ? { Mounts: req.mounts } : {}),
       },
     },
     undefined,
@@ -120,10 +125,34 @@ export async function runContainer(
  * about to be removed hands its upper dir over, to become the layer's snapshot as it is; one that stays (`--rm=false`)
  * keeps it and gives a tar of it instead.
  */
-export function containerLayer(containers: ContainerService, id: string, removed: boolean): Readable | UpperDirLayer {
+export async function containerLayer(containers: ContainerService, id: string, removed: boolean, mountPoints: string[] = [], lowers: string[] = []): Promise<Readable | UpperDirLayer> {
   const dir = containers.ctx.store.dir(id);
   const upper = path.resolve(rootfsPaths(dir, bundleDir(containers.ctx, id)).upper);
-  return removed ? { upperDir: upper, exclude: RUNTIME_PLACEHOLDERS } : upperDirTar(upper, RUNTIME_PLACEHOLDERS);
+  const exclude = mountPoints.length ? new Set([...RUNTIME_PLACEHOLDERS, ...(await mountStubs(upper, mountPoints, lowers))]) : RUNTIME_PLACEHOLDERS;
+  return removed ? { upperDir: upper, exclude } : upperDirTar(upper, exclude);
+}
+
+/**
+ * The mount points the runtime made in the upper dir for RUN --mount targets, and the parent directories it made
+ * for them (empty and absent from the image's layers): BuildKit leaves these stubs out of the layer too.
+ */
+async function mountStubs(upper: string, targets: string[], lowers: string[]): Promise<string[]> {
+  const out = new Set<string>();
+  const inImage = async (rel: string): Promise<boolean> => {
+    for (const l of lowers) if (await lstat(path.join(l, rel)).then(() => true, () => false)) return true;
+    return false;
+  };
+  for (const t of targets) {
+    const rel = t.replace(/^\/+/, '');
+    if (!rel) continue;
+    out.add(rel);
+    for (let parent = path.posix.dirname(rel); parent !== '.' && parent !== '/'; parent = path.posix.dirname(parent)) {
+      const entries = await readdir(path.join(upper, parent)).catch(() => undefined);
+      if (!entries || entries.some((e) => !out.has(path.posix.join(parent, e))) || (await inImage(parent))) break;
+      out.add(parent);
+    }
+  }
+  return [...out];
 }
 
 export function removingLine(id: string): string {

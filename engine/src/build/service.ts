@@ -35,12 +35,14 @@ export class BuildService {
   private readonly dataDir: string;
   private readonly execDir: string;
   private readonly contextDir: string;
+  private readonly cacheMountDir: string;
 
   constructor(private readonly o: BuildServiceOptions) {
     this.outputs = new RunOutputs(o.containers);
     this.dataDir = path.join(o.dataRoot, 'build', 'mounts');
     this.contextDir = path.join(o.dataRoot, 'build', 'contexts');
     this.execDir = path.join(o.execRoot, 'build');
+    this.cacheMountDir = path.join(o.dataRoot, 'build', 'cache-mounts');
   }
 
   /** Clears what a build interrupted by a crash left: mounts first, then their dirs and unpacked contexts. */
@@ -51,7 +53,7 @@ export class BuildService {
     }
     await rm(this.dataDir, { recursive: true, force: true });
     await rm(this.contextDir, { recursive: true, force: true });
-    for (const d of [this.dataDir, this.contextDir, this.execDir]) await mkdir(d, { recursive: true, mode: 0o700 });
+    for (const d of [this.dataDir, this.contextDir, this.execDir, this.cacheMountDir]) await mkdir(d, { recursive: true, mode: 0o700 });
   }
 
   async build(body: Readable | undefined, opts: BuildOptions, out: BuildOutput): Promise<BuildResult> {
@@ -81,7 +83,7 @@ export class BuildService {
   }
 
   private builder(opts: BuildOptions, ctx: BuildContext, out: BuildOutput): Builder {
-    const deps = { images: this.o.images, containers: this.o.containers, outputs: this.outputs, dirs: { dataDir: this.dataDir, execDir: this.execDir } };
+    const deps = { images: this.o.images, containers: this.o.containers, outputs: this.outputs, dirs: { dataDir: this.dataDir, execDir: this.execDir, cacheMountDir: this.cacheMountDir } };
     return new Builder(deps, opts, ctx, out);
   }
 

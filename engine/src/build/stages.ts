@@ -22,7 +22,7 @@ const BUILDKIT_ONLY = new Set(['mount', 'network', 'security']);
 const BUILDKIT_ONLY_SWITCHES = new Set(['link', 'keep-git-dir']);
 const STAGE_NAME = /^[a-z][a-z0-9-_.]*$/;
 
-function check(node: Node): void {
+function check(node: Node, buildkit: boolean): void {
   const spec = FLAGS[node.cmd];
   if (!spec) throw parseError(node.startLine, `unknown instruction: ${node.cmd.toUpperCase()}`);
   let flags: Map<string, string>;
@@ -34,7 +34,7 @@ function check(node: Node): void {
   for (const [f, v] of flags) {
     // Flags this builder parses but has no semantics for fail here, never silently: RUN's mounts and sandboxes,
     // COPY/ADD --link (an independent layer) and ADD --keep-git-dir (Git sources) when switched on.
-    const unsupported = node.cmd === 'run' ? BUILDKIT_ONLY.has(f) : BUILDKIT_ONLY_SWITCHES.has(f) && flagBool(v) === true;
+    const unsupported = buildkit ? node.cmd !== 'run' && f === 'keep-git-dir' && flagBool(v) === true : node.cmd === 'run' ? BUILDKIT_ONLY.has(f) : BUILDKIT_ONLY_SWITCHES.has(f) && flagBool(v) === true;
     if (unsupported) {
       throw parseError(node.startLine, `the --${f} option requires BuildKit. Refer to https://docs.docker.com/go/buildkit/ to learn how to build images with BuildKit enabled`);
     }
@@ -67,7 +67,7 @@ export function splitStages(nodes: Node[], opts: BuildOptions, dockerfileName: s
   const metaArgs: Node[] = [];
   let stages: Stage[] = [];
   for (const node of nodes) {
-    check(node);
+    check(node, opts.buildkit ?? false);
     if (node.cmd === 'from') {
       const name = stageName(node);
       if (name && stages.some((s) => s.name === name)) throw parseError(node.startLine, `duplicate name ${name}`);

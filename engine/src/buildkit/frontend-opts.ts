@@ -32,5 +32,6 @@ export function buildOptionsFromAttrs(attrs: Record<string, string>): BuildOptio
     shmSize: Number(attrs['shm-size'] ?? 0) || 0,
     cacheFrom: [],
     auths: {},
+    buildkit: true,
   };
 }

@@ -14,6 +14,7 @@ import type { BuildService } from '../build/service.js';
 import { buildOptionsFromAttrs } from './frontend-opts.js';
 import { receiveDir } from './filesync.js';
 import { GRPC_STATUS, GrpcError } from './grpc-frames.js';
+import { getSecret } from './secrets.js';
 import { isSessionUpload, pullUpload } from './upload.js';
 import type { BuildProgress } from './progress.js';
 import type { ClientSession } from './session-client.js';
@@ -56,7 +57,7 @@ export async function runDockerfileFrontend(builds: BuildService, run: FrontendR
 }
 
 async function dockerfileFrontend(builds: BuildService, run: FrontendRun): Promise<string> {
-  const opts = buildOptionsFromAttrs(run.attrs);
+  const opts = { ...buildOptionsFromAttrs(run.attrs), secrets: (id: string) => getSecret(run.session, id) };
   const remote = run.attrs[run.attrs.contextkey || 'context'];
   if (remote) return remoteContextBuild(builds, run, opts, remote);
   const name = path.posix.basename(opts.dockerfile);

@@ -156,6 +156,45 @@ describe.skipIf(unavailable)('BuildKit in berthd with the real buildx', () => {
     expect(await rig.ok(['system', 'df', '--format', '{{.Type}} {{.TotalCount}}'])).toMatch(/Build Cache 0/);
   }, 120_000);
 
+  it('RUN --mount: a --secret is readable in its step and never in a layer or the history; a cache mount survives between builds; bind and tmpfs mounts', async () => {
+    const ctx = await writeContext(work, 'mounts', {
+      Dockerfile: [
+        `FROM ${rig.busybox}`,
+        'RUN --mount=type=secret,id=tok echo secret-len=$(wc -c < /run/secrets/tok)',
+        'RUN --mount=type=secret,id=tok,env=TOKEN echo env-len=${#TOKEN}',
+        'RUN --mount=type=cache,target=/cache echo run >> /cache/runs && echo runs=$(wc -l < /cache/runs)',
+        'RUN --mount=type=bind,source=data.txt,target=/d.txt cat /d.txt',
+        'RUN --mount=type=tmpfs,target=/scratch touch /scratch/x && echo tmpfs-ok',
+        '',
+      ].join('\n'),
+      'data.txt': 'bound from the context\n',
+    });
+    const secret = path.join(work, 'tok.txt');
+    await writeFile(secret, 'not-in-any-layer-42');
+    const build = (): Promise<string> => ok(['build', '--progress=plain', '--no-cache', '--secret', `id=tok,src=${secret}`, '-t', 'bk-mounts', ctx]);
+    const first = await build();
+    expect(first).toMatch(/secret-len=19\b/);
+    expect(first).toMatch(/env-len=19\b/);
+    expect(first).toMatch(/runs=1\b/);
+    expect(first).toContain('bound from the context');
+    expect(first).toContain('tmpfs-ok');
+    expect(await build()).toMatch(/runs=2\b/);
+    expect(await rig.ok(['run', '--rm', 'bk-mounts', 'sh', '-c', 'ls -d /run/secrets /cache /d.txt /scratch 2>&1 | grep -vc "No such file" || true'])).toBe('0');
+    expect(await rig.ok(['history', '--no-trunc', 'bk-mounts'])).not.toContain('not-in-any-layer');
+    const saved = await rig.docker(['save', 'bk-mounts']);
+    expect(saved.stdout).not.toContain('not-in-any-layer');
+  }, 180_000);
+
+  it('--network host gives RUN the host network; RUN --network=none only loopback', async () => {
+    const ctx = await writeContext(work, 'net', {
+      Dockerfile: `FROM ${rig.busybox}\nRUN echo links=$(ip -o link | wc -l)\nRUN --network=none echo none-links=$(ip -o link | wc -l)\n`,
+    });
+    const out = await ok(['build', '--progress=plain', '--no-cache', '--network', 'host', ctx]);
+    const hostLinks = Number(/links=(\d+)/.exec(out)?.[1]);
+    expect(hostLinks).toBeGreaterThan(2);
+    expect(out).toMatch(/none-links=1\b/);
+  }, 120_000);
+
   it('DOCKER_BUILDKIT=0 still takes the classic builder', async () => {
     const out = await ok(['build', '-t', 'bk-classic', app, '--build-arg', `BASE=${rig.busybox}`], { env: { DOCKER_BUILDKIT: '0' } });
     expect(out).toContain('Step 1/');
