@@ -25,6 +25,14 @@ describe('ContentStore', () => {
     expect((await store.read(digest)).toString()).toBe('hello world');
   });
 
+  it('stores a blob written by several writers at once (one image pulled for several services)', async () => {
+    const data = Buffer.alloc(256 * 1024, 'x');
+    const digest = digestOf(data);
+    expect(await Promise.all([store.put(data), store.put(data), store.put(data)])).toEqual([digest, digest, digest]);
+    expect(await store.size(digest)).toBe(data.length);
+    expect(await readdir(join(root, 'ingest'))).toEqual([]);
+  });
+
   it('resumes a partial ingest left by a crash', async () => {
     const data = Buffer.from('0123456789abcdef');
     const digest = digestOf(data);

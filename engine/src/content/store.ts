@@ -74,7 +74,8 @@ export class ContentStore {
       if (!held) break;
       await held;
     }
-    if (await this.has(digest)) return undefined;
+    // Taken before the first await: two openers woken together must not both find the blob missing and then share
+    // one ingest file (the second rename would fail; Compose pulls one image for several services at once).
     let release!: () => void;
     this.locks.set(digest, new Promise<void>((r) => (release = r)));
     const done = (): void => {
@@ -82,6 +83,10 @@ export class ContentStore {
       release();
     };
     try {
+      if (await this.has(digest)) {
+        done();
+        return undefined;
+      }
       return await Ingest.open({
         dir: join(this.root, 'ingest', `${algorithm}-${hex}`),
         target: this.blobPath(digest),
