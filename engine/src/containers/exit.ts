@@ -3,6 +3,7 @@ import type { ContainerProcess, ExitStatus } from '../runtime/index.js';
 import { bundleDir, publish, type ContainerContext } from './context.js';
 import { plannedNetworkSettings } from './planned-settings.js';
 import { deleteFromRuntime } from './runtime-state.js';
+import { unmountShareableShm } from './ipc-shm.js';
 import { rootfsPaths, unmountRootfs } from './rootfs.js';
 import type { ContainerRecord } from './types.js';
 
@@ -49,6 +50,7 @@ export async function handleExit(ctx: ContainerContext, record: ContainerRecord,
     ctx.networking.teardown(record).catch((err: unknown) => ctx.log.warn({ id: record.Id, err: errorMessage(err) }, 'network teardown failed')),
     // The monitor unmounted it already (--unmount-on-exit); this only acts for monitors of an older berthd.
     unmountRootfs(rootfsPaths(ctx.store.dir(record.Id), bundleDir(ctx, record.Id))).catch(() => undefined),
+    unmountShareableShm(bundleDir(ctx, record.Id)),
   ]);
   const ranFor = Date.parse(status.finishedAt) - Date.parse(record.State.StartedAt || status.finishedAt);
   const restart = shouldRestart(record, status);

@@ -1,6 +1,7 @@
 import { InvalidArgument } from '../base/errors.js';
 import { goFieldNames } from '../base/go-json.js';
 import { parseDeviceCgroupRule, validateCpuRealtime, validateStorageOpt } from './cgroup-rules.js';
+import { validateNamespaceModes } from './shared-namespaces.js';
 import type { HostConfig, RestartPolicy } from './types.js';
 
 export const DEFAULT_SHM_SIZE = 64 * 1024 * 1024;
@@ -54,6 +55,7 @@ export function normalizeHostConfig(input: Partial<HostConfig> | undefined, d: H
   if (!['json-file', 'local', 'none'].includes(logType)) {
     throw new InvalidArgument(`failed to create logger: logger: no log driver named '${logType}' is registered`);
   }
+  validateNamespaceModes(h.IpcMode ?? '', h.PidMode ?? '');
   const shm = h.ShmSize ?? 0;
   if (shm < 0) throw new InvalidArgument('SHM size can not be less than 0');
   for (const rule of h.DeviceCgroupRules ?? []) parseDeviceCgroupRule(rule);

@@ -1,6 +1,7 @@
 import { Conflict, InvalidArgument, errorMessage } from '../base/errors.js';
 import { bundleDir, publish, type ContainerContext } from './context.js';
 import { normalizeName } from './names.js';
+import { unmountShareableShm } from './ipc-shm.js';
 import { rootfsPaths, unmountRootfs } from './rootfs.js';
 import { deleteFromRuntime } from './runtime-state.js';
 import { killContainer } from './stop.js';
@@ -35,6 +36,7 @@ export async function finishRemoval(ctx: ContainerContext, record: ContainerReco
   await deleteFromRuntime(ctx.runtimes.get(record.HostConfig.Runtime), record.Id).catch(() => undefined);
   const bundle = bundleDir(ctx, record.Id);
   await unmountRootfs(rootfsPaths(ctx.store.dir(record.Id), bundle)).catch(() => undefined);
+  await unmountShareableShm(bundle);
   await Promise.all([
     (await import('node:fs/promises')).rm(bundle, { recursive: true, force: true }),
     ctx.networking.remove?.(record).catch((err: unknown) => ctx.log.warn({ id: record.Id, err: errorMessage(err) }, 'network release failed')),

@@ -26,6 +26,7 @@ import { parseDeviceCgroupRule } from './cgroup-rules.js';
 import { entrypointAndArgs } from './config-merge.js';
 import type { EtcFiles } from './etc-files.js';
 import type { NetnsChoice } from './networking.js';
+import type { JoinedNamespaces } from './shared-namespaces.js';
 import type { ContainerRecord } from './types.js';
 
 export interface SpecContext {
@@ -42,6 +43,8 @@ export interface SpecContext {
   capabilityBound: string[];
   /** Legacy link variables, which the container's own Env overrides. */
   linkEnv?: string[];
+  /** Namespaces taken from other containers (`--pid/--ipc container:X`) and the /dev/shm that goes with them. */
+  joined: JoinedNamespaces;
 }
 
 function securityOptions(opts: string[] | null): { seccomp: SeccompSetting; noNewPrivileges: boolean } {
@@ -58,14 +61,14 @@ function securityOptions(opts: string[] | null): { seccomp: SeccompSetting; noNe
 }
 
 /** The namespaces to create or join, from the network choice and the IPC/PID/UTS/cgroupns modes. */
-function namespaces(record: ContainerRecord, netns: NetnsChoice): SpecOpt {
+function namespaces(record: ContainerRecord, netns: NetnsChoice, joined: JoinedNamespaces): SpecOpt {
   const h = record.HostConfig;
   const types = new Set<NamespaceType>(DEFAULT_NAMESPACES);
-  const paths: Partial<Record<NamespaceType, string>> = {};
+  const paths: Partial<Record<NamespaceType, string>> = { ...joined.paths };
   if (netns.kind === 'host') types.delete('network');
   if (netns.kind === 'path') paths.network = netns.path;
   if (h.PidMode === 'host') types.delete('pid');
-  if (h.IpcMode === 'host') types.delete('ipc');
+  if (h.IpcMode === 'host' || joined.hostIpc) types.delete('ipc');
   if (h.UTSMode === 'host') types.delete('uts');
   if (h.CgroupnsMode === 'host') types.delete('cgroup');
   return withNamespaces([...types], paths);
@@ -87,6 +90,7 @@ export async function containerSpec(record: ContainerRecord, ctx: SpecContext): 
     { source: ctx.etc.resolvConf, destination: '/etc/resolv.conf' },
     { source: ctx.etc.hostname, destination: '/etc/hostname' },
     { source: ctx.etc.hosts, destination: '/etc/hosts' },
+    ...(typeof ctx.joined.shm === 'object' ? [ctx.joined.shm] : []),
     ...record.Mounts.filter((m) => m.Type !== 'tmpfs').map(
       (m): BindMount => ({ source: m.Source, destination: m.Destination, readonly: !m.RW, ...(m.Propagation ? { propagation: m.Propagation as BindMount['propagation'] } : {}) }),
     ),
@@ -108,7 +112,7 @@ export async function containerSpec(record: ContainerRecord, ctx: SpecContext): 
       user,
       availableCaps: ctx.capabilityBound,
     }),
-    namespaces(record, ctx.netns),
+    namespaces(record, ctx.netns, ctx.joined),
     withCgroupsPath(ctx.cgroupsPath),
     withReadonlyRootfs(h.ReadonlyRootfs),
     withBindMounts(binds),
@@ -126,6 +130,10 @@ export async function containerSpec(record: ContainerRecord, ctx: SpecContext): 
     ),
     withRlimits((h.Ulimits ?? []).map((u) => ({ name: u.Name, soft: u.Soft, hard: u.Hard })), ctx.engineHardLimits),
     edit((s) => {
+      // `--ipc none`: no /dev/shm at all, as dockerd.
+      if (ctx.joined.shm === 'none' && !h.Tmpfs?.['/dev/shm'] && !record.Mounts.some((m) => m.Destination === '/dev/shm')) {
+        s.mounts = s.mounts.filter((m) => m.destination !== '/dev/shm');
+      }
       s.process.noNewPrivileges = sec.noNewPrivileges;
       if (h.OomScoreAdj !== 0) s.process.oomScoreAdj = h.OomScoreAdj;
       if (h.Sysctls) s.linux.sysctl = { ...h.Sysctls };

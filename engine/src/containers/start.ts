@@ -8,6 +8,8 @@ import { etcFilePaths, writeEtcFiles } from './etc-files.js';
 import { watchExit } from './exit.js';
 import { jsonFileLog } from './log-config.js';
 import { deleteFromRuntime } from './runtime-state.js';
+import { mountShareableShm, shareableShmPath, unmountShareableShm } from './ipc-shm.js';
+import { joinedNamespaces } from './shared-namespaces.js';
 import { mountRootfs, prepareRootfsDirs, rootfsMountData, rootfsPaths, unmountRootfs, type RootfsPaths } from './rootfs.js';
 import { containerSpec } from './spec.js';
 import { resolveLegacyLinks } from './legacy-links.js';
@@ -45,7 +47,6 @@ export async function startContainer(ctx: ContainerContext, record: ContainerRec
   const dir = ctx.store.dir(record.Id);
   const bundle = bundleDir(ctx, record.Id);
   const rootfs = rootfsPaths(dir, bundle);
-  const etc = etcFilePaths(dir);
   let networkUp = false;
   let proc: ContainerProcess | undefined;
   // Phase timings go to the debug log: the start path is what `docker run` latency is made of.
@@ -55,8 +56,17 @@ export async function startContainer(ctx: ContainerContext, record: ContainerRec
     phases[phase] = Number(process.hrtime.bigint() - t0) / 1e6;
   };
   try {
+    // Joining another container's namespaces needs it running: checked before anything is set up.
+    const joined = joinedNamespaces(record, (x) => ctx.store.get(x), (donor) => shareableShmPath(bundleDir(ctx, donor.Id)));
+    // `--network container:X` shares X's hostname and /etc/hosts, /etc/resolv.conf, /etc/hostname (dockerd's paths).
+    const peer = joined.networkPeer;
+    const etc = etcFilePaths(peer ? ctx.store.dir(peer.Id) : dir);
+    if (peer) record.Config = { ...record.Config, Hostname: peer.Config.Hostname, Domainname: peer.Config.Domainname };
     const image = await ctx.images.resolve(record.ImageId);
     await fs.mkdir(bundle, { recursive: true, mode: 0o711 });
+    if (record.HostConfig.IpcMode === 'shareable') {
+      joined.shm = { source: await mountShareableShm(bundle, record.HostConfig.ShmSize), destination: '/dev/shm' };
+    }
     // A leftover runtime container (crash between create and exit handling) would make create fail.
     await deleteFromRuntime(runtime, record.Id).catch(() => undefined);
     const cgroupsPath = `${record.HostConfig.CgroupParent || ctx.host.cgroupParent}/${record.Id}`;
@@ -95,7 +105,7 @@ export async function startContainer(ctx: ContainerContext, record: ContainerRec
     record.NetworkSettings = net.settings;
     const links = resolveLegacyLinks(ctx, record);
     const hosts = links.hosts.length > 0 ? `${net.hosts.replace(/\n?$/, '\n')}${links.hosts.join('\n')}\n` : net.hosts;
-    await writeEtcFiles(etc, { hostname: record.Config.Hostname, hosts, resolvConf: net.resolvConf });
+    if (!peer) await writeEtcFiles(etc, { hostname: record.Config.Hostname, hosts, resolvConf: net.resolvConf });
     // The spec reads the image's /etc/passwd: the root filesystem is mounted by now.
     const spec = await containerSpec(record, {
       rootfs: rootfs.merged,
@@ -108,6 +118,7 @@ export async function startContainer(ctx: ContainerContext, record: ContainerRec
       initBinary: ctx.host.initBinary,
       capabilityBound: ctx.host.capabilityBound,
       linkEnv: links.env,
+      joined,
     });
     await fs.writeFile(path.join(bundle, 'config.json'), JSON.stringify(spec));
     mark('spec');
@@ -142,9 +153,14 @@ export async function startContainer(ctx: ContainerContext, record: ContainerRec
     if (networkUp) await ctx.networking.teardown(record).catch(() => undefined);
     await deleteFromRuntime(runtime, record.Id).catch(() => undefined);
     await unmountRootfs(rootfs).catch(() => undefined);
+    await unmountShareableShm(bundle);
     if (!(err instanceof NotModified)) {
       record.State = { ...record.State, Status: record.State.StartedAt ? 'exited' : 'created', Running: false, Pid: 0, ExitCode: 128, Error: errorMessage(err) };
       await ctx.store.save(record).catch(() => undefined);
+      // `--rm`: a container that failed to start is removed, as dockerd does (`docker run --rm` waits for that).
+      if (record.HostConfig.AutoRemove) {
+        await ctx.removeContainer(record, { removeVolumes: true }).catch((e: unknown) => ctx.log.warn({ id: record.Id, err: errorMessage(e) }, 'auto-remove failed'));
+      }
     }
     throw err;
   }
