@@ -34,7 +34,8 @@ export interface ValidatedCreate {
   internal: boolean;
   attachable: boolean;
   ipamDriver: string;
-  ipamOptions: Record<string, string>;
+  /** null when the request had none, as dockerd keeps it (docker-py sends no IPAM Options; the CLI sends {}). */
+  ipamOptions: Record<string, string> | null;
   /** Empty when the subnet comes from the default address pools. */
   ipamConfig: IpamConfigRecord[];
   options: Record<string, string>;
@@ -90,7 +91,7 @@ export function validateCreate(req: NetworkCreateRequest): ValidatedCreate {
     internal: req.Internal === true,
     attachable: req.Attachable === true,
     ipamDriver,
-    ipamOptions: { ...(req.IPAM?.Options ?? {}) },
+    ipamOptions: req.IPAM?.Options ? { ...req.IPAM.Options } : null,
     ipamConfig: configs.map(normalizeIpamConfig),
     options,
     labels: { ...(req.Labels ?? {}) },

@@ -23,7 +23,7 @@ api.start(c)
 api.disconnect_container_from_network(c, "pyreconnect")
 api.connect_container_to_network(c, "pyreconnect", ipv4_address="172.29.51.23", links=[("upstream", "bar")])
 ep = api.inspect_container(c)["NetworkSettings"]["Networks"]["pyreconnect"]
-out = {"ip": ep["IPAddress"], "ipam": ep["IPAMConfig"], "links": ep["Links"]}
+out = {"ip": ep["IPAddress"], "ipam": ep["IPAMConfig"], "links": ep["Links"], "ipam_options": api.inspect_network(net["Id"])["IPAM"]["Options"]}
 u = api.create_container(image, "sleep 600", name="upstream", host_config=api.create_host_config(network_mode="pyreconnect"))
 api.start(u)
 e = api.exec_create(c, "nslookup bar")
@@ -45,6 +45,8 @@ emit(out)
     expect(got.lookup_code).toBe(0);
     expect(got.lookup).toContain(String(got.upstream_ip));
     expect(got.again).toBe(403);
+    // No IPAM options asked: null, as dockerd keeps it.
+    expect(got.ipam_options).toBeNull();
   });
 
   it('keeps the endpoint config as asked in inspect: link-local IPs and driver options', async () => {
