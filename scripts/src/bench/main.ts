@@ -11,7 +11,7 @@ import { resolvePeer, startBerthTarget, type StartedTarget } from './targets.js'
 const USAGE = `usage: npm run bench -- [--filter a,b] [--iterations N] [--peer unix:///path/docker.sock] [--no-peer] [--json] [--list]
 
 Runs named scenarios against a berthd started from this checkout and, side by side, against a peer dockerd:
-the one --peer names, else one started here when Debian's docker.io is installed.`;
+the one --peer names, else the rig's (Debian bookworm's docker.io 20.10, unpacked into .cache/toolchain).`;
 
 export async function main(argv: string[]): Promise<number> {
   const { values } = parseArgs({

@@ -1,14 +1,9 @@
-import { execFile } from 'node:child_process';
 import http from 'node:http';
-import { promisify } from 'node:util';
 import { startBerthd } from '../testrig/berthd.js';
 import { findDockerd, startDockerd, type RunningDockerd } from '../testrig/dockerd.js';
 import { pingSocket } from '../testrig/ping.js';
-import { allocateBridge, releaseBridge, type BridgeAllocation } from '../testrig/subnets.js';
 import { berthProcesses, dockerdProcesses } from './engine-processes.js';
 import type { BenchTarget } from './scenario.js';
-
-const run = promisify(execFile);
 
 export interface StartedTarget extends BenchTarget {
   stop(): Promise<void>;
@@ -29,10 +24,11 @@ export async function startBerthTarget(): Promise<StartedTarget> {
 }
 
 /**
- * The dockerd to compare with: the socket `--peer` names (left running), else a dockerd started here when Debian's
- * docker.io is installed, else none, with the reason. The one started here gets a bridge of our own (never docker0)
- * so bridge and published-port scenarios compare too; it still runs without iptables, so published ports go through
- * its userland `docker-proxy`, which is how dockerd serves loopback clients anyway.
+ * The dockerd to compare with: the socket `--peer` names (left running), else the rig's peer dockerd (Debian
+ * bookworm's docker.io, unpacked into .cache/toolchain; fetched on first use), else none, with the reason. The one
+ * started here gets a bridge of its own (never docker0) so bridge and published-port scenarios compare too; it
+ * still runs without iptables, so published ports go through its userland `docker-proxy`, which is how dockerd
+ * serves loopback clients anyway.
  */
 export async function resolvePeer(peer: string | undefined, spawn: boolean): Promise<{ target?: StartedTarget; note: string }> {
   if (peer) {
@@ -42,20 +38,21 @@ export async function resolvePeer(peer: string | undefined, spawn: boolean): Pro
     return { target: { kind: 'dockerd', label, socket, dockerHost: `unix://${socket}`, stop: async () => {} }, note: label };
   }
   if (!spawn) return { note: 'no peer: --no-peer given' };
-  if (!findDockerd()) return { note: 'no peer dockerd found: install Debian docker.io or pass --peer unix:///path/to/docker.sock' };
-  let bridge = await createBridge();
-  let d: RunningDockerd;
   try {
-    d = await startDockerd('alloc' in bridge ? { bridge: bridge.alloc.bridgeName } : {});
+    findDockerd();
   } catch (err) {
-    if (!('alloc' in bridge)) throw err;
-    // Bridge-less is still worth comparing: fall back and say why bridge scenarios lack a peer figure.
-    await deleteBridge(bridge.alloc);
-    bridge = { reason: `the peer dockerd did not start on its own bridge: ${(err as Error).message.split('\n')[0]}` };
-    d = await startDockerd();
+    return { note: `no peer dockerd: ${(err as Error).message.split('\n')[0]} (or pass --peer unix:///path/to/docker.sock)` };
   }
-  const alloc = 'alloc' in bridge ? bridge.alloc : undefined;
-  const net = alloc ? `bridge ${alloc.bridgeName} ${alloc.subnet}` : 'no bridge';
+  let d: RunningDockerd;
+  let noBridge: string | undefined;
+  try {
+    d = await startDockerd();
+  } catch (err) {
+    // Bridge-less is still worth comparing: fall back and say why bridge scenarios lack a peer figure.
+    noBridge = `the peer dockerd did not start on its own bridge: ${(err as Error).message.split('\n')[0]}`;
+    d = await startDockerd({ bridge: 'none' });
+  }
+  const net = d.bridge ? `bridge ${d.bridge.bridgeName} ${d.bridge.subnet}` : 'no bridge';
   const label = `dockerd ${await engineVersion(d.socket)} (started here, ${net}, no iptables)`;
   return {
     target: {
@@ -64,33 +61,11 @@ export async function resolvePeer(peer: string | undefined, spawn: boolean): Pro
       socket: d.socket,
       dockerHost: d.dockerHost,
       processes: () => dockerdProcesses(d.pid, d.execRoot),
-      ...('reason' in bridge ? { noBridge: bridge.reason } : {}),
-      stop: async () => {
-        await d.stop();
-        if (alloc) await deleteBridge(alloc);
-      },
+      ...(noBridge ? { noBridge } : {}),
+      stop: async () => void (await d.stop()),
     },
     note: label,
   };
-}
-
-/** A bridge named and numbered by the rig's allocator (`bt…`, a free /24 of 10.213/16), or why there is none. */
-async function createBridge(): Promise<{ alloc: BridgeAllocation } | { reason: string }> {
-  const alloc = allocateBridge();
-  try {
-    await run('ip', ['link', 'add', 'name', alloc.bridgeName, 'type', 'bridge']);
-    await run('ip', ['addr', 'add', alloc.bip, 'dev', alloc.bridgeName]);
-    await run('ip', ['link', 'set', alloc.bridgeName, 'up']);
-    return { alloc };
-  } catch (err) {
-    await deleteBridge(alloc);
-    return { reason: `could not create a bridge for the peer dockerd: ${(err as Error).message.split('\n')[0]}` };
-  }
-}
-
-async function deleteBridge(alloc: BridgeAllocation): Promise<void> {
-  await run('ip', ['link', 'del', alloc.bridgeName]).catch(() => undefined);
-  releaseBridge(alloc);
 }
 
 function engineVersion(socketPath: string): Promise<string> {

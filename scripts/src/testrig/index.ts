@@ -17,8 +17,8 @@ export {
   type ClientChoice,
   type ClientKind,
 } from './toolchain.js';
-export { allocateBridge, releaseBridge, type BridgeAllocation } from './subnets.js';
-export { startDockerd, findDockerd, type RunningDockerd } from './dockerd.js';
+export { allocateBridge, releaseBridge, createBridge, deleteBridge, type BridgeAllocation } from './subnets.js';
+export { startDockerd, findDockerd, dockerdToolchain, type RunningDockerd, type StartDockerdOptions } from './dockerd.js';
 export { pingSocket } from './ping.js';
 export { freeLoopbackPort, freeLoopbackUdpPort } from './ports.js';
 export { buildUdpEcho, udpEchoUnavailable } from './udp-echo.js';

@@ -1,4 +1,5 @@
 import { randomBytes, randomInt } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
 /**
@@ -55,4 +56,36 @@ function routedThirdOctets(): Set<number> {
     }
   }
   return out;
+}
+
+/**
+ * Creates the allocated bridge with its address, up (for a daemon such as dockerd that takes an existing bridge
+ * rather than making its own). Throws with what `ip` said; nothing is left behind on failure.
+ */
+export function createBridge(alloc: BridgeAllocation = allocateBridge()): BridgeAllocation {
+  try {
+    ip(['link', 'add', 'name', alloc.bridgeName, 'type', 'bridge']);
+    ip(['addr', 'add', alloc.bip, 'dev', alloc.bridgeName]);
+    ip(['link', 'set', alloc.bridgeName, 'up']);
+    return alloc;
+  } catch (err) {
+    deleteBridge(alloc);
+    throw new Error(`could not create bridge ${alloc.bridgeName} (${alloc.bip}): ${(err as Error).message}`, { cause: err });
+  }
+}
+
+/** Deletes a bridge made by createBridge (gone already is fine) and hands its /24 back. */
+export function deleteBridge(alloc: BridgeAllocation): void {
+  try {
+    ip(['link', 'del', alloc.bridgeName]);
+  } catch {
+    // Never created, or already gone.
+  }
+  releaseBridge(alloc);
+}
+
+function ip(args: string[]): void {
+  const res = spawnSync('ip', args, { encoding: 'utf8' });
+  if (res.error) throw res.error;
+  if (res.status !== 0) throw new Error(`ip ${args.join(' ')}: ${res.stderr.trim()}`);
 }

@@ -4,7 +4,6 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   docker,
-  findDockerd,
   keepMeta,
   pushTestImages,
   startDockerd,
@@ -17,8 +16,8 @@ import {
 } from '../../src/testrig/index.js';
 
 // The real dockerd is the judge of the fixtures: what it pulls, loads and runs is what the catalog promises Berth's
-// image tests. Needs Debian's docker.io (not a project dependency), so it runs only where that is installed.
-describe.skipIf(!findDockerd())('fixtures as a real dockerd sees them', () => {
+// image tests. The peer is the rig's dockerd (Debian bookworm's docker.io, unpacked into .cache/toolchain).
+describe('fixtures as a real dockerd sees them', () => {
   let dockerd: RunningDockerd;
   let registry: TestRegistry;
   let images: PushedTestImages;

@@ -3,7 +3,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  berthdIsBuilt,
   docker,
   pushTestImages,
   startBerthd,
@@ -13,7 +12,7 @@ import {
 import { writeContext } from './build-context.js';
 
 /** Layers made by build steps: stored uncompressed, gzip'd by push, and a kill -9 mid-commit leaves a sound store. */
-describe.skipIf(!berthdIsBuilt())('build step layers', () => {
+describe('build step layers', () => {
   let registry: TestRegistry;
   let work: string;
   let busybox: string;

@@ -1,7 +1,6 @@
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  berthdIsBuilt,
   pushTestImages,
   startBerthd,
   startRegistry,
@@ -16,7 +15,7 @@ interface EventMsg {
   Actor: { ID: string; Attributes: Record<string, string> };
 }
 
-describe.skipIf(!berthdIsBuilt())('images through dockerode, with events', () => {
+describe('images through dockerode, with events', () => {
   let registry: TestRegistry;
   let images: PushedTestImages;
   let daemon: RunningBerthd;

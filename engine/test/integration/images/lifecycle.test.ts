@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  berthdIsBuilt,
   docker,
   pushTestImages,
   startBerthd,
@@ -15,7 +14,7 @@ import {
 } from '../../../../scripts/src/testrig/index.js';
 import { api, messages } from './helpers.js';
 
-describe.skipIf(!berthdIsBuilt())('tag, rmi, prune, push, save/load and import with the docker CLI', () => {
+describe('tag, rmi, prune, push, save/load and import with the docker CLI', () => {
   let registry: TestRegistry;
   let images: PushedTestImages;
   let daemon: RunningBerthd;

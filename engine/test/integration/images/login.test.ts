@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  berthdIsBuilt,
   docker,
   pushTestImages,
   startBerthd,
@@ -13,7 +12,7 @@ import {
   type TestRegistry,
 } from '../../../../scripts/src/testrig/index.js';
 
-describe.skipIf(!berthdIsBuilt())('login, logout and authenticated pull/push against an htpasswd registry', () => {
+describe('login, logout and authenticated pull/push against an htpasswd registry', () => {
   const auth = { username: 'berth', password: 's3cret-pass' };
   let registry: TestRegistry;
   let images: PushedTestImages;

@@ -3,7 +3,6 @@ import { readdir, readFile } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  berthdIsBuilt,
   docker,
   pushTestImages,
   startBerthd,
@@ -26,7 +25,7 @@ interface Inspect {
   RootFS: { Layers: string[] };
 }
 
-describe.skipIf(!berthdIsBuilt())('pull with the docker CLI', () => {
+describe('pull with the docker CLI', () => {
   let registry: TestRegistry;
   let images: PushedTestImages;
   let daemon: RunningBerthd;
