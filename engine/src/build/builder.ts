@@ -126,10 +126,13 @@ export class Builder {
     else this.out.stream(`${text}\n`);
   }
 
-  /** Output of the running step: its log in events mode, the build stream otherwise. */
-  log(data: Buffer): void {
-    if (this.out.events) this.current?.log(data);
-    else this.out.stream(data.toString('utf8'));
+  /**
+   * Output of the running step: its log (stream 1 or 2) in events mode; the build stream otherwise, where dockerd's
+   * classic builder shows each stderr write in bright red (`\x1b[91m…\x1b[0m`).
+   */
+  log(data: Buffer, stream: 'stdout' | 'stderr' = 'stdout'): void {
+    if (this.out.events) this.current?.log(data, stream === 'stderr' ? 2 : 1);
+    else this.out.stream(stream === 'stderr' ? `\x1b[91m${data.toString('utf8')}\x1b[0m` : data.toString('utf8'));
   }
 
   /** Classic-builder chrome (` ---> Running in …`) that events mode leaves out. */

@@ -77,7 +77,7 @@ async function run(b: Builder, state: StageState, node: Node, mounts: RunMounts 
             shmSize: b.opts.shmSize,
             mounts: mounts?.mounts ?? [],
           },
-          (data) => b.log(data),
+          (data, stream) => b.log(data, stream),
           (cid) => {
             id = cid;
             b.chrome(` ---> Running in ${shortId(cid)}\n`);

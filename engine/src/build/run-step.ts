@@ -15,8 +15,6 @@ import { upperDirTar } from '../images/diff-tar.js';
 import type { ContainerProcess } from '../runtime/index.js';
 import type { ContainerMount } from './run-mounts.js';
 
-const STDERR_START = Buffer.from('\x1b[91m');
-const STDERR_END = Buffer.from('\x1b[0m');
 
 /** Mount points the runtime creates for the engine's own bind mounts: never part of a layer. */
 const RUNTIME_PLACEHOLDERS = new Set(['etc/hosts', 'etc/hostname', 'etc/resolv.conf']);
@@ -62,7 +60,7 @@ export async function runContainer(
   containers: ContainerService,
   outputs: RunOutputs,
   req: RunRequest,
-  write: (data: Buffer) => void,
+  write: (data: Buffer, stream: 'stdout' | 'stderr') => void,
   announce: (id: string) => void,
   signal?: AbortSignal,
 ): Promise<RunResult> {
@@ -93,8 +91,7 @@ export async function runContainer(
     const attachment = await proc.attach();
     pumping = (async () => {
       for await (const chunk of attachment.output as AsyncIterable<{ data: Buffer; stream: 'stdout' | 'stderr' }>) {
-        // dockerd's classic builder shows each stderr write in bright red: `\x1b[91m…\x1b[0m`.
-        write(chunk.stream === 'stderr' ? Buffer.concat([STDERR_START, chunk.data, STDERR_END]) : chunk.data);
+        write(chunk.data, chunk.stream);
       }
     })().catch(() => undefined);
   });

@@ -7,7 +7,8 @@ import type { Node } from './dockerfile/parse.js';
 import type { Stage } from './state.js';
 
 export interface StepHandle {
-  log(data: Buffer): void;
+  /** Output of the step: stream 1 stdout, 2 stderr. */
+  log(data: Buffer, stream: 1 | 2): void;
   /** The step's result came from the build cache. */
   cached(): void;
   /** A progress line under the step (pull progress of a base image). */

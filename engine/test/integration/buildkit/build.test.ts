@@ -7,12 +7,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startContainerRig, type ContainerRig } from '../containers/harness.js';
 import { writeContext } from '../build/build-context.js';
-import { buildxDocker, buildxUnavailable, type BuildxRunOptions } from './clients.js';
+import { buildxDocker, type BuildxRunOptions } from './clients.js';
 
-const unavailable = buildxUnavailable();
-if (unavailable) console.warn(`skipping the BuildKit tests: ${unavailable}`);
-
-describe.skipIf(unavailable)('BuildKit in berthd with the real buildx', () => {
+describe('BuildKit in berthd with the real buildx', () => {
   let rig: ContainerRig;
   let work: string;
   const bx = (args: string[], opts?: BuildxRunOptions) => buildxDocker(rig.berthd.dockerHost, args, opts);
