@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { Conflict } from '../base/errors.js';
+import { Conflict, SystemError, errorMessage } from '../base/errors.js';
 import type { Attachment, ContainerProcess } from '../runtime/index.js';
 import { publish, type ContainerContext } from './context.js';
 import { DEFAULT_DETACH_KEYS, DetachKeyFilter, parseDetachKeys } from './detach-keys.js';
@@ -42,6 +42,11 @@ export interface PumpOptions {
   stdout: boolean;
   stderr: boolean;
   onDetach?: () => void;
+}
+
+/** A monitor connection that could not be made: said to the client in-band, as dockerd reports attach errors. */
+function attachFailed(id: string, err: unknown): SystemError {
+  return new SystemError(`error attaching to container ${id}: ${errorMessage(err)}`);
 }
 
 /**
@@ -147,7 +152,10 @@ export class ContainerAttacher {
     if (!proc) return undefined;
     try {
       return await proc.attach();
-    } catch {
+    } catch (err) {
+      // A monitor that still runs but cannot be reached is a failure the client must see; a gone one means the
+      // container exited meanwhile, and the attach waits for its next start as dockerd's does.
+      if (proc.monitorAlive()) throw attachFailed(id, err);
       if (this.starting.get(id) === proc) this.starting.delete(id);
       return undefined;
     }
@@ -155,12 +163,13 @@ export class ContainerAttacher {
 
   /** Resolves with a connection made before the container's next start, or undefined if the client left. */
   waitForStart(id: string, signal: AbortSignal): Promise<Attachment | undefined> {
-    return new Promise((resolve) => {
+    return new Promise((resolve, reject) => {
       const set = this.pending.get(id) ?? new Set();
       this.pending.set(id, set);
       const connect = async (proc: ContainerProcess | undefined): Promise<void> => {
         signal.removeEventListener('abort', onAbort);
-        resolve(proc ? await proc.attach().catch(() => undefined) : undefined);
+        if (!proc) return resolve(undefined);
+        await proc.attach().then(resolve, (err: unknown) => reject(attachFailed(id, err)));
       };
       const onAbort = (): void => {
         set.delete(connect);

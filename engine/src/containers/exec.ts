@@ -219,12 +219,20 @@ export class ExecService {
     }
     // The session's connection comes first: the monitor holds the output for its first client, and a resize
     // (its own short connection) may only follow once the exec counts as started.
-    const attachment = o.attach ? await proc.attach().catch(() => undefined) : undefined;
+    let attachment: Attachment | undefined;
+    let attachError: unknown;
+    if (o.attach) attachment = await proc.attach().catch((err: unknown) => void (attachError = err));
     e.proc = proc;
     e.pid = proc.pid;
     e.running = true;
     e.markStarted(proc);
     this.publish(record, `exec_start: ${e.entrypoint} ${e.args.join(' ')}`, { execID: e.id });
+    if (attachError !== undefined) {
+      // Nobody could feed or read this process: end it rather than leave it waiting on its stdin, and say why.
+      await proc.signal(9).catch(() => undefined);
+      this.followExit(record, e, proc);
+      throw new SystemError(`exec attach failed: ${errorMessage(attachError)}`);
+    }
     return { proc, attachment };
   }
 
@@ -257,6 +265,8 @@ export class ExecService {
     if (!detached && !client.signal.aborted) {
       const code = await attachment.exit;
       if (code !== undefined) this.exited(record, e, code);
+      // The monitor connection ended before the process did: the client must not take the silence for its output.
+      else await client.write('stdout', Buffer.from(`exec attach failed: the connection to exec ${e.id} ended before its process exited\r\n`));
     }
   }
 

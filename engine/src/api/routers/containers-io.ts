@@ -34,7 +34,10 @@ function attachOptions(ctx: RequestContext, all: boolean): AttachOptions {
   };
 }
 
-/** Serves a prepared session on the hijacked connection; failures after the 101 can only end the stream. */
+/**
+ * Serves a prepared session on the hijacked connection. A failure after the 101 cannot be a status any more: as
+ * dockerd does for exec, its message goes to the client on the stream (stdout) before the stream ends.
+ */
 export async function serveHijacked(ctx: RequestContext, session: PreparedSession): Promise<void> {
   // A body sent with the upgrade (dockerode sends its options) is not stdin; dockerd drops it too.
   await readUpgradeJson(ctx).catch(() => undefined);
@@ -43,6 +46,7 @@ export async function serveHijacked(ctx: RequestContext, session: PreparedSessio
     await session.run(h.client);
   } catch (err) {
     ctx.log.warn({ path: ctx.path, err: errorMessage(err) }, 'stream session failed');
+    await h.client.write('stdout', Buffer.from(`${errorMessage(err)}\r\n`));
   } finally {
     h.close();
   }

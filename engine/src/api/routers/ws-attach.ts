@@ -2,7 +2,7 @@ import { PassThrough } from 'node:stream';
 import type { WebSocket, WebSocketServer } from 'ws';
 import { InvalidArgument, errorMessage } from '../../base/errors.js';
 import { versionAtLeast } from '../../base/version.js';
-import type { PreparedSession } from '../../containers/attach.js';
+import type { PreparedSession, StreamClient } from '../../containers/attach.js';
 import type { RequestContext } from '../router.js';
 
 /** `ws` (with zlib and TLS) loads at the first WebSocket attach: an idle engine does without it. */
@@ -37,21 +37,24 @@ export async function serveWebSocketAttach(ctx: RequestContext, session: Prepare
   });
   ws.once('close', () => input.end());
   ws.on('error', () => undefined);
+  const client: StreamClient = {
+    input,
+    signal: ctx.signal,
+    write: (_stream, data) =>
+      new Promise((resolve) => {
+        if (ws.readyState !== ws.OPEN) return resolve();
+        ws.send(data, { binary }, () => undefined);
+        if (ws.bufferedAmount < HIGH_WATER) return resolve();
+        // The callback of an empty ping fires once everything queued before it is flushed.
+        ws.ping(Buffer.alloc(0), false, () => resolve());
+      }),
+  };
   try {
-    await session.run({
-      input,
-      signal: ctx.signal,
-      write: (_stream, data) =>
-        new Promise((resolve) => {
-          if (ws.readyState !== ws.OPEN) return resolve();
-          ws.send(data, { binary }, () => undefined);
-          if (ws.bufferedAmount < HIGH_WATER) return resolve();
-          // The callback of an empty ping fires once everything queued before it is flushed.
-          ws.ping(Buffer.alloc(0), false, () => resolve());
-        }),
-    });
+    await session.run(client);
   } catch (err) {
     ctx.log.warn({ path: ctx.path, err: errorMessage(err) }, 'websocket attach failed');
+    // As on a hijacked stream: the client sees why its session ended.
+    await client.write('stdout', Buffer.from(`${errorMessage(err)}\r\n`));
   } finally {
     ws.close(1000);
     setTimeout(() => ws.terminate(), 5_000).unref();

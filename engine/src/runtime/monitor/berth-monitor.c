@@ -379,6 +379,47 @@ static int wait_for_start(void) {
   return strcmp(buf, "start\n") == 0;
 }
 
+/* Ends every client after its exit frame. Closing a unix socket while unread input sits in it resets the connection,
+ * and a client that sees the reset may drop output it has not handed on yet (Node does, exit frame included): a
+ * `docker exec -i` whose close-stdin frame arrived after its process exited lost its whole answer. So each client
+ * gets its exit frame and our FIN, and what it still sends is read and discarded until it closes its side too (Node
+ * does on our FIN), for at most 2 seconds in all. */
+static void clients_finish(const unsigned char exit_payload[4]) {
+  for (int k = 0; k < MAX_CLIENTS; k++) {
+    struct client *c = &clients[k];
+    if (c->fd < 0) continue;
+    client_queue(c, 3, exit_payload, 4);
+    fcntl(c->fd, F_SETFL, fcntl(c->fd, F_GETFL) & ~O_NONBLOCK);
+    struct timeval tv = {2, 0};
+    setsockopt(c->fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+    client_flush(c);
+    if (c->fd < 0) continue;
+    shutdown(c->fd, SHUT_WR);
+    set_nonblock(c->fd);
+  }
+  struct timespec start, now;
+  clock_gettime(CLOCK_MONOTONIC, &start);
+  for (;;) {
+    struct pollfd pfds[MAX_CLIENTS];
+    int open = 0;
+    for (int k = 0; k < MAX_CLIENTS; k++) {
+      pfds[k] = (struct pollfd){clients[k].fd, POLLIN, 0};
+      open += clients[k].fd >= 0;
+    }
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    long left = 2000 - ((now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000);
+    if (!open || left <= 0) break;
+    if (poll(pfds, MAX_CLIENTS, (int)left) < 0 && errno != EINTR) break;
+    for (int k = 0; k < MAX_CLIENTS; k++) {
+      if (clients[k].fd < 0 || !pfds[k].revents) continue;
+      char sink[4096];
+      ssize_t n = read(clients[k].fd, sink, sizeof sink);
+      if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) client_close(&clients[k]);
+    }
+  }
+  for (int k = 0; k < MAX_CLIENTS; k++) if (clients[k].fd >= 0) client_close(&clients[k]);
+}
+
 static void usage(void) {
   fputs("usage: berth-monitor --state-dir DIR --pid-file FILE [--log FILE --log-max-size N --log-max-files N]\n"
         "       [--tty --console-socket PATH] [--stdin] [--hold-output] [--sync-fd N] [--unmount-on-exit PATH]\n"
@@ -599,15 +640,6 @@ int main(int argc, char **argv) {
 
   unsigned char payload[4] = {(unsigned char)(code >> 24), (unsigned char)(code >> 16), (unsigned char)(code >> 8), (unsigned char)code};
   unlink(attach_path);
-  for (int k = 0; k < MAX_CLIENTS; k++) {
-    if (clients[k].fd < 0) continue;
-    client_queue(&clients[k], 3, payload, 4);
-    int fl = fcntl(clients[k].fd, F_GETFL);
-    fcntl(clients[k].fd, F_SETFL, fl & ~O_NONBLOCK);
-    struct timeval tv = {2, 0};
-    setsockopt(clients[k].fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-    client_flush(&clients[k]);
-    if (clients[k].fd >= 0) client_close(&clients[k]);
-  }
+  clients_finish(payload);
   return 0;
 }

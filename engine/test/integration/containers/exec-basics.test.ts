@@ -1,4 +1,5 @@
 import Docker from 'dockerode';
+import { readFileSync } from 'node:fs';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiRequest } from '../http.js';
@@ -83,9 +84,7 @@ describe('docker exec', () => {
     expect(JSON.parse(missing.body).message).toBe('No such exec instance: nope');
   });
 
-  // Known flake (about 1 run in 5 on a loaded 2-core box since the monitor's start-on-stdin change): the piped exec's
-  // output sometimes comes back empty. Retried so it cannot block CI while it is tracked in the session note.
-  it('streams through dockerode exec.start({hijack: true}) with stdin, and resizes a TTY exec', { retry: 2 }, async () => {
+  it('streams through dockerode exec.start({hijack: true}) with stdin, and resizes a TTY exec', async () => {
     const client = new Docker({ socketPath: rig.berthd.socket });
     const exec = await client.getContainer('box').exec({ Cmd: ['sh', '-c', 'read x; echo got:$x; echo e >&2'], AttachStdin: true, AttachStdout: true, AttachStderr: true });
     const stream = await exec.start({ hijack: true, stdin: true });
@@ -108,6 +107,25 @@ describe('docker exec', () => {
     await tty.resize({ h: 12, w: 34 });
     await new Promise((r) => ttyStream.on('end', r));
     expect(text.trim()).toBe('12 34');
+  });
+
+  it('tells the client when the exec lost its monitor before the process ended, instead of ending silently', async () => {
+    const client = new Docker({ socketPath: rig.berthd.socket });
+    const exec = await client.getContainer('box').exec({ Cmd: ['sh', '-c', 'echo started; read x'], AttachStdin: true, AttachStdout: true, AttachStderr: true });
+    const stream = await exec.start({ hijack: true, stdin: true });
+    const out = new PassThrough();
+    let o = '';
+    out.on('data', (d: Buffer) => (o += d.toString()));
+    client.modem.demuxStream(stream, out, new PassThrough());
+    const ended = new Promise((r) => stream.on('end', r));
+    await eventually(async () => (o.includes('started') ? true : undefined), 'the exec to start');
+    // The exec's process is its monitor's child (the monitor is its subreaper): kill -9 that monitor.
+    const { Pid } = await exec.inspect();
+    const monitor = Number(/^PPid:\s+(\d+)$/m.exec(readFileSync(`/proc/${Pid}/status`, 'utf8'))?.[1]);
+    expect(readFileSync(`/proc/${monitor}/cmdline`, 'utf8')).toContain('berth-monitor');
+    process.kill(monitor, 'SIGKILL');
+    await ended;
+    expect(o).toBe(`started\nexec attach failed: the connection to exec ${exec.id} ended before its process exited\r\n`);
   });
 
   it('refuses exec in a paused or stopped container with dockerd messages (409), and an empty command (400)', async () => {
