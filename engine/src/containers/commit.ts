@@ -65,6 +65,7 @@ export async function commitContainer(ctx: ContainerContext, record: ContainerRe
       parent: { record: parentRecord, config: parentConfig },
       config: committedConfig(record, opts.config, opts.changes),
       containerConfig: record.Config as unknown as ContainerConfigJson,
+      container: record.Id,
       history: {
         created: new Date().toISOString(),
         created_by: [record.Path, ...record.Args].join(' '),

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { Conflict, InvalidArgument, NotFound, SystemError, errorMessage } from '../base/errors.js';
+import { goFieldNames } from '../base/go-json.js';
 import { generateId } from '../base/ids.js';
 import { ContainerProcess, type Attachment, type Process } from '../runtime/index.js';
 import { pump, type PreparedSession, type StreamClient } from './attach.js';
@@ -23,6 +24,8 @@ export interface ExecCreateBody {
   User?: string;
   WorkingDir?: string;
 }
+
+const EXEC_CREATE_FIELDS = ['AttachStdin', 'AttachStdout', 'AttachStderr', 'DetachKeys', 'Tty', 'ConsoleSize', 'Env', 'Cmd', 'Privileged', 'User', 'WorkingDir'];
 
 export interface ExecStartBody {
   Detach?: boolean;
@@ -93,7 +96,9 @@ export class ExecService {
     });
   }
 
-  create(idOrName: string, body: ExecCreateBody, opts: { probe?: boolean } = {}): ExecInstance {
+  create(idOrName: string, input: ExecCreateBody, opts: { probe?: boolean } = {}): ExecInstance {
+    // Go's JSON matches fields in any case: docker-py sends `detachKeys`.
+    const body = goFieldNames(input, EXEC_CREATE_FIELDS);
     const cmd = body.Cmd ?? [];
     if (cmd.length === 0) throw new InvalidArgument('No exec command specified');
     const record = activeContainer(this.ctx, idOrName);

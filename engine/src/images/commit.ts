@@ -27,6 +27,8 @@ export interface CommitRequest {
   config: ContainerConfigJson;
   /** What dockerd keeps as `container_config` (the classic builder's cache key lives in its Cmd). */
   containerConfig?: ContainerConfigJson;
+  /** The container committed (`docker commit`), kept as the config's `container`. */
+  container?: string;
   history: HistoryEntry;
   author?: string;
   /**
@@ -82,6 +84,7 @@ export async function commitImage(deps: ImageDeps, req: CommitRequest): Promise<
       // `docker commit -m` is both the image's comment and its last history entry's.
       ...(req.history.comment ? { comment: req.history.comment } : {}),
       config: req.config,
+      ...(req.container ? { container: req.container } : {}),
       ...(req.containerConfig ? { container_config: req.containerConfig } : {}),
       rootfs: { type: 'layers', diff_ids: diffIds },
       history: [...(parent?.config.history ?? []), { ...req.history, created, ...(req.layer ? {} : { empty_layer: true }) }],

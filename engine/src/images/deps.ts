@@ -38,6 +38,8 @@ export interface ImageConfig {
   docker_version?: string;
   config?: ContainerConfigJson;
   container_config?: ContainerConfigJson;
+  /** The container an image was committed from (dockerd's image config keeps it; inspect's `Container` below 1.44). */
+  container?: string;
   rootfs: { type: string; diff_ids: string[] };
   history?: HistoryEntry[];
   [key: string]: unknown;

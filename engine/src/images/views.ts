@@ -82,7 +82,7 @@ export function inspectView(img: ImageRecord, ctx: InspectContext): Record<strin
     Metadata: { LastTagTime: img.lastTagTime ?? '0001-01-01T00:00:00Z' },
   };
   if (ctx.apiVersion < 1.44) {
-    out.Container = '';
+    out.Container = ctx.config.container ?? '';
     out.ContainerConfig = fullConfig(ctx.config.container_config);
     out.VirtualSize = size;
   }

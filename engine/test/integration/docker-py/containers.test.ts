@@ -35,6 +35,29 @@ emit(out)
     expect(got[2]).toBe('plain\n');
   });
 
+  it('detaches an exec with the detachKeys of the client config, and commits with the container recorded', async () => {
+    const got = await py<Record<string, unknown>>(`
+api._general_configs["detachKeys"] = "ctrl-p"
+c = api.create_container(image, "cat", stdin_open=True)
+api.start(c)
+e = api.exec_create(c, "cat", stdin=True, tty=True)
+sock = api.exec_start(e, tty=True, socket=True)
+raw = sock._sock
+raw.sendall(b"\\x10")
+raw.settimeout(10)
+out = {"after_detach": raw.recv(128).decode()}
+img = api.commit(c["Id"])
+# Container is shown below API 1.44, as dockerd 20.10 (API 1.41) shows it.
+out["container"] = docker.APIClient(base_url=sys.argv[1], version="1.41").inspect_image(img["Id"])["Container"] == c["Id"]
+api.remove_container(c, force=True)
+api.remove_image(img["Id"])
+emit(out)
+`);
+    // The stream ends at the detach keys (lowercase `detachKeys` in the body is Go's DetachKeys).
+    expect(got.after_detach).toBe('');
+    expect(got.container).toBe(true);
+  });
+
   it('commits and force-removes a container that is just exiting, 10 times each, without a runtime error', async () => {
     const got = await py<string[]>(`
 errors = []
