@@ -208,7 +208,9 @@ export class Builder {
 
   /** FROM's image as BuildKit names it: a stage by its name, an image by its canonical reference. */
   private fromText(node: Node): string {
-    const ref = processWords(node.rest, this.metaEnv(), this.escape)[0] ?? '';
+    let ref = processWords(node.rest, this.metaEnv(), this.escape)[0] ?? '';
+    const named = this.opts.namedContexts?.get(ref);
+    if (named) ref = named.kind === 'image' ? named.ref : named.kind === 'stage' ? named.name : ref;
     if (ref.toLowerCase() === 'scratch' || this.stageByName(ref)) return ref;
     try {
       return canonicalString(withDefaultTag(parseReference(ref)));
@@ -250,6 +252,9 @@ export class Builder {
 
   /** An image for FROM or `COPY --from`: an earlier stage, a local image, or pulled (always with `--pull`). */
   async baseImage(ref: string, platformSpec: string): Promise<CurrentImage> {
+    const named = this.opts.namedContexts?.get(ref);
+    if (named?.kind === 'dir') throw new InvalidArgument(`FROM the local build context ${ref} is not supported by this engine (COPY --from=${ref} is)`);
+    if (named) return this.baseImage(named.kind === 'image' ? named.ref : named.name, platformSpec);
     const stage = this.stageByName(ref);
     if (stage) {
       if (!stage.image) throw new InvalidArgument(`stage ${ref} has no image`);
@@ -306,6 +311,12 @@ export class Builder {
     await m.dispose();
   }
 
+  /** A `--build-context NAME=<dir>` directory, for COPY --from=NAME and RUN --mount from=NAME. */
+  namedDir(name: string): string | undefined {
+    const named = this.opts.namedContexts?.get(name);
+    return named?.kind === 'dir' ? named.dir : undefined;
+  }
+
   /** The directory of a `RUN --mount=type=cache` id, kept between builds. */
   async cacheMountDir(id: string): Promise<string> {
     return path.join(this.deps.dirs.cacheMountDir, cacheMountName(id));
@@ -318,8 +329,9 @@ export class Builder {
   /** A read-only bind source for `RUN --mount=type=bind`: the context, or a stage's or image's filesystem. */
   async bindSource(from: string | undefined, source: string): Promise<{ dir: string; key: string }> {
     const rel = path.posix.normalize(`/${source}`);
-    if (!from) return { dir: path.join(this.ctx.dir, rel), key: `context:${rel}:${randomUUID()}` };
-    const image = await this.baseImage(from, this.opts.platform || '');
+    const dir = from === undefined ? this.ctx.dir : this.namedDir(from);
+    if (dir !== undefined) return { dir: path.join(dir, rel), key: `context:${rel}:${randomUUID()}` };
+    const image = await this.baseImage(from!, this.opts.platform || '');
     const m = await this.mount(image);
     return { dir: path.join(m.root, rel), key: `${image.record.id}:${rel}` };
   }

@@ -61,8 +61,9 @@ export async function dispatchCopy(b: Builder, state: StageState, node: Node): P
     const from = flags.get('from');
     let fromRoot: SourceRoot | undefined;
     if (from !== undefined) {
-      const image = await b.baseImage(processWord(from, env, b.escape), '');
-      fromRoot = { dir: (await b.mount(image)).root, scoped: true };
+      const fromName = processWord(from, env, b.escape);
+      const namedDir = b.namedDir(fromName);
+      fromRoot = { dir: namedDir ?? (await b.mount(await b.baseImage(fromName, ''))).root, scoped: true };
     }
     const contextRoot: SourceRoot = { dir: b.ctx.dir, ignore: b.ctx.ignore, scoped: false };
     const groups: Resolved[] = [];

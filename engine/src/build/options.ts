@@ -4,6 +4,8 @@ import { boolParam, jsonParam } from '../base/query.js';
 import type { AuthConfig } from '../registry/auth.js';
 import { parseReference, withDefaultTag, type Reference } from '../registry/reference.js';
 
+export type NamedContext = { kind: 'dir'; dir: string } | { kind: 'image'; ref: string } | { kind: 'stage'; name: string };
+
 export interface BuildOptions {
   tags: Reference[];
   dockerfile: string;
@@ -25,6 +27,8 @@ export interface BuildOptions {
   auths: Record<string, AuthConfig>;
   /** BuildKit only: `RUN --mount=type=secret` contents from the client's session (undefined: no such secret). */
   secrets?: (id: string) => Promise<Buffer | undefined>;
+  /** BuildKit only: `--build-context NAME=…`, what FROM NAME and COPY --from=NAME mean. */
+  namedContexts?: Map<string, NamedContext>;
   /** BuildKit only: allows RUN --mount/--network (the classic builder refuses them). */
   buildkit?: boolean;
 }

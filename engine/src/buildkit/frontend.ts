@@ -9,7 +9,7 @@ import { errorMessage, InvalidArgument } from '../base/errors.js';
 import type { BuildContext } from '../build/context.js';
 import { IgnoreMatcher, readIgnoreFile } from '../build/dockerignore.js';
 import type { BuildOutput } from '../build/builder.js';
-import type { BuildOptions } from '../build/options.js';
+import type { BuildOptions, NamedContext } from '../build/options.js';
 import type { BuildService } from '../build/service.js';
 import { buildOptionsFromAttrs } from './frontend-opts.js';
 import { receiveDir } from './filesync.js';
@@ -82,11 +82,38 @@ async function dockerfileFrontend(builds: BuildService, run: FrontendRun): Promi
     }
     const patterns = readIgnoreFile(ignoreText);
     await transfer(run, '[internal] load build context', 'transferring context:', ctxDir, { dirName: 'context', excludePatterns: patterns });
+    opts.namedContexts = await namedContexts(run, scratch);
     const ctx: BuildContext = { dir: ctxDir, dockerfileName: name, dockerfile, ignore: new IgnoreMatcher(patterns), cleanup };
     return await builds.run(ctx, opts, eventsOutput(run));
   } finally {
     await cleanup();
   }
+}
+
+/**
+ * `--build-context NAME=…` as buildx sends it (`context:NAME` attrs): a local dir (served by the session under
+ * its own dir name, transferred here), an image, or another stage of this Dockerfile.
+ */
+async function namedContexts(run: FrontendRun, scratch: string): Promise<Map<string, NamedContext>> {
+  const out = new Map<string, NamedContext>();
+  let n = 0;
+  for (const [key, value] of Object.entries(run.attrs)) {
+    if (!key.startsWith('context:')) continue;
+    const name = key.slice('context:'.length);
+    if (value.startsWith('local:')) {
+      const dir = path.join(scratch, `named-${n++}`);
+      await mkdir(dir);
+      await transfer(run, `[context ${name}] load from client`, 'transferring ' + name + ':', dir, { dirName: value.slice('local:'.length) });
+      out.set(name, { kind: 'dir', dir });
+    } else if (value.startsWith('docker-image://')) {
+      out.set(name, { kind: 'image', ref: value.slice('docker-image://'.length) });
+    } else if (value.startsWith('target:')) {
+      out.set(name, { kind: 'stage', name: value.slice('target:'.length) });
+    } else {
+      throw new InvalidArgument(`build context ${name}=${value} is not supported by this engine (a directory, docker-image:// or target: is)`);
+    }
+  }
+  return out;
 }
 
 function eventsOutput(run: FrontendRun): BuildOutput {

@@ -192,6 +192,18 @@ describe('BuildKit in berthd with the real buildx', () => {
     expect(out).toMatch(/none-links=1\b/);
   }, 120_000);
 
+  it('--build-context NAME=dir and NAME=docker-image:// feed FROM, COPY --from and RUN --mount from', async () => {
+    const extra = await writeContext(work, 'extra', { 'e.txt': 'from the named context\n' });
+    const ctx = await writeContext(work, 'named-ctx', {
+      Dockerfile: 'FROM base\nCOPY --from=extra e.txt /e.txt\nRUN --mount=type=bind,from=extra,target=/x cat /x/e.txt\n',
+    });
+    const out = await ok(['build', '--progress=plain', '--build-context', `extra=${extra}`, '--build-context', `base=docker-image://${rig.busybox}`, '-t', 'bk-named-ctx', ctx]);
+    expect(out).toContain('[context extra] load from client');
+    expect(out).toContain(`[1/3] FROM ${rig.busybox}`);
+    expect(out).toMatch(/#\d+ [\d.]+ from the named context/);
+    expect(await rig.ok(['run', '--rm', 'bk-named-ctx', 'cat', '/e.txt'])).toBe('from the named context');
+  }, 120_000);
+
   it('DOCKER_BUILDKIT=0 still takes the classic builder', async () => {
     const out = await ok(['build', '-t', 'bk-classic', app, '--build-arg', `BASE=${rig.busybox}`], { env: { DOCKER_BUILDKIT: '0' } });
     expect(out).toContain('Step 1/');
