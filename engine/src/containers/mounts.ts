@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { InvalidArgument } from '../base/errors.js';
+import { resolveInRoot } from '../base/rooted-fs.js';
 import type { ContainerConfig, ContainerRecord, HostConfig, MountPoint } from './types.js';
 
 /** What the containers layer needs from the volume service (engine/src/volumes). */
@@ -48,6 +49,25 @@ function modeFlags(mode: string, spec: string): { rw: boolean; propagation: stri
   return { rw, propagation };
 }
 
+/** Go's filepath.IsLocal: relative, not empty, and never climbing out with `..`. */
+function isLocalPath(p: string): boolean {
+  if (p === '' || p.startsWith('/')) return false;
+  const n = path.posix.normalize(p);
+  return n !== '..' && !n.startsWith('../');
+}
+
+/**
+ * Where a volume mount's bytes come from on the host: the volume, or the subpath inside it (symlinks clamped to the
+ * volume), which must exist, as dockerd requires.
+ */
+export async function volumeMountSource(m: MountPoint): Promise<string> {
+  if (!m.Subpath) return m.Source;
+  const full = await resolveInRoot(m.Source, m.Subpath);
+  const exists = await fs.stat(full).then(() => true, () => false);
+  if (!exists) throw new InvalidArgument(`error while mounting volume '${m.Source}': cannot access path ${full}: no such file or directory`);
+  return full;
+}
+
 /**
  * Resolves Binds, Mounts and the image's VOLUMEs into mount points, as dockerd does at create: a missing bind
  * source is created for `-v` but is an error for `--mount`; named and anonymous volumes come from the provider.
@@ -64,11 +84,12 @@ export async function resolveMounts(
     if (!volumes) throw new InvalidArgument('volumes are not available in this engine');
     return volumes;
   };
-  const addVolume = async (name: string | undefined, destination: string, rw: boolean, mode: string, labels?: Record<string, string>, driverOpts?: Record<string, string>, noCopy = false) => {
+  const addVolume = async (name: string | undefined, destination: string, rw: boolean, mode: string, labels?: Record<string, string>, driverOpts?: Record<string, string>, noCopy = false, subpath = '') => {
     const v = await needVolumes().ensure(name, { labels, driverOpts });
     out.set(destination, {
       Type: 'volume', Name: v.name, Source: v.mountpoint, Destination: destination, Driver: v.driver, Mode: mode, RW: rw,
       Propagation: '', ...(name === undefined ? { Anonymous: true } : {}), ...(noCopy ? { NoCopy: true } : {}),
+      ...(subpath ? { Subpath: subpath } : {}),
     });
   };
   // `--volumes-from c[:ro|rw]`: the other container's mounts, at the same places, with its or the given mode.
@@ -104,7 +125,9 @@ export async function resolveMounts(
       if (!exists) await fs.mkdir(src, { recursive: true });
       out.set(m.Target, { Type: 'bind', Source: src, Destination: m.Target, Mode: '', RW: !m.ReadOnly, Propagation: m.BindOptions?.Propagation || 'rprivate' });
     } else if (m.Type === 'volume') {
-      await addVolume(m.Source || undefined, m.Target, !m.ReadOnly, '', m.VolumeOptions?.Labels, m.VolumeOptions?.DriverConfig?.Options, m.VolumeOptions?.NoCopy ?? false);
+      const subpath = m.VolumeOptions?.Subpath ?? '';
+      if (subpath && !isLocalPath(subpath)) throw new InvalidArgument(`invalid mount config for type "volume": subpath must be a relative path within the volume`);
+      await addVolume(m.Source || undefined, m.Target, !m.ReadOnly, '', m.VolumeOptions?.Labels, m.VolumeOptions?.DriverConfig?.Options, m.VolumeOptions?.NoCopy ?? false, subpath);
     } else if (m.Type === 'tmpfs') {
       out.set(m.Target, { Type: 'tmpfs', Source: '', Destination: m.Target, Mode: '', RW: !m.ReadOnly, Propagation: '' });
     } else {

@@ -9,6 +9,7 @@ import { watchExit } from './exit.js';
 import { jsonFileLog } from './log-config.js';
 import { deleteFromRuntime } from './runtime-state.js';
 import { mountShareableShm, shareableShmPath, unmountShareableShm } from './ipc-shm.js';
+import { volumeMountSource } from './mounts.js';
 import { joinedNamespaces } from './shared-namespaces.js';
 import { mountRootfs, prepareRootfsDirs, rootfsMountData, rootfsPaths, unmountRootfs, type RootfsPaths } from './rootfs.js';
 import { containerSpec } from './spec.js';
@@ -17,7 +18,8 @@ import type { ContainerRecord } from './types.js';
 
 /** Volumes that get dockerd's copy-up: an empty volume mounted over image content gets that content first. */
 function copyUpVolumes(ctx: ContainerContext, record: ContainerRecord): ContainerRecord['Mounts'] {
-  return ctx.volumes ? record.Mounts.filter((m) => m.Type === 'volume' && !m.NoCopy) : [];
+  // A subpath mount shows one dir of the volume: the image's content is not copied into it.
+  return ctx.volumes ? record.Mounts.filter((m) => m.Type === 'volume' && !m.NoCopy && !m.Subpath) : [];
 }
 
 /**
@@ -107,7 +109,8 @@ export async function startContainer(ctx: ContainerContext, record: ContainerRec
     const hosts = links.hosts.length > 0 ? `${net.hosts.replace(/\n?$/, '\n')}${links.hosts.join('\n')}\n` : net.hosts;
     if (!peer) await writeEtcFiles(etc, { hostname: record.Config.Hostname, hosts, resolvConf: net.resolvConf });
     // The spec reads the image's /etc/passwd: the root filesystem is mounted by now.
-    const spec = await containerSpec(record, {
+    const mounts = await Promise.all(record.Mounts.map(async (m) => (m.Subpath ? { ...m, Source: await volumeMountSource(m) } : m)));
+    const spec = await containerSpec({ ...record, Mounts: mounts }, {
       rootfs: rootfs.merged,
       etc,
       netns: net.netns,

@@ -171,6 +171,8 @@ export interface MountPoint {
   Anonymous?: boolean;
   /** Berth's own: `nocopy` / `volume-nocopy`: do not populate an empty volume from the image. */
   NoCopy?: boolean;
+  /** Berth's own: `--mount type=volume,volume-subpath=x` (Compose `volume.subpath`): mount only that dir of it. */
+  Subpath?: string;
 }
 
 export interface EndpointConfig {

@@ -8,6 +8,7 @@ import {
   dockerEnv,
   pushImage,
   startBerthd,
+  startDockerd,
   stopByPid,
   testImages,
   type DockerResult,
@@ -34,8 +35,14 @@ export const BERTHD: EngineStarter = {
   start: (registry) => startBerthd({ insecureRegistries: [registry.host] }),
 };
 
+/** The peer: Debian's dockerd 20.10 (API 1.41) from the rig; it trusts the loopback registry as every dockerd does. */
+export const DOCKERD: EngineStarter = {
+  name: 'dockerd',
+  start: () => startDockerd(),
+};
+
 /** The engines every Compose v2 case runs against. */
-export const ENGINES: EngineStarter[] = [BERTHD];
+export const ENGINES: EngineStarter[] = [BERTHD, DOCKERD];
 
 /** Pushes the busybox fixture (all these tests run) as `ref` (default its catalog name); returns it in `registry`. */
 export async function pushBusybox(registry: TestRegistry, ref?: string): Promise<string> {
