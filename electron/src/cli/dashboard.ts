@@ -4,6 +4,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { berthPaths } from '../host/paths.js';
+import { dockerConfigDir } from '../host/context/docker-context.js';
+import { openRegistryCredentials } from '../host/credentials/open.js';
+import { DockerConfigSetup } from '../host/toolchain/docker-config-setup.js';
 import { startBrowserServer } from '../host/ui/browser-server.js';
 import { createUiHost } from '../host/ui/ui-host.js';
 import { vmControlsFor } from './vm/remote-engine-controls.js';
@@ -63,12 +66,16 @@ export async function main(argv: string[]): Promise<void> {
   const engine = values.engine ?? defaultEngine();
   const vm = await vmControlsFor(engine, values['vm-control']);
   const hostLog = values['host-log'] ?? vm?.hostLog;
+  const paths = berthPaths();
+  const settingsPath = path.resolve(values.settings ?? paths.settings);
   const host = createUiHost({
     engine,
+    // Settings → Registries: the logins in the OS keychain (pulls and pushes from the dashboard send them).
+    registries: { credentials: openRegistryCredentials(paths), dockerConfig: new DockerConfigSetup(paths, dockerConfigDir()), settingsPath },
     ...(values['daemon-json'] ? { daemonJsonPath: path.resolve(values['daemon-json']) } : {}),
     ...(values['engine-log'] ? { engineLogPath: path.resolve(values['engine-log']) } : {}),
     ...(hostLog ? { hostLogPath: path.resolve(hostLog) } : {}),
-    settingsPath: path.resolve(values.settings ?? berthPaths().settings),
+    settingsPath,
     ...(vm ? { controls: vm.controls } : {}),
   });
   const server = await startBrowserServer({ host, staticDir: uiDir, port: values.port ? Number(values.port) : 0 });

@@ -5,6 +5,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { vmControlsFor } from '../cli/vm/remote-engine-controls.js';
 import { berthPaths } from '../host/paths.js';
+import { dockerConfigDir } from '../host/context/docker-context.js';
+import { openRegistryCredentials } from '../host/credentials/open.js';
+import { DockerConfigSetup } from '../host/toolchain/docker-config-setup.js';
 import { vmEngineController } from '../host/vm/engine-controller.js';
 import { vmFiles } from '../host/vm/vm-files.js';
 import { appendTo, logVmEvents } from '../host/vm/vm-log.js';
@@ -27,6 +30,7 @@ if (vm) logVmEvents(vm.service, appendTo(hostLogFile));
 void startShell(electron as unknown as ElectronApi, {
   engine: process.env.DOCKER_HOST ?? `unix://${paths.dockerSocket}`,
   settingsFile: paths.settings,
+  registries: { credentials: openRegistryCredentials(paths), dockerConfig: new DockerConfigSetup(paths, dockerConfigDir()), settingsPath: paths.settings },
   ...(vm ? { vm, hostLogFile } : {}),
   ...(remote ? { controls: remote.controls, hostLogFile: remote.hostLog, ...(remote.tray ? { controller: remote.tray } : {}) } : {}),
   indexHtml: path.join(uiDir, 'index.html'),

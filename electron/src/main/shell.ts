@@ -7,6 +7,7 @@ import type { EngineStatus } from '../shared/types.js';
 import type { EngineControls } from '../host/ui/handlers/types.js';
 import { readStoredSettings } from '../host/ui/settings-store.js';
 import { createUiHost, type UiHost } from '../host/ui/ui-host.js';
+import type { HostRegistries } from '../host/ui/handlers/types.js';
 import { inProcessVmControls } from '../host/ui/vm-engine-controls.js';
 import type { VmEngineController } from '../host/vm/engine-controller.js';
 import type { ManagedVm } from '../host/vm/vm-service.js';
@@ -35,6 +36,8 @@ export interface ShellOptions {
   settingsFile?: string;
   /** This app's own log, for Troubleshoot's "Host log". */
   hostLogFile?: string;
+  /** Settings → Registries: the user's logins in the OS keychain and their docker config. */
+  registries?: HostRegistries;
   startAtLogin: boolean;
   /** Leave the engine (VM) running when Berth quits, whatever the settings say (BERTH_KEEP_ENGINE=1). */
   keepEngineOnQuit: boolean;
@@ -78,6 +81,7 @@ export async function startShell(e: ElectronApi, opts: ShellOptions): Promise<Ru
     engine: opts.engine,
     ...(opts.settingsFile ? { settingsPath: opts.settingsFile } : {}),
     ...(opts.hostLogFile ? { hostLogPath: opts.hostLogFile } : {}),
+    ...(opts.registries ? { registries: opts.registries } : {}),
     controls: {
       ...(opts.vm ? inProcessVmControls(opts.vm) : (opts.controls ?? (controller ? { restartEngine: () => controller.restart() } : {}))),
       setStartAtLogin: (on) => e.app.setLoginItemSettings({ openAtLogin: on }),

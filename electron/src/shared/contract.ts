@@ -2,7 +2,7 @@
 // (see wire.ts); main, preload, the renderer and the host's session all type-check against these maps.
 import type {
   ContainerDetail, ContainerRow, DaemonJsonCheck, Diagnostics, EngineInfo, EngineStatus, FileEntry, HostSettings,
-  ImageDetail, ImageRow, LogLine, NetworkRow, ProgressEvent, ResetPlan, Resource, RunSpec, StatsSample, VmUsage, VolumeRow,
+  ImageDetail, ImageRow, LogLine, NetworkRow, ProgressEvent, RegistriesView, ResetPlan, Resource, RunSpec, StatsSample, VmUsage, VolumeRow,
 } from './types.js';
 import type { SettingsChange } from './settings-rules.js';
 
@@ -55,6 +55,14 @@ export interface RequestChannels {
   'settings.saveDaemonJson': { args: { text: string }; result: { restartNeeded: boolean } };
   /** Invalid changes fail with code 'invalid' and one sentence per field (the rules are in settings-rules.ts). */
   'settings.save': { args: SettingsChange; result: HostSettings };
+  'registries.list': { args: void; result: RegistriesView };
+  /** Checked against the registry through the engine (POST /auth) before anything is stored. */
+  'registries.signIn': { args: { server: string; username: string; password: string }; result: RegistriesView };
+  'registries.signOut': { args: { server: string }; result: RegistriesView };
+  /** With the user's consent: plain-text logins of ~/.docker/config.json into the keychain. */
+  'registries.migrate': { args: void; result: RegistriesView };
+  /** Settings → "Use the berth context": on makes it current, off puts back the context used before. */
+  'registries.useContext': { args: { on: boolean }; result: RegistriesView };
   'troubleshoot.diagnostics': { args: void; result: Diagnostics };
   /** What a factory reset would delete; null when this host cannot reset. */
   'troubleshoot.resetPlan': { args: void; result: ResetPlan | null };
@@ -106,6 +114,7 @@ export const REQUEST_CHANNELS: readonly RequestChannel[] = [
   'volumes.readFile', 'volumes.usage',
   'networks.list', 'networks.inspect', 'networks.create', 'networks.remove',
   'settings.get', 'settings.checkDaemonJson', 'settings.saveDaemonJson', 'settings.save',
+  'registries.list', 'registries.signIn', 'registries.signOut', 'registries.migrate', 'registries.useContext',
   'troubleshoot.diagnostics', 'troubleshoot.logs', 'troubleshoot.resetPlan', 'troubleshoot.reset',
 ];
 export const STREAM_CHANNELS: readonly StreamChannel[] = [

@@ -260,3 +260,18 @@ export interface VmUsage {
   /** kvm, hvf, whpx, or tcg (emulation: slow). */
   accel: string;
 }
+
+/** A registry Berth keeps a login for (the secret stays in the OS keychain and never reaches the UI). */
+export interface RegistryLogin {
+  server: string;
+  username: string;
+}
+
+/** Settings → Registries. */
+export interface RegistriesView {
+  logins: RegistryLogin[];
+  /** Logins in plain text in ~/.docker/config.json, waiting for the user's consent to move them to the keychain. */
+  plaintext: string[];
+  /** The docker context in use, and whether Berth makes its own current ("Use the berth context"). */
+  context?: { current: string; useBerth: boolean };
+}

@@ -5,6 +5,7 @@ import { restartEngine } from '../components/EngineStatus.js';
 import { useTheme, type Theme } from '../stores/theme.js';
 import { toastError, useToasts } from '../stores/toasts.js';
 import { BerthSettingsCard } from './settings/BerthSettingsCard.js';
+import { RegistriesCard } from './settings/RegistriesCard.js';
 
 function ThemeCard() {
   const { theme, setTheme } = useTheme();
@@ -72,6 +73,7 @@ export function SettingsView() {
       <div className="view-header"><h1 id="settings-title">Settings</h1></div>
       <ThemeCard />
       {settings?.berth ? <BerthSettingsCard settings={settings.berth} onChange={setSettings} /> : settings && <NativeEngineCard settings={settings} />}
+      {settings && <RegistriesCard />}
       {settings && <DaemonJsonCard settings={settings} />}
     </section>
   );

@@ -1,5 +1,7 @@
 import type Docker from 'dockerode';
 import type { Readable } from 'node:stream';
+import { authConfigForImage } from '../../credentials/image-auth.js';
+import type { RegistryCredentials } from '../../credentials/registry-credentials.js';
 import type { ResultOf } from '../../../shared/contract.js';
 import type { ImageRow, ProgressEvent } from '../../../shared/types.js';
 import { imageDetail, imageRow } from '../mappers/images.js';
@@ -87,17 +89,20 @@ function pipeProgress(stream: Readable, sink: StreamSink<ProgressEvent>): Stream
   return { close: () => stream.destroy() };
 }
 
-export function imageStreams(docker: Docker): Pick<StreamHandlers, 'images.pull' | 'images.push'> {
+/** Pulls and pushes send the user's login for the image's registry (X-Registry-Auth), as the docker CLI does. */
+export function imageStreams(docker: Docker, credentials?: RegistryCredentials): Pick<StreamHandlers, 'images.pull' | 'images.push'> {
   return {
     async 'images.pull'({ ref }, sink) {
       const [repo, tag] = splitTag(ref.trim());
       const fromImage = ref.includes('@') ? `${repo}@${tag}` : repo;
-      const stream = (await docker.createImage({}, { fromImage, ...(ref.includes('@') ? {} : { tag }) })) as Readable;
+      const auth = (await authConfigForImage(credentials, repo)) ?? {};
+      const stream = (await docker.createImage(auth, { fromImage, ...(ref.includes('@') ? {} : { tag }) })) as Readable;
       return pipeProgress(stream, sink);
     },
     async 'images.push'({ ref }, sink) {
       const [repo, tag] = splitTag(ref.trim());
-      const stream = (await docker.getImage(repo).push({ tag, authconfig: {} } as never)) as unknown as Readable;
+      const authconfig = (await authConfigForImage(credentials, repo)) ?? {};
+      const stream = (await docker.getImage(repo).push({ tag, authconfig } as never)) as unknown as Readable;
       return pipeProgress(stream, sink);
     },
   };

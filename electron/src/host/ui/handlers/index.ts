@@ -4,6 +4,7 @@ import { containerStreams } from './container-streams.js';
 import { containerHandlers } from './containers.js';
 import { fileHandlers } from './files.js';
 import { imageHandlers, imageStreams } from './images.js';
+import { registryHandlers } from './registries.js';
 import { settingsHandlers } from './settings.js';
 import { systemHandlers } from './system.js';
 import { troubleshootHandlers } from './troubleshoot.js';
@@ -23,9 +24,10 @@ export function createHandlers(docker: Docker, opts: UiHostOptions): { requests:
       ...fileHandlers(docker),
       ...volumeNetworkHandlers(docker),
       ...settingsHandlers(opts),
+      ...registryHandlers(docker, opts.registries),
       ...troubleshootHandlers(docker, opts),
     },
-    streams: { ...imageStreams(docker), ...containerStreams(docker), ...vmUsageStreams(opts.controls ?? {}) },
+    streams: { ...imageStreams(docker, opts.registries?.credentials), ...containerStreams(docker), ...vmUsageStreams(opts.controls ?? {}) },
   };
 }
 
@@ -61,4 +63,5 @@ export const ENGINE_CALLS: Partial<Record<RequestChannel | StreamChannel, string
   'networks.inspect': 'network inspect (GET /networks/{id})',
   'networks.create': 'creating networks (POST /networks/create)',
   'networks.remove': 'removing networks (DELETE /networks/{id})',
+  'registries.signIn': 'registry sign-in (POST /auth)',
 };

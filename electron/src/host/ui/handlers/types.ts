@@ -1,4 +1,6 @@
 // The host side of the contract: one function per request channel, one opener per stream channel.
+import type { RegistryCredentials } from '../../credentials/registry-credentials.js';
+import type { DockerConfigSetup } from '../../toolchain/docker-config-setup.js';
 import type { VmSettings } from '../../vm/backend.js';
 import type { VmView } from '../../vm/vm-status-feed.js';
 import type { VmUsageSample } from '../../vm/vm-usage.js';
@@ -54,6 +56,14 @@ export interface EngineControls {
   vmDaemonJson?: { path: string; reserved: Record<string, string> };
 }
 
+/** The user's registry logins and docker config, for Settings → Registries and authenticated pulls/pushes. */
+export interface HostRegistries {
+  credentials: RegistryCredentials;
+  dockerConfig: DockerConfigSetup;
+  /** settings.json, where "Use the berth context" is kept. */
+  settingsPath: string;
+}
+
 export interface UiHostOptions {
   /** `unix:///path/to/socket` (or tcp://, npipe://). */
   engine: string;
@@ -64,4 +74,6 @@ export interface UiHostOptions {
   /** Berth's settings file (~/.berth/settings.json); absent means this host keeps no settings of its own. */
   settingsPath?: string;
   controls?: EngineControls;
+  /** Absent: this dashboard manages no registry logins (Settings → Registries says so). */
+  registries?: HostRegistries;
 }

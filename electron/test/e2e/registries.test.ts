@@ -1,0 +1,111 @@
+// Settings → Registries in Chromium against berthd, an htpasswd registry and a real gnome-keyring: a wrong password
+// is refused by the registry (through the engine's POST /auth), sign-in stores the login in the keyring, a private
+// image pulls with one click (X-Registry-Auth), sign-out empties the list, and neither the diagnostics bundle nor
+// the logs ever hold the secret.
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  CHROMIUM, keyringUnavailable, pushTestImages, startBerthd, startKeyring, startRegistry, stopByPid,
+  type DashboardProcess, type PushedTestImages, type RunningBerthd, type TestKeyring, type TestRegistry,
+} from '../../../scripts/src/testrig/index.js';
+import { KEYCHAIN_SERVICE } from '../../src/host/credentials/os-keychain.js';
+import { missingPrerequisites, startDashboard } from './harness.js';
+import { TroubleshootPage } from './pages/berth-settings.js';
+import { ImagesPage } from './pages/images.js';
+import { Shell } from './pages/shell.js';
+
+const missing = missingPrerequisites() ?? keyringUnavailable();
+
+describe.skipIf(!!missing)(`registry sign-in in the dashboard${missing ? ` (skipped: ${missing})` : ''}`, () => {
+  const auth = { username: 'dash-user', password: 'dash-pw-8f3k2' };
+  let keyring: TestKeyring;
+  let registry: TestRegistry;
+  let images: PushedTestImages;
+  let berthd: RunningBerthd;
+  let dashboard: DashboardProcess;
+  let work: string;
+  let browser: BrowserContext;
+  let page: Page;
+  const saved = { ...process.env };
+
+  beforeAll(async () => {
+    work = await mkdtemp(path.join(os.tmpdir(), 'berth-e2e-reg-'));
+    [keyring, registry] = await Promise.all([startKeyring(), startRegistry({ auth })]);
+    images = await pushTestImages(registry);
+    berthd = await startBerthd({ insecureRegistries: [registry.host] });
+    // The dashboard process inherits these: its own Berth home and docker config, and the test keyring.
+    Object.assign(process.env, { BERTH_HOME: path.join(work, 'berth'), DOCKER_CONFIG: path.join(work, 'docker'), ...keyring.env });
+    dashboard = await startDashboard(berthd.socket, ['--settings', path.join(work, 'settings.json'), '--engine-log', berthd.logFile]);
+    browser = await chromium.launchPersistentContext(path.join(work, 'chromium-profile'), {
+      executablePath: CHROMIUM, headless: true, viewport: { width: 1280, height: 800 },
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+    page = browser.pages()[0] ?? (await browser.newPage());
+    await new Shell(page).open(dashboard.url);
+  });
+  afterAll(async () => {
+    for (const k of ['BERTH_HOME', 'DOCKER_CONFIG', 'DBUS_SESSION_BUS_ADDRESS']) {
+      if (saved[k] === undefined) delete process.env[k];
+      else process.env[k] = saved[k];
+    }
+    await browser?.close();
+    if (dashboard) await stopByPid(dashboard.child, 5_000);
+    await berthd?.stop();
+    await registry?.stop();
+    await keyring?.stop();
+    if (work) await rm(work, { recursive: true, force: true });
+  });
+
+  const card = () => page.getByRole('region', { name: 'Registries' });
+
+  it('refuses a wrong password, signs in, pulls a private image with one click, signs out', async () => {
+    const shell = new Shell(page);
+    await shell.go('Settings');
+    await card().getByText('Not signed in to any registry.').waitFor();
+    const form = card().getByRole('form', { name: 'Sign in to a registry' });
+    await form.getByLabel('Registry').fill(registry.host);
+    await form.getByLabel('User name').fill(auth.username);
+    await form.getByLabel('Password').fill('not-the-password');
+    await form.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => card().getByRole('alert').textContent(), { timeout: 30_000 }).toContain(`Wrong user name or password for ${registry.host}`);
+    expect(await keyring.secretTool(['search', '--all', 'service', KEYCHAIN_SERVICE]).catch(() => '')).toBe('');
+
+    await form.getByLabel('Password').fill(auth.password);
+    await form.getByRole('button', { name: 'Sign in' }).click();
+    const list = card().getByRole('table', { name: 'Signed-in registries' });
+    await list.getByRole('cell', { name: registry.host, exact: true }).waitFor({ timeout: 30_000 });
+    expect(await list.getByRole('cell', { name: auth.username, exact: true }).count()).toBe(1);
+    expect(await keyring.secretTool(['search', '--all', 'service', KEYCHAIN_SERVICE])).toContain(auth.password);
+    await page.screenshot({ path: path.join(work, 'registries-signed-in.png') });
+
+    await shell.go('Images');
+    const imagesPage = new ImagesPage(page);
+    const ref = images.busybox.reference;
+    await imagesPage.pull(ref);
+    await expect.poll(() => imagesPage.pullCard(ref).getAttribute('data-state'), { timeout: 60_000 }).toBe('done');
+
+    await shell.go('Settings');
+    await card().getByRole('button', { name: `Sign out of ${registry.host}` }).click();
+    await card().getByText('Not signed in to any registry.').waitFor();
+    expect(await keyring.secretTool(['search', '--all', 'service', KEYCHAIN_SERVICE]).catch(() => '')).not.toContain(auth.password);
+  });
+
+  it('keeps the secret out of the diagnostics bundle and the logs', async () => {
+    await new Shell(page).go('Settings');
+    const form = card().getByRole('form', { name: 'Sign in to a registry' });
+    await form.getByLabel('Registry').fill(registry.host);
+    await form.getByLabel('User name').fill(auth.username);
+    await form.getByLabel('Password').fill(auth.password);
+    await form.getByRole('button', { name: 'Sign in' }).click();
+    await card().getByRole('cell', { name: registry.host, exact: true }).waitFor({ timeout: 30_000 });
+    await new Shell(page).go('Troubleshoot');
+    const { text } = await new TroubleshootPage(page).diagnostics();
+    expect(text).not.toContain(auth.password);
+    expect(text).not.toContain(Buffer.from(`${auth.username}:${auth.password}`).toString('base64'));
+    for (const file of [berthd.logFile]) expect(await readFile(file, 'utf8')).not.toContain(auth.password);
+    expect(await readFile(path.join(work, 'berth', 'credentials.json'), 'utf8')).not.toContain(auth.password);
+  });
+});
