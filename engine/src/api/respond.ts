@@ -1,6 +1,8 @@
 import { InvalidArgument, errorMessage } from '../base/errors.js';
 import type { RequestContext } from './router.js';
 import { statusFromError } from './httpstatus.js';
+import { checkGoDecodable, jsonDepthExceeds } from './validate/go-decode.js';
+import type { GoNode } from './validate/go-node.js';
 
 /** dockerd writes JSON with Go's encoder, which ends every document with a newline. */
 export function sendJson(ctx: RequestContext, status: number, body: unknown): void {
@@ -53,20 +55,26 @@ export async function readBody(ctx: RequestContext, limit = 16 * 1024 * 1024): P
 
 /**
  * Reads a JSON body as dockerd does: an empty body is `undefined`; a non-empty body must say it is JSON
- * (or say nothing), and must parse.
+ * (or say nothing), must parse, nest no deeper than MAX_JSON_DEPTH and, given the Go type dockerd decodes it into
+ * (`validate/bodies.gen.ts`), have the types Go would accept.
  */
-export async function readJsonBody<T>(ctx: RequestContext): Promise<T | undefined> {
+export async function readJsonBody<T>(ctx: RequestContext, shape?: GoNode): Promise<T | undefined> {
   const raw = await readBody(ctx);
   if (raw.length === 0) return undefined;
   const type = (ctx.req.headers['content-type'] ?? '').split(';')[0]?.trim() ?? '';
   if (type !== '' && type !== 'application/json') {
     throw new InvalidArgument(`unsupported Content-Type header (${type}): must be 'application/json'`);
   }
+  const text = raw.toString('utf8');
+  if (jsonDepthExceeds(text)) throw new InvalidArgument('invalid JSON: exceeded max depth');
+  let body: unknown;
   try {
-    return JSON.parse(raw.toString('utf8')) as T;
+    body = JSON.parse(text);
   } catch (err) {
     throw new InvalidArgument(`invalid JSON: ${(err as Error).message}`);
   }
+  if (shape) checkGoDecodable(body, shape);
+  return body as T;
 }
 
 /** Starts a streaming 200 response and flushes the headers at once, so clients see the stream open. */

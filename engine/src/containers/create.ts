@@ -5,6 +5,8 @@ import { entrypointAndArgs, mergeImageConfig, normalizeConfig } from './config-m
 import { normalizeHostConfig, type HostConfigDefaults } from './host-config.js';
 import { validateLogConfig } from './log-config.js';
 import { resolveMounts } from './mounts.js';
+import { validateResources } from '../runtime/index.js';
+import { resourceOptionsOf } from './spec.js';
 import { plannedNetworkSettings } from './planned-settings.js';
 import { generateName, normalizeName } from './names.js';
 import type { ContainerConfig, ContainerRecord, EndpointConfig, HostConfig } from './types.js';
@@ -53,6 +55,8 @@ export async function createContainer(
   const user = normalizeConfig(body);
   if (user.Image === '') throw new InvalidArgument('config cannot be empty in order to create a container');
   const hostConfig = normalizeHostConfig(body.HostConfig, defaults);
+  // dockerd checks resources at create (verifyPlatformContainerSettings), not first at start.
+  const warnings = validateResources(resourceOptionsOf(hostConfig), { cgroup: ctx.host.cgroup, cpuCount: ctx.host.cpuCount });
   const image = await ctx.images.resolve(user.Image);
   const config = mergeImageConfig(user, image.config.config);
   entrypointAndArgs(config);
@@ -91,7 +95,7 @@ export async function createContainer(
     record.Mounts = await resolveMounts(id, config, hostConfig, ctx.volumes, (x) => ctx.store.get(x));
     await ctx.store.save(record);
     publish(ctx, record, 'create');
-    return { Id: id, Warnings: [] };
+    return { Id: id, Warnings: warnings };
   } catch (err) {
     ctx.store.releaseName(fullName, id);
     throw err;

@@ -17,6 +17,7 @@ import {
   withTmpfs,
   edit,
   type BindMount,
+  type ResourceOptions,
   type NamespaceType,
   type SeccompSetting,
   type Spec,
@@ -27,7 +28,19 @@ import { entrypointAndArgs } from './config-merge.js';
 import type { EtcFiles } from './etc-files.js';
 import type { NetnsChoice } from './networking.js';
 import type { JoinedNamespaces } from './shared-namespaces.js';
-import type { ContainerRecord } from './types.js';
+import type { ContainerRecord, HostConfig } from './types.js';
+
+/** HostConfig's resource fields as the runtime layer's options: checked at create, applied at start. */
+export function resourceOptionsOf(h: HostConfig): ResourceOptions {
+  return {
+    memory: h.Memory, memorySwap: h.MemorySwap, memoryReservation: h.MemoryReservation,
+    ...(h.MemorySwappiness !== null ? { memorySwappiness: h.MemorySwappiness } : {}),
+    nanoCpus: h.NanoCpus, cpuShares: h.CpuShares, cpuPeriod: h.CpuPeriod, cpuQuota: h.CpuQuota,
+    cpusetCpus: h.CpusetCpus, cpusetMems: h.CpusetMems,
+    ...(h.PidsLimit !== null ? { pidsLimit: h.PidsLimit } : {}),
+    ...(h.OomKillDisable !== null ? { oomKillDisable: h.OomKillDisable } : {}),
+  };
+}
 
 export interface SpecContext {
   rootfs: string;
@@ -117,17 +130,7 @@ export async function containerSpec(record: ContainerRecord, ctx: SpecContext): 
     withReadonlyRootfs(h.ReadonlyRootfs),
     withBindMounts(binds),
     withTmpfs(tmpfs),
-    withResources(
-      {
-        memory: h.Memory, memorySwap: h.MemorySwap, memoryReservation: h.MemoryReservation,
-        ...(h.MemorySwappiness !== null ? { memorySwappiness: h.MemorySwappiness } : {}),
-        nanoCpus: h.NanoCpus, cpuShares: h.CpuShares, cpuPeriod: h.CpuPeriod, cpuQuota: h.CpuQuota,
-        cpusetCpus: h.CpusetCpus, cpusetMems: h.CpusetMems,
-        ...(h.PidsLimit !== null ? { pidsLimit: h.PidsLimit } : {}),
-        ...(h.OomKillDisable !== null ? { oomKillDisable: h.OomKillDisable } : {}),
-      },
-      { cgroup: ctx.cgroup, cpuCount: ctx.cpuCount },
-    ),
+    withResources(resourceOptionsOf(h), { cgroup: ctx.cgroup, cpuCount: ctx.cpuCount }),
     withRlimits((h.Ulimits ?? []).map((u) => ({ name: u.Name, soft: u.Soft, hard: u.Hard })), ctx.engineHardLimits),
     edit((s) => {
       // `--ipc none`: no /dev/shm at all, as dockerd.

@@ -2,6 +2,7 @@ import type { Readable, Writable } from 'node:stream';
 import { InvalidArgument } from '../../base/errors.js';
 import { boolParam } from '../../base/query.js';
 import { readJsonBody, sendJson, sendStatus, startStream } from '../respond.js';
+import { containerUpdate } from '../validate/bodies.gen.js';
 import type { RequestContext, Router } from '../router.js';
 
 interface PathStat {
@@ -89,7 +90,7 @@ export function registerContainerExtraRoutes(router: Router, backend: ContainerE
     sendJson(ctx, 200, changes.length > 0 ? changes : null);
   });
   router.post('/containers/{id}/update', async (ctx) => {
-    const body = await readJsonBody<Record<string, unknown>>(ctx);
+    const body = await readJsonBody<Record<string, unknown>>(ctx, containerUpdate);
     if (!body || typeof body !== 'object') throw new InvalidArgument('invalid JSON: update config cannot be empty');
     sendJson(ctx, 200, await backend.update(ctx.params.id ?? '', body));
   });

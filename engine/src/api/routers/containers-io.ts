@@ -4,6 +4,7 @@ import { versionAtLeast } from '../../base/version.js';
 import type { AttachOptions, PreparedSession } from '../../containers/attach.js';
 import type { LogsQuery, LogsResult } from '../../containers/logs.js';
 import { readJsonBody, sendJson, sendStatus } from '../respond.js';
+import { execCreate } from '../validate/bodies.gen.js';
 import type { RequestContext, Router } from '../router.js';
 import { hijack, readUpgradeJson, streamContentType, writeAllWithDrain } from './hijack.js';
 import { serveWebSocketAttach } from './ws-attach.js';
@@ -106,7 +107,7 @@ export function registerContainerIoRoutes(router: Router, backend: ContainerIoBa
     sendJson(ctx, 200, await backend.top(ctx.params.id ?? '', ctx.query.get('ps_args') || '-ef'));
   });
   router.post('/containers/{id}/exec', async (ctx) => {
-    const body = (await readJsonBody<Record<string, unknown>>(ctx)) ?? {};
+    const body = (await readJsonBody<Record<string, unknown>>(ctx, execCreate)) ?? {};
     sendJson(ctx, 201, await backend.createExec(ctx.params.id ?? '', body));
   });
 }

@@ -3,6 +3,7 @@ import { boolParam, intParam } from '../../base/query.js';
 import { versionAtLeast } from '../../base/version.js';
 import type { Router, RequestContext } from '../router.js';
 import { readJsonBody, sendJson, sendStatus, startStream } from '../respond.js';
+import { containerCreate } from '../validate/bodies.gen.js';
 
 type WaitCondition = 'not-running' | 'next-exit' | 'removed';
 
@@ -51,8 +52,10 @@ export function registerContainerRoutes(router: Router, backend: ContainersBacke
     sendJson(ctx, 200, await backend.list({ all: boolParam(ctx.query, 'all'), limit, filters: ctx.query.get('filters'), size: boolParam(ctx.query, 'size') }));
   });
   router.post('/containers/create', async (ctx) => {
-    const body = await readJsonBody<Record<string, unknown>>(ctx);
-    if (!body) throw new InvalidArgument('invalid JSON: config cannot be empty in order to create a container');
+    const body = await readJsonBody<Record<string, unknown>>(ctx, containerCreate);
+    if (!body || typeof body !== 'object' || Array.isArray(body)) {
+      throw new InvalidArgument('invalid JSON: config cannot be empty in order to create a container');
+    }
     const name = ctx.query.get('name') || undefined;
     sendJson(ctx, 201, await backend.create(body, name));
   });

@@ -1,0 +1,2 @@
+export {};
+//# sourceMappingURL=go-node.js.map
