@@ -129,10 +129,11 @@ export class ContainerService {
       const current = this.ctx.store.find(record.Id);
       if (!current || !current.State.Restarting || current.ManuallyStopped) return;
       current.RestartCount++;
-      current.State = { ...current.State, Restarting: false };
-      startContainer(this.ctx, current).catch((err: unknown) =>
-        this.ctx.log.warn({ id: record.Id, err: errorMessage(err) }, 'restart by policy failed'),
-      );
+      // Still "restarting" until it runs, as with dockerd: a removal without force meanwhile is refused.
+      startContainer(this.ctx, current).catch((err: unknown) => {
+        if (current.State.Restarting && !current.State.Running) current.State = { ...current.State, Restarting: false, Status: 'exited' };
+        this.ctx.log.warn({ id: record.Id, err: errorMessage(err) }, 'restart by policy failed');
+      });
     }, delayMs);
     timer.unref();
     this.restartTimers.set(record.Id, timer);
