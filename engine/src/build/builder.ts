@@ -273,7 +273,10 @@ export class Builder {
       const r = withDefaultTag(parseReference(ref));
       const auth = this.opts.auths[r.domain] ?? (r.domain === 'docker.io' ? this.opts.auths['https://index.docker.io/v1/'] : undefined);
       const platform = platformSpec ? parsePlatform(platformSpec) : undefined;
+      const resolve = `resolve ${canonicalString(r)}`;
+      this.current?.status(resolve);
       id = (await images.pull(r, { platform, auth }, (m) => this.pullProgress(m))).id;
+      this.current?.status(resolve, 0, 0, true);
     }
     const record = images.get(id);
     return { record, config: await images.config(id) };
@@ -286,7 +289,7 @@ export class Builder {
     const status = m.status ?? '';
     if (id && /^(Downloading|Extracting|Pull complete|Download complete|Already exists)/.test(status)) {
       const done = /complete|exists/.test(status);
-      this.current?.status(`${/^Extract/.test(status) ? 'extracting' : 'sha256'} ${id}`, detail?.current, detail?.total, done);
+      this.current?.status(`${/^Extract/.test(status) ? 'extracting sha256:' : 'sha256:'}${id}`, detail?.current, detail?.total, done);
     }
   }
 

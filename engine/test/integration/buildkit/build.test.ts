@@ -204,6 +204,15 @@ describe('BuildKit in berthd with the real buildx', () => {
     expect(await rig.ok(['run', '--rm', 'bk-named-ctx', 'cat', '/e.txt'])).toBe('from the named context');
   }, 120_000);
 
+  it('--pull fetches the base image from the registry again and --no-cache runs every step', async () => {
+    const ctx = await writeContext(work, 'pull', { Dockerfile: `FROM ${rig.busybox}\nRUN echo ran-now\n` });
+    await ok(['build', '--progress=plain', '-t', 'bk-pull', ctx]);
+    const out = await ok(['build', '--progress=plain', '--pull', '--no-cache', '-t', 'bk-pull', ctx]);
+    expect(out).toMatch(/#\d+ [\d.]+ ran-now/);
+    expect(out).not.toContain('CACHED');
+    expect(out).toContain(`resolve ${rig.busybox}`);
+  }, 120_000);
+
   it('DOCKER_BUILDKIT=0 still takes the classic builder', async () => {
     const out = await ok(['build', '-t', 'bk-classic', app, '--build-arg', `BASE=${rig.busybox}`], { env: { DOCKER_BUILDKIT: '0' } });
     expect(out).toContain('Step 1/');
