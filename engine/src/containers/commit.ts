@@ -74,7 +74,7 @@ export async function commitContainer(ctx: ContainerContext, record: ContainerRe
       ...(opts.author ? { author: opts.author } : {}),
       layer: upperDirTar(upper, exclude),
       platform: parentRecord.platform,
-      recordParent: false,
+      // The container's image is the new image's parent, as dockerd records it (inspect `Parent`).
     });
     if (opts.repo) await ctx.images.tag(image.id, opts.repo, opts.tag || 'latest');
     publish(ctx, record, 'commit', {

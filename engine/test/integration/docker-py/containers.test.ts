@@ -48,7 +48,9 @@ raw.settimeout(10)
 out = {"after_detach": raw.recv(128).decode()}
 img = api.commit(c["Id"])
 # Container is shown below API 1.44, as dockerd 20.10 (API 1.41) shows it.
-out["container"] = docker.APIClient(base_url=sys.argv[1], version="1.41").inspect_image(img["Id"])["Container"] == c["Id"]
+inspected = docker.APIClient(base_url=sys.argv[1], version="1.41").inspect_image(img["Id"])
+out["container"] = inspected["Container"] == c["Id"]
+out["parent"] = inspected["Parent"] == api.inspect_image(image)["Id"]
 api.remove_container(c, force=True)
 api.remove_image(img["Id"])
 emit(out)
@@ -56,6 +58,7 @@ emit(out)
     // The stream ends at the detach keys (lowercase `detachKeys` in the body is Go's DetachKeys).
     expect(got.after_detach).toBe('');
     expect(got.container).toBe(true);
+    expect(got.parent).toBe(true);
   });
 
   it('commits and force-removes a container that is just exiting, 10 times each, without a runtime error', async () => {
