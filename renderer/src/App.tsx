@@ -14,12 +14,16 @@ import { NetworksView } from './views/NetworksView.js';
 import { SettingsView } from './views/SettingsView.js';
 import { TroubleshootView } from './views/TroubleshootView.js';
 import { VolumesView } from './views/VolumesView.js';
+import { ExtensionsView } from './views/extensions/ExtensionsView.js';
+import { ExtensionTab } from './views/extensions/ExtensionTab.js';
+import { useExtensions } from './stores/extensions.js';
 
 const NAV: { view: View; label: string; icon: string }[] = [
   { view: 'containers', label: 'Containers', icon: 'box' },
   { view: 'images', label: 'Images', icon: 'layers' },
   { view: 'volumes', label: 'Volumes', icon: 'disk' },
   { view: 'networks', label: 'Networks', icon: 'network' },
+  { view: 'extensions', label: 'Extensions', icon: 'puzzle' },
 ];
 /** "g c" for Containers and so on, shown as the nav buttons' tooltips. */
 const SHORTCUT = Object.fromEntries(Object.entries(GO_KEYS).map(([k, v]) => [v, `g ${k}`]));
@@ -54,6 +58,25 @@ function NavButton({ item }: { item: (typeof NAV)[number] }) {
   );
 }
 
+/** One sidebar entry per installed extension with a tab, as Docker Desktop lists them. */
+function ExtensionTabs() {
+  // Select the stable object; a filtered array made in the selector would be new on every store read.
+  const overview = useExtensions((s) => s.overview);
+  const tabs = overview?.extensions.filter((e) => e.tab) ?? [];
+  const { view, extensionId, openExtension } = useNav();
+  if (!tabs.length) return null;
+  return (
+    <div className="nav-extensions" role="group" aria-label="Extension tabs">
+      {tabs.map((e) => (
+        <button key={e.id} className="nav-item sub" aria-current={view === 'extension' && extensionId === e.id ? 'page' : undefined} onClick={() => openExtension(e.id)}>
+          {e.icon ? <img src={e.icon} alt="" width={16} height={16} /> : null}
+          {e.tab}
+        </button>
+      ))}
+    </div>
+  );
+}
+
 export function App() {
   useThemeAttribute();
   const view = useNav((s) => s.view);
@@ -62,6 +85,8 @@ export function App() {
   // The sidebar counts stay live on every view.
   useEffect(() => useImages.start(), []);
   useEffect(() => useContainers.start(), []);
+  useEffect(() => { void useExtensions.getState().refresh(); }, []);
+  const extensionId = useNav((s) => s.extensionId);
   return (
     <div className="app">
       <SkipLink target="main" />
@@ -72,6 +97,7 @@ export function App() {
       </header>
       <nav className="sidebar" aria-label="Main">
         {NAV.map((n) => <NavButton key={n.view} item={n} />)}
+        <ExtensionTabs />
         <div className="sep" />
         {NAV_BOTTOM.map((n) => <NavButton key={n.view} item={n} />)}
       </nav>
@@ -83,6 +109,8 @@ export function App() {
         {view === 'networks' && <NetworksView />}
         {view === 'settings' && <SettingsView />}
         {view === 'troubleshoot' && <TroubleshootView />}
+        {view === 'extensions' && <ExtensionsView />}
+        {view === 'extension' && extensionId && <ExtensionTab key={extensionId} id={extensionId} />}
       </main>
       <Toasts />
     </div>

@@ -13,7 +13,7 @@ import { vmControlsFor } from './vm/remote-engine-controls.js';
 
 const USAGE = `usage: berth dashboard [--engine unix:///path/to/socket] [--print-url] [--port N]
                        [--daemon-json PATH] [--engine-log PATH] [--host-log PATH] [--settings PATH]
-                       [--vm-control PATH] [--ui-dir DIR]
+                       [--vm-control PATH] [--ui-dir DIR] [--extensions-catalog URL|FILE]
 
 Serves the Berth dashboard on http://127.0.0.1 (loopback only, random token in the URL) until stopped.
   --engine       the engine socket (default: $DOCKER_HOST, else ~/.berth/run/docker.sock)
@@ -25,7 +25,9 @@ Serves the Berth dashboard on http://127.0.0.1 (loopback only, random token in t
   --vm-control   \`berth daemon\`'s control socket: restart, factory reset, VM status and usage in the dashboard
                  (found by itself when --engine is the Berth VM's socket, ~/.berth/run/docker.sock)
   --settings     Berth's settings file, edited in Settings (default: ~/.berth/settings.json, or under $BERTH_HOME)
-  --ui-dir       the built renderer (default: renderer/dist of this checkout, or $BERTH_UI_DIR)`;
+  --ui-dir       the built renderer (default: renderer/dist of this checkout, or $BERTH_UI_DIR)
+  --extensions-catalog  a JSON list of extensions for the Extensions view's catalog
+                 (default: $BERTH_EXTENSIONS_CATALOG; extensions install under $BERTH_HOME/extensions)`;
 
 /** renderer/dist beside this package in the monorepo (electron/dist/cli → renderer/dist). */
 export function defaultUiDir(): string {
@@ -55,6 +57,7 @@ export async function main(argv: string[]): Promise<void> {
       'vm-control': { type: 'string' },
       settings: { type: 'string' },
       'ui-dir': { type: 'string' },
+      'extensions-catalog': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -68,6 +71,7 @@ export async function main(argv: string[]): Promise<void> {
   const hostLog = values['host-log'] ?? vm?.hostLog;
   const paths = berthPaths();
   const settingsPath = path.resolve(values.settings ?? paths.settings);
+  const catalog = values['extensions-catalog'] ?? process.env.BERTH_EXTENSIONS_CATALOG;
   const host = createUiHost({
     engine,
     // Settings → Registries: the logins in the OS keychain (pulls and pushes from the dashboard send them).
@@ -77,6 +81,10 @@ export async function main(argv: string[]): Promise<void> {
     ...(hostLog ? { hostLogPath: path.resolve(hostLog) } : {}),
     settingsPath,
     ...(vm ? { controls: vm.controls } : {}),
+    extensions: {
+      home: paths.home,
+      ...(catalog ? { catalog } : {}),
+    },
   });
   const server = await startBrowserServer({ host, staticDir: uiDir, port: values.port ? Number(values.port) : 0 });
   if (values['print-url']) process.stdout.write(`${server.url}\n`);

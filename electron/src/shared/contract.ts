@@ -5,6 +5,8 @@ import type {
   ImageDetail, ImageRow, LogLine, NetworkRow, ProgressEvent, RegistriesView, ResetPlan, Resource, RunSpec, StatsSample, VmUsage, VolumeRow,
 } from './types.js';
 import type { SettingsChange } from './settings-rules.js';
+import type { ExecChunk, ExecOutcome, ExecSpec, HostCall } from './extension-bridge.js';
+import type { CatalogResult, ExtensionsOverview } from './extension-types.js';
 
 export interface WorkDone {
   kind: 'pull' | 'push';
@@ -68,6 +70,14 @@ export interface RequestChannels {
   'troubleshoot.resetPlan': { args: void; result: ResetPlan | null };
   'troubleshoot.reset': { args: void; result: void };
   'troubleshoot.logs': { args: { source: 'host' | 'engine'; tail: number }; result: { lines: string[] } };
+  'extensions.list': { args: void; result: ExtensionsOverview };
+  'extensions.remove': { args: { id: string }; result: void };
+  /** The extension UI's URL on its own loopback origin (its server starts on first open). */
+  'extensions.open': { args: { id: string }; result: { url: string; origin: string } };
+  'extensions.catalog': { args: void; result: CatalogResult };
+  /** A ddClient call of extension `ext` (the dashboard names it from the frame's origin, never from the frame). */
+  'extensions.call': { args: { ext: string; call: HostCall }; result: unknown };
+  'extensions.exec': { args: { ext: string; exec: ExecSpec }; result: ExecOutcome };
 }
 
 /** A call that answers with many messages; `input` is what the UI may send into it while it runs. */
@@ -84,6 +94,10 @@ export interface StreamChannels {
     data: { out: string };
     input: { data: string } | { resize: { cols: number; rows: number } };
   };
+  /** Install progress, one line per message, as `docker extension install` prints it. */
+  'extensions.install': { args: { image: string }; data: string; input: never };
+  /** A streaming ddClient exec: closing it sends SIGTERM to the process. */
+  'extensions.execStream': { args: { ext: string; exec: ExecSpec; splitOutputLines?: boolean }; data: ExecChunk; input: never };
 }
 
 /** Pushed by the host without being asked. */
@@ -116,7 +130,9 @@ export const REQUEST_CHANNELS: readonly RequestChannel[] = [
   'settings.get', 'settings.checkDaemonJson', 'settings.saveDaemonJson', 'settings.save',
   'registries.list', 'registries.signIn', 'registries.signOut', 'registries.migrate', 'registries.useContext',
   'troubleshoot.diagnostics', 'troubleshoot.logs', 'troubleshoot.resetPlan', 'troubleshoot.reset',
+  'extensions.list', 'extensions.remove', 'extensions.open', 'extensions.catalog', 'extensions.call', 'extensions.exec',
 ];
 export const STREAM_CHANNELS: readonly StreamChannel[] = [
   'images.pull', 'images.push', 'containers.logs', 'containers.stats', 'containers.exec', 'engine.vmUsage',
+  'extensions.install', 'extensions.execStream',
 ];

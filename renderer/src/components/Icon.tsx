@@ -23,6 +23,7 @@ const PATHS: Record<string, string> = {
   terminal: 'M4 5h16v14H4zM7 9l3 3-3 3M12 15h5',
   chevron: 'M9 6l6 6-6 6',
   broom: 'M14 3l-4 8M6 13h8l2 8H4l2-8z',
+  puzzle: 'M10 4a2 2 0 114 0v2h4v4h-2a2 2 0 100 4h2v4h-4v-2a2 2 0 10-4 0v2H6v-4h2a2 2 0 100-4H6V6h4V4z',
 };
 
 export function Icon({ name, size = 18, label }: { name: keyof typeof PATHS | string; size?: number; label?: string }) {

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import type { DaemonJsonCheck, HostSettings } from '@berth/electron/shared/types.js';
 import { berth } from '../api/berth.js';
 import { restartEngine } from '../components/EngineStatus.js';
+import { useExtensions } from '../stores/extensions.js';
 import { useTheme, type Theme } from '../stores/theme.js';
 import { toastError, useToasts } from '../stores/toasts.js';
 import { BerthSettingsCard } from './settings/BerthSettingsCard.js';
@@ -19,6 +20,19 @@ function ThemeCard() {
             <button key={t} aria-pressed={theme === t} onClick={() => setTheme(t)}>{t[0]!.toUpperCase() + t.slice(1)}</button>
           ))}
         </div>
+      </div>
+    </section>
+  );
+}
+
+function ExtensionsCard() {
+  const { showContainers, setShowContainers } = useExtensions();
+  return (
+    <section className="card" aria-labelledby="extensions-settings-title">
+      <h2 id="extensions-settings-title">Extensions</h2>
+      <div className="body row">
+        <label><input type="checkbox" checked={showContainers} onChange={(e) => setShowContainers(e.target.checked)} /> Show extension containers</label>
+        <span className="muted">Extensions' backend containers are hidden from Containers unless this is on.</span>
       </div>
     </section>
   );
@@ -72,6 +86,7 @@ export function SettingsView() {
     <section aria-labelledby="settings-title">
       <div className="view-header"><h1 id="settings-title">Settings</h1></div>
       <ThemeCard />
+      <ExtensionsCard />
       {settings?.berth ? <BerthSettingsCard settings={settings.berth} onChange={setSettings} /> : settings && <NativeEngineCard settings={settings} />}
       {settings && <RegistriesCard />}
       {settings && <DaemonJsonCard settings={settings} />}

@@ -36,6 +36,11 @@ export class ExtensionError extends Error {
   constructor(message: string, readonly code: 'not_found' | 'conflict' | 'invalid' | 'disabled' = 'invalid') {
     super(message);
   }
+
+  /** As a contract error (an Error's message is not enumerable, so JSON would drop it). */
+  toJSON(): { code: string; message: string } {
+    return { code: this.code === 'disabled' ? 'forbidden' : this.code, message: this.message };
+  }
 }
 
 export class ExtensionManager {

@@ -4,6 +4,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { createSession } from './session.js';
 import { resolveStatic, sendFile } from './static-files.js';
@@ -39,6 +40,8 @@ export function csp(port: number): string {
   return [
     "default-src 'self'",
     `connect-src 'self' ws://${LOOPBACK}:${port} ws://localhost:${port}`,
+    // Extension UIs: each on its own loopback port (host/extensions/ui-server.ts), never this origin.
+    `frame-src http://${LOOPBACK}:*`,
     "script-src 'self'",
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data:",
@@ -99,6 +102,10 @@ export async function startBrowserServer(opts: BrowserServerOptions): Promise<Br
     server.listen(opts.port ?? 0, LOOPBACK, () => resolve());
   });
   port = (server.address() as AddressInfo).port;
+  opts.host.extensions?.ui.configure({
+    dashboardOrigin: `http://${LOOPBACK}:${port}`,
+    clientScript: path.join(opts.staticDir, 'extension-client', 'ddclient.js'),
+  });
   return {
     url: `http://${LOOPBACK}:${port}/#token=${token}`,
     port,

@@ -9,7 +9,7 @@ export class Shell {
     await this.page.getByRole('navigation', { name: 'Main' }).waitFor();
   }
 
-  go(view: 'Containers' | 'Images' | 'Volumes' | 'Networks' | 'Settings' | 'Troubleshoot'): Promise<void> {
+  go(view: 'Containers' | 'Images' | 'Volumes' | 'Networks' | 'Extensions' | 'Settings' | 'Troubleshoot'): Promise<void> {
     return this.page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: new RegExp(`^${view}`) }).click();
   }
 

@@ -8,7 +8,7 @@ import { trapIsOpen } from './focus-trap.js';
 import { ROW_KEY_ATTR } from './row-navigation.js';
 
 export const GO_KEYS: Record<string, View> = {
-  c: 'containers', i: 'images', v: 'volumes', n: 'networks', s: 'settings', t: 'troubleshoot',
+  c: 'containers', i: 'images', v: 'volumes', n: 'networks', s: 'settings', t: 'troubleshoot', x: 'extensions',
 };
 /** How long after "g" the second key still counts. */
 const CHORD_MS = 1500;

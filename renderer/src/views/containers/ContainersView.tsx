@@ -5,6 +5,7 @@ import { EmptyState, ErrorState, SkeletonRows } from '../../components/States.js
 import { shortId, timeAgo } from '../../lib/format.js';
 import { useRowNavigation } from '../../lib/keyboard/row-navigation.js';
 import { useNav } from '../../stores/nav.js';
+import { isExtensionContainer, useExtensions } from '../../stores/extensions.js';
 import { useContainers } from '../../stores/resources.js';
 import { ContainerActions, containerAction, removeContainer } from './ContainerActions.js';
 import { ContainerDetailView } from './ContainerDetail.js';
@@ -51,7 +52,10 @@ const Row = memo(function Row({ c, selected, onSelect, onDelete, indent }: RowPr
 });
 
 export function ContainersView() {
-  const { items, loading, error, refresh } = useContainers();
+  const { items: all, loading, error, refresh } = useContainers();
+  const showExtensions = useExtensions((s) => s.showContainers);
+  // Extensions' backends are Docker Desktop's "system containers": hidden unless Settings shows them.
+  const items = useMemo(() => (showExtensions ? all : all.filter((c) => !isExtensionContainer(c.labels))), [all, showExtensions]);
   const containerId = useNav((s) => s.containerId);
   const [query, setQuery] = useState('');
   const [sort, setSort] = useState<SortKey>('state');

@@ -11,6 +11,7 @@
     list.append(li);
   };
   const fail = (key) => (e) => out(key, `error ${e && (e.statusCode || e.code || '')} ${e && (e.message || e.stderr || JSON.stringify(e))}`.trim());
+  const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*[A-Za-z]`, 'g');
   const checks = new Set((document.body.dataset.checks || '').split(' '));
   const dd = window.ddClient;
   out('ddclient', typeof dd);
@@ -30,7 +31,8 @@
     window.__stats = dd.docker.cli.exec('stats', ['--format', '{{.Name}}'], {
       stream: {
         splitOutputLines: true,
-        onOutput: (d) => { if (d.stdout !== undefined && ++lines === 1) out('stats', d.stdout.trim()); },
+        // docker stats clears the screen before each table (ESC[2J ESC[H), as in a terminal.
+        onOutput: (d) => { if (d.stdout !== undefined && ++lines === 1) out('stats', d.stdout.replace(ANSI, '').trim()); },
         onError: (e) => out('stats-error', String(e)),
         onClose: (code) => out('stats-closed', code),
       },

@@ -2,6 +2,8 @@ import type Docker from 'dockerode';
 import type { RequestChannel, StreamChannel } from '../../../shared/contract.js';
 import { containerStreams } from './container-streams.js';
 import { containerHandlers } from './containers.js';
+import { extensionHandlers, extensionStreams } from './extensions.js';
+import type { ExtensionsHost } from '../../extensions/host.js';
 import { fileHandlers } from './files.js';
 import { imageHandlers, imageStreams } from './images.js';
 import { registryHandlers } from './registries.js';
@@ -15,7 +17,7 @@ import { volumeNetworkHandlers } from './volumes-networks.js';
 export type { RequestHandlers, StreamHandlers, UiHostOptions, EngineControls, StreamSink, StreamControl } from './types.js';
 
 /** `engine.status` is answered by the watcher, which knows the state without asking the engine again. */
-export function createHandlers(docker: Docker, opts: UiHostOptions): { requests: Omit<RequestHandlers, 'engine.status'>; streams: StreamHandlers } {
+export function createHandlers(docker: Docker, opts: UiHostOptions, extensions?: ExtensionsHost): { requests: Omit<RequestHandlers, 'engine.status'>; streams: StreamHandlers } {
   return {
     requests: {
       ...systemHandlers(docker, opts.controls),
@@ -26,8 +28,9 @@ export function createHandlers(docker: Docker, opts: UiHostOptions): { requests:
       ...settingsHandlers(opts),
       ...registryHandlers(docker, opts.registries),
       ...troubleshootHandlers(docker, opts),
+      ...extensionHandlers(extensions),
     },
-    streams: { ...imageStreams(docker, opts.registries?.credentials), ...containerStreams(docker), ...vmUsageStreams(opts.controls ?? {}) },
+    streams: { ...imageStreams(docker, opts.registries?.credentials), ...containerStreams(docker), ...vmUsageStreams(opts.controls ?? {}), ...extensionStreams(extensions) },
   };
 }
 

@@ -1,6 +1,7 @@
 // The host side of the contract: one function per request channel, one opener per stream channel.
 import type { RegistryCredentials } from '../../credentials/registry-credentials.js';
 import type { DockerConfigSetup } from '../../toolchain/docker-config-setup.js';
+import type { ExtensionsHostOptions } from '../../extensions/host.js';
 import type { VmSettings } from '../../vm/backend.js';
 import type { VmView } from '../../vm/vm-status-feed.js';
 import type { VmUsageSample } from '../../vm/vm-usage.js';
@@ -76,4 +77,6 @@ export interface UiHostOptions {
   controls?: EngineControls;
   /** Absent: this dashboard manages no registry logins (Settings → Registries says so). */
   registries?: HostRegistries;
+  /** Manage Docker extensions installed under this home (absent: the Extensions view says it is unavailable). */
+  extensions?: ExtensionsHostOptions;
 }

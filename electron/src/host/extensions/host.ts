@@ -1,0 +1,110 @@
+// Everything the dashboard host does for extensions against one engine: the manager (install/remove), each
+// extension's UI server, and the ddClient calls a frame makes through the dashboard, checked per extension.
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type Docker from 'dockerode';
+import type { ExecChunk, ExecOutcome, ExecSpec, HostCall } from '../../shared/extension-bridge.js';
+import type { CatalogResult, ExtensionRow, ExtensionsOverview } from '../../shared/extension-types.js';
+import { readCatalog } from './catalog.js';
+import { dockerCliFrom, type DockerCli } from './docker-cli.js';
+import { execCollect, execStream, execTarget, type ExecContext } from './exec.js';
+import { EXTENSION_API_VERSION } from './labels.js';
+import { ExtensionManager, type Progress } from './manager.js';
+import type { InstalledExtension } from './store.js';
+import { ExtensionUiServers } from './ui-server.js';
+import { serviceRequest, serviceSocket } from './vm-service.js';
+
+export interface ExtensionsHostOptions {
+  /** Berth's home, where extensions are installed. */
+  home: string;
+  cli?: DockerCli;
+  /** The catalog's URL or file. */
+  catalog?: string;
+}
+
+const ICON_TYPES: Record<string, string> = { '.svg': 'image/svg+xml', '.png': 'image/png', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg' };
+
+export class ExtensionsHost {
+  readonly manager: ExtensionManager;
+  readonly ui: ExtensionUiServers;
+  private readonly ctx: ExecContext;
+
+  constructor(private readonly docker: Docker, engine: string, private readonly opts: ExtensionsHostOptions) {
+    const cli = opts.cli ?? dockerCliFrom();
+    this.manager = new ExtensionManager({ docker, engine, cli, home: opts.home });
+    this.ui = new ExtensionUiServers(this.manager.store);
+    this.ctx = { manager: this.manager, cli, engine };
+  }
+
+  private async icon(ext: InstalledExtension): Promise<string | undefined> {
+    if (!ext.metadata.icon) return undefined;
+    const name = path.posix.basename(ext.metadata.icon);
+    const type = ICON_TYPES[path.extname(name).toLowerCase()];
+    if (!type) return undefined;
+    const bytes = await readFile(path.join(this.manager.store.dirOf(ext), 'icon', name)).catch(() => undefined);
+    return bytes && bytes.length < 512 * 1024 ? `data:${type};base64,${bytes.toString('base64')}` : undefined;
+  }
+
+  async overview(): Promise<ExtensionsOverview> {
+    const state = await this.manager.store.read();
+    const rows: ExtensionRow[] = await Promise.all(Object.values(state.extensions).map(async (ext) => {
+      const icon = await this.icon(ext);
+      const backend = await this.manager.backendState(ext).catch(() => undefined);
+      const tab = ext.metadata.ui?.['dashboard-tab']?.title;
+      return {
+        id: ext.id, image: ext.image, version: ext.version, title: ext.title, vendor: ext.vendor, description: ext.description,
+        hostBinaries: ext.hostBinaries,
+        ...(icon ? { icon } : {}), ...(tab ? { tab } : {}), ...(backend ? { backend } : {}),
+        ...(ext.composeProject ? { composeProject: ext.composeProject } : {}),
+      };
+    }));
+    rows.sort((a, b) => a.title.localeCompare(b.title));
+    return { enabled: state.enabled, extensions: rows, apiVersion: EXTENSION_API_VERSION };
+  }
+
+  install(image: string, progress: Progress): Promise<InstalledExtension> {
+    return this.manager.install(image, progress);
+  }
+
+  async remove(id: string): Promise<void> {
+    const ext = await this.manager.remove(id);
+    await this.ui.stop(ext.id);
+  }
+
+  async open(id: string): Promise<{ url: string; origin: string }> {
+    if (!this.ui.available) throw new Error('extension UIs are served only in browser mode for now');
+    return this.ui.open(await this.manager.get(id));
+  }
+
+  catalog(): Promise<CatalogResult> {
+    return readCatalog(this.opts.catalog);
+  }
+
+  async call(id: string, call: HostCall): Promise<unknown> {
+    const ext = await this.manager.get(id);
+    switch (call.kind) {
+      case 'docker.listContainers':
+        return this.docker.listContainers(call.options ?? {});
+      case 'docker.listImages':
+        return this.docker.listImages(call.options ?? {});
+      case 'vm.request':
+        return serviceRequest(serviceSocket(ext, this.manager.guestServicesDir(ext)), call);
+      default:
+        throw new Error(`unknown extension call ${(call as { kind: string }).kind}`);
+    }
+  }
+
+  async exec(id: string, spec: ExecSpec): Promise<ExecOutcome> {
+    const ext = await this.manager.get(id);
+    return execCollect(await execTarget(this.ctx, ext, spec), spec.cmd);
+  }
+
+  async execStream(id: string, spec: ExecSpec, splitLines: boolean, onChunk: (c: ExecChunk) => void, onEnd: () => void): Promise<{ close(): void }> {
+    const ext = await this.manager.get(id);
+    return execStream(await execTarget(this.ctx, ext, spec), splitLines, onChunk, onEnd);
+  }
+
+  close(): Promise<void> {
+    return this.ui.closeAll();
+  }
+}

@@ -1,0 +1,207 @@
+// Docker Desktop extensions in the dashboard, in Chromium against a rig berthd: fixture extensions (built without a
+// daemon) are installed from the Extensions view with Docker Desktop's confirmation, their tabs run their UIs in
+// frames of their own origin with window.ddClient (docker CLI, streaming stats, backend HTTP over its socket, host
+// binaries, toasts), leaving a tab ends its processes, the sandbox holds, and removing leaves nothing behind.
+import { access, readFile, readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  CHROMIUM, dashboardPrerequisitesMissing, docker, startDashboardProcess, stopByPid, type DashboardProcess,
+} from '../../../scripts/src/testrig/index.js';
+import { rigToolchain, startExtStack, type ExtStack } from '../integration/extensions/stack.js';
+import { ExtensionsPage } from './pages/extensions.js';
+import { Shell } from './pages/shell.js';
+
+// Browser globals inside frame.evaluate (the test itself is typed for Node).
+declare const window: { parent: { location: { href: string }; document: { title: string }; sessionStorage: { length: number } } };
+declare const localStorage: Record<string, string>;
+declare const parent: { postMessage(m: unknown, o: string): void };
+declare function addEventListener(t: 'message', l: (ev: { data?: { id?: number; ok?: boolean; value?: unknown; error: { message: string } } }) => void): void;
+
+const toolchain = await rigToolchain();
+const skip = dashboardPrerequisitesMissing() ?? (typeof toolchain === 'string' ? toolchain : undefined);
+
+/** Child processes of `pid` whose command line contains every one of `words`. */
+async function children(pid: number, words: string[]): Promise<number[]> {
+  const out: number[] = [];
+  for (const d of await readdir('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    const stat = await readFile(`/proc/${d}/stat`, 'utf8').catch(() => '');
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    if (ppid !== pid) continue;
+    const cmd = (await readFile(`/proc/${d}/cmdline`, 'utf8').catch(() => '')).split('\0');
+    if (words.every((w) => cmd.includes(w))) out.push(Number(d));
+  }
+  return out;
+}
+
+describe.skipIf(skip)(`extensions in the dashboard${skip ? ` (skipped: ${skip})` : ''}`, () => {
+  let s: ExtStack;
+  let dashboard: DashboardProcess;
+  let browser: BrowserContext;
+  let page: Page;
+  let shell: Shell;
+  let ext: ExtensionsPage;
+  const id = (ref: string) => ref.replace(/:[^/:]+$/, '');
+  const cli = async (args: string[]) => {
+    const r = await docker(args, { host: s.berthd.dockerHost });
+    if (r.code !== 0) throw new Error(`docker ${args.join(' ')}: ${r.stderr}`);
+    return r.stdout.trim();
+  };
+  const install = async (ref: string, title: string) => {
+    await shell.go('Extensions');
+    const dialog = await ext.installFromImage(ref);
+    await dialog.getByText('Extensions can install binaries, invoke commands and access files on your machine. Are you sure you want to continue?').waitFor();
+    await dialog.getByRole('button', { name: 'Install', exact: true }).click();
+    await ext.tab(title).waitFor({ timeout: 90_000 });
+    await dialog.waitFor({ state: 'detached' });
+  };
+
+  beforeAll(async () => {
+    s = await startExtStack(toolchain as Exclude<typeof toolchain, string>);
+    await cli(['pull', `${s.registry.host}/berth-test/busybox:latest`]).catch(async () => {
+      const { pushTestImages } = await import('../../../scripts/src/testrig/index.js');
+      await pushTestImages(s.registry);
+      await cli(['pull', `${s.registry.host}/berth-test/busybox:latest`]);
+    });
+    await cli(['run', '-d', '--name', 'e2e-stats', `${s.registry.host}/berth-test/busybox:latest`, 'sleep', '600']);
+    Object.assign(process.env, { BERTH_HOME: s.home, BERTH_DOCKER_CLI: s.env.BERTH_DOCKER_CLI, DOCKER_CONFIG: s.env.DOCKER_CONFIG });
+    dashboard = await startDashboardProcess(s.berthd.dockerHost);
+    browser = await chromium.launchPersistentContext(path.join(s.home, '..', 'chromium-profile'), {
+      executablePath: CHROMIUM, headless: true, viewport: { width: 1280, height: 800 },
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+    page = browser.pages()[0] ?? (await browser.newPage());
+    page.on('console', (m) => { if (m.type() === 'error') process.stderr.write(`[page] ${m.text()}\n`); });
+    shell = new Shell(page);
+    ext = new ExtensionsPage(page);
+    await shell.open(dashboard.url);
+  }, 300_000);
+  afterAll(async () => {
+    await browser?.close();
+    if (dashboard) await stopByPid(dashboard.child, 5_000);
+    await s?.stop();
+  });
+
+  it('installs a UI extension from the dashboard; its tab runs ddClient calls, a toast and a streaming docker stats', async () => {
+    await install(s.exts.ui, 'Hello UI');
+    await ext.tab('Hello UI').click();
+    // The page toasts as it loads; a success toast stays 5 s, so watch for it from the start.
+    const toast = shell.toast('Hello from the extension').waitFor();
+    const ui = id(s.exts.ui);
+    expect(await ext.result(ui, 'ddclient')).toBe('object');
+    expect(await ext.result(ui, 'platform')).toBe(process.platform);
+    expect(await ext.result(ui, 'image')).toBe(s.exts.ui);
+    expect(await ext.result(ui, 'themes')).toBe('defined');
+    expect(await ext.result(ui, 'containers')).toBe('list');
+    expect(await ext.result(ui, 'images')).toBe('list');
+    expect(await ext.result(ui, 'engine-os')).toBe('linux');
+    expect(await ext.result(ui, 'exec-fail')).toBe('code 1');
+    expect(await ext.result(ui, 'v0-exec')).toBe('linux');
+    expect(await ext.result(ui, 'v0-containers')).toBe('list');
+    await toast;
+    expect(await ext.result(ui, 'stats')).toBe('e2e-stats');
+    await page.screenshot({ path: path.join(s.home, '..', 'extension-tab.png') });
+
+    // The streaming `docker stats` is a child of the dashboard while the tab is open, and gone once it is left.
+    const stats = await children(dashboard.pid, ['stats', '--format', '{{.Name}}']);
+    expect(stats).toHaveLength(1);
+    await shell.go('Containers');
+    await expect.poll(() => children(dashboard.pid, ['stats', '--format', '{{.Name}}']), { timeout: 10_000 }).toEqual([]);
+  });
+
+  it('runs a backend in the engine reached through vm.service and vm.cli.exec, and a shipped host binary', async () => {
+    await install(s.exts.backend, 'Backend');
+    await ext.tab('Backend').click();
+    const be = id(s.exts.backend);
+    expect(await ext.result(be, 'vm-hello')).toBe('{"hello":"backend"}');
+    expect(await ext.result(be, 'vm-echo')).toBe('{"a":1}');
+    expect(await ext.result(be, 'vm-fail')).toBe('500 {"message":"failed on purpose"}');
+    expect(await ext.result(be, 'vm-exec')).toBe('berth-test busybox');
+
+    await install(s.exts.host, 'Host Tools');
+    await ext.tab('Host Tools').click();
+    const host = id(s.exts.host);
+    expect(await ext.result(host, 'host')).toBe('hello from the host: quoted arg');
+    expect(await ext.result(host, 'host-foreign')).toMatch(/^refused: "sh" is not a host binary of extension/);
+
+    await install(s.exts.compose, 'Compose Pair');
+    await ext.tab('Compose Pair').click();
+    expect(await ext.result(id(s.exts.compose), 'vm-hello')).toBe('{"hello":"compose-api"}');
+  });
+
+  it('keeps an extension frame away from the dashboard\'s token, API and storage, other binaries and other backends', async () => {
+    await ext.tab('Hello UI').click();
+    const ui = id(s.exts.ui);
+    await ext.result(ui, 'platform');
+    const frame = page.frames().find((f) => f.url().includes('/index.html') && f !== page.mainFrame())!;
+    const dashboardUrl = new URL(dashboard.url);
+    const token = dashboardUrl.hash.replace('#token=', '');
+    expect(new URL(frame.url()).origin).not.toBe(dashboardUrl.origin);
+    const probes = await frame.evaluate(async ({ origin, token: t }) => {
+      const tryIt = (f: () => unknown) => { try { return String(f()); } catch (e) { return `blocked: ${(e as Error).name}`; } };
+      // Even holding the real token, the dashboard's WebSocket refuses this origin.
+      const ws = await new Promise<string>((resolve) => {
+        const sock = new WebSocket(`${origin.replace('http', 'ws')}/ws?token=${t}`);
+        sock.onopen = () => resolve('open');
+        sock.onerror = () => resolve('refused');
+      });
+      const fetched = await fetch(`${origin}/`).then((r) => r.text().then(() => 'read'), () => 'blocked');
+      return {
+        parentUrl: tryIt(() => window.parent.location.href),
+        parentDom: tryIt(() => window.parent.document.title),
+        parentStorage: tryIt(() => window.parent.sessionStorage.length),
+        ownStorage: JSON.stringify(Object.keys(localStorage)),
+        ws, fetched,
+      };
+    }, { origin: dashboardUrl.origin, token });
+    expect(probes).toEqual({
+      parentUrl: 'blocked: SecurityError', parentDom: 'blocked: SecurityError', parentStorage: 'blocked: SecurityError',
+      ownStorage: '[]', ws: 'refused', fetched: 'blocked',
+    });
+
+    // Raw bridge messages cannot borrow another extension's backend or binary: the dashboard names the caller.
+    const forged = await frame.evaluate(async (otherId) => {
+      const ask = (id: number, body: object) => new Promise<string>((resolve) => {
+        addEventListener('message', (ev) => { if (ev.data?.id === id) resolve(ev.data.ok ? JSON.stringify(ev.data.value) : ev.data.error.message); });
+        parent.postMessage({ berthExt: 1, id, ext: otherId, ...body }, '*');
+      });
+      return {
+        backend: await ask(9001, { op: 'call', call: { kind: 'vm.request', method: 'GET', url: '/hello' } }),
+        binary: await ask(9002, { op: 'exec', exec: { scope: 'host', cmd: 'hello-host', args: [] } }),
+        path: await ask(9003, { op: 'exec', exec: { scope: 'host', cmd: '../../../bin/sh', args: [] } }),
+      };
+    }, id(s.exts.backend));
+    expect(forged.backend).toContain('exposes no backend socket');
+    expect(forged.binary).toMatch(/"hello-host" is not a host binary of extension .*hello-ui/);
+    expect(forged.path).toContain('is not a host binary');
+  });
+
+  it('hides extension containers from Containers unless Settings shows them', async () => {
+    await shell.go('Containers');
+    await page.getByText('e2e-stats').first().waitFor();
+    expect(await page.getByText(/desktop-extension/).count()).toBe(0);
+    await shell.go('Settings');
+    await page.getByLabel('Show extension containers').check();
+    await shell.go('Containers');
+    await page.getByText(/backend-desktop-extension/).first().waitFor();
+    await shell.go('Settings');
+    await page.getByLabel('Show extension containers').uncheck();
+  });
+
+  it('removes each extension from the dashboard: no containers, volumes, files, binaries or tab remain', async () => {
+    await shell.go('Extensions');
+    for (const title of ['Backend', 'Compose Pair', 'Hello UI', 'Host Tools']) {
+      await ext.row(title).getByRole('button', { name: `Remove ${title}` }).click();
+      await shell.confirm('Remove');
+      await ext.row(title).waitFor({ state: 'detached', timeout: 60_000 });
+      await ext.tab(title).waitFor({ state: 'detached' });
+    }
+    expect(await cli(['ps', '-a', '--format', '{{.Names}}'])).toBe('e2e-stats');
+    expect(await cli(['volume', 'ls', '-q'])).toBe('');
+    const left = await readdir(path.join(s.home, 'extensions'));
+    expect(left).toEqual(['state.json']);
+    await expect(access(path.join(s.home, 'extensions', 'state.json'))).resolves.toBeUndefined();
+  });
+});

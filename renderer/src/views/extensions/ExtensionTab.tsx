@@ -1,0 +1,41 @@
+import { useEffect, useRef, useState } from 'react';
+import { berth } from '../../api/berth.js';
+import { useExtensions } from '../../stores/extensions.js';
+import { effectiveTheme, useTheme } from '../../stores/theme.js';
+import { dashboardCalls } from './dashboard-calls.js';
+import { startRelay } from './relay.js';
+
+/**
+ * An extension's tab: its UI in a frame from its own loopback origin (no access to this page, its token or its
+ * storage), joined to the host only through the relay. Leaving the tab removes the frame, which ends the page, and
+ * closes every stream it had open (the host sends their processes SIGTERM).
+ */
+export function ExtensionTab({ id }: { id: string }) {
+  const ext = useExtensions((s) => s.overview?.extensions.find((e) => e.id === id));
+  const theme = useTheme((s) => s.theme);
+  const dark = effectiveTheme(theme, window.matchMedia?.('(prefers-color-scheme: dark)').matches ?? false) === 'dark';
+  const [src, setSrc] = useState<{ url: string; origin: string }>();
+  const [error, setError] = useState<string>();
+  const frame = useRef<HTMLIFrameElement>(null);
+  useEffect(() => {
+    setSrc(undefined);
+    setError(undefined);
+    berth().invoke('extensions.open', { id }).then(setSrc, (e: Error) => setError(e.message));
+  }, [id]);
+  useEffect(() => {
+    if (!src || !frame.current) return;
+    return startRelay(berth(), frame.current, id, src.origin, dashboardCalls(ext?.title ?? id));
+  }, [src, id, ext?.title]);
+  const title = ext?.tab ?? ext?.title ?? id;
+  return (
+    <section className="view extension-tab" aria-label={title}>
+      {error && <p role="alert" className="error">Could not open {title}: {error}</p>}
+      {src && (
+        <iframe ref={frame} key={src.url} src={src.url} title={title} data-extension={id}
+          // Its own origin (allow-same-origin keeps that origin, not ours); no top navigation.
+          sandbox="allow-scripts allow-same-origin allow-forms allow-popups allow-popups-to-escape-sandbox allow-modals allow-downloads"
+          style={{ colorScheme: dark ? 'dark' : 'light', border: 0, width: '100%', height: '100%', flex: 1 }} />
+      )}
+    </section>
+  );
+}
