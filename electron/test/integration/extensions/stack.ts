@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { bundledDockerBinary, testDockerConfigDir } from '../../../../scripts/src/testrig/toolchain.js';
 import {
   pushExtensionFixtures, repoRoot, startBerthd, startRegistry, type PushedExtensions, type RunningBerthd, type TestRegistry,
 } from '../../../../scripts/src/testrig/index.js';
@@ -15,15 +16,11 @@ export interface Toolchain {
   configDir: string;
 }
 
-/** The rig's bundled docker CLI and Compose (scripts/src/testrig/toolchain.ts), or why it is not there. */
+/** The rig's bundled docker CLI and Compose (scripts/src/testrig/toolchain.ts), or why it cannot be had here. */
 export async function rigToolchain(): Promise<Toolchain | string> {
-  const module = '../../../../scripts/src/testrig/toolchain.js';
   try {
-    const t = (await import(module)) as { bundledDockerBinary(): string; testDockerConfigDir(): string };
-    return { docker: t.bundledDockerBinary(), configDir: t.testDockerConfigDir() };
+    return { docker: bundledDockerBinary(), configDir: testDockerConfigDir() };
   } catch (e) {
-    const env = process.env;
-    if (env.BERTH_TEST_DOCKER_CLI && env.BERTH_TEST_DOCKER_CONFIG) return { docker: env.BERTH_TEST_DOCKER_CLI, configDir: env.BERTH_TEST_DOCKER_CONFIG };
     return `the rig's docker toolchain is not available (${(e as Error).message.split('\n')[0]})`;
   }
 }
