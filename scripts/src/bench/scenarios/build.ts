@@ -13,8 +13,8 @@ interface Ctx {
   dir: string;
 }
 
-async function ok(target: BenchTarget, args: string[]): Promise<string> {
-  const r = await docker(args, { host: target.dockerHost, timeoutMs: 120_000 });
+async function ok(target: BenchTarget, args: string[], buildx = false): Promise<string> {
+  const r = await docker(args, { host: target.dockerHost, timeoutMs: 120_000, client: { buildx } });
   if (r.code !== 0) throw new Error(`docker ${args.join(' ')} against ${target.label} exited ${r.code}: ${r.stderr}`);
   return r.stdout;
 }
@@ -92,6 +92,41 @@ export const buildContext200 = defineScenario<Ctx>({
   },
   async run({ dir }, target) {
     await ok(target, ['build', '-q', '-t', 'berth-bench/built:latest', dir]);
+  },
+  teardown: scenarioTeardown,
+});
+
+/**
+ * The same 3-step build through BuildKit (the bundled CLI with buildx 0.13.1: `docker build` is `buildx build`),
+ * `--no-cache`: the /grpc + /session round trips, FileSync of the context, every step run, the moby exporter.
+ */
+export const buildkitNoCache = defineScenario<Ctx>({
+  name: 'buildkit-build-no-cache',
+  description: '`docker build --no-cache` of FROM + RUN + COPY 1 MB through buildx (BuildKit), wall time per build',
+  unit: 'ms',
+  better: 'lower',
+  defaultIterations: 6,
+  setup: scenarioSetup,
+  async run({ dir }, target) {
+    await ok(target, ['build', '--no-cache', '-q', '-t', 'berth-bench/built:latest', dir], true);
+  },
+  teardown: scenarioTeardown,
+});
+
+/** The BuildKit build again with nothing changed: every step cached. */
+export const buildkitCached = defineScenario<Ctx>({
+  name: 'buildkit-build-cached',
+  description: '`docker build` of the same FROM + RUN + COPY 1 MB through buildx (BuildKit), every step cached, wall time',
+  unit: 'ms',
+  better: 'lower',
+  defaultIterations: 8,
+  async setup(target) {
+    const ctx = await scenarioSetup(target);
+    await ok(target, ['build', '-q', '-t', 'berth-bench/built:latest', ctx.dir], true);
+    return ctx;
+  },
+  async run({ dir }, target) {
+    await ok(target, ['build', '-q', '-t', 'berth-bench/built:latest', dir], true);
   },
   teardown: scenarioTeardown,
 });

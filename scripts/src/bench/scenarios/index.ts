@@ -1,5 +1,5 @@
 import type { BenchScenario } from '../scenario.js';
-import buildNoCache, { buildCached, buildContext200 } from './build.js';
+import buildNoCache, { buildCached, buildContext200, buildkitCached, buildkitNoCache } from './build.js';
 import { containerList500Event, containerList500Render } from './container-list-500.js';
 import createStartRmX20 from './create-start-rm-x20.js';
 import credentialHelperGet from './credential-helper-get.js';
@@ -36,6 +36,8 @@ export const scenarios: BenchScenario[] = [
   buildNoCache,
   buildCached,
   buildContext200,
+  buildkitNoCache,
+  buildkitCached,
   dashboardFirstPaint,
   containerList500Render,
   containerList500Event,
