@@ -7,27 +7,67 @@ import { DEFAULT_PATH, digestHex, dir, file, ImageBuilder, rigCacheDir, sha256Di
 import type { BlobStore, ManifestFixture } from '../testrig/images/types.js';
 
 /**
- * The pull benchmark's image: 4 gzip layers of ~25 MiB each (~100 MiB unpacked, ~75 MiB compressed), shaped like a
- * real one: a few big incompressible files (think shared libraries) and hundreds of small compressible ones in
- * nested directories, so both decompression and file creation count. Bytes are deterministic (AES-CTR keystream
- * with fixed keys), so the digests never change and the built blobs are cached in `.cache/testrig/bench-big-<key>`.
+ * The pull benchmarks' images: 4 gzip layers of ~25 MiB each (~100 MiB unpacked), shaped like real ones: a few big
+ * incompressible files (think shared libraries) and many small compressible ones in nested directories, so both
+ * decompression and file creation count. Bytes are deterministic (AES-CTR keystream with fixed keys), so the digests
+ * never change and the built blobs are cached in `.cache/testrig/bench-<shape>-<key>`.
  */
-export const BIG_IMAGE_LAYERS = 4;
-const BINARY_FILES_PER_LAYER = 8;
-const BINARY_FILE_SIZE = 1536 * 1024;
-const TEXT_FILES_PER_LAYER = 400;
-const TEXT_DIRS_PER_LAYER = 20;
+export interface ImageShape {
+  name: string;
+  layers: number;
+  binaryFilesPerLayer: number;
+  binaryFileSize: number;
+  textFilesPerLayer: number;
+  textDirsPerLayer: number;
+  /** Text files are 2 KiB plus up to this many bytes more (uniform). */
+  textSizeSpread: number;
+}
+
+/** Issue 3's shape: 8 × 1.5 MiB binaries and 400 text files of 33 KiB on average per layer (~75 MiB gzip). */
+export const BIG_SHAPE: ImageShape = {
+  name: 'big',
+  layers: 4,
+  binaryFilesPerLayer: 8,
+  binaryFileSize: 1536 * 1024,
+  textFilesPerLayer: 400,
+  textDirsPerLayer: 20,
+  textSizeSpread: 62 * 1024,
+};
+
+/**
+ * Issue 16's shape, that of `node_modules` or `site-packages`: per layer 2 × 5 MiB binaries (40 MiB over the image)
+ * beside 2,000 text files of 7 KiB on average in 100 directories (~96 MiB unpacked).
+ */
+export const SMALL_FILES_SHAPE: ImageShape = {
+  name: 'small-files',
+  layers: 4,
+  binaryFilesPerLayer: 2,
+  binaryFileSize: 5 * 1024 * 1024,
+  textFilesPerLayer: 2000,
+  textDirsPerLayer: 100,
+  textSizeSpread: 10 * 1024,
+};
+
+export const BIG_IMAGE_LAYERS = BIG_SHAPE.layers;
 
 export interface BigImage {
   image: ManifestFixture;
   blobs: BlobStore;
 }
 
-let loading: Promise<BigImage> | undefined;
+const loading = new Map<string, Promise<BigImage>>();
+
+export function shapedImage(shape: ImageShape): Promise<BigImage> {
+  let p = loading.get(shape.name);
+  if (!p) {
+    p = loadOrBuild(shape);
+    loading.set(shape.name, p);
+  }
+  return p;
+}
 
 export function bigImage(): Promise<BigImage> {
-  loading ??= loadOrBuild();
-  return loading;
+  return shapedImage(BIG_SHAPE);
 }
 
 /** `n` deterministic pseudo-random bytes for the given label. */
@@ -45,26 +85,27 @@ function textLike(label: string, n: number): Buffer {
   return raw;
 }
 
-function layerEntries(layer: number): LayerEntry[] {
+function layerEntries(shape: ImageShape, layer: number): LayerEntry[] {
   const root = `opt/bench/l${layer}`;
+  const prefix = shape.name === 'big' ? '' : `${shape.name}-`;
   const entries: LayerEntry[] = [dir('opt'), dir('opt/bench'), dir(root), dir(`${root}/lib`), dir(`${root}/share`)];
-  for (let i = 0; i < BINARY_FILES_PER_LAYER; i++) {
-    entries.push(file(`${root}/lib/lib${i}.so`, keystream(`bin-${layer}-${i}`, BINARY_FILE_SIZE), { mode: 0o755 }));
+  for (let i = 0; i < shape.binaryFilesPerLayer; i++) {
+    entries.push(file(`${root}/lib/lib${i}.so`, keystream(`${prefix}bin-${layer}-${i}`, shape.binaryFileSize), { mode: 0o755 }));
   }
-  for (let d = 0; d < TEXT_DIRS_PER_LAYER; d++) entries.push(dir(`${root}/share/d${d}`));
-  const sizes = keystream(`sizes-${layer}`, TEXT_FILES_PER_LAYER * 2);
-  for (let i = 0; i < TEXT_FILES_PER_LAYER; i++) {
-    // 2 KiB to 64 KiB, 33 KiB on average.
-    const size = 2048 + (sizes.readUInt16LE(i * 2) % (62 * 1024));
-    entries.push(file(`${root}/share/d${i % TEXT_DIRS_PER_LAYER}/f${i}.txt`, textLike(`txt-${layer}-${i}`, size)));
+  for (let d = 0; d < shape.textDirsPerLayer; d++) entries.push(dir(`${root}/share/d${d}`));
+  const sizes = keystream(`${prefix}sizes-${layer}`, shape.textFilesPerLayer * 2);
+  for (let i = 0; i < shape.textFilesPerLayer; i++) {
+    const size = 2048 + (sizes.readUInt16LE(i * 2) % shape.textSizeSpread);
+    const name = `${root}/share/d${i % shape.textDirsPerLayer}/f${i}.txt`;
+    entries.push(file(name, textLike(`${prefix}txt-${layer}-${i}`, size)));
   }
   return entries;
 }
 
-async function build(): Promise<BigImage> {
+async function build(shape: ImageShape): Promise<BigImage> {
   const b = new ImageBuilder();
   const layers: LayerSpec[] = [];
-  for (let l = 0; l < BIG_IMAGE_LAYERS; l++) layers.push({ compression: 'gzip', entries: layerEntries(l) });
+  for (let l = 0; l < shape.layers; l++) layers.push({ compression: 'gzip', entries: layerEntries(shape, l) });
   const image = await b.image({
     format: 'docker',
     platform: { os: 'linux', architecture: 'amd64' },
@@ -74,12 +115,17 @@ async function build(): Promise<BigImage> {
   return { image, blobs: b.blobs };
 }
 
-function cacheKey(): string {
-  return createHash('sha256').update(readFileSync(fileURLToPath(import.meta.url))).update(process.versions.zlib).digest('hex').slice(0, 16);
+function cacheKey(shape: ImageShape): string {
+  return createHash('sha256')
+    .update(readFileSync(fileURLToPath(import.meta.url)))
+    .update(JSON.stringify(shape))
+    .update(process.versions.zlib)
+    .digest('hex')
+    .slice(0, 16);
 }
 
-async function loadOrBuild(): Promise<BigImage> {
-  const cacheDir = path.join(rigCacheDir, `bench-big-${cacheKey()}`);
+async function loadOrBuild(shape: ImageShape): Promise<BigImage> {
+  const cacheDir = path.join(rigCacheDir, `bench-${shape.name}-${cacheKey(shape)}`);
   try {
     const image = JSON.parse(await readFile(path.join(cacheDir, 'image.json'), 'utf8')) as ManifestFixture;
     const blobs: BlobStore = new Map();
@@ -90,7 +136,7 @@ async function loadOrBuild(): Promise<BigImage> {
     }
     return { image, blobs };
   } catch {
-    const built = await build();
+    const built = await build(shape);
     const tmp = path.join(rigCacheDir, `tmp-${randomBytes(6).toString('hex')}`);
     await mkdir(path.join(tmp, 'blobs'), { recursive: true });
     for (const [digest, data] of built.blobs) await writeFile(path.join(tmp, 'blobs', digestHex(digest)), data);

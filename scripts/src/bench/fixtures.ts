@@ -1,12 +1,12 @@
 import { docker, pushImage, startRegistry, testImages, type TestRegistry } from '../testrig/index.js';
-import { bigImage } from './big-image.js';
+import { bigImage, shapedImage, SMALL_FILES_SHAPE } from './big-image.js';
 import type { BenchTarget } from './scenario.js';
 
 /**
  * What scenarios share: one local registry for the whole run, started on first use, holding the images scenarios
  * ask for. Nothing comes from the internet; each scenario pulls what it needs into each engine in its setup.
  */
-export type BenchImageName = 'busybox' | 'big';
+export type BenchImageName = 'busybox' | 'big' | 'small-files';
 
 let registry: Promise<TestRegistry> | undefined;
 const pushed = new Map<BenchImageName, Promise<string>>();
@@ -22,7 +22,7 @@ export function benchImage(name: BenchImageName): Promise<string> {
   if (!ref) {
     ref = (async () => {
       const reg = await sharedRegistry();
-      const { image, blobs } = name === 'busybox' ? await busybox() : await bigImage();
+      const { image, blobs } = name === 'busybox' ? await busybox() : name === 'big' ? await bigImage() : await shapedImage(SMALL_FILES_SHAPE);
       const ref = `berth-bench/${name}:latest`;
       await pushImage(reg, image, ref, { blobs });
       return `${reg.host}/${ref}`;
@@ -50,6 +50,11 @@ export async function dockerOk(target: BenchTarget, args: string[], timeoutMs = 
   const res = await docker(args, { host: target.dockerHost, timeoutMs });
   if (res.code !== 0) throw new Error(`docker ${args.join(' ')} on ${target.label} exited ${res.code}: ${res.stderr.trim()}`);
   return res.stdout;
+}
+
+/** The shared registry's base URL (`http://127.0.0.1:PORT`), for measuring raw downloads from it. */
+export async function benchRegistryUrl(): Promise<string> {
+  return (await sharedRegistry()).url;
 }
 
 /** Stops the shared registry if a scenario started it (the harness calls this once, at the end). */

@@ -55,6 +55,7 @@ export async function main(argv: string[]): Promise<number> {
       const notes: string[] = [];
       const b = await measureOn(s, berth, n, notes, log);
       const d = peer.target ? await measureOn(s, peer.target, n, notes, log) : null;
+      if (s.floor) notes.push(...(await s.floor().catch((err: unknown) => [`floor not measured: ${String(err)}`])));
       results.push({
         scenario: s.name,
         description: s.description,
@@ -109,7 +110,10 @@ async function measureOn(
 function selectScenarios(filter: string | undefined): BenchScenario[] {
   if (!filter) return scenarios;
   const wanted = filter.split(',').map((f) => f.trim()).filter(Boolean);
-  const chosen = scenarios.filter((s) => wanted.some((w) => s.name.includes(w)));
+  // A term that is a scenario's whole name picks that one only (`pull` is not also `small-files-pull`); any other
+  // term picks every scenario whose name contains it.
+  const names = new Set(scenarios.map((s) => s.name));
+  const chosen = scenarios.filter((s) => wanted.some((w) => (names.has(w) ? s.name === w : s.name.includes(w))));
   if (chosen.length === 0) throw new Error(`--filter ${filter} matches no scenario (have: ${scenarios.map((s) => s.name).join(', ')})`);
   return chosen;
 }

@@ -33,6 +33,8 @@ export interface ScenarioSpec<Ctx> {
   /** One iteration. Return the sample, or nothing to have the harness use the elapsed milliseconds. */
   run(ctx: Ctx, target: BenchTarget): Promise<number | void>;
   teardown?(ctx: Ctx, target: BenchTarget): Promise<void>;
+  /** What no engine can beat here (e.g. raw download and `tar -xzf` times), measured once per run, as notes. */
+  floor?(): Promise<string[]>;
 }
 
 /** A scenario with its context type erased, which is all the harness needs. */
@@ -44,6 +46,7 @@ export interface BenchScenario {
   defaultIterations: number;
   unsupported(target: BenchTarget): string | undefined;
   measure(target: BenchTarget, iterations: number): Promise<number[]>;
+  floor?(): Promise<string[]>;
 }
 
 export function defineScenario<Ctx = undefined>(spec: ScenarioSpec<Ctx>): BenchScenario {
@@ -54,6 +57,7 @@ export function defineScenario<Ctx = undefined>(spec: ScenarioSpec<Ctx>): BenchS
     better: spec.better,
     defaultIterations: spec.defaultIterations,
     unsupported: (target) => spec.unsupported?.(target),
+    ...(spec.floor ? { floor: spec.floor } : {}),
     async measure(target, iterations) {
       const ctx = (spec.setup ? await spec.setup(target) : undefined) as Ctx;
       try {

@@ -11,6 +11,7 @@ import logsThroughput from './logs-throughput.js';
 import pingThroughput from './ping-throughput.js';
 import pull, { pullPresent } from './pull.js';
 import push from './push.js';
+import { smallFilesPull, smallFilesRmi } from './small-files.js';
 import runRmTrue, { runRmTrueBridge } from './run-rm-true.js';
 import tcpThroughput from './tcp-throughput.js';
 import vmColdStart from './vm-cold-start.js';
@@ -27,6 +28,8 @@ export const scenarios: BenchScenario[] = [
   pingThroughput,
   pull,
   pullPresent,
+  smallFilesPull,
+  smallFilesRmi,
   push,
   runRmTrue,
   runRmTrueBridge,
