@@ -3,16 +3,15 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allocateBridge, docker, HELLO_TXT, releaseBridge, type BridgeAllocation } from '../../../scripts/src/testrig/index.js';
-import { missingPrerequisites, startStack, type Stack } from './harness.js';
+import { startStack, type Stack } from './harness.js';
 import { ContainersPage } from './pages/containers.js';
 import { ImagesPage } from './pages/images.js';
 import { NetworksPage } from './pages/networks.js';
 import { Shell } from './pages/shell.js';
 
-const missing = missingPrerequisites();
 const NAME = 'e2e-web';
 
-describe.skipIf(missing)(`containers in depth, and networks${missing ? ` (skipped: ${missing})` : ''}`, () => {
+describe('containers in depth, and networks', () => {
   let stack: Stack;
   let shell: Shell;
   let containers: ContainersPage;

@@ -1,18 +1,16 @@
-// The dashboard in browser mode, driven by Chromium, against a real berthd with the rig's local registry.
-// Steps the engine does not serve yet must show the user an actionable message instead of data; each is
-// probed on the live engine so the test tightens by itself as the engine grows.
+// The dashboard in browser mode, driven by Chromium, against a real berthd with the rig's local registry. Every
+// step asserts what berthd does now: an engine that does not answer fails the test, it is never a skip.
 import Docker from 'dockerode';
 import { readFile } from 'node:fs/promises';
 import type { Locator } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { docker } from '../../../scripts/src/testrig/index.js';
-import { engineServes, missingPrerequisites, startStack, type Stack } from './harness.js';
+import { startStack, type Stack } from './harness.js';
 import { ContainersPage } from './pages/containers.js';
 import { ImagesPage } from './pages/images.js';
 import { SettingsPage, VolumesPage } from './pages/settings.js';
 import { Shell } from './pages/shell.js';
 
-const missing = missingPrerequisites();
 
 /** Selects the shell's output line, copies it (Ctrl+Shift+C) and pastes it back three ways: Ctrl+Shift+V, the
  *  toolbar's Paste, and a plain browser paste event; each round trip is echoed by the shell. */
@@ -49,7 +47,7 @@ async function copyAndPasteInTerminal(stack: Stack, containers: ContainersPage, 
   await containers.terminalLine('native-exec-42').waitFor({ timeout: 10_000 });
 }
 
-describe.skipIf(missing)(`dashboard in browser mode${missing ? ` (skipped: ${missing})` : ''}`, () => {
+describe('dashboard in browser mode', () => {
   let stack: Stack;
   let shell: Shell;
   let images: ImagesPage;
@@ -112,8 +110,7 @@ describe.skipIf(missing)(`dashboard in browser mode${missing ? ` (skipped: ${mis
     await images.row(alias).waitFor({ state: 'detached', timeout: 5_000 });
   });
 
-  it('runs a container from the Run dialog, shows its logs and terminal, stops and deletes it', async (ctx) => {
-    if (!(await engineServes(stack.berthd.socket, 'POST', '/containers/create'))) ctx.skip('the engine does not create containers yet');
+  it('runs a container from the Run dialog, shows its logs and terminal, stops and deletes it', async () => {
     const containers = new ContainersPage(stack.page);
     const dialog = await images.openRun(ref);
     await stack.screenshot('run-dialog');
@@ -122,25 +119,17 @@ describe.skipIf(missing)(`dashboard in browser mode${missing ? ` (skipped: ${mis
     await detail.waitFor();
     await expect.poll(() => detail.getByTestId('container-state').textContent(), { timeout: 30_000 }).toBe('running');
 
-    if (await engineServes(stack.berthd.socket, 'GET', '/containers/x/logs')) {
-      await expect.poll(() => containers.logLines.count(), { timeout: 15_000 }).toBeGreaterThan(3);
-      expect(await containers.logLines.first().textContent()).toMatch(/^tick \d+/);
-    } else {
-      await detail.getByText('Waiting for output').or(detail.getByText(/does not support container logs/)).first().waitFor();
-    }
+    await expect.poll(() => containers.logLines.count(), { timeout: 15_000 }).toBeGreaterThan(3);
+    expect(await containers.logLines.first().textContent()).toMatch(/^tick \d+/);
     await stack.screenshot('container-logs');
 
     await containers.tab('Inspect');
     await detail.getByRole('definition').filter({ hasText: ref }).first().waitFor();
     await containers.tab('Exec');
     await detail.getByRole('button', { name: 'Open terminal' }).click();
-    if (await engineServes(stack.berthd.socket, 'POST', '/containers/x/exec')) {
-      await stack.page.keyboard.type('echo exec-$((6*7))\n');
-      await expect.poll(() => detail.getByTestId('terminal').textContent(), { timeout: 15_000 }).toContain('exec-42');
-      await copyAndPasteInTerminal(stack, containers, detail);
-    } else {
-      await detail.getByRole('alert').filter({ hasText: /does not support exec/ }).waitFor();
-    }
+    await stack.page.keyboard.type('echo exec-$((6*7))\n');
+    await expect.poll(() => detail.getByTestId('terminal').textContent(), { timeout: 15_000 }).toContain('exec-42');
+    await copyAndPasteInTerminal(stack, containers, detail);
     await stack.screenshot('container-exec');
 
     await stack.page.getByRole('button', { name: 'Back to containers' }).click();
@@ -153,14 +142,9 @@ describe.skipIf(missing)(`dashboard in browser mode${missing ? ` (skipped: ${mis
     await containers.row('e2e-ticker').waitFor({ state: 'detached', timeout: 15_000 });
   });
 
-  it('creates and deletes a volume, or says the engine has no volumes yet', async () => {
+  it('creates and deletes a volume', async () => {
     const volumes = new VolumesPage(stack.page);
     await shell.go('Volumes');
-    if (!(await engineServes(stack.berthd.socket, 'GET', '/volumes'))) {
-      await stack.page.getByRole('alert').filter({ hasText: 'Volumes are not available on this engine yet' }).waitFor();
-      await stack.screenshot('volumes-unavailable');
-      return;
-    }
     await volumes.create('e2e-data');
     await volumes.row('e2e-data').waitFor();
     await stack.screenshot('volumes');

@@ -1,7 +1,6 @@
 // Starts what the dashboard e2e tests drive: the rig's registry and berthd, `berth dashboard` against berthd's
 // socket (as a user would run it), and Debian's Chromium through playwright-core.
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { request } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
@@ -26,27 +25,18 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-export const missingPrerequisites = dashboardPrerequisitesMissing;
-
 /** Runs `berth dashboard --print-url` against berthd's socket and reads the URL from its first line of output. */
 export function startDashboard(socket: string, extra: string[] = []): Promise<DashboardProcess> {
   return startDashboardProcess(`unix://${socket}`, extra);
 }
 
-/** Whether the engine routes METHOD PATH at all (an unknown route answers 404 "page not found"). */
-export function engineServes(socket: string, method: string, p: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const req = request({ socketPath: socket, method, path: p, headers: { 'Content-Type': 'application/json' } }, (res) => {
-      let body = '';
-      res.on('data', (d) => (body += d));
-      res.on('end', () => resolve(!(res.statusCode === 404 && body.includes('page not found'))));
-    });
-    req.on('error', () => resolve(false));
-    req.end(method === 'POST' ? '{}' : undefined);
-  });
-}
-
+/**
+ * The whole stack, or an error that fails the file: set-up provides Chromium and the builds, so a missing one is
+ * a broken set-up, not a reason to skip; an engine that does not start or answer fails the same way.
+ */
 export async function startStack(): Promise<Stack> {
+  const missing = dashboardPrerequisitesMissing();
+  if (missing) throw new Error(`the dashboard e2e tests cannot run: ${missing}`);
   const registry = await startRegistry();
   const stops: (() => Promise<unknown>)[] = [() => registry.stop()];
   const stopAll = async () => { for (const s of stops.reverse()) await s().catch(() => undefined); };

@@ -5,13 +5,12 @@ import os from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadVmSettings } from '../../src/host/vm/vm-settings.js';
 import { splitEngineArgs } from '../../src/host/ui/settings-store.js';
-import { missingPrerequisites, startStack, type Stack } from './harness.js';
+import { startStack, type Stack } from './harness.js';
 import { BerthSettingsPage, TroubleshootPage } from './pages/berth-settings.js';
 import { Shell } from './pages/shell.js';
 
-const missing = missingPrerequisites();
 
-describe.skipIf(missing)(`settings and troubleshooting${missing ? ` (skipped: ${missing})` : ''}`, () => {
+describe('settings and troubleshooting', () => {
   let stack: Stack;
   let shell: Shell;
 

@@ -5,17 +5,16 @@ import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { docker } from '../../../scripts/src/testrig/index.js';
 import { axeViolations, describeViolations } from './axe.js';
-import { missingPrerequisites, startStack, type Stack } from './harness.js';
+import { startStack, type Stack } from './harness.js';
 import { ImagesPage } from './pages/images.js';
 import { Shell } from './pages/shell.js';
 import { PruneDialogPage, VolumeBrowserPage } from './pages/volumes.js';
 
-const missing = missingPrerequisites();
 const VOLUME = 'e2e-files';
 const APP_INI = '[app]\nname=berth\n';
 const HELPER_LABEL = 'com.berth.volume-browser';
 
-describe.skipIf(missing)(`volume files and prune dialogs${missing ? ` (skipped: ${missing})` : ''}`, () => {
+describe('volume files and prune dialogs', () => {
   let stack: Stack;
   let shell: Shell;
   let volumes: VolumeBrowserPage;

@@ -21,7 +21,7 @@ export { allocateBridge, releaseBridge, createBridge, deleteBridge, type BridgeA
 export { startDockerd, findDockerd, dockerdToolchain, type RunningDockerd, type StartDockerdOptions } from './dockerd.js';
 export { pingSocket } from './ping.js';
 export { freeLoopbackPort, freeLoopbackUdpPort } from './ports.js';
-export { buildUdpEcho, udpEchoUnavailable } from './udp-echo.js';
+export { buildUdpEcho } from './udp-echo.js';
 export { stopByPid, spawnTracked } from './processes.js';
 export { startKeyring, keyringUnavailable, type TestKeyring } from './keyring.js';
 export { startDashboardProcess, dashboardPrerequisitesMissing, BERTH_BIN, CHROMIUM, type DashboardProcess } from './dashboard.js';

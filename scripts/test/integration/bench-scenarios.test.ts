@@ -1,9 +1,8 @@
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { berthdIsBuilt, repoRoot } from '../../src/testrig/index.js';
+import { repoRoot } from '../../src/testrig/index.js';
 
 const run = promisify(execFile);
 const benchMain = path.join(repoRoot, 'scripts', 'dist', 'bench', 'main.js');
@@ -28,7 +27,7 @@ interface Report {
 
 // Smoke only: each scenario runs once against berthd (no peer) and yields a positive figure. The figures themselves
 // belong to `npm run bench`, never to assertions.
-describe.skipIf(!berthdIsBuilt() || !existsSync(benchMain))('bench engine scenarios (one iteration, berthd only)', () => {
+describe('bench engine scenarios (one iteration, berthd only)', () => {
   it('runs each scenario once and reports a positive sample for Berth', { timeout: 300_000 }, async () => {
     const { stdout } = await run(
       process.execPath,

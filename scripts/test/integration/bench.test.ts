@@ -1,15 +1,14 @@
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { berthdIsBuilt, repoRoot } from '../../src/testrig/index.js';
+import { repoRoot } from '../../src/testrig/index.js';
 
 const run = promisify(execFile);
 const benchMain = path.join(repoRoot, 'scripts', 'dist', 'bench', 'main.js');
 
 // The harness runs from scripts/dist (npm run bench builds it first; so does the suite's typecheck step).
-describe.skipIf(!berthdIsBuilt() || !existsSync(benchMain))('npm run bench harness', () => {
+describe('npm run bench harness', () => {
   it('runs the chosen scenarios against a berthd it starts and reports medians as JSON', async () => {
     const { stdout } = await run(process.execPath, [benchMain, '--iterations', '2', '--no-peer', '--json', '--filter', 'docker-version,ping-throughput'], { cwd: repoRoot });
     const report = JSON.parse(stdout) as { peer: string; results: { scenario: string; berth: { samples: number[]; median: number }; dockerd: unknown; ratio: unknown }[] };

@@ -32,7 +32,7 @@ export function createSession(host: UiHost, send: (msg: HostMessage) => void): S
     }
   }
 
-  async function stream(id: number, ch: StreamChannel, args: unknown): Promise<void> {
+  async function stream(id: number, ch: StreamChannel, args: unknown, early: unknown[]): Promise<void> {
     let ended = false;
     const sink = {
       data: (value: unknown) => { if (!ended) post({ t: 'data', id, value }); },
@@ -47,7 +47,11 @@ export function createSession(host: UiHost, send: (msg: HostMessage) => void): S
       const opener = host.streams[ch] as (a: unknown, s: typeof sink) => Promise<StreamControl<unknown>>;
       const control = await opener(args ?? {}, sink);
       if (ended || closed || !open.has(id)) control.close();
-      else open.set(id, control);
+      else {
+        open.set(id, control);
+        // Input sent while the engine was still starting the stream (keys typed right after "Open terminal").
+        for (const data of early.splice(0)) control.input?.(data);
+      }
     } catch (err) {
       sink.end(err);
     }
@@ -63,9 +67,13 @@ export function createSession(host: UiHost, send: (msg: HostMessage) => void): S
           return;
         case 'open':
           if (!streamSet.has(msg.ch)) { post({ t: 'end', id: msg.id, error: { code: 'invalid', message: `unknown stream ${msg.ch}` } }); return; }
-          // Reserve the id so a close that arrives before the engine answers is honoured.
-          open.set(msg.id, { close: () => undefined });
-          void stream(msg.id, msg.ch as StreamChannel, msg.args);
+          {
+            // Reserve the id so a close that arrives before the engine answers is honoured, and keep any input that
+            // arrives meanwhile for the stream once it is open: dropping it lost a user's first keystrokes.
+            const early: unknown[] = [];
+            open.set(msg.id, { close: () => undefined, input: (data) => early.push(data) });
+            void stream(msg.id, msg.ch as StreamChannel, msg.args, early);
+          }
           return;
         case 'input':
           open.get(msg.id)?.input?.(msg.data);

@@ -66,6 +66,10 @@ describe.skipIf(!!noKeyring)('Secret Service (gnome-keyring) backend', () => {
 });
 
 describe('macOS Keychain and Windows Credential Manager backends', () => {
-  it.skipIf(process.platform !== 'darwin')('macOS Keychain: conformance runs on macOS only', () => {});
-  it.skipIf(process.platform !== 'win32')('Windows Credential Manager: conformance runs on Windows only', () => {});
+  it('macOS Keychain', (ctx) => {
+    if (process.platform !== 'darwin') ctx.skip('the macOS Keychain conformance runs on macOS only');
+  });
+  it('Windows Credential Manager', (ctx) => {
+    if (process.platform !== 'win32') ctx.skip('the Windows Credential Manager conformance runs on Windows only');
+  });
 });

@@ -6,12 +6,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bundledDockerBinary, buildUdpEcho, freeLoopbackPort, freeLoopbackUdpPort, pushImage, startRegistry, testImages, udpEchoUnavailable, type TestRegistry } from '../../../../scripts/src/testrig/index.js';
+import { bundledDockerBinary, buildUdpEcho, freeLoopbackPort, freeLoopbackUdpPort, pushImage, startRegistry, testImages, type TestRegistry } from '../../../../scripts/src/testrig/index.js';
 import { buildCli, ensureImage, repoRoot } from './vm-image.js';
 
 const run = promisify(execFile);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const noGcc = udpEchoUnavailable();
 
 /** Sends one datagram from a fresh socket and waits up to a second for the answer (undefined: none came). */
 async function udpAsk(port: number, text: string): Promise<string | undefined> {
@@ -221,7 +220,7 @@ describe('containers in the VM through the berth context', () => {
     }
   });
 
-  it.skipIf(noGcc)(`forwards published UDP ports (loopback only when bound to 127.0.0.1), removes them with the container, reports one taken${noGcc ? ` (skipped: ${noGcc})` : ''}`, async () => {
+  it('forwards published UDP ports (loopback only when bound to 127.0.0.1), removes them with the container, reports one taken', async () => {
     const echo = buildUdpEcho(path.join(home, 'udp-echo'));
     const loopback = await freeLoopbackUdpPort();
     const wildcard = await freeLoopbackUdpPort();

@@ -3,10 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildUdpEcho, freeLoopbackUdpPort, udpEchoUnavailable } from '../../../../scripts/src/testrig/index.js';
+import { buildUdpEcho, freeLoopbackUdpPort } from '../../../../scripts/src/testrig/index.js';
 import { startContainerRig, type ContainerRig } from './harness.js';
 
-const missing = udpEchoUnavailable();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
@@ -37,7 +36,7 @@ class FixedPortClient {
   }
 }
 
-describe.skipIf(missing)(`published UDP ports${missing ? ` (skipped: ${missing})` : ''}`, () => {
+describe('published UDP ports', () => {
   let rig: ContainerRig;
   let echo: string;
   const dir = mkdtempSync(path.join(os.tmpdir(), 'berth-udp-'));
