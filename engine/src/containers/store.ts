@@ -2,11 +2,10 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { Conflict, InvalidArgument, NotFound } from '../base/errors.js';
 import { atomicWriteJson, readJsonIfExists } from '../base/fsutil.js';
+import { BackgroundRemover, isRemovedName } from '../base/trash.js';
 import type { ContainerRecord } from './types.js';
 
 const CONFIG_FILE = 'config.v2.json';
-/** Directories of removed containers whose files are being deleted (never a container ID: IDs are hex). */
-const REMOVED_PREFIX = '.removed-';
 
 /**
  * Containers by ID with a name index, persisted one file per container and written atomically, so a crash leaves
@@ -16,20 +15,21 @@ const REMOVED_PREFIX = '.removed-';
 export class ContainerStore {
   private readonly byId = new Map<string, ContainerRecord>();
   private readonly byName = new Map<string, string>();
-  /** Background deletions of removed containers' files, one after the other. */
-  private removing: Promise<void> = Promise.resolve();
+  /** Deletes removed containers' files in the background. */
+  private readonly remover: BackgroundRemover;
   readonly root: string;
 
   constructor(root: string) {
     this.root = root;
+    this.remover = new BackgroundRemover(root);
   }
 
   async load(): Promise<ContainerRecord[]> {
     await fs.mkdir(this.root, { recursive: true, mode: 0o710 });
     for (const id of await fs.readdir(this.root)) {
       // A removed container's files that were still being deleted when berthd stopped.
-      if (id.startsWith(REMOVED_PREFIX)) {
-        await fs.rm(path.join(this.root, id), { recursive: true, force: true });
+      if (isRemovedName(id)) {
+        this.remover.later(path.join(this.root, id));
         continue;
       }
       const record = await readJsonIfExists<ContainerRecord>(path.join(this.root, id, CONFIG_FILE)).catch(() => undefined);
@@ -83,22 +83,18 @@ export class ContainerStore {
    */
   async delete(record: ContainerRecord): Promise<void> {
     const dir = this.dir(record.Id);
-    const removed = path.join(this.root, `${REMOVED_PREFIX}${record.Id}`);
-    const gone = await fs.rename(dir, removed).then(
-      () => removed,
-      () => dir,
-    );
-    if (gone === dir) await fs.rm(path.join(dir, CONFIG_FILE), { force: true });
-    this.removing = this.removing
-      .then(() => fs.rm(gone, { recursive: true, force: true, maxRetries: 2 }))
-      .catch(() => undefined);
+    if (!(await this.remover.discard(dir, record.Id))) {
+      // Not renamed: without its config the directory is never loaded as a container again; delete it in place.
+      await fs.rm(path.join(dir, CONFIG_FILE), { force: true });
+      this.remover.later(dir);
+    }
     this.byId.delete(record.Id);
     this.releaseName(record.Name, record.Id);
   }
 
   /** Resolves once the files of every container removed so far are gone. */
   settled(): Promise<void> {
-    return this.removing;
+    return this.remover.settled();
   }
 
   find(idOrName: string): ContainerRecord | undefined {

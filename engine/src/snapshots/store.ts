@@ -3,12 +3,15 @@
  * dir) and `<chain-hex>/meta.json` its record. A snapshot is prepared in `.ingest/<random>` and committed by one
  * rename, so after a crash it either exists whole or not at all; `init()` sweeps leftovers. A layer made on this
  * machine (a build step) is adopted: its overlay upper dir is moved in instead of being unpacked from its tar.
+ * A removed snapshot is renamed out of the store at once and its files deleted in the background (`rmi` does not
+ * wait for thousands of unlinks); one a crash left renamed is deleted at the next `init()`.
  */
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { BackgroundRemover } from '../base/trash.js';
 import { parseDigest } from '../content/digest.js';
 import { syncDir } from '../content/ingest.js';
 
@@ -33,16 +36,19 @@ export interface PreparedSnapshot {
 export class SnapshotStore {
   readonly root: string;
   private readonly ingestRoot: string;
+  private readonly remover: BackgroundRemover;
 
   constructor(root: string) {
     this.root = root;
     this.ingestRoot = join(root, '.ingest');
+    this.remover = new BackgroundRemover(root);
   }
 
   async init(): Promise<void> {
     await mkdir(this.root, { recursive: true });
     await rm(this.ingestRoot, { recursive: true, force: true });
     await mkdir(this.ingestRoot, { recursive: true });
+    await this.remover.sweep();
   }
 
   dir(chainId: string): string {
@@ -114,16 +120,17 @@ export class SnapshotStore {
     return prepared;
   }
 
+  /**
+   * Takes the snapshot out of the store with one rename (so a crash mid-delete never leaves a half-deleted snapshot
+   * that looks committed) and deletes its files in the background. A snapshot that is not there is a no-op.
+   */
   async remove(chainId: string): Promise<void> {
-    // Rename first so a crash mid-delete never leaves a half-deleted snapshot that looks committed.
-    const dir = this.dir(chainId);
-    const doomed = join(this.ingestRoot, `rm-${randomBytes(6).toString('hex')}`);
-    try {
-      await rename(dir, doomed);
-    } catch {
-      return;
-    }
-    await rm(doomed, { recursive: true, force: true });
+    await this.remover.discard(this.dir(chainId), parseDigest(chainId).hex);
+  }
+
+  /** Resolves once the files of every snapshot removed so far are deleted. */
+  settled(): Promise<void> {
+    return this.remover.settled();
   }
 
   async list(): Promise<SnapshotMeta[]> {
