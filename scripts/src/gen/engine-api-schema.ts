@@ -55,8 +55,11 @@ function deref(s: Swagger): [Swagger, string | undefined] {
 function merged(s: Swagger): Swagger {
   const [d] = deref(s);
   if (!d.allOf) return d;
+  const parts = d.allOf.map(merged);
+  // An allOf that only wraps a scalar definition (Mount.Type → MountType, a string enum) is that scalar.
+  if (parts.every((p) => !p.properties)) return parts[0] ?? d;
   const props: Record<string, Swagger> = {};
-  for (const part of d.allOf) Object.assign(props, merged(part).properties ?? {});
+  for (const part of parts) Object.assign(props, part.properties ?? {});
   return { type: 'object', properties: props };
 }
 
@@ -75,23 +78,23 @@ function node(s: Swagger, field: string, structName: string): GoNode {
     const pkg = refName ? (PACKAGE[refName] ?? 'container') : 'container';
     return { k: 'struct', go: `${pkg}.${name}`, name, fields };
   }
-  switch (d.type) {
+  switch (m.type) {
     case 'string':
       return { k: 'string', go: 'string' };
     case 'boolean':
       return { k: 'bool', go: 'bool' };
     case 'integer':
-      return { k: 'int', go: GO_INT[field] ?? intType(d.format) };
+      return { k: 'int', go: GO_INT[field] ?? intType(m.format) };
     case 'number':
       return { k: 'float64', go: 'float64' };
     case 'array': {
       // An inline element struct is named after its field (Ulimits → Ulimit), as the Go types are.
-      const of = d.items ? node(d.items, field.replace(/s$/, ''), structName) : ({ k: 'any', go: 'interface {}' } as GoNode);
+      const of = m.items ? node(m.items, field.replace(/s$/, ''), structName) : ({ k: 'any', go: 'interface {}' } as GoNode);
       return { k: 'array', go: `[]${of.go}`, of };
     }
     case 'object': {
-      if (d.additionalProperties && typeof d.additionalProperties === 'object') {
-        const of = node(d.additionalProperties, field, structName);
+      if (m.additionalProperties && typeof m.additionalProperties === 'object') {
+        const of = node(m.additionalProperties, field, structName);
         return { k: 'map', go: `map[string]${of.go}`, of };
       }
       return { k: 'any', go: 'interface {}' };

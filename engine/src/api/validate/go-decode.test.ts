@@ -32,6 +32,16 @@ describe('Go decode check', () => {
     expect(refusal({ Cmd: 'sh' }, execCreate)).toContain('of type []string');
   });
 
+  it('takes the --mount body the docker CLI and Compose send (Mount.Type is a string enum in the swagger)', () => {
+    const mounts = [
+      { Type: 'volume', Source: 'data', Target: '/data', VolumeOptions: { Subpath: 'www' } },
+      { Type: 'bind', Source: '/srv', Target: '/srv', ReadOnly: true, BindOptions: { Propagation: 'rprivate' } },
+      { Type: 'tmpfs', Target: '/tmp', TmpfsOptions: { SizeBytes: 1 << 20, Mode: 0o1777 } },
+    ];
+    expect(refusal({ Image: 'busybox', HostConfig: { Mounts: mounts } })).toBe('');
+    expect(refusal({ HostConfig: { Mounts: [{ Type: 1, Target: '/x' }] } })).toContain('Go struct field Mount.HostConfig.Mounts.Type of type');
+  });
+
   it('measures nesting outside strings only', () => {
     expect(jsonDepthExceeds('['.repeat(101) + ']'.repeat(101))).toBe(true);
     expect(jsonDepthExceeds(`{"a":"${'['.repeat(500)}\\""}`)).toBe(false);
