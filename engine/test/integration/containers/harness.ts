@@ -30,10 +30,14 @@ export interface ContainerRig {
   stop(): Promise<void>;
 }
 
-export async function startContainerRig(opts: { extraArgs?: string[] } = {}): Promise<ContainerRig> {
+export async function startContainerRig(opts: { extraArgs?: string[]; env?: NodeJS.ProcessEnv } = {}): Promise<ContainerRig> {
   const registry = await startRegistry();
   await pushTestImages(registry);
-  const berthd = await startBerthd({ insecureRegistries: [registry.host], ...(opts.extraArgs ? { extraArgs: opts.extraArgs } : {}) });
+  const berthd = await startBerthd({
+    insecureRegistries: [registry.host],
+    ...(opts.extraArgs ? { extraArgs: opts.extraArgs } : {}),
+    ...(opts.env ? { env: opts.env } : {}),
+  });
   const run = (args: string[], opts: { input?: string; timeoutMs?: number } = {}) =>
     docker(args, { host: berthd.dockerHost, timeoutMs: opts.timeoutMs ?? 60_000, ...(opts.input !== undefined ? { input: opts.input } : {}) });
   const ok = async (args: string[], opts: { input?: string; timeoutMs?: number } = {}) => {
