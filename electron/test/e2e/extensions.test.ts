@@ -16,6 +16,7 @@ import { Shell } from './pages/shell.js';
 // Browser globals inside frame.evaluate (the test itself is typed for Node).
 declare const window: { parent: { location: { href: string }; document: { title: string }; sessionStorage: { length: number } } };
 declare const localStorage: Record<string, string>;
+declare function getComputedStyle(e: unknown): { backgroundColor: string };
 declare const parent: { postMessage(m: unknown, o: string): void };
 declare function addEventListener(t: 'message', l: (ev: { data?: { id?: number; ok?: boolean; value?: unknown; error: { message: string } } }) => void): void;
 
@@ -59,7 +60,7 @@ describe.skipIf(skip)(`extensions in the dashboard${skip ? ` (skipped: ${skip})`
   };
 
   beforeAll(async () => {
-    s = await startExtStack(toolchain as Exclude<typeof toolchain, string>);
+    s = await startExtStack(toolchain as Exclude<typeof toolchain, string>, { react: true });
     await cli(['pull', `${s.registry.host}/berth-test/busybox:latest`]).catch(async () => {
       const { pushTestImages } = await import('../../../scripts/src/testrig/index.js');
       await pushTestImages(s.registry);
@@ -109,6 +110,45 @@ describe.skipIf(skip)(`extensions in the dashboard${skip ? ` (skipped: ${skip})`
     expect(stats).toHaveLength(1);
     await shell.go('Containers');
     await expect.poll(() => children(dashboard.pid, ['stats', '--format', '{{.Name}}']), { timeout: 10_000 }).toEqual([]);
+  });
+
+  it('runs a React + MUI extension built with Docker\'s client and theme; leaving its tab ends its stream, removing it leaves nothing', async () => {
+    const ref = s.reactExt!;
+    const rid = id(ref);
+    await install(ref, 'React Extension');
+    await ext.tab('React Extension').click();
+    const toast = shell.toast('React extension ready').waitFor();
+    const frame = ext.frame(rid);
+    await frame.getByRole('heading', { name: 'React Extension' }).waitFor({ timeout: 30_000 });
+    // @docker/docker-mui-theme built MUI's theme from Berth's window.__ddMuiV5Themes: CssBaseline paints its background.
+    const mode = (await frame.getByText(/^Theme: /).textContent())?.replace('Theme: ', '');
+    const bg = await frame.locator('body').evaluate((b) => getComputedStyle(b).backgroundColor);
+    expect({ mode, bg }).toEqual(mode === 'dark' ? { mode, bg: 'rgb(27, 30, 35)' } : { mode: 'light', bg: 'rgb(255, 255, 255)' });
+    expect(await ext.result(rid, 'vm-hello')).toBe('{"hello":"react"}');
+    expect(await ext.result(rid, 'host')).toBe('hello from the host: react');
+    expect((await ext.result(rid, 'ps')).split(',')).toContain('e2e-stats');
+    await expect.poll(async () => (await ext.result(rid, 'stats')).split(','), { timeout: 30_000 }).toContain('e2e-stats');
+    await toast;
+    await page.screenshot({ path: path.join(s.home, '..', 'react-extension-tab.png') });
+
+    expect(await children(dashboard.pid, ['stats', '--format', '{{.Name}}'])).toHaveLength(1);
+    await shell.go('Containers');
+    await expect.poll(() => children(dashboard.pid, ['stats', '--format', '{{.Name}}']), { timeout: 10_000 }).toEqual([]);
+
+    const dir = path.join(s.home, 'extensions', rid.replace(/[^A-Za-z0-9._-]/g, '_'));
+    await access(path.join(dir, 'host', 'hello-host'));
+    const project = `label=com.docker.desktop.extension.name=${rid}`;
+    expect(await cli(['ps', '-a', '-q', '--filter', project])).not.toBe('');
+    await shell.go('Extensions');
+    await ext.row('React Extension').getByRole('button', { name: 'Remove React Extension' }).click();
+    await shell.confirm('Remove');
+    await ext.row('React Extension').waitFor({ state: 'detached', timeout: 60_000 });
+    await ext.tab('React Extension').waitFor({ state: 'detached' });
+    expect(await cli(['ps', '-a', '-q', '--filter', project])).toBe('');
+    expect(await cli(['volume', 'ls', '-q'])).toBe('');
+    expect(await cli(['network', 'ls', '--format', '{{.Name}}'])).not.toMatch(/react/);
+    await expect(access(dir)).rejects.toThrow(/ENOENT/);
+    expect(await page.locator(`iframe[data-extension="${rid}"]`).count()).toBe(0);
   });
 
   it('runs a backend in the engine reached through vm.service and vm.cli.exec, and a shipped host binary', async () => {

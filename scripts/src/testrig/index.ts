@@ -42,6 +42,6 @@ export { sha256Digest, digestHex } from './images/digest.js';
 export { MediaTypes } from './images/mediatypes.js';
 export type * from './images/types.js';
 export {
-  buildExtensionFixtures, pushExtensionFixtures, extensionLabels, HOST_BINARY, ICON_SVG,
+  buildExtensionFixtures, pushExtensionFixtures, pushReactExtension, extensionLabels, HOST_BINARY, ICON_SVG,
   type ExtensionFixtureName, type PushedExtensions,
 } from './extensions/fixtures.js';

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { bundledDockerBinary, testDockerConfigDir } from '../../../../scripts/src/testrig/toolchain.js';
 import {
-  pushExtensionFixtures, repoRoot, startBerthd, startRegistry, type PushedExtensions, type RunningBerthd, type TestRegistry,
+  pushExtensionFixtures, pushReactExtension, repoRoot, startBerthd, startRegistry, type PushedExtensions, type RunningBerthd, type TestRegistry,
 } from '../../../../scripts/src/testrig/index.js';
 
 export interface Toolchain {
@@ -32,6 +32,8 @@ export interface ExtStack {
   registry: TestRegistry;
   berthd: RunningBerthd;
   exts: PushedExtensions;
+  /** The React + MUI fixture (`react-ui/`), when asked for: its npm install and vite build are cached. */
+  reactExt?: string;
   toolchain: Toolchain;
   /** BERTH_HOME of this test file. */
   home: string;
@@ -42,12 +44,13 @@ export interface ExtStack {
   stop(): Promise<void>;
 }
 
-export async function startExtStack(toolchain: Toolchain): Promise<ExtStack> {
+export async function startExtStack(toolchain: Toolchain, opts: { react?: boolean } = {}): Promise<ExtStack> {
   const registry = await startRegistry();
   const stops: (() => Promise<unknown>)[] = [() => registry.stop()];
   const stop = async () => { for (const s of stops.reverse()) await s().catch(() => undefined); };
   try {
     const exts = await pushExtensionFixtures(registry);
+    const reactExt = opts.react ? await pushReactExtension(registry) : undefined;
     const berthd = await startBerthd({ insecureRegistries: [registry.host] });
     stops.push(() => berthd.stop());
     const work = await mkdtemp(path.join(os.tmpdir(), 'berth-ext-'));
@@ -68,7 +71,7 @@ export async function startExtStack(toolchain: Toolchain): Promise<ExtStack> {
       BERTH_DOCKER_CLI: toolchain.docker,
       DOCKER_CLI_HINTS: 'false',
     };
-    return { registry, berthd, exts, toolchain, home, configDir, env, stop };
+    return { registry, berthd, exts, ...(reactExt ? { reactExt } : {}), toolchain, home, configDir, env, stop };
   } catch (e) {
     await stop();
     throw e;

@@ -11,6 +11,7 @@ import { busyboxRootfs } from '../images/busybox-rootfs.js';
 import { pushImage, type RegistryEndpoint } from '../images/push.js';
 import { dir, file, type LayerEntry } from '../images/tar-layer.js';
 import type { ManifestFixture } from '../images/types.js';
+import { reactUiFiles } from './react-ui.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 // The sources sit in src/ (tsc does not copy them to dist).
@@ -123,6 +124,46 @@ export async function buildExtensionFixtures(): Promise<ExtensionFixtures> {
       ])]),
     },
   };
+}
+
+/**
+ * The "everything" extension, as authors publish one: a React + MUI UI built from the npm registry (react-ui/), a
+ * `vm.image` backend serving HTTP on /run/guest-services/react.sock and a Linux host binary. Its npm install and
+ * vite build run once per source change (cached), so it is built only for the tests that install it.
+ */
+export async function buildReactExtension(b: ImageBuilder): Promise<{ repo: string; image: ManifestFixture }> {
+  const ui = await reactUiFiles();
+  const dirs = [...new Set(ui.flatMap((f) => f.path.split('/').slice(0, -1).map((_, i, parts) => parts.slice(0, i + 1).join('/'))))].sort();
+  return {
+    repo: 'berth-ext/react',
+    image: await b.image({
+      format: 'docker', platform: amd64,
+      layers: [{ entries: busyboxRootfs(), compression: 'gzip' }, {
+        compression: 'gzip',
+        entries: [
+          file('ext-backend', await buildExtBackend(), { mode: 0o755 }),
+          ...meta({
+            icon: 'icon.svg',
+            ...tab('React Extension', { backend: { socket: 'react.sock' } }),
+            vm: { image: '${DESKTOP_PLUGIN_IMAGE}', exposes: { socket: 'react.sock' } },
+            host: { binaries: [{ linux: [{ path: '/linux/hello-host' }], darwin: [{ path: '/darwin/hello-host' }] }] },
+          }),
+          dir('linux'), file('linux/hello-host', HOST_BINARY, { mode: 0o755 }),
+          dir('darwin'), file('darwin/hello-host', HOST_BINARY, { mode: 0o755 }),
+          dir('ui'), ...dirs.map((d) => dir(`ui/${d}`)), ...ui.map((f) => file(`ui/${f.path}`, f.content)),
+        ],
+      }],
+      config: { Labels: extensionLabels('React Extension'), Cmd: ['/ext-backend', '/run/guest-services/react.sock', 'react'] },
+    }),
+  };
+}
+
+/** Builds and pushes the React fixture as `<registry>/berth-ext/react:<tag>`; resolves with the reference. */
+export async function pushReactExtension(registry: RegistryEndpoint, tag = '1.0.0'): Promise<string> {
+  const b = new ImageBuilder();
+  const { repo, image } = await buildReactExtension(b);
+  await pushImage(registry, image, `${repo}:${tag}`, { blobs: b.blobs });
+  return `${registry.host}/${repo}:${tag}`;
 }
 
 export type PushedExtensions = Record<ExtensionFixtureName, string>;
