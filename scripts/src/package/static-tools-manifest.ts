@@ -1,0 +1,87 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
+/**
+ * The pins of Docker's official static client builds (`scripts/deps/docker-static-tools.json`): per tool a version,
+ * where it goes in the app's tools dir (`bin` or `cli-plugins`), and per target (`darwin-arm64`, `win32-x64`, …) the
+ * URL, the sha256 of the file at that URL, and how the binary sits in it (a `.tgz` or `.zip` member, or the file).
+ */
+export interface StaticBuild {
+  url: string;
+  sha256: string;
+  archive: 'tgz' | 'zip' | 'file';
+  /** The binary's path inside the archive (tgz/zip only), e.g. `docker/docker`. */
+  member?: string;
+}
+
+export interface StaticTool {
+  version: string;
+  dest: 'bin' | 'cli-plugins';
+  builds: Record<string, StaticBuild>;
+}
+
+export interface StaticToolsManifest {
+  tools: Record<string, StaticTool>;
+}
+
+/** One file to fetch for one target: the tool's name and where its binary lands (`bin/docker.exe`). */
+export interface PlannedTool extends StaticBuild {
+  name: string;
+  version: string;
+  /** Relative to the target's tools dir, with `.exe` on Windows. */
+  target: string;
+}
+
+export function readStaticToolsManifest(file: string): StaticToolsManifest {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new Error(`cannot read the static tools manifest ${file}: ${(err as Error).message}`, { cause: err });
+  }
+  return checkManifest(raw, file);
+}
+
+/** Every mistake a hand edit can make is named with its place in the file, before anything is downloaded. */
+export function checkManifest(raw: unknown, where = 'the manifest'): StaticToolsManifest {
+  const fail = (at: string, what: string): never => {
+    throw new Error(`${where}: ${at}: ${what}`);
+  };
+  const tools = (raw as { tools?: unknown } | null)?.tools;
+  if (!tools || typeof tools !== 'object') fail('tools', 'missing');
+  for (const [name, tool] of Object.entries(tools as Record<string, StaticTool>)) {
+    if (!/^[a-z][a-z0-9-]*$/.test(name)) fail(name, 'a tool name is lower case letters, digits and dashes');
+    if (typeof tool.version !== 'string' || !tool.version) fail(name, 'version is missing');
+    if (tool.dest !== 'bin' && tool.dest !== 'cli-plugins') fail(name, 'dest must be "bin" or "cli-plugins"');
+    if (!tool.builds || typeof tool.builds !== 'object') fail(name, 'builds is missing');
+    for (const [target, b] of Object.entries(tool.builds)) {
+      const at = `${name}.builds.${target}`;
+      if (!/^(darwin|win32|linux)-(x64|arm64)$/.test(target)) fail(at, 'a target is <darwin|win32|linux>-<x64|arm64>');
+      if (!/^[0-9a-f]{64}$/.test(b.sha256 ?? '')) fail(at, 'sha256 must be 64 lower-case hex digits');
+      let url: URL | undefined;
+      try {
+        url = new URL(b.url);
+      } catch {
+        fail(at, `url is not a URL: ${String(b.url)}`);
+      }
+      if (url && url.protocol !== 'https:' && url.protocol !== 'http:') fail(at, 'url must be http(s)');
+      if (!['tgz', 'zip', 'file'].includes(b.archive)) fail(at, 'archive must be "tgz", "zip" or "file"');
+      if (b.archive !== 'file' && !b.member) fail(at, `a ${b.archive} build names its binary in "member"`);
+    }
+  }
+  return raw as StaticToolsManifest;
+}
+
+/** What `target` (e.g. `darwin-arm64`) gets; a target the manifest does not cover is an error naming what it does. */
+export function planTarget(manifest: StaticToolsManifest, target: string): PlannedTool[] {
+  const exe = target.startsWith('win32-') ? '.exe' : '';
+  const plan = Object.entries(manifest.tools).map(([name, tool]) => {
+    const build = tool.builds[target];
+    if (!build) {
+      throw new Error(`the static tools manifest has no ${name} build for ${target} (it has: ${Object.keys(tool.builds).join(', ')})`);
+    }
+    return { ...build, name, version: tool.version, target: path.posix.join(tool.dest, `${name}${exe}`) };
+  });
+  if (plan.length === 0) throw new Error('the static tools manifest lists no tools');
+  return plan;
+}
