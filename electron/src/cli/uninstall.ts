@@ -43,6 +43,8 @@ export async function main(argv: string[]): Promise<void> {
     const undone = undoHostTools(paths, erased);
     if (undone.config === 'restored') process.stdout.write('~/.docker/config.json is as it was before Berth.\n');
     if (undone.config === 'reverted') process.stdout.write("~/.docker/config.json: Berth's settings removed, yours kept.\n");
+    for (const link of undone.links) process.stdout.write(`Removed ${link}\n`);
+    for (const f of undone.failed) process.stderr.write(`berth: could not remove ${f.path} (${f.reason}): remove it as root (sudo rm ${f.path})\n`);
   } catch (err) {
     process.stderr.write(`berth: ~/.docker/config.json left as it is: ${(err as Error).message}\n`);
   }

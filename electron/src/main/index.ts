@@ -12,6 +12,7 @@ import { vmEngineController } from '../host/vm/engine-controller.js';
 import { vmFiles } from '../host/vm/vm-files.js';
 import { appendTo, logVmEvents } from '../host/vm/vm-log.js';
 import type { ElectronApi } from './electron-api.js';
+import { hostToolsOnStart } from './host-tools-on-start.js';
 import { startShell } from './shell.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -27,8 +28,13 @@ const remote = process.env.DOCKER_HOST ? await vmControlsFor(process.env.DOCKER_
 const hostLogFile = vmFiles(paths).hostLog;
 if (vm) logVmEvents(vm.service, appendTo(hostLogFile));
 
+const engine = process.env.DOCKER_HOST ?? `unix://${paths.dockerSocket}`;
+
 void startShell(electron as unknown as ElectronApi, {
-  engine: process.env.DOCKER_HOST ?? `unix://${paths.dockerSocket}`,
+  engine,
+  // The packaged app's tools are at <resources>/tools (host/toolchain/bundled-tools.ts): linked as berth start does.
+  hostTools: hostToolsOnStart(paths, engine),
+  log: appendTo(hostLogFile),
   settingsFile: paths.settings,
   registries: { credentials: openRegistryCredentials(paths), dockerConfig: new DockerConfigSetup(paths, dockerConfigDir()), settingsPath: paths.settings },
   ...(vm ? { vm, hostLogFile } : {}),

@@ -1,3 +1,4 @@
+import { chmodSync, mkdirSync, readdirSync, readlinkSync, writeFileSync } from 'node:fs';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,6 +11,7 @@ import { controlVm } from '../host/vm/engine-controller.js';
 import { MockVmService } from '../host/vm/mock-vm-service.js';
 import { CHANNEL } from './ipc-bridge.js';
 import { fakeElectron } from './electron-stand-in.test-helper.js';
+import { hostToolsOnStart } from './host-tools-on-start.js';
 import { notificationFor, startShell, type ShellOptions } from './shell.js';
 import { trayMenuTemplate } from './tray-menu.js';
 
@@ -187,6 +189,64 @@ describe('Electron shell running the Berth VM', () => {
     expect((await ask('troubleshoot.logs', { source: 'engine', tail: 1 })).value).toEqual({ lines: ['API listening on /run/berth/berthd.sock'] });
     await shell.quit();
     expect(service.backend.calls.at(-1)).toBe('stop');
+  });
+});
+
+describe('Electron shell setting up the host tools, as berth start does', () => {
+  /** A packaged app's <resources>/tools, with programs standing in for Docker's binaries. */
+  function bundledTools(): string {
+    const tools = path.join(dir, 'resources', 'tools');
+    for (const rel of ['bin/docker', 'bin/docker-credential-berth', 'cli-plugins/docker-compose', 'cli-plugins/docker-buildx']) {
+      mkdirSync(path.dirname(path.join(tools, rel)), { recursive: true });
+      writeFileSync(path.join(tools, rel), `#!/bin/sh\n[ "$1" = docker-cli-plugin-metadata ] && echo '{"SchemaVersion":"0.1.0","Vendor":"t","Version":"1.0.0"}'\n`);
+      chmodSync(path.join(tools, rel), 0o755);
+    }
+    return tools;
+  }
+
+  it('links the tools into ~/.berth/bin, sets up config.json, makes berth the current context and logs it', async () => {
+    const tools = bundledTools();
+    const paths = berthPaths({ BERTH_HOME: path.join(dir, 'home') });
+    const dockerConfig = path.join(dir, 'docker-config');
+    const env = { PATH: '/usr/bin:/bin', BERTH_HOME: paths.home, BERTH_TOOLS_DIR: tools, DOCKER_CONFIG: dockerConfig };
+    const logged: string[] = [];
+    const f = fakeElectron();
+    const engine = `unix://${paths.dockerSocket}`;
+    const shell = await startShell(f.e, options({ engine, host: fakeHost().host, hostTools: hostToolsOnStart(paths, engine, env), log: (l) => logged.push(l) }));
+    expect(readlinkSync(path.join(paths.bin, 'docker'))).toBe(path.join(tools, 'bin', 'docker'));
+    expect(readlinkSync(path.join(paths.bin, 'docker-credential-berth'))).toBe(path.join(tools, 'bin', 'docker-credential-berth'));
+    expect(readlinkSync(path.join(paths.cliPlugins, 'docker-compose'))).toBe(path.join(tools, 'cli-plugins', 'docker-compose'));
+    const config = JSON.parse(await readFile(path.join(dockerConfig, 'config.json'), 'utf8')) as Record<string, unknown>;
+    expect(config).toEqual({ cliPluginsExtraDirs: [paths.cliPlugins], credsStore: 'berth', currentContext: 'berth' });
+    const metaDir = path.join(dockerConfig, 'contexts', 'meta');
+    const meta = JSON.parse(await readFile(path.join(metaDir, readdirSync(metaDir)[0]!, 'meta.json'), 'utf8')) as { Name: string; Endpoints: { docker: { Host: string } } };
+    expect(meta).toMatchObject({ Name: 'berth', Endpoints: { docker: { Host: engine } } });
+    expect(logged.join('')).toContain(`Linked in ${paths.bin}: docker, docker-credential-berth`);
+    expect(logged.join('')).toContain('Current docker context: berth');
+    expect(f.windows()).toHaveLength(1);
+    await shell!.quit();
+  });
+
+  it('leaves a config.json it cannot read alone, says so in the log, and still opens the dashboard', async () => {
+    const paths = berthPaths({ BERTH_HOME: path.join(dir, 'home') });
+    const dockerConfig = path.join(dir, 'docker-config');
+    mkdirSync(dockerConfig);
+    writeFileSync(path.join(dockerConfig, 'config.json'), '{ not json');
+    const logged: string[] = [];
+    const f = fakeElectron();
+    const env = { BERTH_HOME: paths.home, BERTH_TOOLS_DIR: bundledTools(), DOCKER_CONFIG: dockerConfig };
+    await startShell(f.e, options({ host: fakeHost().host, hostTools: hostToolsOnStart(paths, 'unix:///run/berth.sock', env), log: (l) => logged.push(l) }));
+    expect(await readFile(path.join(dockerConfig, 'config.json'), 'utf8')).toBe('{ not json');
+    expect(logged.join('')).toMatch(/config\.json: .*not valid JSON/);
+    expect(f.windows()).toHaveLength(1);
+  });
+
+  it('a set-up that throws is logged and the app still opens', async () => {
+    const logged: string[] = [];
+    const f = fakeElectron();
+    await startShell(f.e, options({ host: fakeHost().host, hostTools: () => { throw new Error('EACCES: permission denied, mkdir \'/home/u/.berth/bin\''); }, log: (l) => logged.push(l) }));
+    expect(logged.join('')).toContain("host tools were not set up: EACCES: permission denied, mkdir '/home/u/.berth/bin'");
+    expect(f.windows()).toHaveLength(1);
   });
 });
 

@@ -41,6 +41,13 @@ export interface ShellOptions {
   startAtLogin: boolean;
   /** Leave the engine (VM) running when Berth quits, whatever the settings say (BERTH_KEEP_ENGINE=1). */
   keepEngineOnQuit: boolean;
+  /**
+   * The user-side set-up every start does (tools linked in ~/.berth/bin, config.json, the berth context; see
+   * host-tools-on-start.ts): run once the app is ready, its report written to `log`.
+   */
+  hostTools?: () => string;
+  /** The app's own log (the host log); stderr when absent. */
+  log?: (line: string) => void;
   /** For tests: the host behind the contract. */
   host?: UiHost;
 }
@@ -73,6 +80,15 @@ export async function startShell(e: ElectronApi, opts: ShellOptions): Promise<Ru
     return undefined;
   }
   await e.app.whenReady();
+  const log = opts.log ?? ((line: string) => process.stderr.write(line));
+  if (opts.hostTools) {
+    // A failure here (an unwritable home, a config.json Berth must not touch) is reported; the dashboard still opens.
+    try {
+      log(`${new Date().toISOString()} host tools:\n${opts.hostTools()}\n`);
+    } catch (err) {
+      log(`${new Date().toISOString()} host tools were not set up: ${(err as Error).message}\n`);
+    }
+  }
   e.app.setLoginItemSettings({ openAtLogin: opts.startAtLogin });
   e.Menu.setApplicationMenu(null);
 

@@ -93,11 +93,27 @@ export function formatHostToolsReport(r: HostToolsReport): string {
   return lines.join('\n');
 }
 
-/** `berth uninstall`: config.json back as it was (see DockerConfigSetup.undo) and the links Berth made outside its home. */
-export function undoHostTools(paths: BerthPaths, erasedLogins: string[], env: NodeJS.ProcessEnv = process.env): { config: string; links: string[] } {
+/**
+ * `berth uninstall`: config.json back as it was (see DockerConfigSetup.undo) and the links Berth made outside its home
+ * (e.g. /usr/local/bin), each removed only while it still points where Berth pointed it. A link in a dir this user may
+ * not write is reported, not fatal.
+ */
+export function undoHostTools(
+  paths: BerthPaths,
+  erasedLogins: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): { config: string; links: string[]; failed: { path: string; reason: string }[] } {
   const config = new DockerConfigSetup(paths, dockerConfigDir(env)).undo(erasedLogins);
   const changes = readHostChanges(paths.hostChanges);
-  const removed = changes.links.filter((l) => removeLinkIfOurs(l.path, l.target)).map((l) => l.path);
-  writeHostChanges(paths.hostChanges, { ...changes, links: [] });
-  return { config, links: removed };
+  const removed: string[] = [];
+  const failed: { path: string; reason: string }[] = [];
+  for (const l of changes.links) {
+    try {
+      if (removeLinkIfOurs(l.path, l.target)) removed.push(l.path);
+    } catch (err) {
+      failed.push({ path: l.path, reason: (err as NodeJS.ErrnoException).code ?? (err as Error).message });
+    }
+  }
+  writeHostChanges(paths.hostChanges, { ...changes, links: changes.links.filter((l) => failed.some((f) => f.path === l.path)) });
+  return { config, links: removed, failed };
 }
