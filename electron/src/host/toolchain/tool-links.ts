@@ -62,14 +62,15 @@ export function linkBundledTools(tools: BundledTool[], dirs: { bin: string; cliP
 
 /**
  * The optional links in a system dir on PATH (`/usr/local/bin`, as Docker Desktop offers): never over a file that is
- * not already Berth's link. Returns the links made, for the uninstall record.
+ * not already Berth's link (`ours`: a link Berth recorded making there, e.g. to an app since moved). Returns the
+ * outcome per tool, for the uninstall record and the report.
  */
-export function linkIntoSystemDir(tools: BundledTool[], dir: string): LinkOutcome[] {
+export function linkIntoSystemDir(tools: BundledTool[], dir: string, ours: (link: string) => boolean = () => false): LinkOutcome[] {
   return tools
     .filter((t) => t.kind === 'bin')
     .map((tool): LinkOutcome => {
       const link = path.join(dir, tool.name);
-      const state = place(link, tool.path, () => false);
+      const state = place(link, tool.path, ours);
       return state === 'taken' ? { name: tool.name, path: link, state, by: link } : { name: tool.name, path: link, state };
     });
 }
