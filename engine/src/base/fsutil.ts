@@ -63,6 +63,15 @@ export function safeJoin(root: string, untrusted: string): string {
   return joined;
 }
 
+/**
+ * Creates a directory (and parents) with `mode`, and sets `mode` on it when it existed already: the engine's own
+ * stores are narrowed even when an older berthd made them wider.
+ */
+export async function ensureDirMode(dir: string, mode: number): Promise<void> {
+  await fs.mkdir(dir, { recursive: true, mode });
+  await fs.chmod(dir, mode);
+}
+
 /** Creates a directory (and parents) and returns whether it can be written, for start-up checks. */
 export async function ensureWritableDir(dir: string, mode = 0o711): Promise<void> {
   await fs.mkdir(dir, { recursive: true, mode });

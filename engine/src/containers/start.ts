@@ -65,7 +65,8 @@ export async function startContainer(ctx: ContainerContext, record: ContainerRec
     const etc = etcFilePaths(peer ? ctx.store.dir(peer.Id) : dir);
     if (peer) record.Config = { ...record.Config, Hostname: peer.Config.Hostname, Domainname: peer.Config.Domainname };
     const image = await ctx.images.resolve(record.ImageId);
-    await fs.mkdir(bundle, { recursive: true, mode: 0o711 });
+    // 0700: the bundle holds the container's environment (config.json) and its mounted root filesystem.
+    await fs.mkdir(bundle, { recursive: true, mode: 0o700 });
     if (record.HostConfig.IpcMode === 'shareable') {
       joined.shm = { source: await mountShareableShm(bundle, record.HostConfig.ShmSize), destination: '/dev/shm' };
     }
@@ -123,7 +124,8 @@ export async function startContainer(ctx: ContainerContext, record: ContainerRec
       linkEnv: links.env,
       joined,
     });
-    await fs.writeFile(path.join(bundle, 'config.json'), JSON.stringify(spec));
+    await fs.writeFile(path.join(bundle, 'config.json'), JSON.stringify(spec), { mode: 0o600 });
+    await fs.chmod(path.join(bundle, 'config.json'), 0o600);
     mark('spec');
     const started = procReady.value;
     for (const hook of ctx.beforeStart) await hook(record, started);

@@ -7,6 +7,7 @@ import { createReadStream, type ReadStream } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ensureDirMode } from '../base/fsutil.js';
 import { NotFound } from '../base/errors.js';
 import { digestOf, hasher, parseDigest } from './digest.js';
 import { Ingest, syncDir } from './ingest.js';
@@ -19,12 +20,15 @@ export interface BlobInfo {
 export class ContentStore {
   readonly root: string;
   private readonly locks = new Map<string, Promise<void>>();
+  /** The unnamed ingests (`tmp-*`) being written now. */
+  private readonly streaming = new Set<string>();
 
   constructor(root: string) {
     this.root = root;
   }
 
   async init(): Promise<void> {
+    await ensureDirMode(this.root, 0o700);
     await mkdir(join(this.root, 'blobs', 'sha256'), { recursive: true });
     await mkdir(join(this.root, 'ingest'), { recursive: true });
     // Unnamed ingests (load, import) cannot be resumed: drop what a crash left of them.
@@ -100,6 +104,22 @@ export class ContentStore {
     }
   }
 
+  /**
+   * Deletes the partial downloads no writer holds (kept after a failed pull so that the next pull resumes them)
+   * and returns the bytes freed. Unnamed ingests (load, import) in progress are left alone.
+   */
+  async sweepIdleIngests(): Promise<number> {
+    const root = join(this.root, 'ingest');
+    let freed = 0;
+    for (const name of await readdir(root).catch(() => [] as string[])) {
+      const named = /^([a-z0-9]+)-([a-f0-9]+)$/.exec(name);
+      if (name.startsWith('tmp-') ? this.streaming.has(name) : !named || this.locks.has(`${named[1]}:${named[2]}`)) continue;
+      freed += (await stat(join(root, name, 'data')).catch(() => undefined))?.size ?? 0;
+      await rm(join(root, name), { recursive: true, force: true });
+    }
+    return freed;
+  }
+
   /** Stores a small blob held in memory (manifests, configs); returns its digest. */
   async put(data: Buffer, expected?: string): Promise<string> {
     const digest = expected ?? digestOf(data);
@@ -118,12 +138,14 @@ export class ContentStore {
 
   /** Stores a stream whose digest is not known up front (load, import): hashed while written, then published. */
   async putStream(source: AsyncIterable<Buffer>): Promise<BlobInfo> {
-    const dir = join(this.root, 'ingest', `tmp-${randomBytes(8).toString('hex')}`);
-    await mkdir(dir, { recursive: true });
+    const name = `tmp-${randomBytes(8).toString('hex')}`;
+    const dir = join(this.root, 'ingest', name);
+    this.streaming.add(name);
     const data = join(dir, 'data');
     const h = hasher();
     let size = 0;
     try {
+      await mkdir(dir, { recursive: true });
       const fh = await open(data, 'w');
       try {
         for await (const c of source) {
@@ -143,6 +165,7 @@ export class ContentStore {
       return { digest, size };
     } finally {
       await rm(dir, { recursive: true, force: true });
+      this.streaming.delete(name);
     }
   }
 

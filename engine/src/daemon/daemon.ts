@@ -1,6 +1,5 @@
 import type net from 'node:net';
-import { SystemError, errorMessage } from '../base/errors.js';
-import { ensureWritableDir } from '../base/fsutil.js';
+import { errorMessage } from '../base/errors.js';
 import type { Logger } from '../base/log.js';
 import { ApiServer } from '../api/server.js';
 import type { DaemonConfig } from './config.js';
@@ -9,6 +8,7 @@ import { readHostFacts } from './host-facts.js';
 import { closeListener, listenUnix, socketPathFromHost } from './listeners.js';
 import { acquireDataRootLock } from './lock.js';
 import { writePidfile } from './pidfile.js';
+import { prepareRoots } from './roots.js';
 import { buildRouter } from './routes.js';
 import { createServices, type Services } from './services.js';
 import { StartupTimer } from './startup-timer.js';
@@ -19,14 +19,6 @@ export interface RunningDaemon {
   readonly services: Services;
   readonly sockets: string[];
   stop(): Promise<void>;
-}
-
-async function usableDir(dir: string, flag: string): Promise<void> {
-  try {
-    await ensureWritableDir(dir);
-  } catch (err) {
-    throw new SystemError(`${flag} ${dir} is not usable: ${errorMessage(err)}; fix its permissions or choose another with ${flag}`);
-  }
 }
 
 /**
@@ -48,8 +40,7 @@ export async function startDaemon(config: DaemonConfig, log: Logger): Promise<Ru
   const timer = new StartupTimer();
   try {
     const socketPaths = config.hosts.map(socketPathFromHost);
-    await usableDir(config.dataRoot, '--data-root');
-    await usableDir(config.execRoot, '--exec-root');
+    await prepareRoots({ dataRoot: config.dataRoot, execRoot: config.execRoot, publicFiles: [...socketPaths, config.pidfile] });
     const lock = await acquireDataRootLock(config.dataRoot);
     cleanup.push(() => lock.release());
     const removePidfile = await writePidfile(config.pidfile);

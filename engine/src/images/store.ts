@@ -3,9 +3,8 @@
  * `<data-root>/images/db.json`, rewritten atomically on every change (a crash leaves the old or the new state).
  * Mutations are serialised through one queue so concurrent pulls never lose each other's writes.
  */
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { atomicWriteJson, readJsonIfExists } from '../base/fsutil.js';
+import { atomicWriteJson, ensureDirMode, readJsonIfExists } from '../base/fsutil.js';
 import type { Descriptor, Platform } from '../registry/mediatypes.js';
 
 export interface ImageRecord {
@@ -48,7 +47,7 @@ export class ImageMetaStore {
   }
 
   async init(): Promise<void> {
-    await mkdir(this.root, { recursive: true });
+    await ensureDirMode(this.root, 0o700);
     this.db = (await readJsonIfExists<Db>(this.file)) ?? this.db;
   }
 
@@ -81,7 +80,7 @@ export class ImageMetaStore {
     const run = async (): Promise<T> => {
       const next = structuredClone(this.db);
       const result = change(next);
-      await atomicWriteJson(this.file, next);
+      await atomicWriteJson(this.file, next, 0o600);
       this.db = next;
       return result;
     };

@@ -11,6 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { ensureDirMode } from '../base/fsutil.js';
 import { BackgroundRemover } from '../base/trash.js';
 import { parseDigest } from '../content/digest.js';
 import { syncDir } from '../content/ingest.js';
@@ -45,7 +46,8 @@ export class SnapshotStore {
   }
 
   async init(): Promise<void> {
-    await mkdir(this.root, { recursive: true });
+    // 0710 as dockerd's overlay2: layers hold setuid binaries, so no host user may reach them.
+    await ensureDirMode(this.root, 0o710);
     await rm(this.ingestRoot, { recursive: true, force: true });
     await mkdir(this.ingestRoot, { recursive: true });
     await this.remover.sweep();
