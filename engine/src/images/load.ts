@@ -21,6 +21,19 @@ import type { ImageRecord } from './store.js';
 
 const METADATA = new Set(['manifest.json', 'index.json', 'oci-layout', 'repositories']);
 
+/**
+ * The most a metadata member or a manifest may weigh: the 4 MiB a registry (distribution, and dockerd's puller) takes
+ * for a manifest. Image configs (and a docker-archive's legacy `<id>/json`) get 8 MiB: they carry the history and
+ * labels of every layer. Metadata is read into memory to be parsed, so anything bigger is refused before it is read
+ * (a 700 MB manifest.json once took berthd to 1.5 GB); layers stream to disk and have no such limit.
+ */
+export const MAX_MANIFEST_BYTES = 4 << 20;
+export const MAX_CONFIG_BYTES = 8 << 20;
+
+function tooLarge(what: string, size: number, limit: number): InvalidArgument {
+  return new InvalidArgument(`invalid archive: ${what} is ${size} bytes, more than the ${limit >> 20} MiB allowed for it`);
+}
+
 interface Archive {
   /** Member path → stored blob. */
   blobs: Map<string, { digest: string; size: number }>;
@@ -42,6 +55,9 @@ async function readArchive(deps: ImageDeps, input: Readable, hold: (d: string) =
       continue;
     }
     if (METADATA.has(path) || /(^|\/)(VERSION|json)$/.test(path)) {
+      const limit = METADATA.has(path) ? MAX_MANIFEST_BYTES : MAX_CONFIG_BYTES;
+      const size = entry.header.size ?? 0;
+      if (size > limit) throw tooLarge(path, size, limit);
       const chunks: Buffer[] = [];
       for await (const c of body) chunks.push(c);
       a.meta.set(path, Buffer.concat(chunks));
@@ -76,8 +92,24 @@ function blobOf(a: Archive, path: string): { digest: string; size: number } {
   return b;
 }
 
-async function readJson<T>(deps: ImageDeps, digest: string): Promise<T> {
-  return JSON.parse((await deps.content.read(digest)).toString('utf8')) as T;
+function parseMember<T>(data: Buffer, name: string): T {
+  try {
+    return JSON.parse(data.toString('utf8')) as T;
+  } catch (err) {
+    throw new InvalidArgument(`invalid archive: ${name} is not JSON: ${(err as Error).message}`);
+  }
+}
+
+/** A JSON blob of the archive (a manifest, an index or an image config), refused unread above `limit`. */
+async function readJson<T>(deps: ImageDeps, digest: string, limit: number, what: string): Promise<T> {
+  const size = (await deps.content.size(digest)) ?? 0;
+  if (size > limit) throw tooLarge(`${what} ${digest}`, size, limit);
+  const text = (await deps.content.read(digest)).toString('utf8');
+  try {
+    return JSON.parse(text) as T;
+  } catch (err) {
+    throw new InvalidArgument(`invalid archive: ${what} ${digest} is not JSON: ${(err as Error).message}`);
+  }
 }
 
 interface LoadItem {
@@ -93,12 +125,12 @@ async function ociItems(deps: ImageDeps, index: Index): Promise<LoadItem[]> {
   for (const d of index.manifests ?? []) {
     let desc = d;
     if (isIndex(d.mediaType)) {
-      const inner = await readJson<Index>(deps, d.digest);
+      const inner = await readJson<Index>(deps, d.digest, MAX_MANIFEST_BYTES, 'index');
       const chosen = selectManifest(inner.manifests ?? [], deps.platform);
       if (!chosen) continue;
       desc = chosen;
     }
-    const m = await readJson<Manifest>(deps, desc.digest);
+    const m = await readJson<Manifest>(deps, desc.digest, MAX_MANIFEST_BYTES, 'manifest');
     const name = d.annotations?.['io.containerd.image.name'] ?? d.annotations?.['org.opencontainers.image.ref.name'];
     const tags: Reference[] = [];
     try {
@@ -116,12 +148,12 @@ export async function loadImages(deps: ImageDeps, input: Readable, sink: Progres
   try {
     const a = await readArchive(deps, input, (d) => held.push(deps.leases.hold([d])));
     const indexBuf = a.meta.get('index.json');
-    const index = indexBuf ? (JSON.parse(indexBuf.toString('utf8')) as Index) : undefined;
+    const index = indexBuf ? parseMember<Index>(indexBuf, 'index.json') : undefined;
     let items: LoadItem[];
     const mj = a.meta.get('manifest.json');
     if (mj) {
       const oci = index ? await ociItems(deps, index) : [];
-      const entries = JSON.parse(mj.toString('utf8')) as { Config: string; RepoTags: string[] | null; Layers: string[] }[];
+      const entries = parseMember<{ Config: string; RepoTags: string[] | null; Layers: string[] }[]>(mj, 'manifest.json');
       items = [];
       for (const e of entries) {
         const config = blobOf(a, e.Config).digest;
@@ -147,7 +179,7 @@ export async function loadImages(deps: ImageDeps, input: Readable, sink: Progres
 }
 
 async function loadOne(deps: ImageDeps, item: LoadItem, sink: ProgressSink): Promise<ImageRecord> {
-  const config = await readJson<ImageConfig>(deps, item.config);
+  const config = await readJson<ImageConfig>(deps, item.config, MAX_CONFIG_BYTES, 'image config');
   const diffIds = config.rootfs?.diff_ids ?? [];
   if (diffIds.length !== item.layers.length) {
     throw new InvalidArgument(`invalid archive: ${item.layers.length} layers but ${diffIds.length} diff IDs`);
