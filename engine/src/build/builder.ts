@@ -1,9 +1,12 @@
 /**
- * One classic build: parse the Dockerfile into stages, run every stage up to the target step by step (each step
- * commits an image whose parent is the previous step's, or reuses a cached one), and print dockerd's stream:
- * `Step N/M : …`, ` ---> Using cache`, ` ---> <id>`, then `Successfully built` / `Successfully tagged`.
+ * One build, for both front doors: parse the Dockerfile into stages and run them step by step (each step commits
+ * an image whose parent is the previous step's, or reuses a cached one). The classic builder runs every stage up to
+ * the target in order and prints dockerd's stream (`Step N/M : …`, ` ---> Using cache`, ` ---> <id>`); with step
+ * events (BuildKit) the stages form a graph: only those the target needs run, each as soon as the stages it
+ * depends on are done, so independent stages run at the same time.
  */
-import { randomUUID } from 'node:crypto';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { lstat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { InvalidArgument, NotFound } from '../base/errors.js';
@@ -12,6 +15,7 @@ import type { ContainerService } from '../containers/service.js';
 import { commitImage, type UpperDirLayer } from '../images/commit.js';
 import type { ContainerConfigJson } from '../images/deps.js';
 import { hostPlatform, parsePlatform } from '../images/platform.js';
+import { platformArgs } from './platform-args.js';
 import type { ProgressMessage } from '../images/progress.js';
 import type { ImageService } from '../images/service.js';
 import { canonicalString, familiarName, familiarString, parseReference, withDefaultTag } from '../registry/reference.js';
@@ -23,7 +27,10 @@ import { processWord, processWords } from './dockerfile/shell-lex.js';
 import type { BuildOptions } from './options.js';
 import { cacheMountName } from './run-mounts.js';
 import type { RunOutputs } from './run-step.js';
-import { neededStages, splitStages } from './stages.js';
+import { neededStages, runStageGraph, stageDependencies, stageIndex } from './stage-graph.js';
+import { sourceChecksum } from './sources.js';
+import { splitStages } from './stages.js';
+import { checkSyntaxDirective } from './syntax-directive.js';
 import { stepNames, VERTEX_INSTRUCTIONS, type StepEvents, type StepHandle } from './step-events.js';
 import { DEFAULT_SHELL, expansionEnv, PROXY_ARGS, type CurrentImage, type Stage, type StageState } from './state.js';
 import { mountImage, type MountedImage } from './workspace.js';
@@ -59,19 +66,31 @@ export interface StepCommit {
   produce?: () => Promise<Readable | UpperDirLayer | undefined>;
   /** After a produced layer was committed (or failed to be): release what `produce` took. */
   finish?: () => Promise<void>;
+  /**
+   * COPY --link: the layer does not depend on the image below, so on a miss the same step's layer from any other
+   * image (another base, an earlier step changed) is reused on top of this one instead of being made again.
+   */
+  link?: boolean;
 }
 
 export class Builder {
   readonly cache: BuildCache;
   escape = '\\';
-  private readonly stageResults: StageState[] = [];
+  private stages: Stage[] = [];
+  /** Each stage's run, once started: FROM and `COPY --from` of a stage wait for it. */
+  private readonly stageRuns = new Map<number, Promise<StageState>>();
   private readonly usedArgs = new Set<string>();
   private readonly mounts: MountedImage[] = [];
   private metaArgs = new Map<string, string | undefined>();
+  /** Automatic platform ARGs (events mode): defined without an ARG line, never reported as unused build args. */
+  private autoArgs = new Map<string, string>();
   private step = 0;
   private total = 0;
-  /** The step event in progress (events mode). */
-  private current: StepHandle | undefined;
+  /** The step event in progress (events mode), per concurrently running stage. */
+  private readonly currentStep = new AsyncLocalStorage<StepHandle>();
+  /** Aborted by the client (`out.signal`) or by the first stage to fail, which stops the others. */
+  private readonly abort = new AbortController();
+  readonly signal: AbortSignal = this.abort.signal;
 
   constructor(
     readonly deps: BuildDeps,
@@ -80,25 +99,47 @@ export class Builder {
     readonly out: BuildOutput,
   ) {
     this.cache = new BuildCache(deps.images, opts.cacheFrom);
+    const outer = out.signal;
+    if (outer?.aborted) this.abort.abort(outer.reason);
+    else outer?.addEventListener('abort', () => this.abort.abort(outer.reason), { once: true });
+  }
+
+  private get current(): StepHandle | undefined {
+    return this.currentStep.getStore();
   }
 
   async build(): Promise<string> {
     const parsed = parseDockerfile(this.ctx.dockerfile);
     this.escape = parsed.escape;
     for (const w of parsed.warnings) this.warn(w);
+    if (this.out.events) {
+      const note = checkSyntaxDirective(parsed.directives.syntax, this.opts.buildArgs.get('BUILDKIT_SYNTAX') ?? undefined);
+      if (note) this.warn(note);
+    }
     const { metaArgs, stages } = splitStages(parsed.nodes, this.opts, this.ctx.dockerfileName);
+    this.stages = stages;
     this.total = metaArgs.length + stages.reduce((n, s) => n + 1 + s.commands.length, 0);
     try {
+      if (this.out.events) {
+        this.autoArgs = platformArgs(this.opts.platform);
+        for (const [k, v] of this.autoArgs) if (!this.opts.buildArgs.has(k)) this.metaArgs.set(k, v);
+      }
       for (const node of metaArgs) {
         this.printStep(node);
         this.declareMetaArgs(node);
       }
+      const lastIndex = stages.length - 1;
       let last: StageState | undefined;
-      // With events (BuildKit) only the stages the target needs run; the classic builder runs them all.
-      const needed = this.out.events ? neededStages(stages, (w) => processWord(w, this.metaEnv(), this.escape)) : undefined;
-      for (const [index, stage] of stages.entries()) if (!needed || needed.has(index)) last = await this.runStage(index, stage);
+      if (this.out.events) {
+        // BuildKit: only the stages the target needs, each as soon as its dependencies are done.
+        const expand = (w: string): string => processWord(w, this.metaEnv(), this.escape);
+        const runs = await runStageGraph(stageDependencies(stages, expand), neededStages(stages, expand), (i) => this.startStage(i), this.abort);
+        last = runs.get(lastIndex);
+      } else {
+        for (const index of stages.keys()) last = await this.startStage(index);
+      }
       if (!last?.image) throw new InvalidArgument('No image was generated. Is your Dockerfile empty?');
-      const unused = [...this.opts.buildArgs.keys()].filter((k) => !this.usedArgs.has(k) && !PROXY_ARGS.has(k)).sort();
+      const unused = [...this.opts.buildArgs.keys()].filter((k) => !this.usedArgs.has(k) && !PROXY_ARGS.has(k) && !this.autoArgs.has(k)).sort();
       if (unused.length) this.warn(`[Warning] One or more build-args [${unused.join(' ')}] were not consumed`);
       return last.image.record.id;
     } finally {
@@ -106,8 +147,17 @@ export class Builder {
     }
   }
 
+  private startStage(index: number): Promise<StageState> {
+    let run = this.stageRuns.get(index);
+    if (!run) {
+      run = this.runStage(index, this.stages[index]!);
+      this.stageRuns.set(index, run);
+    }
+    return run;
+  }
+
   async tag(id: string): Promise<string[]> {
-    this.out.signal?.throwIfAborted();
+    this.signal.throwIfAborted();
     const done: string[] = [];
     for (const t of this.opts.tags) {
       await this.deps.images.tag(id, familiarName(t), t.tag ?? 'latest');
@@ -140,20 +190,28 @@ export class Builder {
     if (!this.out.events) this.out.stream(text);
   }
 
+  /**
+   * The running step's log as a function bound to that step, for output that arrives outside the step's own async
+   * context (a container's output pump).
+   */
+  stepLog(): (data: Buffer, stream: 'stdout' | 'stderr') => void {
+    const handle = this.current;
+    if (!this.out.events) return (data, stream) => this.log(data, stream);
+    return (data, stream) => handle?.log(data, stream === 'stderr' ? 2 : 1);
+  }
+
   /** Runs `work` as one step event (events mode), ending it with its outcome. */
   private async asStep<T>(name: string | undefined, work: () => Promise<T>): Promise<T> {
     if (!this.out.events || name === undefined) return work();
     const handle = this.out.events.begin(name);
-    this.current = handle;
     try {
-      const r = await work();
+      const r = await this.currentStep.run(handle, work);
       handle.end();
       return r;
     } catch (err) {
-      handle.end(err);
+      // A step stopped because another stage failed (or the client went away) shows as cancelled, as in BuildKit.
+      handle.end(this.signal.aborted ? new Error('context canceled') : err);
       throw err;
-    } finally {
-      if (this.current === handle) this.current = undefined;
     }
   }
 
@@ -163,7 +221,8 @@ export class Builder {
       const name = eq < 0 ? w : w.slice(0, eq);
       const given = this.opts.buildArgs.get(name);
       if (given !== undefined) this.usedArgs.add(name);
-      this.metaArgs.set(name, given ?? (eq < 0 ? undefined : w.slice(eq + 1)));
+      // `ARG TARGETPLATFORM` (no value) keeps the automatic value.
+      this.metaArgs.set(name, given ?? (eq < 0 ? this.metaArgs.get(name) : w.slice(eq + 1)));
     }
   }
 
@@ -183,7 +242,7 @@ export class Builder {
 
   private async runStage(index: number, stage: Stage): Promise<StageState> {
     this.printStep(stage.from);
-    const names = stepNames(stage, this.fromText(stage.from));
+    const names = stepNames(stage, this.fromText(stage.from, index));
     const state = await this.asStep(names.from, () => this.from(index, stage));
     this.chrome(` ---> ${state.image ? shortId(state.image.record.id) : ''}\n`);
     const triggers = state.config.OnBuild ?? [];
@@ -197,21 +256,20 @@ export class Builder {
       await this.asStep(VERTEX_INSTRUCTIONS.has(node.cmd) ? names.next(node) : undefined, () => this.dispatchNode(state, node));
       this.chrome(` ---> ${state.image ? shortId(state.image.record.id) : ''}\n`);
     }
-    this.stageResults[index] = state;
     return state;
   }
 
   private dispatchNode(state: StageState, node: Node): Promise<void> {
-    this.out.signal?.throwIfAborted();
+    this.signal.throwIfAborted();
     return dispatch(this, state, node);
   }
 
   /** FROM's image as BuildKit names it: a stage by its name, an image by its canonical reference. */
-  private fromText(node: Node): string {
+  private fromText(node: Node, index: number): string {
     let ref = processWords(node.rest, this.metaEnv(), this.escape)[0] ?? '';
     const named = this.opts.namedContexts?.get(ref);
     if (named) ref = named.kind === 'image' ? named.ref : named.kind === 'stage' ? named.name : ref;
-    if (ref.toLowerCase() === 'scratch' || this.stageByName(ref)) return ref;
+    if (ref.toLowerCase() === 'scratch' || stageIndex(this.stages, index, ref) !== undefined) return ref;
     try {
       return canonicalString(withDefaultTag(parseReference(ref)));
     } catch {
@@ -226,7 +284,7 @@ export class Builder {
     const platformFlag = node.flags.find((f) => f.startsWith('--platform='))?.slice('--platform='.length);
     const platformSpec = platformFlag ? processWord(platformFlag, env, this.escape) : this.opts.platform;
     const ref = words[0]!;
-    const base: CurrentImage | undefined = ref.toLowerCase() === 'scratch' ? undefined : await this.baseImage(ref, platformSpec);
+    const base: CurrentImage | undefined = ref.toLowerCase() === 'scratch' ? undefined : await this.baseImage(ref, platformSpec, index);
     const config: ContainerConfigJson = structuredClone(base?.config.config ?? {});
     if (!base && !config.Env) config.Env = ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'];
     return {
@@ -241,21 +299,21 @@ export class Builder {
     };
   }
 
-  /** A stage by name or index, for `FROM <stage>` and `COPY --from`. */
-  stageByName(name: string): StageState | undefined {
-    const lower = name.toLowerCase();
-    const byName = this.stageResults.find((s) => s?.name === lower);
-    if (byName) return byName;
-    if (/^\d+$/.test(name)) return this.stageResults[Number(name)];
-    return undefined;
+  /** A stage before `before` by name or index, for `FROM <stage>` and `COPY --from`, once it has run. */
+  private async stageByName(name: string, before: number): Promise<StageState | undefined> {
+    const i = stageIndex(this.stages, before, name);
+    return i === undefined ? undefined : this.startStage(i);
   }
 
-  /** An image for FROM or `COPY --from`: an earlier stage, a local image, or pulled (always with `--pull`). */
-  async baseImage(ref: string, platformSpec: string): Promise<CurrentImage> {
+  /**
+   * An image for FROM or `COPY --from` in the stage at `before`: an earlier stage (once it has run), a local image,
+   * or pulled (always with `--pull`).
+   */
+  async baseImage(ref: string, platformSpec: string, before: number): Promise<CurrentImage> {
     const named = this.opts.namedContexts?.get(ref);
     if (named?.kind === 'dir') throw new InvalidArgument(`FROM the local build context ${ref} is not supported by this engine (COPY --from=${ref} is)`);
-    if (named) return this.baseImage(named.kind === 'image' ? named.ref : named.name, platformSpec);
-    const stage = this.stageByName(ref);
+    if (named) return this.baseImage(named.kind === 'image' ? named.ref : named.name, platformSpec, before);
+    const stage = await this.stageByName(ref, before);
     if (stage) {
       if (!stage.image) throw new InvalidArgument(`stage ${ref} has no image`);
       return stage.image;
@@ -330,11 +388,17 @@ export class Builder {
   }
 
   /** A read-only bind source for `RUN --mount=type=bind`: the context, or a stage's or image's filesystem. */
-  async bindSource(from: string | undefined, source: string): Promise<{ dir: string; key: string }> {
+  async bindSource(state: StageState, from: string | undefined, source: string): Promise<{ dir: string; key: string }> {
     const rel = path.posix.normalize(`/${source}`);
     const dir = from === undefined ? this.ctx.dir : this.namedDir(from);
-    if (dir !== undefined) return { dir: path.join(dir, rel), key: `context:${rel}:${randomUUID()}` };
-    const image = await this.baseImage(from!, this.opts.platform || '');
+    if (dir !== undefined) {
+      // Keyed on what the mounted files hold, as a COPY of them would be: a touched but unchanged file keeps the cache.
+      const abs = path.join(dir, rel);
+      const st = await lstat(abs).catch(() => undefined);
+      const sum = st ? await sourceChecksum({ dir, scoped: false }, { rel: rel.slice(1), abs, dir: st.isDirectory() }) : 'missing';
+      return { dir: abs, key: `context:${rel}:${sum}` };
+    }
+    const image = await this.baseImage(from!, this.opts.platform || '', state.index);
     const m = await this.mount(image);
     return { dir: path.join(m.root, rel), key: `${image.record.id}:${rel}` };
   }
@@ -355,6 +419,23 @@ export class Builder {
         this.current?.cached();
         state.image = hit.record.parent === parent?.record.id || (!parent && !hit.record.parent) ? hit : await this.restore(state, hit, step);
         return;
+      }
+      const linked = step.link ? await this.cache.linkedLayer(step.createdBy) : undefined;
+      if (linked) {
+        const record = await commitImage(this.deps.images.deps, {
+          parent: parent ? { record: parent.record, config: parent.config } : undefined,
+          config: structuredClone(state.config),
+          containerConfig: probe,
+          history: { created: new Date().toISOString(), created_by: step.createdBy },
+          layer: linked,
+          platform: state.platform,
+        }).catch(() => undefined);
+        if (record) {
+          this.current?.cached();
+          this.cache.add(record);
+          state.image = { record, config: await this.deps.images.config(record.id) };
+          return;
+        }
       }
     }
     let record;

@@ -8,6 +8,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { ContainerConfigJson, ImageConfig } from '../images/deps.js';
 import type { ImageService } from '../images/service.js';
 import type { ImageRecord } from '../images/store.js';
+import type { Descriptor } from '../registry/mediatypes.js';
 
 /** The fields dockerd's cache compares (image/cache/compare.go), with empty values normalised. */
 function comparable(c: ContainerConfigJson | undefined): Record<string, unknown> {
@@ -65,6 +66,23 @@ export class BuildCache {
       if (config && isDeepStrictEqual(comparable(config.container_config), want)) return { record: c, config };
     }
     return this.fromCacheSources(parent, createdBy);
+  }
+
+  /**
+   * The layer a `COPY --link` step with this history text made in any image, for reuse on another parent: such a
+   * layer holds only what the step copied, whatever was below it.
+   */
+  async linkedLayer(createdBy: string): Promise<{ desc: Descriptor; diffId: string } | undefined> {
+    for (const img of this.images.deps.meta.all()) {
+      const config = await this.images.config(img.id).catch(() => undefined);
+      let layer = 0;
+      for (const h of config?.history ?? []) {
+        if (h.empty_layer) continue;
+        if (h.created_by === createdBy && img.layers[layer] && img.diffIds[layer]) return { desc: img.layers[layer]!, diffId: img.diffIds[layer]! };
+        layer++;
+      }
+    }
+    return undefined;
   }
 
   private chain: Set<string> | undefined;

@@ -7,7 +7,7 @@
  * what the sources hold; on a miss they are copied into the image through an overlay mount and the mount's upper
  * dir becomes the layer (and, moved, its snapshot).
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { InvalidArgument } from '../base/errors.js';
@@ -18,6 +18,7 @@ import { IgnoreMatcher } from './dockerignore.js';
 import type { Node } from './dockerfile/parse.js';
 import { processWord, processWords } from './dockerfile/shell-lex.js';
 import { resolveIdentity } from './identity.js';
+import { fetchGit, isGitSource } from './git-source.js';
 import { checkChecksum, download, isRemoteSource } from './remote-source.js';
 import { matchSources, parentsBase, sourceChecksum, type Source, type SourceRoot } from './sources.js';
 import { flagBool, flagValues, parseFlags, type StageState } from './state.js';
@@ -32,6 +33,8 @@ interface Resolved {
   local: boolean;
   /** With `--parents`: the leading directories of each source's path that are not kept. */
   base: string;
+  /** The cache key of a source that is not keyed on its files' checksum (a Git commit). */
+  key?: string;
 }
 
 /** Where a source lands with `--parents`: its path below `base`, under the destination directory. */
@@ -49,6 +52,7 @@ export async function dispatchCopy(b: Builder, state: StageState, node: Node): P
   const dest = path.posix.isAbsolute(rawDest) ? rawDest : path.posix.join(state.config.WorkingDir || '/', rawDest) + (rawDest.endsWith('/') ? '/' : '');
   const srcArgs = words.slice(0, -1);
   const parents = flagBool(flags.get('parents')) === true;
+  const link = flagBool(flags.get('link')) === true && b.opts.buildkit === true;
   const excludes = flagValues(node, 'exclude').map((p) => processWord(p, env, b.escape));
   const exclude = excludes.length ? new IgnoreMatcher(excludes) : undefined;
   const excluded = (s: Source): boolean => !!exclude && s.rel !== '' && (exclude.ignores(s.rel) || exclude.ignores(path.posix.basename(s.rel)));
@@ -63,7 +67,7 @@ export async function dispatchCopy(b: Builder, state: StageState, node: Node): P
     if (from !== undefined) {
       const fromName = processWord(from, env, b.escape);
       const namedDir = b.namedDir(fromName);
-      fromRoot = { dir: namedDir ?? (await b.mount(await b.baseImage(fromName, ''))).root, scoped: true };
+      fromRoot = { dir: namedDir ?? (await b.mount(await b.baseImage(fromName, '', state.index))).root, scoped: true };
     }
     const contextRoot: SourceRoot = { dir: b.ctx.dir, ignore: b.ctx.ignore, scoped: false };
     const groups: Resolved[] = [];
@@ -74,6 +78,11 @@ export async function dispatchCopy(b: Builder, state: StageState, node: Node): P
         const file = path.join(scratch, doc.name);
         await writeFile(file, doc.expand ? processWord(doc.content, env, b.escape) : doc.content, { mode: 0o644 });
         groups.push({ root: { dir: scratch, scoped: false }, sources: [{ rel: doc.name, abs: file, dir: false }], local: false, base: '' });
+      } else if (node.cmd === 'add' && b.opts.buildkit && isGitSource(arg) && !fromRoot) {
+        const keep = flagBool(flags.get('keep-git-dir')) === true;
+        const repo = await fetchGit(arg, path.join(scratch, `git-${groups.length}`), keep, b.signal);
+        const source: Source = { rel: path.relative(repo.dir, repo.source), abs: repo.source, dir: true };
+        groups.push({ root: { dir: repo.dir, scoped: true }, sources: [source], local: false, base: '', key: `git:${repo.commit}:${source.rel}:${keep}` });
       } else if (node.cmd === 'add' && isRemoteSource(arg) && !fromRoot) {
         groups.push({ root: { dir: scratch, scoped: false }, sources: [await download(arg, scratch, dest, checksum)], local: false, base: '' });
       } else {
@@ -88,7 +97,8 @@ export async function dispatchCopy(b: Builder, state: StageState, node: Node): P
     }
     const sums: string[] = [];
     for (const g of groups) {
-      for (const s of g.sources) sums.push(`${s.dir ? 'dir' : 'file'}:${await sourceChecksum(g.root, s, exclude)}${parents ? `:${keptPath(g, s)}` : ''}`);
+      if (g.key) sums.push(g.key);
+      else for (const s of g.sources) sums.push(`${s.dir ? 'dir' : 'file'}:${await sourceChecksum(g.root, s, exclude)}${parents ? `:${keptPath(g, s)}` : ''}`);
     }
     const srcHash = sums.length === 1 ? sums[0]! : `multi:${createHash('sha256').update(sums.join(',')).digest('hex')}`;
     const chown = flags.get('chown');
@@ -98,19 +108,41 @@ export async function dispatchCopy(b: Builder, state: StageState, node: Node): P
       chown ? `--chown=${chown} ` : '',
       chmod ? `--chmod=${chmod} ` : '',
       parents ? '--parents ' : '',
+      link ? '--link ' : '',
       ...excludes.map((p) => `--exclude=${p} `),
     ].join('');
     const probeCmd = [...b.shell(state), `#(nop) ${name} ${flagText}${srcHash} in ${dest} `];
     let mounted: Awaited<ReturnType<Builder['mount']>> | undefined;
+    let linkDir: string | undefined;
     await b.commit(state, {
       createdBy: probeCmd.join(' '),
       probeCmd,
+      link,
       produce: async () => {
-        mounted = await b.mount(state.image);
-        const root = mounted.root;
-        const identity: Identity | undefined = chown ? await resolveIdentity(root, processWord(chown, env, b.escape)) : undefined;
+        let root: string;
+        let identity: Identity | undefined;
+        if (link) {
+          // COPY --link: the files go into an empty directory, which is the layer as it is; the image below is
+          // neither mounted nor read (but for a --chown by name, resolved against its /etc/passwd).
+          linkDir = path.join(b.deps.dirs.dataDir, `link-${randomBytes(6).toString('hex')}`);
+          await mkdir(linkDir, { mode: 0o755 });
+          root = linkDir;
+          const owner = chown ? processWord(chown, env, b.escape) : undefined;
+          if (owner && !/^\d+(:\d+)?$/.test(owner)) {
+            const view = await b.mount(state.image);
+            try {
+              identity = await resolveIdentity(view.root, owner);
+            } finally {
+              await b.release(view);
+            }
+          } else if (owner) identity = await resolveIdentity(root, owner);
+        } else {
+          mounted = await b.mount(state.image);
+          root = mounted.root;
+          identity = chown ? await resolveIdentity(root, processWord(chown, env, b.escape)) : undefined;
+        }
         const mode = chmod !== undefined ? parseInt(chmod, 8) : undefined;
-        const destIsDir = parents || dest.endsWith('/') || all.length > 1 || (await isDirInRoot(root, dest));
+        const destIsDir = parents || dest.endsWith('/') || all.length > 1 || (!link && (await isDirInRoot(root, dest)));
         for (const g of groups) {
           for (const s of g.sources) {
             if (node.cmd === 'add' && g.local && !s.dir && (await isArchive(s.abs))) {
@@ -124,11 +156,13 @@ export async function dispatchCopy(b: Builder, state: StageState, node: Node): P
             else await copySource(root, s, dest, destIsDir, o);
           }
         }
-        await mounted.unmount();
-        return { upperDir: mounted.upper };
+        if (linkDir) return { upperDir: linkDir };
+        await mounted!.unmount();
+        return { upperDir: mounted!.upper };
       },
       finish: async () => {
         if (mounted) await b.release(mounted);
+        if (linkDir) await rm(linkDir, { recursive: true, force: true });
       },
     });
   } finally {

@@ -77,12 +77,12 @@ async function run(b: Builder, state: StageState, node: Node, mounts: RunMounts 
             shmSize: b.opts.shmSize,
             mounts: mounts?.mounts ?? [],
           },
-          (data, stream) => b.log(data, stream),
+          b.stepLog(),
           (cid) => {
             id = cid;
             b.chrome(` ---> Running in ${shortId(cid)}\n`);
           },
-          b.out.signal,
+          b.signal,
         );
         if (result.exitCode !== 0) {
           const message = b.out.events
@@ -91,7 +91,7 @@ async function run(b: Builder, state: StageState, node: Node, mounts: RunMounts 
           throw new RunFailed(message, result.exitCode);
         }
       } catch (err) {
-        if (b.opts.rm || b.opts.forceRm || b.out.signal?.aborted) await remove();
+        if (b.opts.rm || b.opts.forceRm || b.signal.aborted) await remove();
         throw err;
       }
       ran = true;

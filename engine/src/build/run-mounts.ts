@@ -113,7 +113,7 @@ export async function prepareRunMounts(b: Builder, state: StageState, node: Node
         out.targets.push(t);
       } else if (type === 'bind') {
         const t = absTarget(target, workdir, 'bind');
-        const { dir, key } = await b.bindSource(f.get('from'), f.get('source') ?? f.get('src') ?? '/');
+        const { dir, key } = await b.bindSource(state, f.get('from'), f.get('source') ?? f.get('src') ?? '/');
         out.mounts.push({ Type: 'bind', Source: dir, Target: t, ReadOnly: !truthy(f.get('rw') ?? f.get('readwrite')) });
         out.cacheKey.push(`bind:${key}:${t}`);
         out.targets.push(t);

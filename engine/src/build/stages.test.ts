@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseDockerfile } from './dockerfile/parse.js';
 import type { BuildOptions } from './options.js';
-import { neededStages, splitStages } from './stages.js';
+import { splitStages } from './stages.js';
 
 const opts = (o: Partial<BuildOptions> = {}): BuildOptions =>
   ({ labels: {}, target: '', buildArgs: new Map(), ...o }) as BuildOptions;
@@ -30,18 +30,5 @@ describe('stages', () => {
     expect(() => split('FROM a\nSHELL /bin/bash -c\n')).toThrow('SHELL requires the arguments to be in JSON form');
     expect(() => split('FROM a\n', { target: 'nope' })).toThrow('failed to reach build target nope in Dockerfile');
     expect(() => split('# just a comment\n')).toThrow('the Dockerfile (Dockerfile) cannot be empty');
-  });
-});
-
-describe('neededStages', () => {
-  it('follows FROM and COPY --from to the stages the last one needs, and no further', () => {
-    const text = [
-      'FROM busybox AS unused', 'RUN echo never',
-      'FROM busybox AS base', 'RUN echo base',
-      'FROM base AS tools', 'RUN echo tools',
-      'FROM busybox AS assets', 'RUN echo assets',
-      'FROM busybox AS final', 'COPY --from=tools /x /x', 'COPY --from=3 /a /a',
-    ].join('\n');
-    expect([...neededStages(split(text).stages)].sort()).toEqual([1, 2, 3, 4]);
   });
 });

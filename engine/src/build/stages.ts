@@ -32,9 +32,9 @@ function check(node: Node, buildkit: boolean): void {
     throw parseError(node.startLine, (err as Error).message);
   }
   for (const [f, v] of flags) {
-    // Flags this builder parses but has no semantics for fail here, never silently: RUN's mounts and sandboxes,
-    // COPY/ADD --link (an independent layer) and ADD --keep-git-dir (Git sources) when switched on.
-    const unsupported = buildkit ? node.cmd !== 'run' && f === 'keep-git-dir' && flagBool(v) === true : node.cmd === 'run' ? BUILDKIT_ONLY.has(f) : BUILDKIT_ONLY_SWITCHES.has(f) && flagBool(v) === true;
+    // The classic builder refuses BuildKit's flags, as dockerd's does: RUN's mounts and sandboxes, COPY/ADD --link
+    // (an independent layer) and ADD --keep-git-dir (Git sources) when switched on.
+    const unsupported = !buildkit && (node.cmd === 'run' ? BUILDKIT_ONLY.has(f) : BUILDKIT_ONLY_SWITCHES.has(f) && flagBool(v) === true);
     if (unsupported) {
       throw parseError(node.startLine, `the --${f} option requires BuildKit. Refer to https://docs.docker.com/go/buildkit/ to learn how to build images with BuildKit enabled`);
     }
@@ -90,43 +90,4 @@ export function splitStages(nodes: Node[], opts: BuildOptions, dockerfileName: s
     last.commands.push({ cmd: 'label', original: `LABEL ${rest}`, flags: [], rest, heredocs: [], startLine: 0, endLine: 0 });
   }
   return { metaArgs, stages };
-}
-
-/** A stage reference (`FROM x`, `COPY --from=x`, `RUN --mount=from=x`) as the index of an earlier stage. */
-function stageIndex(stages: Stage[], before: number, ref: string): number | undefined {
-  const lower = ref.toLowerCase();
-  const byName = stages.findIndex((s, i) => i < before && s.name === lower);
-  if (byName >= 0) return byName;
-  if (/^\d+$/.test(ref) && Number(ref) < before) return Number(ref);
-  return undefined;
-}
-
-/**
- * The stages the last one needs, directly or through others (BuildKit runs only those; the classic builder runs
- * every stage up to the target). `expand` resolves global ARGs in FROM; any other reference through an ARG keeps
- * every earlier stage.
- */
-export function neededStages(stages: Stage[], expand: (word: string) => string = (w) => w): Set<number> {
-  const deps = stages.map((stage, i) => {
-    const refs: string[] = [expand(stage.from.rest.split(/\s+/)[0] ?? '')];
-    for (const node of stage.commands) {
-      for (const f of node.flags) {
-        if (f.startsWith('--from=')) refs.push(f.slice('--from='.length));
-        const m = /^--mount=.*\bfrom=([^,]+)/.exec(f);
-        if (m) refs.push(m[1]!);
-      }
-    }
-    const out = refs.map((r) => (r.includes('$') ? undefined : stageIndex(stages, i, r)));
-    // A reference through an ARG cannot be resolved here: keep every earlier stage for it.
-    if (refs.some((r) => r.includes('$'))) return stages.map((_, j) => j).filter((j) => j < i);
-    return out.filter((x): x is number => x !== undefined);
-  });
-  const needed = new Set<number>();
-  const visit = (i: number): void => {
-    if (needed.has(i)) return;
-    needed.add(i);
-    for (const d of deps[i] ?? []) visit(d);
-  };
-  visit(stages.length - 1);
-  return needed;
 }
