@@ -41,6 +41,8 @@ export interface StartDockerdOptions {
    * the name of a bridge the caller made; or 'none' for no default network at all.
    */
   bridge?: string;
+  /** Written as its `--config-file` (default `{}`, so a host's /etc/docker/daemon.json never leaks in). */
+  daemonJson?: Record<string, unknown>;
 }
 
 /**
@@ -58,7 +60,7 @@ export async function startDockerd(opts: StartDockerdOptions = {}): Promise<Runn
   const logFile = path.join(runDir, 'dockerd.log');
   const configFile = path.join(runDir, 'daemon.json');
   // An empty config file keeps a host's /etc/docker/daemon.json out of the comparison.
-  await writeFile(configFile, '{}');
+  await writeFile(configFile, JSON.stringify(opts.daemonJson ?? {}));
   const bridge = opts.bridge === undefined ? createBridge() : undefined;
   const args = [
     '-H', `unix://${socket}`,
