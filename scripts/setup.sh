@@ -51,6 +51,7 @@ install_npm_packages() {
 build() {
   say "building"
   npx --no-install tsc -b engine scripts electron >&2
+  scripts/bundle-credential-helper.sh >&2
   local commit
   commit=$(git rev-parse --short HEAD 2>/dev/null || echo dev)
   node -e '

@@ -9,7 +9,6 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { berthPaths, type BerthPaths } from '../../../src/host/paths.js';
 import { KEYCHAIN_SERVICE } from '../../../src/host/credentials/os-keychain.js';
-import { setUpHostTools } from '../../../src/host/toolchain/host-tools.js';
 import {
   BERTH_BIN, berthdIsBuilt, keyringUnavailable, pushTestImages, repoRoot, startBerthd, startKeyring, startRegistry,
   type PushedTestImages, type RunningBerthd, type TestKeyring, type TestRegistry,
@@ -70,8 +69,12 @@ describe.skipIf(!!skip)('docker login/pull/logout with credsStore "berth"', () =
       DOCKER_CLI_HINTS: 'false',
       ...keyring.env,
     });
-    const report = setUpHostTools({ paths, socket: berthd.socket, useContext: true, env });
-    expect(report.config).toMatchObject({ credsStore: 'set', currentContext: 'berth' });
+    // The set-up as scripts/start.sh --native runs it (berth start runs the same function after the VM is up).
+    const setup = spawnSync(BERTH_BIN, ['setup-host', '--socket', berthd.socket], { env, encoding: 'utf8' });
+    expect(setup.status, setup.stderr).toBe(0);
+    expect(setup.stdout).toContain(`Linked in ${paths.bin}: docker, docker-credential-berth`);
+    expect(setup.stdout).toContain('Registry logins now go to the OS keychain');
+    expect(setup.stdout).toContain('Current docker context: berth');
   });
   afterAll(async () => {
     await berthd?.stop();
@@ -81,6 +84,11 @@ describe.skipIf(!!skip)('docker login/pull/logout with credsStore "berth"', () =
   });
 
   it('docker, compose and buildx run from ~/.berth/bin, and plain `docker ps` reaches Berth', async () => {
+    // The machine's own docker is off this PATH: `docker` is Berth's link.
+    expect(spawnSync('sh', ['-c', 'command -v docker'], { env, encoding: 'utf8' }).stdout.trim()).toBe(path.join(paths.bin, 'docker'));
+    const direct = spawnSync(path.join(paths.bin, 'docker'), ['ps'], { env, encoding: 'utf8' });
+    expect(direct.status, direct.stderr).toBe(0);
+    expect(direct.stdout).toMatch(/^CONTAINER ID/);
     const ps = await docker(['ps']);
     expect(ps.code, ps.stderr).toBe(0);
     expect((await docker(['version', '--format', '{{.Client.Version}}'])).stdout).toMatch(/^26\.1\.5/);

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -39,6 +39,9 @@ export default defineScenario<Ctx>({
   warmup: 2,
   unsupported: (target) => (target.kind !== 'berth' ? "Berth's own credential helper" : keyringUnavailable()),
   async setup() {
+    // The helper as installed: the one-file bundle (scripts/setup.sh builds it; rebuilt here in case tsc ran since).
+    const bundled = spawnSync(path.join(repoRoot, 'scripts', 'bundle-credential-helper.sh'), { encoding: 'utf8' });
+    if (bundled.status !== 0) throw new Error(`bundling docker-credential-berth failed: ${bundled.stderr}`);
     const keyring = await startKeyring();
     const home = await mkdtemp(path.join(os.tmpdir(), 'berth-bench-creds-'));
     const env = { ...process.env, BERTH_HOME: home, ...keyring.env };
