@@ -85,7 +85,7 @@ export function App() {
   // The sidebar counts stay live on every view.
   useEffect(() => useImages.start(), []);
   useEffect(() => useContainers.start(), []);
-  useEffect(() => { void useExtensions.getState().refresh(); }, []);
+  useEffect(() => { void useExtensions.getState().refresh(); void useExtensions.getState().loadShowContainers(); }, []);
   const extensionId = useNav((s) => s.extensionId);
   return (
     <div className="app">

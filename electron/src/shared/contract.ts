@@ -75,6 +75,11 @@ export interface RequestChannels {
   /** The extension UI's URL on its own loopback origin (its server starts on first open). */
   'extensions.open': { args: { id: string }; result: { url: string; origin: string } };
   'extensions.catalog': { args: void; result: CatalogResult };
+  /**
+   * Settings → "Show extension containers": sets the engine's setting when `show` is given and answers it; null when
+   * the engine has no such setting (not berthd), and the dashboard then filters only its own list.
+   */
+  'extensions.showContainers': { args: { show?: boolean }; result: { show: boolean | null } };
   /** A ddClient call of extension `ext` (the dashboard names it from the frame's origin, never from the frame). */
   'extensions.call': { args: { ext: string; call: HostCall }; result: unknown };
   'extensions.exec': { args: { ext: string; exec: ExecSpec }; result: ExecOutcome };
@@ -131,6 +136,7 @@ export const REQUEST_CHANNELS: readonly RequestChannel[] = [
   'registries.list', 'registries.signIn', 'registries.signOut', 'registries.migrate', 'registries.useContext',
   'troubleshoot.diagnostics', 'troubleshoot.logs', 'troubleshoot.resetPlan', 'troubleshoot.reset',
   'extensions.list', 'extensions.remove', 'extensions.open', 'extensions.catalog', 'extensions.call', 'extensions.exec',
+  'extensions.showContainers',
 ];
 export const STREAM_CHANNELS: readonly StreamChannel[] = [
   'images.pull', 'images.push', 'containers.logs', 'containers.stats', 'containers.exec', 'engine.vmUsage',

@@ -222,12 +222,16 @@ describe.skipIf(skip)(`extensions in the dashboard${skip ? ` (skipped: ${skip})`
     await shell.go('Containers');
     await page.getByText('e2e-stats').first().waitFor();
     expect(await page.getByText(/desktop-extension/).count()).toBe(0);
+    // The setting is the engine's, as in Docker Desktop: plain `docker ps` follows it too.
+    expect(await cli(['ps', '--format', '{{.Names}}'])).toBe('e2e-stats');
     await shell.go('Settings');
     await page.getByLabel('Show extension containers').check();
+    await expect.poll(() => cli(['ps', '--format', '{{.Names}}'])).toMatch(/backend-desktop-extension/);
     await shell.go('Containers');
     await page.getByText(/backend-desktop-extension/).first().waitFor();
     await shell.go('Settings');
     await page.getByLabel('Show extension containers').uncheck();
+    await expect.poll(() => cli(['ps', '--format', '{{.Names}}'])).toBe('e2e-stats');
   });
 
   it('removes each extension from the dashboard: no containers, volumes, files, binaries or tab remain', async () => {
@@ -239,6 +243,7 @@ describe.skipIf(skip)(`extensions in the dashboard${skip ? ` (skipped: ${skip})`
       await ext.tab(title).waitFor({ state: 'detached' });
     }
     expect(await cli(['ps', '-a', '--format', '{{.Names}}'])).toBe('e2e-stats');
+    expect(await cli(['ps', '-a', '--filter', 'label=com.docker.desktop.extension', '--format', '{{.Names}}'])).toBe('');
     expect(await cli(['volume', 'ls', '-q'])).toBe('');
     const left = await readdir(path.join(s.home, 'extensions'));
     expect(left).toEqual(['state.json']);

@@ -23,6 +23,7 @@ import { removeLegacyLink } from './legacy-links.js';
 import { killContainer, pauseContainer, stopContainer, unpauseContainer } from './stop.js';
 import { ContainerStore } from './store.js';
 import type { ContainerRecord } from './types.js';
+import { ExtensionContainerVisibility } from './extension-visibility.js';
 import { inspectView, selectContainers, summaryView } from './views.js';
 import { Waiters, type WaitCondition } from './waiters.js';
 
@@ -47,8 +48,11 @@ export class ContainerService {
   readonly ctx: ContainerContext;
   private readonly defaults: HostConfigDefaults;
   private readonly restartTimers = new Map<string, NodeJS.Timeout>();
+  /** Settings → "Show extension containers": whether plain lists include Docker extensions' containers. */
+  readonly extensionContainers: ExtensionContainerVisibility;
 
   constructor(o: ContainerServiceOptions) {
+    this.extensionContainers = ExtensionContainerVisibility.forDataRoot(o.dataRoot);
     this.defaults = {
       runtime: o.defaultRuntime,
       logDriver: o.logDriver,
@@ -84,6 +88,7 @@ export class ContainerService {
   /** Loads containers, picks up the ones still running under their monitors, and restarts by policy. */
   async init(): Promise<void> {
     const records = await this.ctx.store.load();
+    await this.extensionContainers.load();
     // Volume users are kept in memory by the volume service: tell it again who uses what.
     for (const r of records) for (const m of r.Mounts) if (m.Type === 'volume' && m.Name) this.ctx.volumes?.acquire(m.Name, r.Id);
     for (const record of records) {
@@ -232,9 +237,10 @@ export class ContainerService {
   }
 
   async list(opts: { all: boolean; limit: number; filters: string | null; size?: boolean }): Promise<Record<string, unknown>[]> {
+    const filters = Filters.parse(opts.filters);
     const selected = selectContainers(
       this.ctx.store.all(),
-      { all: opts.all, limit: opts.limit, filters: Filters.parse(opts.filters) },
+      { all: opts.all, limit: opts.limit, filters, hidden: (r) => this.extensionContainers.hides(r.Config.Labels, filters) },
       (x) => this.ctx.store.find(x),
       (ref, imageId) => {
         try {

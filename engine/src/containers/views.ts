@@ -126,7 +126,7 @@ const STATUSES = ['created', 'restarting', 'running', 'removing', 'paused', 'exi
  */
 export function selectContainers(
   records: ContainerRecord[],
-  opts: { all: boolean; limit: number; filters: Filters },
+  opts: { all: boolean; limit: number; filters: Filters; hidden?: (r: ContainerRecord) => boolean },
   lookup: (idOrName: string) => ContainerRecord | undefined,
   imageMatches: (ref: string, imageId: string) => boolean,
 ): ContainerRecord[] {
@@ -140,6 +140,7 @@ export function selectContainers(
   const implicitAll = opts.all || f.has('status') || f.has('exited') || f.has('since') || f.has('before');
   const out = sorted.filter((r) => {
     if (!implicitAll && !r.State.Running) return false;
+    if (opts.hidden?.(r)) return false;
     if (!f.exactMatch('status', r.State.Status)) return false;
     if (!f.fuzzyMatch('id', r.Id)) return false;
     if (!f.regexMatch('name', r.Name.replace(/^\//, '')) && !f.regexMatch('name', r.Name)) return false;

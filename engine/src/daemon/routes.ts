@@ -2,6 +2,7 @@ import { Router } from '../api/router.js';
 import { registerAuthRoutes } from '../api/routers/auth.js';
 import { registerBuildRoutes } from '../api/routers/build.js';
 import { registerBuildKitRoutes } from '../api/routers/buildkit.js';
+import { registerBerthSettingsRoutes } from '../api/routers/berth-settings.js';
 import { registerContainerRoutes } from '../api/routers/containers.js';
 import { registerContainerIoRoutes } from '../api/routers/containers-io.js';
 import { registerContainerExtraRoutes } from '../api/routers/containers-extra.js';
@@ -28,6 +29,7 @@ export function buildRouter(services: Services, system: SystemBackend): Router {
   });
   registerEventRoutes(router, services.events);
   registerContainerRoutes(router, services.containers);
+  registerBerthSettingsRoutes(router, { extensionContainers: services.extensionContainers });
   registerContainerExtraRoutes(router, services.containerExtras);
   registerContainerIoRoutes(router, services.containerIo);
   registerExecRoutes(router, services.containerIo.execs);

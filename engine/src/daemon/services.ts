@@ -12,6 +12,7 @@ import type { DaemonConfig } from './config.js';
 import { createContainerService } from './containers-wiring.js';
 import { ContainerIoService } from '../containers/io-service.js';
 import { ContainerExtras } from '../containers/extras-service.js';
+import type { ExtensionContainerVisibility } from '../containers/extension-visibility.js';
 import type { BuildKitServer } from '../buildkit/server.js';
 import { BuildService } from '../build/service.js';
 import { loadEngineId } from './engine-id.js';
@@ -22,6 +23,8 @@ import { StartupTimer } from './startup-timer.js';
 export interface Services {
   events: EventsService;
   containers: ContainersBackend;
+  /** Settings → "Show extension containers" (GET/POST /berth/extension-containers). */
+  extensionContainers: ExtensionContainerVisibility;
   /** attach, logs, resize, top, exec and healthchecks. */
   containerIo: ContainerIoService;
   /** stats, cp (archive), export, diff, update, prune, and container sizes for size=1 and /system/df. */
@@ -72,6 +75,7 @@ export async function createServices(config: DaemonConfig, log: Logger, timer = 
   return {
     events,
     containers,
+    extensionContainers: containers.extensionContainers,
     containerIo,
     containerExtras: new ContainerExtras(containers.ctx),
     images,

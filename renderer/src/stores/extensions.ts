@@ -8,10 +8,16 @@ const SHOW_KEY = 'berth-show-extension-containers';
 interface ExtensionsState {
   overview?: ExtensionsOverview;
   error?: ContractError;
-  /** Settings → "Show extension containers": off hides extensions' backend containers from Containers. */
+  /**
+   * Settings → "Show extension containers": off hides extensions' backend containers from Containers. It is the
+   * engine's setting (berthd then hides them from `docker ps` too); the dashboard also filters its own list, for
+   * engines without it.
+   */
   showContainers: boolean;
   refresh(): Promise<void>;
-  setShowContainers(on: boolean): void;
+  /** Reads the engine's setting (kept as it is when the engine has none). */
+  loadShowContainers(): Promise<void>;
+  setShowContainers(on: boolean): Promise<void>;
 }
 
 export const useExtensions = create<ExtensionsState>((set) => ({
@@ -23,9 +29,16 @@ export const useExtensions = create<ExtensionsState>((set) => ({
       set({ error: e as ContractError });
     }
   },
-  setShowContainers: (on) => {
+  loadShowContainers: async () => {
+    const { show } = await berth().invoke('extensions.showContainers', {}).catch(() => ({ show: null }));
+    if (show === null) return;
+    localStorage.setItem(SHOW_KEY, String(show));
+    set({ showContainers: show });
+  },
+  setShowContainers: async (on) => {
     localStorage.setItem(SHOW_KEY, String(on));
     set({ showContainers: on });
+    await berth().invoke('extensions.showContainers', { show: on }).catch(() => undefined);
   },
 }));
 

@@ -32,7 +32,7 @@ function ExtensionsCard() {
       <h2 id="extensions-settings-title">Extensions</h2>
       <div className="body row">
         <label><input type="checkbox" checked={showContainers} onChange={(e) => setShowContainers(e.target.checked)} /> Show extension containers</label>
-        <span className="muted">Extensions' backend containers are hidden from Containers unless this is on.</span>
+        <span className="muted">Extensions' backend containers are hidden from Containers and from <code>docker ps</code> unless this is on.</span>
       </div>
     </section>
   );

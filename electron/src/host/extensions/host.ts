@@ -6,6 +6,7 @@ import type Docker from 'dockerode';
 import type { ExecChunk, ExecOutcome, ExecSpec, HostCall } from '../../shared/extension-bridge.js';
 import type { CatalogResult, ExtensionRow, ExtensionsOverview } from '../../shared/extension-types.js';
 import { readCatalog } from './catalog.js';
+import { extensionContainersShown } from './container-visibility.js';
 import { dockerCliFrom, type DockerCli } from './docker-cli.js';
 import { execCollect, execStream, execTarget, type ExecContext } from './exec.js';
 import { EXTENSION_API_VERSION } from './labels.js';
@@ -43,6 +44,11 @@ export class ExtensionsHost {
     if (!type) return undefined;
     const bytes = await readFile(path.join(this.manager.store.dirOf(ext), 'icon', name)).catch(() => undefined);
     return bytes && bytes.length < 512 * 1024 ? `data:${type};base64,${bytes.toString('base64')}` : undefined;
+  }
+
+  /** Settings → "Show extension containers" on the engine (undefined: the engine has no such setting). */
+  showContainers(show?: boolean): Promise<boolean | undefined> {
+    return extensionContainersShown(this.docker, show);
   }
 
   async overview(): Promise<ExtensionsOverview> {

@@ -38,14 +38,19 @@ describe.skipIf(skip)(`docker extensions: install, ls, update, rm${skip ? ` (ski
     expect(r.code).toBe(0);
     return r.stdout;
   };
-  /** Every container, volume and network the engine has besides its defaults. */
+  /** Every container (extension ones too: plain `docker ps` hides those), volume and network besides the defaults. */
   const leftovers = async () => ({
-    containers: await cli(['ps', '-a', '--format', '{{.Names}}']),
+    containers: [
+      await cli(['ps', '-a', '--format', '{{.Names}}']),
+      await cli(['ps', '-a', '--filter', 'label=com.docker.desktop.extension', '--format', '{{.Names}}']),
+    ].filter(Boolean).join('\n'),
     volumes: await cli(['volume', 'ls', '-q']),
     networks: (await cli(['network', 'ls', '--format', '{{.Name}}'])).split('\n').filter((n) => !['bridge', 'host', 'none'].includes(n)),
   });
 
   beforeAll(async () => { s = await startExtStack(toolchain as Exclude<typeof toolchain, string>); }, 240_000);
+  const engineSetting = (method: string, p: string) => httpOverSocket(s.berthd.dockerHost.replace('unix://', ''), method, p)
+    .then((r) => ({ ...r, body: r.body.trim() }));
   afterAll(async () => { await s?.stop(); });
 
   it('installs a UI-only extension with Docker Desktop\'s messages, copying files without running the image', async () => {
@@ -81,11 +86,29 @@ describe.skipIf(skip)(`docker extensions: install, ls, update, rm${skip ? ` (ski
     expect(await readdir(path.join(dirOf(s.exts.host), 'host'))).toEqual(['hello-host']);
 
     await installOk(s.exts.compose);
-    const names = (await cli(['ps', '--format', '{{.Names}}'])).split('\n').sort();
+    const names = (await cli(['ps', '--filter', 'label=com.docker.desktop.extension=true', '--format', '{{.Names}}'])).split('\n').sort();
     expect(names.filter((n) => n.includes('compose-desktop-extension'))).toEqual([
       expect.stringMatching(/compose-desktop-extension-api-1$/), expect.stringMatching(/compose-desktop-extension-worker-1$/),
     ]);
     expect(await cli(['volume', 'ls', '-q'])).toMatch(/compose-desktop-extension_ext-data/);
+  });
+
+  it('hides extension containers from plain docker ps, stats and the API list unless the engine\'s setting shows them', async () => {
+    const extNames = async (args: string[]) => (await cli(args)).split('\n').filter((n) => n.includes('-desktop-extension')).sort();
+    const labelled = await extNames(['ps', '--filter', 'label=com.docker.desktop.extension=true', '--format', '{{.Names}}']);
+    expect(labelled).toHaveLength(3);
+    expect(await extNames(['ps', '-a', '--format', '{{.Names}}'])).toEqual([]);
+    expect(await extNames(['stats', '--no-stream', '--format', '{{.Name}}'])).toEqual([]);
+    // Compose finds its project's containers by label, so it still sees (and can stop) them.
+    const compose = labelled.find((n) => n.includes('compose-desktop-extension'))!.replace(/-(api|worker)-1$/, '');
+    expect((await dockerCli(s, ['compose', '-p', compose, 'ps', '--format', '{{.Service}}'])).stdout.split('\n').filter(Boolean).sort()).toEqual(['api', 'worker']);
+
+    expect(await engineSetting('POST', '/berth/extension-containers?show=1')).toEqual({ status: 204, body: '' });
+    expect(await extNames(['ps', '-a', '--format', '{{.Names}}'])).toEqual(labelled);
+    expect(await engineSetting('GET', '/berth/extension-containers')).toEqual({ status: 200, body: '{"Show":true}' });
+    expect(await engineSetting('POST', '/berth/extension-containers?show=maybe')).toEqual({ status: 400, body: '{"message":"show must be 1 or 0"}' });
+    expect(await engineSetting('POST', '/berth/extension-containers?show=0')).toEqual({ status: 204, body: '' });
+    expect(await extNames(['ps', '-a', '--format', '{{.Names}}'])).toEqual([]);
   });
 
   it('ls prints Docker Desktop\'s columns, through berth and through the real docker CLI', async () => {
@@ -154,5 +177,6 @@ describe.skipIf(skip)(`docker extensions: install, ls, update, rm${skip ? ` (ski
     expect((await berthExt(s, ['ls'])).stdout).toBe('ID   PROVIDER   VERSION   UI   VM   HOST\n');
     const gone = await berthExt(s, ['rm', s.exts.ui]);
     expect(gone.stderr).toBe(`Error: extension "${s.exts.ui}" is not installed\n`);
-  });
+    // Rebuilding every fixture (gcc included), an update and four removals: over the default 2 minutes on a loaded box.
+  }, 300_000);
 });

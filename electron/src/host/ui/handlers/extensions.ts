@@ -3,7 +3,7 @@ import type { ExtensionsHost } from '../../extensions/host.js';
 import { ServiceError } from '../../extensions/vm-service.js';
 import type { RequestHandlers, StreamHandlers } from './types.js';
 
-type ExtensionRequests = Pick<RequestHandlers, 'extensions.list' | 'extensions.remove' | 'extensions.open' | 'extensions.catalog' | 'extensions.call' | 'extensions.exec'>;
+type ExtensionRequests = Pick<RequestHandlers, 'extensions.list' | 'extensions.remove' | 'extensions.open' | 'extensions.catalog' | 'extensions.call' | 'extensions.exec' | 'extensions.showContainers'>;
 type ExtensionStreams = Pick<StreamHandlers, 'extensions.install' | 'extensions.execStream'>;
 
 const unavailable = () => Promise.reject(Object.assign(new Error('this host does not manage extensions'), { code: 'not_implemented' }));
@@ -13,6 +13,7 @@ export function extensionHandlers(ext: ExtensionsHost | undefined): ExtensionReq
     return {
       'extensions.list': unavailable, 'extensions.remove': unavailable, 'extensions.open': unavailable,
       'extensions.catalog': unavailable, 'extensions.call': unavailable, 'extensions.exec': unavailable,
+      'extensions.showContainers': unavailable,
     };
   }
   return {
@@ -30,6 +31,7 @@ export function extensionHandlers(ext: ExtensionsHost | undefined): ExtensionReq
       }
     },
     'extensions.exec': ({ ext: id, exec }) => ext.exec(id, exec),
+    'extensions.showContainers': async ({ show }) => ({ show: (await ext.showContainers(show)) ?? null }),
   };
 }
 
