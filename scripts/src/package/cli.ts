@@ -6,6 +6,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, renameSync, rmSync, existsSync } 
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureDockerClientToolchain, TOOLCHAIN_CACHE_DIR } from '../toolchain/index.js';
+import { writeCredentialHelperLauncher } from './credential-helper-launcher.js';
 import { fetchStaticTools } from './static-tools.js';
 import { readStaticToolsManifest } from './static-tools-manifest.js';
 
@@ -57,13 +58,18 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   for (const target of args) {
+    const platform = target.split('-')[0]!;
     if (target === 'linux-x64') {
-      log(`linux-x64: ${debianTools(outDir)}`);
+      const dir = debianTools(outDir);
+      writeCredentialHelperLauncher(dir, platform);
+      log(`linux-x64: ${dir}`);
       continue;
     }
     const manifest = readStaticToolsManifest(manifestFile);
     const done = await fetchStaticTools({ manifest, target, outDir, cacheDir, log });
-    log(`${target}: ${done.tools.map((t) => `${t.name} ${t.version}`).join(', ')} in ${done.dir}`);
+    // Windows has no launcher yet (a .cmd copied into ~/.berth/bin would lose its own location): see ARCHITECTURE.md.
+    const launcher = writeCredentialHelperLauncher(done.dir, platform);
+    log(`${target}: ${done.tools.map((t) => `${t.name} ${t.version}`).join(', ')}${launcher ? ', docker-credential-berth launcher' : ''} in ${done.dir}`);
   }
 }
 

@@ -32,6 +32,13 @@ describe('DockerConfigSetup (~/.docker/config.json handled with care)', () => {
     expect(existsSync(configDir)).toBe(false);
   });
 
+  it('leaves credsStore alone while there is no docker-credential-berth to run, and sets it once there is', () => {
+    expect(setup().apply({ useContext: true, helperAvailable: false })).toMatchObject({ credsStore: 'no-helper', currentContext: 'berth' });
+    expect(read()).toEqual({ currentContext: 'berth' });
+    expect(setup().apply({ useContext: true, helperAvailable: true })).toMatchObject({ credsStore: 'set' });
+    expect(read()).toEqual({ credsStore: 'berth', currentContext: 'berth' });
+  });
+
   it('keeps every other key, backs up first, and uninstall writes the original bytes back', () => {
     mkdirSync(configDir);
     const original = '{\n    "proxies": {"default": {"httpProxy": "http://p:3128"}},\n    "credsStore": "desktop",\n    "currentContext": "work",\n    "cliPluginsExtraDirs": ["/opt/plugins"],\n    "auths": {"ghcr.io": {}}\n}\n';

@@ -17,7 +17,9 @@ export type CredsStoreState =
   /** Plain-text logins are in config.json: Berth asks before moving them (then sets it). */
   | 'awaiting-consent'
   /** Berth set it once and the user changed it since: their choice stands. */
-  | 'user-choice';
+  | 'user-choice'
+  /** No `docker-credential-berth` to run (not among the bundled tools, not on PATH): not set, or docker login would fail. */
+  | 'no-helper';
 
 export interface DockerSetupResult {
   file: string;
@@ -70,7 +72,7 @@ export class DockerConfigSetup {
   }
 
   /** At every start: Berth's plugin dir, `credsStore` on first start (unless plain-text logins wait for consent), the context. */
-  apply(opts: { pluginsDir?: string; useContext: boolean }): DockerSetupResult {
+  apply(opts: { pluginsDir?: string; useContext: boolean; helperAvailable?: boolean }): DockerSetupResult {
     let credsStore: CredsStoreState = 'kept';
     let plaintext: string[] = [];
     this.edit((config, rec) => {
@@ -85,6 +87,8 @@ export class DockerConfigSetup {
         credsStore = config.credsStore === CREDS_STORE ? 'kept' : 'user-choice';
       } else if (config.credsStore === CREDS_STORE) {
         credsStore = 'kept';
+      } else if (opts.helperAvailable === false) {
+        credsStore = 'no-helper';
       } else if (plaintext.length) {
         // With credsStore set, the CLI stops reading plain-text auths: those logins would silently stop working.
         credsStore = 'awaiting-consent';

@@ -8,6 +8,8 @@ import { dockerConfigDir } from './docker-config-file.js';
 import { readHostChanges, writeHostChanges } from './host-changes.js';
 import { linkBundledTools, removeLinkIfOurs, type LinkOutcome } from './tool-links.js';
 
+const HELPER = process.platform === 'win32' ? 'docker-credential-berth.cmd' : 'docker-credential-berth';
+
 export interface HostToolsReport {
   toolsDir?: string;
   links: LinkOutcome[];
@@ -57,9 +59,12 @@ export function setUpHostTools(opts: { paths: BerthPaths; socket: string; useCon
   };
   try {
     const hasPlugins = tools.some((t) => t.kind === 'plugin');
+    // credsStore "berth" names a program the docker CLI must find: Berth's own link, or one already on PATH.
+    const helperAvailable = tools.some((t) => t.kind === 'bin' && /^docker-credential-berth(\.(exe|cmd))?$/.test(t.name)) || !!whichOnPath(HELPER, env);
     report.config = new DockerConfigSetup(opts.paths, configDir).apply({
       ...(hasPlugins ? { pluginsDir: opts.paths.cliPlugins } : {}),
       useContext: opts.useContext,
+      helperAvailable,
     });
   } catch (err) {
     report.configError = (err as Error).message;
@@ -85,6 +90,7 @@ export function formatHostToolsReport(r: HostToolsReport): string {
   const c = r.config;
   if (c) {
     if (c.credsStore === 'set') lines.push(`Registry logins now go to the OS keychain (credsStore "berth" in ${c.file}).`);
+    if (c.credsStore === 'no-helper') lines.push('docker-credential-berth is not among the bundled tools: credsStore left as it is (docker login keeps its usual store).');
     if (c.credsStore === 'awaiting-consent') {
       lines.push(`${c.plaintext.length} registry login(s) are stored in plain text in ${c.file} (${c.plaintext.join(', ')}).\n    Move them to the OS keychain: berth credentials migrate`);
     }
