@@ -62,7 +62,10 @@ export class CliOciRuntime implements OciRuntime {
   }
 
   async state(id: string): Promise<RuntimeState> {
-    return JSON.parse(await this.cmd('state', ['state', id])) as RuntimeState;
+    const out = (await this.cmd('state', ['state', id])).trim();
+    // A runtime that exits 0 without a state is a failure to report in dockerd's shape, not a JSON SyntaxError.
+    if (!out) throw ociRuntimeError('state', `${this.name} state ${id} printed no state`);
+    return JSON.parse(out) as RuntimeState;
   }
 
   async kill(id: string, signal: string | number, opts: { all?: boolean } = {}): Promise<void> {

@@ -1,8 +1,10 @@
 import { Conflict, NotFound, SystemError, type EngineError } from '../../base/errors.js';
+import { inRuncWords } from './runc-words.js';
 
 /**
  * The runtime's own words for a failure. Runtimes run with `--log-format json`, so stderr or the log file holds
- * `{"level":"error","msg":"…"}` lines; anything else is taken as plain text.
+ * `{"level":"error","msg":"…"}` lines; anything else is taken as plain text. crun's words for a missing executable
+ * or container are put in runc's (runc-words.ts), so users and the docker CLI see the same text with either.
  */
 export function runtimeMessage(output: string): string {
   const msgs: string[] = [];
@@ -18,7 +20,7 @@ export function runtimeMessage(output: string): string {
     }
   }
   const picked = msgs.length ? msgs : plain;
-  return picked.at(-1) ?? 'unknown error';
+  return inRuncWords(picked.at(-1) ?? 'unknown error');
 }
 
 /**

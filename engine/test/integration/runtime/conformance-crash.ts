@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,6 +9,10 @@ import { ContainerProcess } from '../../../src/runtime/monitor/container-process
 import type { RuntimeHarness } from './harness.js';
 
 const fixtures = fileURLToPath(new URL('./fixtures/', import.meta.url));
+// A bundled copy of the suite (crun's run in the VM, where there is Node but no TypeScript) carries the fixture
+// compiled next to it; from the sources it runs through the TypeScript loader.
+const bundledFakeBerthd = join(fixtures, 'fake-berthd.mjs');
+const fakeBerthd = existsSync(bundledFakeBerthd) ? [bundledFakeBerthd] : ['--import', join(fixtures, 'register-ts.mjs'), join(fixtures, 'fake-berthd.ts')];
 
 function alive(pid: number): boolean {
   try {
@@ -33,7 +38,7 @@ export function crashSurvivalTests(h: RuntimeHarness): void {
     await writeFile(join(s.bundle, 'config.json'), JSON.stringify({ ...spec, linux: { ...spec.linux, cgroupsPath: `${h.cgroupParent}/${id}` } }));
     const child = spawn(
       process.execPath,
-      ['--import', join(fixtures, 'register-ts.mjs'), join(fixtures, 'fake-berthd.ts'), h.runtime.name, h.runtime.binary, h.runtime.root, id, s.bundle, stateDir, h.monitorBinary, logPath, `${h.cgroupParent}/${id}`],
+      [...fakeBerthd, h.runtime.name, h.runtime.binary, h.runtime.root, id, s.bundle, stateDir, h.monitorBinary, logPath, `${h.cgroupParent}/${id}`],
       { stdio: ['ignore', 'pipe', 'inherit'] },
     );
     let line = '';
