@@ -18,12 +18,17 @@ describe('VM usage from the host', () => {
     expect(cpuPercentBetween(a, { ...a, pid: 2, at: 2000, cpuSeconds: 13 })).toBeUndefined();
   });
 
-  it.skipIf(process.platform !== 'linux')('samples a live process, and nothing when the VM is not running', async () => {
+  it('samples a live process, and nothing when the VM is not running', async () => {
     const settings = { ...DEFAULT_VM_SETTINGS, imageDir: '/x' };
     const s = await sampleVmUsage({ state: 'running', pid: process.pid, accel: 'tcg', settings });
     expect(s).toMatchObject({ pid: process.pid, cpus: 2, memoryMiB: 2048, accel: 'tcg' });
-    expect(s!.rssBytes).toBeGreaterThan(10 * 2 ** 20);
-    expect(s!.cpuSeconds).toBeGreaterThan(0);
+    if (process.platform === 'win32') {
+      // Windows: only the configured size is shown for now (vm-usage.ts reads no process figures there).
+      expect(s).not.toHaveProperty('rssBytes');
+    } else {
+      expect(s!.rssBytes).toBeGreaterThan(10 * 2 ** 20);
+      expect(s!.cpuSeconds).toBeGreaterThan(0);
+    }
     expect(await sampleVmUsage({ state: 'stopped' })).toBeNull();
     expect(await sampleVmUsage({ state: 'running', pid: 2 ** 22 + 7, settings })).toBeNull();
   });
