@@ -7,6 +7,7 @@ import { berthPaths } from '../host/paths.js';
 import { dockerConfigDir } from '../host/context/docker-context.js';
 import { openRegistryCredentials } from '../host/credentials/open.js';
 import { DockerConfigSetup } from '../host/toolchain/docker-config-setup.js';
+import { SYSTEM_BIN_DIR } from '../host/toolchain/system-links.js';
 import { startBrowserServer } from '../host/ui/browser-server.js';
 import { createUiHost } from '../host/ui/ui-host.js';
 import { vmControlsFor } from './vm/remote-engine-controls.js';
@@ -75,7 +76,7 @@ export async function main(argv: string[]): Promise<void> {
   const host = createUiHost({
     engine,
     // Settings → Registries: the logins in the OS keychain (pulls and pushes from the dashboard send them).
-    registries: { credentials: openRegistryCredentials(paths), dockerConfig: new DockerConfigSetup(paths, dockerConfigDir()), settingsPath },
+    registries: { credentials: openRegistryCredentials(paths), dockerConfig: new DockerConfigSetup(paths, dockerConfigDir()), settingsPath, systemLinks: { paths, dir: process.env.BERTH_SYSTEM_BIN_DIR ?? SYSTEM_BIN_DIR } },
     ...(values['daemon-json'] ? { daemonJsonPath: path.resolve(values['daemon-json']) } : {}),
     ...(values['engine-log'] ? { engineLogPath: path.resolve(values['engine-log']) } : {}),
     ...(hostLog ? { hostLogPath: path.resolve(hostLog) } : {}),

@@ -8,6 +8,7 @@ import { berthPaths } from '../host/paths.js';
 import { dockerConfigDir } from '../host/context/docker-context.js';
 import { openRegistryCredentials } from '../host/credentials/open.js';
 import { DockerConfigSetup } from '../host/toolchain/docker-config-setup.js';
+import { SYSTEM_BIN_DIR } from '../host/toolchain/system-links.js';
 import { vmEngineController } from '../host/vm/engine-controller.js';
 import { vmFiles } from '../host/vm/vm-files.js';
 import { appendTo, logVmEvents } from '../host/vm/vm-log.js';
@@ -36,7 +37,7 @@ void startShell(electron as unknown as ElectronApi, {
   hostTools: hostToolsOnStart(paths, engine),
   log: appendTo(hostLogFile),
   settingsFile: paths.settings,
-  registries: { credentials: openRegistryCredentials(paths), dockerConfig: new DockerConfigSetup(paths, dockerConfigDir()), settingsPath: paths.settings },
+  registries: { credentials: openRegistryCredentials(paths), dockerConfig: new DockerConfigSetup(paths, dockerConfigDir()), settingsPath: paths.settings, systemLinks: { paths, dir: process.env.BERTH_SYSTEM_BIN_DIR ?? SYSTEM_BIN_DIR } },
   ...(vm ? { vm, hostLogFile } : {}),
   ...(remote ? { controls: remote.controls, hostLogFile: remote.hostLog, ...(remote.tray ? { controller: remote.tray } : {}) } : {}),
   indexHtml: path.join(uiDir, 'index.html'),

@@ -65,6 +65,8 @@ export interface RequestChannels {
   'registries.migrate': { args: void; result: RegistriesView };
   /** Settings → "Use the berth context": on makes it current, off puts back the context used before. */
   'registries.useContext': { args: { on: boolean }; result: RegistriesView };
+  /** Settings → links in /usr/local/bin: on links docker and docker-credential-berth there, off removes Berth's links. */
+  'registries.systemLinks': { args: { on: boolean }; result: RegistriesView };
   'troubleshoot.diagnostics': { args: void; result: Diagnostics };
   /** What a factory reset would delete; null when this host cannot reset. */
   'troubleshoot.resetPlan': { args: void; result: ResetPlan | null };
@@ -133,7 +135,7 @@ export const REQUEST_CHANNELS: readonly RequestChannel[] = [
   'volumes.readFile', 'volumes.usage',
   'networks.list', 'networks.inspect', 'networks.create', 'networks.remove',
   'settings.get', 'settings.checkDaemonJson', 'settings.saveDaemonJson', 'settings.save',
-  'registries.list', 'registries.signIn', 'registries.signOut', 'registries.migrate', 'registries.useContext',
+  'registries.list', 'registries.signIn', 'registries.signOut', 'registries.migrate', 'registries.useContext', 'registries.systemLinks',
   'troubleshoot.diagnostics', 'troubleshoot.logs', 'troubleshoot.resetPlan', 'troubleshoot.reset',
   'extensions.list', 'extensions.remove', 'extensions.open', 'extensions.catalog', 'extensions.call', 'extensions.exec',
   'extensions.showContainers',

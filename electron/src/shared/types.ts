@@ -274,4 +274,9 @@ export interface RegistriesView {
   plaintext: string[];
   /** The docker context in use, and whether Berth makes its own current ("Use the berth context"). */
   context?: { current: string; useBerth: boolean };
+  /**
+   * Settings → links in /usr/local/bin (as `berth host-tools link-system`): whether Berth's links are there, whether
+   * this user may make them, and (after a change) the files left alone because they are not Berth's.
+   */
+  systemLinks?: { dir: string; on: boolean; writable: boolean; left: string[] };
 }

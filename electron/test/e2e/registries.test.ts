@@ -2,7 +2,7 @@
 // is refused by the registry (through the engine's POST /auth), sign-in stores the login in the keyring, a private
 // image pulls with one click (X-Registry-Auth), sign-out empties the list, and neither the diagnostics bundle nor
 // the logs ever hold the secret.
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
@@ -38,7 +38,10 @@ describe('registry sign-in in the dashboard', () => {
     images = await pushTestImages(registry);
     berthd = await startBerthd({ insecureRegistries: [registry.host] });
     // The dashboard process inherits these: its own Berth home and docker config, and the test keyring.
-    Object.assign(process.env, { BERTH_HOME: path.join(work, 'berth'), DOCKER_CONFIG: path.join(work, 'docker'), ...keyring.env });
+    // BERTH_SYSTEM_BIN_DIR stands in for /usr/local/bin (a user's own docker already there).
+    await mkdir(path.join(work, 'usr-local-bin'));
+    await writeFile(path.join(work, 'usr-local-bin', 'docker'), '#!/bin/sh\necho "Docker version 28.1.0"\n', { mode: 0o755 });
+    Object.assign(process.env, { BERTH_HOME: path.join(work, 'berth'), DOCKER_CONFIG: path.join(work, 'docker'), BERTH_SYSTEM_BIN_DIR: path.join(work, 'usr-local-bin'), ...keyring.env });
     dashboard = await startDashboard(berthd.socket, ['--settings', path.join(work, 'settings.json'), '--engine-log', berthd.logFile]);
     browser = await chromium.launchPersistentContext(path.join(work, 'chromium-profile'), {
       executablePath: CHROMIUM, headless: true, viewport: { width: 1280, height: 800 },
@@ -48,7 +51,7 @@ describe('registry sign-in in the dashboard', () => {
     await new Shell(page).open(dashboard.url);
   });
   afterAll(async () => {
-    for (const k of ['BERTH_HOME', 'DOCKER_CONFIG', 'DBUS_SESSION_BUS_ADDRESS']) {
+    for (const k of ['BERTH_HOME', 'DOCKER_CONFIG', 'BERTH_SYSTEM_BIN_DIR', 'DBUS_SESSION_BUS_ADDRESS']) {
       if (saved[k] === undefined) delete process.env[k];
       else process.env[k] = saved[k];
     }
@@ -92,6 +95,23 @@ describe('registry sign-in in the dashboard', () => {
     await card().getByRole('button', { name: `Sign out of ${registry.host}` }).click();
     await card().getByText('Not signed in to any registry.').waitFor();
     expect(await keyring.secretTool(['search', '--all', 'service', KEYCHAIN_SERVICE]).catch(() => '')).not.toContain(auth.password);
+  });
+
+  it('links docker into the system bin dir only when asked, leaves the user\'s own docker, and unlinks', async () => {
+    await new Shell(page).go('Settings');
+    const sysDir = path.join(work, 'usr-local-bin');
+    const links = card().getByLabel('System links');
+    const box = links.getByRole('checkbox');
+    expect(await box.isChecked()).toBe(false);
+    expect(await readdir(sysDir)).toEqual(['docker']);
+    await box.click();
+    await expect.poll(() => box.isChecked(), { timeout: 30_000 }).toBe(true);
+    await links.getByText(`${path.join(sysDir, 'docker')}: your own (Docker version 28.1.0)`).waitFor();
+    expect(await readlink(path.join(sysDir, 'docker-credential-berth'))).toMatch(/\/bin\/docker-credential-berth$/);
+    expect(await readFile(path.join(sysDir, 'docker'), 'utf8')).toContain('28.1.0');
+    await box.click();
+    await expect.poll(() => box.isChecked(), { timeout: 30_000 }).toBe(false);
+    expect(await readdir(sysDir)).toEqual(['docker']);
   });
 
   it('keeps the secret out of the diagnostics bundle and the logs', async () => {

@@ -95,6 +95,26 @@ export function unlinkSystemTools(opts: { paths: BerthPaths; dir?: string; env?:
   return { removed, left };
 }
 
+/** For Settings: whether every link Berth recorded in `dir` is still its own, and whether this user may write there. */
+export function systemLinksState(paths: BerthPaths, dir: string = SYSTEM_BIN_DIR): { on: boolean; writable: boolean } {
+  const inDir = readHostChanges(paths.hostChanges).links.filter((l) => path.dirname(l.path) === path.resolve(dir));
+  const on = inDir.length > 0 && inDir.every((l) => {
+    try {
+      return readlinkSync(l.path) === l.target;
+    } catch {
+      return false;
+    }
+  });
+  let writable = false;
+  try {
+    accessSync(dir, constants.W_OK);
+    writable = true;
+  } catch {
+    // Root's /usr/local/bin: the user is told the sudo command instead.
+  }
+  return { on, writable };
+}
+
 export function formatSystemLinks(dir: string, outcomes: SystemLinkOutcome[]): string {
   const lines: string[] = [];
   const ok = outcomes.filter((o) => o.state !== 'foreign').map((o) => o.name);

@@ -39,6 +39,7 @@ export function RegistriesCard() {
   const signOut = (s: string) => berth().invoke('registries.signOut', { server: s }).then(setView, (e) => toastError(`Could not sign out of ${s}`, e));
   const migrate = () => berth().invoke('registries.migrate').then((v) => { setView(v); toastSuccess('Logins moved to the OS keychain'); }, (e) => toastError('Could not move the logins', e));
   const useContext = (on: boolean) => berth().invoke('registries.useContext', { on }).then(setView, (e) => toastError('Could not change the docker context', e));
+  const systemLinks = (on: boolean) => berth().invoke('registries.systemLinks', { on }).then(setView, (e) => toastError('Could not change the links', e));
 
   return (
     <section className="card" aria-labelledby="registries-title">
@@ -82,6 +83,18 @@ export function RegistriesCard() {
             <input type="checkbox" checked={view.context.useBerth} onChange={(e) => void useContext(e.target.checked)} />
             <span>Use the berth context <span className="muted">(docker uses: <span className="mono">{view.context.current}</span>)</span></span>
           </label>
+        )}
+        {view?.systemLinks && (
+          <div aria-label="System links">
+            <label className="row">
+              <input type="checkbox" checked={view.systemLinks.on} disabled={!view.systemLinks.writable} onChange={(e) => void systemLinks(e.target.checked)} />
+              <span>Link docker and docker-credential-berth into <span className="mono">{view.systemLinks.dir}</span> <span className="muted">(for shells without ~/.berth/bin on PATH)</span></span>
+            </label>
+            {!view.systemLinks.writable && (
+              <p className="muted" style={{ margin: 0 }}>{view.systemLinks.dir} is not writable by you: <span className="mono">sudo berth host-tools {view.systemLinks.on ? 'unlink-system' : 'link-system'}</span></p>
+            )}
+            {view.systemLinks.left.map((l) => <p key={l} className="muted" style={{ margin: 0 }}>Left alone (not Berth's): <span className="mono">{l}</span></p>)}
+          </div>
         )}
       </div>
     </section>

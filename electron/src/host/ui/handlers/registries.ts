@@ -5,9 +5,10 @@ import { DOCKER_HUB_KEY } from '../../credentials/server-url.js';
 import { saveUseContextSetting, useContextSetting } from '../../toolchain/context-setting.js';
 import { currentContextOf } from '../../toolchain/docker-config-setup.js';
 import { plaintextLogins } from '../../toolchain/docker-config-file.js';
+import { linkSystemTools, SystemDirNotWritable, systemLinksState, unlinkSystemTools } from '../../toolchain/system-links.js';
 import type { HostRegistries, RequestHandlers } from './types.js';
 
-type Requests = Pick<RequestHandlers, 'registries.list' | 'registries.signIn' | 'registries.signOut' | 'registries.migrate' | 'registries.useContext'>;
+type Requests = Pick<RequestHandlers, 'registries.list' | 'registries.signIn' | 'registries.signOut' | 'registries.migrate' | 'registries.useContext' | 'registries.systemLinks'>;
 
 const notManaged = { code: 'not_implemented', message: 'This dashboard manages no registry logins.', hint: 'Berth keeps them when it runs with its own home (~/.berth).' };
 
@@ -53,6 +54,7 @@ export function registryHandlers(docker: Docker, reg: HostRegistries | undefined
       logins: r.credentials.list().map((e) => ({ server: e.serverURL, username: e.username })),
       plaintext,
       context: { current, useBerth: useContextSetting(r.settingsPath) },
+      ...(r.systemLinks ? { systemLinks: { dir: r.systemLinks.dir, ...systemLinksState(r.systemLinks.paths, r.systemLinks.dir), left: [] } } : {}),
     };
   };
   return {
@@ -77,6 +79,23 @@ export function registryHandlers(docker: Docker, reg: HostRegistries | undefined
       const r = need();
       await migratePlainLogins(r.dockerConfig, r.credentials);
       return view();
+    },
+    async 'registries.systemLinks'({ on }) {
+      const s = need().systemLinks;
+      if (!s) throw { code: 'not_implemented', message: 'This dashboard offers no system links.' };
+      let left: string[] = [];
+      try {
+        if (on) {
+          left = linkSystemTools({ paths: s.paths, dir: s.dir, ...(s.env ? { env: s.env } : {}) }).flatMap((o) => (o.state === 'foreign' ? [`${o.path}: ${o.what}`] : []));
+        } else {
+          unlinkSystemTools({ paths: s.paths, dir: s.dir, ...(s.env ? { env: s.env } : {}) });
+        }
+      } catch (err) {
+        if (err instanceof SystemDirNotWritable) throw { code: 'invalid', message: err.message };
+        throw { code: 'internal', message: (err as Error).message };
+      }
+      const v = await view();
+      return { ...v, ...(v.systemLinks ? { systemLinks: { ...v.systemLinks, left } } : {}) };
     },
     async 'registries.useContext'({ on }) {
       const r = need();

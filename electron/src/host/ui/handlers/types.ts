@@ -1,4 +1,5 @@
 // The host side of the contract: one function per request channel, one opener per stream channel.
+import type { BerthPaths } from '../../paths.js';
 import type { RegistryCredentials } from '../../credentials/registry-credentials.js';
 import type { DockerConfigSetup } from '../../toolchain/docker-config-setup.js';
 import type { ExtensionsHostOptions } from '../../extensions/host.js';
@@ -63,6 +64,8 @@ export interface HostRegistries {
   dockerConfig: DockerConfigSetup;
   /** settings.json, where "Use the berth context" is kept. */
   settingsPath: string;
+  /** The optional system links (host/toolchain/system-links.ts); absent where this host does not offer them. */
+  systemLinks?: { paths: BerthPaths; dir: string; env?: NodeJS.ProcessEnv };
 }
 
 export interface UiHostOptions {
