@@ -67,7 +67,6 @@ async function main(argv: string[]): Promise<void> {
     }
     const manifest = readStaticToolsManifest(manifestFile);
     const done = await fetchStaticTools({ manifest, target, outDir, cacheDir, log });
-    // Windows has no launcher yet (a .cmd copied into ~/.berth/bin would lose its own location): see ARCHITECTURE.md.
     const launcher = writeCredentialHelperLauncher(done.dir, platform);
     log(`${target}: ${done.tools.map((t) => `${t.name} ${t.version}`).join(', ')}${launcher ? ', docker-credential-berth launcher' : ''} in ${done.dir}`);
   }

@@ -1,12 +1,12 @@
 // The docker-credential-berth launcher of packaged macOS/Linux apps, run here in a packaged app's layout with a stand-in
 // for the app binary (a script that, like Electron with ELECTRON_RUN_AS_NODE=1, is Node) and the real helper bundle.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../testrig/paths.js';
-import { writeCredentialHelperLauncher } from './credential-helper-launcher.js';
+import { cmdLauncher, writeCredentialHelperLauncher } from './credential-helper-launcher.js';
 
 const BUNDLE = path.join(repoRoot, 'electron', 'dist', 'cli', 'docker-credential-berth.cjs');
 
@@ -54,8 +54,24 @@ describe('the packaged docker-credential-berth launcher', () => {
       const file = writeCredentialHelperLauncher(path.join(dir, 'Resources', 'tools'), 'darwin')!;
       expect(spawnSync('sh', ['-n', file]).status).toBe(0);
       expect(file).toBe(path.join(dir, 'Resources', 'tools', 'bin', 'docker-credential-berth'));
-      expect(spawnSync('grep', ['-c', '"$resources/../MacOS/Berth"', file], { encoding: 'utf8' }).stdout.trim()).toBe('1');
-      expect(writeCredentialHelperLauncher(path.join(dir, 'win'), 'win32')).toBeUndefined();
+      expect(readFileSync(file, 'utf8')).toContain('ELECTRON_RUN_AS_NODE=1 exec "$resources/../MacOS/Berth" "$resources/app.asar/dist/cli/docker-credential-berth.cjs" "$@"');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the Windows launcher', () => {
+  it('is a .cmd that runs <install>/Berth.exe as Node on the bundle in app.asar, with CRLF line ends', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'berth-launcher-win-'));
+    try {
+      const file = writeCredentialHelperLauncher(path.join(dir, 'resources', 'tools'), 'win32')!;
+      expect(path.basename(file)).toBe('docker-credential-berth.cmd');
+      const text = readFileSync(file, 'utf8');
+      expect(text).toBe(cmdLauncher());
+      expect(text.split('\r\n')).toContain('"%~dp0..\\..\\..\\Berth.exe" "%~dp0..\\..\\app.asar\\dist\\cli\\docker-credential-berth.cjs" %*');
+      expect(text).toContain('set ELECTRON_RUN_AS_NODE=1\r\n');
+      expect(text.replace(/\r\n/g, '')).not.toContain('\n');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -1,10 +1,10 @@
-import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readlinkSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listBundledTools } from './bundled-tools.js';
 import { compareVersions } from './plugin-version.js';
-import { linkBundledTools, linkIntoSystemDir, removeLinkIfOurs } from './tool-links.js';
+import { cmdShim, linkBundledTools, linkIntoSystemDir, removeLinkIfOurs } from './tool-links.js';
 
 /** A CLI plugin as the docker CLI sees one: answers docker-cli-plugin-metadata. */
 function fakePlugin(file: string, version: string): void {
@@ -55,6 +55,29 @@ describe('links to the bundled tools', () => {
     expect(lstatSync(path.join(sys, 'docker')).isSymbolicLink()).toBe(false);
     expect(removeLinkIfOurs(path.join(sys, 'docker'), path.join(tools, 'bin', 'docker'))).toBe(false);
     expect(removeLinkIfOurs(path.join(sys, 'docker-credential-berth'), path.join(tools, 'bin', 'docker-credential-berth'))).toBe(true);
+  });
+
+  it('puts a one-line shim calling a .cmd by its full path (a copy would lose %~dp0), keeps it, and removes only its own', () => {
+    const cmd = path.join(tools, 'bin', 'docker-credential-berth.cmd');
+    writeFileSync(cmd, '@echo off\r\n');
+    const shim = path.join(dirs.bin, 'docker-credential-berth.cmd');
+    const first = linkBundledTools(listBundledTools(tools), dirs, dockerDir).find((o) => o.name === 'docker-credential-berth.cmd');
+    expect(first).toMatchObject({ state: 'linked' });
+    expect(readFileSync(shim, 'utf8')).toBe(`@"${cmd}" %*\r\n`);
+    expect(cmdShim(cmd)).toBe(`@"${cmd}" %*\r\n`);
+    expect(linkBundledTools(listBundledTools(tools), dirs, dockerDir).find((o) => o.name === 'docker-credential-berth.cmd')).toMatchObject({ state: 'kept' });
+    // The app moved: Berth's own shim is replaced; a user's own .cmd there is not.
+    const moved = path.join(root, 'tools2');
+    mkdirSync(path.join(moved, 'bin'), { recursive: true });
+    writeFileSync(path.join(moved, 'bin', 'docker-credential-berth.cmd'), '@echo off\r\n');
+    expect(linkBundledTools(listBundledTools(moved), dirs, dockerDir)[0]).toMatchObject({ state: 'linked' });
+    expect(readFileSync(shim, 'utf8')).toBe(cmdShim(path.join(moved, 'bin', 'docker-credential-berth.cmd')));
+    writeFileSync(shim, '@echo my own\r\n');
+    expect(linkBundledTools(listBundledTools(moved), dirs, dockerDir)[0]).toMatchObject({ state: 'taken' });
+    expect(removeLinkIfOurs(shim, path.join(moved, 'bin', 'docker-credential-berth.cmd'))).toBe(false);
+    writeFileSync(shim, cmdShim(cmd));
+    expect(removeLinkIfOurs(shim, cmd)).toBe(true);
+    expect(existsSync(shim)).toBe(false);
   });
 
   it('compares plugin versions by their numbers', () => {

@@ -1,4 +1,4 @@
-import { copyFileSync, lstatSync, mkdirSync, readlinkSync, rmSync, symlinkSync } from 'node:fs';
+import { copyFileSync, lstatSync, mkdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { BundledTool } from './bundled-tools.js';
 import { newerUserPlugin } from './plugin-version.js';
@@ -10,13 +10,38 @@ export type LinkOutcome =
   /** The user has a newer copy of this plugin where the CLI finds it: Berth's is not offered. */
   | { name: string; path: string; state: 'user-newer'; by: string; version: string };
 
-/** Is `link` a symlink Berth made to `target` (or a copy standing in for one on Windows)? */
+/**
+ * A Windows `.cmd` finds its own files through `%~dp0`, so neither a copy nor (for cmd.exe) a symlink elsewhere would
+ * work: Berth puts a one-line `.cmd` there that calls the real one by its full path.
+ */
+export function cmdShim(target: string): string {
+  return `@"${target}" %*\r\n`;
+}
+
+const isCmd = (file: string) => /\.cmd$/i.test(file);
+
+function readShim(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/** Is `link` a symlink Berth made to `target` (or, for a `.cmd`, Berth's shim calling it)? */
 export function isLinkTo(link: string, target: string): boolean {
+  if (isCmd(target)) return lstatSync(link, { throwIfNoEntry: false })?.isFile() === true && readShim(link) === cmdShim(target);
   try {
     return lstatSync(link).isSymbolicLink() && readlinkSync(link) === target;
   } catch {
     return false;
   }
+}
+
+/** Anything Berth put in its own dirs: a link, or a shim calling a `.cmd`. */
+function madeByBerth(file: string): boolean {
+  const st = lstatSync(file, { throwIfNoEntry: false });
+  return !!st && (st.isSymbolicLink() || (isCmd(file) && st.isFile() && /^@".*" %\*\r\n$/.test(readShim(file) ?? '')));
 }
 
 /** Links `target` at `link`, replacing only an earlier link of Berth's (`ours` says whether the thing there is). */
@@ -26,6 +51,10 @@ function place(link: string, target: string, ours: (p: string) => boolean): 'lin
     if (isLinkTo(link, target)) return 'kept';
     if (!ours(link)) return 'taken';
     rmSync(link, { force: true });
+  }
+  if (isCmd(target)) {
+    writeFileSync(link, cmdShim(target));
+    return 'linked';
   }
   try {
     symlinkSync(target, link);
@@ -45,7 +74,7 @@ function place(link: string, target: string, ours: (p: string) => boolean): 'lin
 export function linkBundledTools(tools: BundledTool[], dirs: { bin: string; cliPlugins: string }, dockerConfigDir: string): LinkOutcome[] {
   mkdirSync(dirs.bin, { recursive: true });
   mkdirSync(dirs.cliPlugins, { recursive: true });
-  const ownDir = (p: string) => lstatSync(p, { throwIfNoEntry: false })?.isSymbolicLink() ?? false;
+  const ownDir = madeByBerth;
   return tools.map((tool): LinkOutcome => {
     const link = path.join(tool.kind === 'bin' ? dirs.bin : dirs.cliPlugins, tool.name);
     if (tool.kind === 'plugin') {
