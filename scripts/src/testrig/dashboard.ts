@@ -23,9 +23,12 @@ export interface DashboardProcess {
   child: ChildProcess;
 }
 
-/** Starts the dashboard against `engine` (`unix:///…`) and resolves with the URL it prints (20 s at most). */
-export async function startDashboardProcess(engine: string, extra: string[] = []): Promise<DashboardProcess> {
-  const child = spawn(process.execPath, [BERTH_BIN, 'dashboard', '--engine', engine, '--print-url', ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * Starts the dashboard against `engine` (`unix:///…`) and resolves with the URL it prints (20 s at most); `env`
+ * (default this process's) is its environment, e.g. a BERTH_HOME of its own.
+ */
+export async function startDashboardProcess(engine: string, extra: string[] = [], env: NodeJS.ProcessEnv = process.env): Promise<DashboardProcess> {
+  const child = spawn(process.execPath, [BERTH_BIN, 'dashboard', '--engine', engine, '--print-url', ...extra], { stdio: ['ignore', 'pipe', 'pipe'], env });
   let err = '';
   child.stderr!.on('data', (d) => (err += d));
   const url = await new Promise<string>((resolve, reject) => {

@@ -6,6 +6,7 @@ import credentialHelperGet from './credential-helper-get.js';
 import dashboardFirstPaint from './dashboard-first-paint.js';
 import dashboardIdleCpu from './dashboard-idle-cpu.js';
 import dockerVersion from './docker-version.js';
+import { extensionInstallUi, extensionTabFirstCall } from './extensions.js';
 import { idleRss0, idleRss20 } from './idle-rss.js';
 import logsThroughput from './logs-throughput.js';
 import pingThroughput from './ping-throughput.js';
@@ -45,5 +46,7 @@ export const scenarios: BenchScenario[] = [
   containerList500Render,
   containerList500Event,
   dashboardIdleCpu,
+  extensionInstallUi,
+  extensionTabFirstCall,
   vmColdStart,
 ];
