@@ -53,7 +53,8 @@ export function normalizeHostConfig(input: Partial<HostConfig> | undefined, d: H
   const network = !h.NetworkMode || h.NetworkMode === 'default' ? 'bridge' : h.NetworkMode;
   const logType = h.LogConfig?.Type && h.LogConfig.Type !== '' ? h.LogConfig.Type : d.logDriver;
   if (!['json-file', 'local', 'none'].includes(logType)) {
-    throw new InvalidArgument(`failed to create logger: logger: no log driver named '${logType}' is registered`);
+    // dockerd looks an unknown driver up as a logging plugin, and says so.
+    throw new InvalidArgument(`error looking up logging plugin ${logType}: plugin "${logType}" not found`);
   }
   validateNamespaceModes(h.IpcMode ?? '', h.PidMode ?? '');
   const shm = h.ShmSize ?? 0;

@@ -1,4 +1,5 @@
 import { Conflict, InvalidArgument, errorMessage } from '../base/errors.js';
+import { versionLessThan } from '../base/version.js';
 import { bundleDir, publish, type ContainerContext } from './context.js';
 import { normalizeName } from './names.js';
 import { unmountShareableShm } from './ipc-shm.js';
@@ -9,24 +10,33 @@ import type { ContainerRecord } from './types.js';
 
 /**
  * `docker rm`: refuses a running container unless forced (then kills it first), and removes its runtime state,
- * root filesystem, network endpoints, anonymous volumes when asked (`-v`), and its files.
+ * root filesystem, network endpoints, anonymous volumes when asked (`-v`), and its files. `apiVersion` is the
+ * request's: a client below 1.42 speaks to a dockerd of 20.10 or older and gets its words (docker-py 5.0.3 and
+ * scripts of that era match `You cannot remove a running container`).
  */
-export async function removeContainer(ctx: ContainerContext, record: ContainerRecord, opts: { force: boolean; removeVolumes: boolean }): Promise<void> {
-  if (record.State.Running && !opts.force) {
-    if (record.State.Paused) {
-      throw new Conflict('cannot remove a paused container: unpause and then stop the container before attempting removal or force remove');
-    }
-    throw new Conflict(`cannot remove container "${record.Name}": container is running: stop the container before removing or force remove`);
-  }
+export async function removeContainer(
+  ctx: ContainerContext,
+  record: ContainerRecord,
+  opts: { force: boolean; removeVolumes: boolean; apiVersion?: string },
+): Promise<void> {
   // Waiting out a restart back-off counts as running for dockerd too.
-  if (record.State.Restarting && !opts.force) {
-    throw new Conflict(`cannot remove container "${record.Name}": container is restarting: stop the container before removing or force remove`);
-  }
+  const { Running, Paused, Restarting } = record.State;
+  const refused = opts.force ? undefined : Running && Paused ? 'paused' : Restarting ? 'restarting' : Running ? 'running' : undefined;
+  if (refused) throw new Conflict(refusalMessage(record, refused, opts.apiVersion));
   if (record.State.Status === 'removing') throw new Conflict(`removal of container ${record.Id} is already in progress`);
   if (record.State.Running) {
     await killContainer(ctx, record, 'SIGKILL');
   }
   await finishRemoval(ctx, record, { removeVolumes: opts.removeVolumes });
+}
+
+function refusalMessage(record: ContainerRecord, state: 'running' | 'paused' | 'restarting', apiVersion: string | undefined): string {
+  if (apiVersion !== undefined && versionLessThan(apiVersion, '1.42')) {
+    const procedure = 'top the container before attempting removal or force remove';
+    return `You cannot remove a ${state} container ${record.Id}. ${state === 'paused' ? `Unpause and then s${procedure}` : `S${procedure}`}`;
+  }
+  if (state === 'paused') return 'cannot remove a paused container: unpause and then stop the container before attempting removal or force remove';
+  return `cannot remove container "${record.Name}": container is ${state}: stop the container before removing or force remove`;
 }
 
 /** The part of removal that needs no running checks; auto-remove (`--rm`) calls it after exit handling. */

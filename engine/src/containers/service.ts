@@ -197,7 +197,7 @@ export class ContainerService {
     return unpauseContainer(this.ctx, this.get(idOrName));
   }
 
-  async remove(idOrName: string, opts: { force: boolean; removeVolumes: boolean; link?: boolean }): Promise<void> {
+  async remove(idOrName: string, opts: { force: boolean; removeVolumes: boolean; link?: boolean; apiVersion?: string }): Promise<void> {
     if (opts.link) return removeLegacyLink(this.ctx, idOrName);
     const record = this.get(idOrName);
     // A container waiting out its restart back-off is refused without force (removeContainer says so).

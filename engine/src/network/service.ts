@@ -3,6 +3,7 @@ import type { Filters } from '../base/filters.js';
 import { generateId } from '../base/ids.js';
 import type { Logger } from '../base/log.js';
 import { formatRFC3339Nano, nowNanos } from '../base/timestamp.js';
+import { API_VERSION, versionLessThan } from '../base/version.js';
 import type { EventsService } from '../events/events.js';
 import { BRIDGE_OPTS, optionIsFalse, validateCreate, type NetworkCreateRequest } from './create-request.js';
 import { EmbeddedDnsServer } from './dns/server.js';
@@ -104,11 +105,14 @@ export class NetworkService {
     for (const rec of this.store.all()) if (rec.bridge) await deleteLink(rec.bridge).catch(() => undefined);
   }
 
-  /** dockerd's lookup order: full ID, full name, unique ID prefix. */
+  /** dockerd's lookup order: full ID, full name (unique: old clients may have made two of a name), unique ID prefix. */
   lookup(term: string): NetworkRecord {
     const all = this.store.all();
-    const exact = all.find((n) => n.id === term) ?? all.find((n) => n.name === term);
-    if (exact) return exact;
+    const byId = all.find((n) => n.id === term);
+    if (byId) return byId;
+    const byName = all.filter((n) => n.name === term);
+    if (byName.length > 1) throw new InvalidArgument(`network ${term} is ambiguous (${byName.length} matches found based on name)`);
+    if (byName[0]) return byName[0];
     const byPrefix = term === '' ? [] : all.filter((n) => n.id.startsWith(term));
     if (byPrefix.length === 1) return byPrefix[0] as NetworkRecord;
     if (byPrefix.length > 1) throw new InvalidArgument(`network ${term} is ambiguous (${byPrefix.length} matches found based on ID prefix)`);
@@ -124,10 +128,20 @@ export class NetworkService {
     return networkView(this.lookup(term), true);
   }
 
-  async create(req: NetworkCreateRequest): Promise<{ Id: string; Warning: string }> {
+  /**
+   * `apiVersion` is the request's: below 1.44 a request that does not set CheckDuplicate may make a second network of
+   * a name, with a warning, as dockerd 20.10 did (docker-py sends it only when asked; the CLI always sets it). Since
+   * API 1.44 dockerd always refuses.
+   */
+  async create(req: NetworkCreateRequest, apiVersion = API_VERSION): Promise<{ Id: string; Warning: string }> {
     const v = validateCreate(req);
     return this.lock.run(async () => {
-      if (this.store.all().some((n) => n.name === v.name)) throw new Conflict(`network with name ${v.name} already exists`);
+      let warning = '';
+      const same = this.store.all().find((n) => n.name === v.name);
+      if (same) {
+        if (req.CheckDuplicate === true || !versionLessThan(apiVersion, '1.44')) throw new Conflict(`network with name ${v.name} already exists`);
+        warning = `Network with name ${v.name} (id : ${same.id}) already exists`;
+      }
       const id = generateId();
       const others = this.subnetsExcept(undefined);
       let config = v.ipamConfig;
@@ -167,7 +181,7 @@ export class NetworkService {
         throw err;
       }
       this.opts.events.publish('network', 'create', id, { name: rec.name, type: rec.driver });
-      return { Id: id, Warning: '' };
+      return { Id: id, Warning: warning };
     });
   }
 

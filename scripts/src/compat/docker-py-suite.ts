@@ -16,9 +16,12 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { startBerthd, berthdIsBuilt, BERTHD_ENTRY, type RunningBerthd } from '../testrig/berthd.js';
 import { startDockerd, type RunningDockerd } from '../testrig/dockerd.js';
+import { ImageBuilder } from '../testrig/images/builder.js';
+import { busyboxRootfs } from '../testrig/images/busybox-rootfs.js';
+import { DEFAULT_PATH } from '../testrig/images/catalog.js';
 import { pushImage } from '../testrig/images/push.js';
-import { testImages } from '../testrig/images/fixture-cache.js';
 import { repoRoot } from '../testrig/paths.js';
+import type { RegistryEndpoint } from '../testrig/images/push.js';
 import { startRegistry } from '../testrig/registry.js';
 import { DOCKER_PY_TAG, ensureDockerPyTests } from './docker-py-source.js';
 import { compareRuns, formatComparison, type DaemonRun } from './compare.js';
@@ -26,6 +29,8 @@ import { compareRuns, formatComparison, type DaemonRun } from './compare.js';
 const PYTHON = '/usr/bin/python3';
 /** Every Docker Hub name the suite pulls or builds FROM; each is the rig's busybox here. */
 const SUITE_IMAGES = ['library/alpine:3.10', 'library/alpine:latest', 'library/busybox:latest', 'library/hello-world:latest'];
+/** The peer dockerd's API version: both daemons are driven at it (the suite's DOCKER_TEST_API_VERSION) by default. */
+const PEER_API_VERSION = '1.41';
 const RUN_TIMEOUT_MS = 60 * 60_000;
 
 const USAGE = `usage: npm run compat:docker-py -- [--docker-py PATH] [--runs N] [--only berthd|dockerd] [-k EXPR] [--out DIR]
@@ -38,6 +43,8 @@ of this checkout, and prints which tests pass on one and not the other.
                     tree; without it the tests come from .cache/compat/, else Debian's source package (deb-src).
   --runs N          berthd runs in a row, on the same daemon (a crash or a flaky test shows up)
   --only D          run on one daemon only (no comparison)
+  --reference DIR   take dockerd's results from an earlier run's output dir instead of running it again
+  --api-version V   the API version docker-py speaks to both (default ${PEER_API_VERSION}, the peer's; "auto" negotiates)
   -k EXPR           pytest's -k, to run a few tests
   --out DIR         where pytest's output and JUnit files go (default .cache/compat/runs/<time>)`;
 
@@ -48,6 +55,8 @@ async function main(argv: string[]): Promise<number> {
       'docker-py': { type: 'string' },
       runs: { type: 'string', default: '1' },
       only: { type: 'string' },
+      reference: { type: 'string' },
+      'api-version': { type: 'string', default: PEER_API_VERSION },
       k: { type: 'string', short: 'k' },
       out: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
@@ -70,13 +79,13 @@ async function main(argv: string[]): Promise<number> {
 
   const registry = await startRegistry();
   try {
-    const busybox = (await testImages()).catalog.busybox.image;
-    for (const name of SUITE_IMAGES) await pushImage(registry, busybox, name);
+    await pushSuiteImages(registry);
     const daemonJson = { 'registry-mirrors': [registry.url], 'insecure-registries': [registry.host] };
-    const pytest = { suiteDir, outDir, k: values.k, log };
+    const apiVersion = values['api-version'] === 'auto' ? undefined : values['api-version'];
+    const pytest = { suiteDir, outDir, k: values.k, apiVersion, log };
 
     let dockerd: DaemonRun | undefined;
-    if (values.only !== 'berthd') {
+    if (values.only !== 'berthd' && !values.reference) {
       const d = await startDockerd({ daemonJson });
       try {
         dockerd = await runSuite('dockerd', d, pytest);
@@ -99,6 +108,11 @@ async function main(argv: string[]): Promise<number> {
         await b.stop();
       }
     }
+    if (values.reference) {
+      // Read after berthd's runs, so a reference run still going alongside can be named.
+      const ref = path.resolve(values.reference);
+      dockerd = { label: 'dockerd', version: `(from ${ref})`, xml: await readFile(path.join(ref, 'dockerd.xml'), 'utf8') };
+    }
     const comparison = compareRuns(dockerd, berthd);
     console.log(formatComparison(comparison));
     if (crashed) console.log(`\nCRASH: ${crashed}`);
@@ -112,21 +126,47 @@ interface PytestSetup {
   suiteDir: string;
   outDir: string;
   k: string | undefined;
+  apiVersion: string | undefined;
   log: (line: string) => void;
+}
+
+/**
+ * Busybox under each name, each a distinct image (its own config, the same layer): the suite removes and prunes
+ * images by ID, which would take every name with it if they were one image.
+ */
+async function pushSuiteImages(registry: RegistryEndpoint): Promise<void> {
+  const builder = new ImageBuilder();
+  const layers = [{ entries: busyboxRootfs(), compression: 'gzip' as const }];
+  for (const name of SUITE_IMAGES) {
+    const image = await builder.image({
+      format: 'docker',
+      platform: { architecture: 'amd64', os: 'linux' },
+      layers,
+      config: { Env: [DEFAULT_PATH], Cmd: ['sh'] },
+      history: [{ created_by: `berth docker-py suite: busybox as ${name}` }],
+    });
+    await pushImage(registry, image, name, { blobs: builder.blobs });
+  }
 }
 
 async function runSuite(label: string, daemon: RunningDockerd | RunningBerthd, setup: PytestSetup): Promise<DaemonRun> {
   const version = await engineVersion(daemon.dockerHost);
   const junit = path.join(setup.outDir, `${label}.xml`);
   const outFile = path.join(setup.outDir, `${label}.out`);
-  // A HOME of its own: the suite reads ~/.docker/config.json and the credential tests write there.
+  // A HOME of its own: the suite reads ~/.docker/config.json and the credential tests write there. docker-py keeps
+  // contexts beside that file, or in ./contexts when there is none, so an empty one keeps them out of the suite dir
+  // (a context test leaves one behind, which the next run would trip over).
   const home = await mkdtemp(path.join(os.tmpdir(), 'docker-py-home-'));
+  await mkdir(path.join(home, '.docker'));
+  await writeFile(path.join(home, '.docker', 'config.json'), '{}');
+  await rm(path.join(setup.suiteDir, 'contexts'), { recursive: true, force: true });
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     HOME: home,
     LANG: 'C.UTF-8',
     DOCKER_HOST: daemon.dockerHost,
     PYTHONDONTWRITEBYTECODE: '1',
+    ...(setup.apiVersion ? { DOCKER_TEST_API_VERSION: setup.apiVersion } : {}),
     // The suite turns every warning into an error, and docker-py 5.0.3 compares versions with distutils'
     // StrictVersion, which bookworm's setuptools shim deprecates with a warning: use Python 3.11's own distutils,
     // which does not warn, as docker-py 5.0.3 did when it was released.

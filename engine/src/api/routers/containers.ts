@@ -18,7 +18,7 @@ export interface ContainersBackend {
   kill(idOrName: string, signal?: string): Promise<void>;
   pause(idOrName: string): Promise<void>;
   unpause(idOrName: string): Promise<void>;
-  remove(idOrName: string, opts: { force: boolean; removeVolumes: boolean; link?: boolean }): Promise<void>;
+  remove(idOrName: string, opts: { force: boolean; removeVolumes: boolean; link?: boolean; apiVersion?: string }): Promise<void>;
   rename(idOrName: string, name: string): Promise<void>;
   wait(idOrName: string, condition: WaitCondition): { promise: Promise<number>; cancel: () => void };
   commit(
@@ -113,7 +113,12 @@ export function registerContainerRoutes(router: Router, backend: ContainersBacke
   });
   // `{name:.*}`: `DELETE /containers/{parent}/{alias}?link=1` removes a legacy link.
   router.delete('/containers/{name:.*}', async (ctx) => {
-    await backend.remove(ctx.params.name ?? '', { force: boolParam(ctx.query, 'force'), removeVolumes: boolParam(ctx.query, 'v'), link: boolParam(ctx.query, 'link') });
+    await backend.remove(ctx.params.name ?? '', {
+      force: boolParam(ctx.query, 'force'),
+      removeVolumes: boolParam(ctx.query, 'v'),
+      link: boolParam(ctx.query, 'link'),
+      apiVersion: ctx.apiVersion,
+    });
     sendStatus(ctx, 204);
   });
 }

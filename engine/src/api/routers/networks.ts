@@ -9,7 +9,7 @@ import { readJsonBody, sendJson, sendStatus } from '../respond.js';
 export interface NetworksBackend {
   list(filters: Filters): unknown[];
   inspect(idOrName: string): unknown;
-  create(req: NetworkCreateRequest): Promise<{ Id: string; Warning: string }>;
+  create(req: NetworkCreateRequest, apiVersion: string): Promise<{ Id: string; Warning: string }>;
   remove(idOrName: string): Promise<void>;
   prune(filters: Filters): Promise<unknown>;
 }
@@ -42,7 +42,7 @@ export function registerNetworkRoutes(router: Router, backend: NetworksBackend, 
 
   router.post('/networks/create', async (ctx) => {
     const body = (await readJsonBody<NetworkCreateRequest>(ctx)) ?? {};
-    sendJson(ctx, 201, await backend.create(body));
+    sendJson(ctx, 201, await backend.create(body, ctx.apiVersion));
   });
 
   router.post('/networks/prune', async (ctx) => {

@@ -155,4 +155,41 @@ emit(out)
     // docker-py spells it CPURealtimePeriod: Go's JSON takes field names in any case.
     expect(got.rt_ok).toEqual([1000, 500]);
   });
+  it('answers a client pinned below API 1.42 in the words of dockerd 20.10, and names an unknown log driver as dockerd does', async () => {
+    const got = await py<Record<string, unknown>>(`
+old = docker.APIClient(base_url=sys.argv[1], version="1.41")
+out = {}
+c = api.create_container(image, "sleep 600")
+api.start(c)
+for name, client in (("old", old), ("new", api)):
+    try:
+        client.remove_container(c)
+    except docker.errors.APIError as e:
+        out[name] = [e.status_code, e.explanation]
+out["id"] = c["Id"]
+out["name"] = api.inspect_container(c)["Name"]
+api.remove_container(c, force=True)
+r = old.create_container(image, "true", host_config=old.create_host_config(restart_policy={"Name": "always"}, network_mode="none"))
+old.start(r)
+while not old.inspect_container(r)["State"]["Restarting"]:
+    time.sleep(0.05)
+try:
+    old.remove_container(r)
+except docker.errors.APIError as e:
+    out["restarting"] = [e.status_code, e.explanation]
+old.remove_container(r, force=True)
+try:
+    old.create_container(image, "true", host_config=old.create_host_config(log_config={"type": "asdf"}))
+except docker.errors.APIError as e:
+    out["logdriver"] = [e.status_code, e.explanation]
+emit(out)
+`);
+    const id = String(got.id);
+    expect(got.old).toEqual([409, `You cannot remove a running container ${id}. Stop the container before attempting removal or force remove`]);
+    expect(got.new).toEqual([409, `cannot remove container "${String(got.name)}": container is running: stop the container before removing or force remove`]);
+    expect((got.restarting as [number, string])[0]).toBe(409);
+    // Restarting or, once the policy has run it again, running: dockerd 20.10 words both alike.
+    expect((got.restarting as [number, string])[1]).toMatch(/^You cannot remove a (restarting|running) container [0-9a-f]{64}\. Stop the container before attempting removal or force remove$/);
+    expect(got.logdriver).toEqual([400, 'error looking up logging plugin asdf: plugin "asdf" not found']);
+  });
 });

@@ -66,4 +66,35 @@ emit({"created": [created["IPAMConfig"], created["DriverOpts"]], "running": [run
     expect(got.created).toEqual(expected);
     expect(got.running).toEqual(expected);
   });
+  it('makes a second network of a name for a client below API 1.44 that does not ask to check, with the warning dockerd 20.10 gave', async () => {
+    const got = await py<Record<string, unknown>>(`
+old = docker.APIClient(base_url=sys.argv[1], version="1.41")
+out = {}
+first = old.create_network("pydup")
+for name, client, check in (("checked", old, True), ("new", api, None)):
+    try:
+        client.create_network("pydup", check_duplicate=check)
+    except docker.errors.APIError as e:
+        out[name] = [e.status_code, e.explanation]
+second = old.create_network("pydup", check_duplicate=False)
+out["first"] = first["Id"]
+out["warning"] = second["Warning"]
+try:
+    old.inspect_network("pydup")
+except docker.errors.APIError as e:
+    out["by_name"] = [e.status_code, e.explanation]
+out["by_id"] = old.inspect_network(second["Id"])["Name"]
+old.remove_network(second["Id"])
+out["left"] = old.inspect_network("pydup")["Id"]
+old.remove_network(first["Id"])
+emit(out)
+`);
+    expect(got.checked).toEqual([409, 'network with name pydup already exists']);
+    expect(got.new).toEqual([409, 'network with name pydup already exists']);
+    expect(got.warning).toBe(`Network with name pydup (id : ${String(got.first)}) already exists`);
+    // dockerd 20.10 words it '2 matches found based on name: network pydup is ambiguous'; later ones as here.
+    expect(got.by_name).toEqual([400, 'network pydup is ambiguous (2 matches found based on name)']);
+    expect(got.by_id).toBe('pydup');
+    expect(got.left).toBe(got.first);
+  });
 });
