@@ -329,7 +329,10 @@ export class Builder {
     }
     if (!id) {
       const r = withDefaultTag(parseReference(ref));
-      const auth = this.opts.auths[r.domain] ?? (r.domain === 'docker.io' ? this.opts.auths['https://index.docker.io/v1/'] : undefined);
+      const auth =
+        this.opts.auths[r.domain] ??
+        (r.domain === 'docker.io' ? this.opts.auths['https://index.docker.io/v1/'] : undefined) ??
+        (await this.opts.registryAuth?.(r.domain));
       const platform = platformSpec ? parsePlatform(platformSpec) : undefined;
       const resolve = `resolve ${canonicalString(r)}`;
       this.current?.status(resolve);

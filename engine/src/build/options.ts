@@ -25,6 +25,8 @@ export interface BuildOptions {
   cacheFrom: string[];
   /** X-Registry-Config: credentials by registry host, for pulls of base images. */
   auths: Record<string, AuthConfig>;
+  /** BuildKit only: credentials for a registry domain from the client's session, when `auths` has none for it. */
+  registryAuth?: (domain: string) => Promise<AuthConfig | undefined>;
   /** BuildKit only: `RUN --mount=type=secret` contents from the client's session (undefined: no such secret). */
   secrets?: (id: string) => Promise<Buffer | undefined>;
   /** BuildKit only: `--build-context NAME=…`, what FROM NAME and COPY --from=NAME mean. */

@@ -14,6 +14,7 @@ import type { BuildService } from '../build/service.js';
 import { buildOptionsFromAttrs } from './frontend-opts.js';
 import { receiveDir } from './filesync.js';
 import { GRPC_STATUS, GrpcError } from './grpc-frames.js';
+import { sessionCredentials } from './registry-auth.js';
 import { getSecret } from './secrets.js';
 import { isSessionUpload, pullUpload } from './upload.js';
 import type { BuildProgress } from './progress.js';
@@ -57,7 +58,11 @@ export async function runDockerfileFrontend(builds: BuildService, run: FrontendR
 }
 
 async function dockerfileFrontend(builds: BuildService, run: FrontendRun): Promise<string> {
-  const opts = { ...buildOptionsFromAttrs(run.attrs), secrets: (id: string) => getSecret(run.session, id) };
+  const opts = {
+    ...buildOptionsFromAttrs(run.attrs),
+    secrets: (id: string) => getSecret(run.session, id),
+    registryAuth: (domain: string) => sessionCredentials(run.session, domain),
+  };
   const remote = run.attrs[run.attrs.contextkey || 'context'];
   if (remote) return remoteContextBuild(builds, run, opts, remote);
   const name = path.posix.basename(opts.dockerfile);

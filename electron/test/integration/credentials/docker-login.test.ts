@@ -19,7 +19,7 @@ import { assembleDevToolsDir, toolsLayout } from '../../../../scripts/src/toolch
 const skip = !berthdIsBuilt() ? 'berthd is not built (scripts/setup.sh)' : keyringUnavailable();
 if (skip) console.warn(`skipping the docker login tests: ${skip}`);
 
-describe.skipIf(!!skip)('docker login/pull/logout with credsStore "berth"', () => {
+describe.skipIf(!!skip)(`docker login/pull/logout with credsStore "berth"${skip ? ` (skipped: ${skip})` : ''}`, () => {
   const auth = { username: 'alice', password: 'kr-login-s3cret' };
   let keyring: TestKeyring;
   let registry: TestRegistry;
@@ -142,9 +142,22 @@ describe.skipIf(!!skip)('docker login/pull/logout with credsStore "berth"', () =
     expect(logout.code, logout.stderr).toBe(0);
   });
 
-  // berthd's BuildKit (/grpc) pulls `FROM` images without asking the client session's Auth service yet, so a
-  // private base image fails with "unauthorized" whatever the credential helper holds.
-  it.skip('buildx builds FROM a private base image (skipped: berthd BuildKit does not use the session Auth service yet)', () => {});
+  it("buildx builds FROM a private base image with the login the helper holds (the session's Auth service)", async () => {
+    const ctx = path.join(root, 'buildx');
+    mkdirSync(ctx, { recursive: true });
+    writeFileSync(path.join(ctx, 'Dockerfile'), `FROM ${images.busybox.reference}\nRUN echo built > /built.txt\n`);
+    await docker(['rmi', images.busybox.reference]);
+    const denied = await docker(['buildx', 'build', '--load', '-t', 'berth-login/buildx:1', ctx]);
+    expect(denied.code).not.toBe(0);
+    const login = await docker(['login', registry.host, '-u', auth.username, '--password-stdin'], { input: `${auth.password}\n` });
+    expect(login.code, login.stderr).toBe(0);
+    const build = await docker(['buildx', 'build', '--load', '-t', 'berth-login/buildx:1', ctx]);
+    expect(build.code, build.stderr).toBe(0);
+    const run = await docker(['run', '--rm', 'berth-login/buildx:1', 'cat', '/built.txt']);
+    expect(run.stdout).toBe('built\n');
+    const logout = await docker(['logout', registry.host]);
+    expect(logout.code, logout.stderr).toBe(0);
+  });
 
   it('berth uninstall --force signs out and puts config.json back byte for byte', async () => {
     const login = await docker(['login', registry.host, '-u', auth.username, '--password-stdin'], { input: `${auth.password}\n` });

@@ -12,7 +12,7 @@ import { runHelper } from './helper-bin.js';
 const noKeyring = process.platform === 'linux' ? keyringUnavailable() : 'the Secret Service backend runs on Linux';
 if (noKeyring) console.warn(`skipping the Secret Service tests: ${noKeyring}`);
 
-describe.skipIf(!!noKeyring)('Secret Service (gnome-keyring) backend', () => {
+describe.skipIf(!!noKeyring)(`Secret Service (gnome-keyring) backend${noKeyring ? ` (skipped: ${noKeyring})` : ''}`, () => {
   let keyring: TestKeyring;
   let home: string;
   let env: NodeJS.ProcessEnv;
