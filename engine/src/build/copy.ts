@@ -4,6 +4,7 @@
  * modification times kept. An existing entry at a destination is replaced, never written through.
  */
 import { constants } from 'node:fs';
+import type { Stats } from 'node:fs';
 import { chmod, copyFile, lchown, lstat, lutimes, mkdir, readdir, readlink, rm, symlink, utimes } from 'node:fs/promises';
 import path from 'node:path';
 import type { IgnoreMatcher } from './dockerignore.js';
@@ -48,7 +49,8 @@ async function clearFor(target: string, dir: boolean): Promise<void> {
   await rm(target, { recursive: true, force: true });
 }
 
-async function copyEntry(srcAbs: string, target: string, o: CopyOptions, isTop: boolean): Promise<void> {
+/** Copies one entry (a directory without its contents); returns the source's stat. */
+async function copyEntry(srcAbs: string, target: string, o: CopyOptions, isTop: boolean): Promise<Stats> {
   const st = await lstat(srcAbs);
   const uid = o.identity?.uid ?? st.uid;
   const gid = o.identity?.gid ?? st.gid;
@@ -70,30 +72,40 @@ async function copyEntry(srcAbs: string, target: string, o: CopyOptions, isTop: 
     await clearFor(target, false);
     await copyFile(srcAbs, target, constants.COPYFILE_FICLONE);
     await lchown(target, uid, gid);
-    await chmod(target, mode);
+    // copyFile gives the source's mode already; chown clears set-id bits, which chmod puts back.
+    if (o.chmod !== undefined || (mode & 0o6000) !== 0) await chmod(target, mode);
     await utimes(target, st.atime, st.mtime);
   }
+  return st;
+}
+
+/** At most this many entries of a tree are copied at once (the disk and the thread pool stay busy). */
+const COPY_CONCURRENCY = 16;
+
+async function eachLimited<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < items.length) await work(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
 }
 
 async function copyTree(srcAbs: string, srcRel: string, target: string, o: CopyOptions, under = ''): Promise<void> {
-  for (const name of await readdir(srcAbs)) {
+  const entries = await readdir(srcAbs, { withFileTypes: true });
+  await eachLimited(entries, COPY_CONCURRENCY, async (entry) => {
+    const name = entry.name;
     const rel = srcRel ? `${srcRel}/${name}` : name;
     const inner = under ? `${under}/${name}` : name;
-    if (o.exclude?.ignores(inner)) continue;
-    if (o.ignore?.ignores(rel)) {
-      if (!o.ignore.hasExclusions) continue;
-      const st = await lstat(path.join(srcAbs, name));
-      if (!st.isDirectory()) continue;
-    }
+    if (o.exclude?.ignores(inner)) return;
+    if (o.ignore?.ignores(rel) && (!o.ignore.hasExclusions || !entry.isDirectory())) return;
     const s = path.join(srcAbs, name);
     const t = path.join(target, name);
-    await copyEntry(s, t, o, false);
-    if ((await lstat(s)).isDirectory()) {
+    const st = await copyEntry(s, t, o, false);
+    if (st.isDirectory()) {
       await copyTree(s, rel, t, o, inner);
-      const st = await lstat(s);
       await utimes(t, st.atime, st.mtime);
     }
-  }
+  });
 }
 
 /**

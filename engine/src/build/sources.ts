@@ -107,21 +107,27 @@ export async function matchSources(root: SourceRoot, arg: string, instruction: s
   return [{ rel, abs, dir: st.isDirectory() }];
 }
 
-async function hashFile(h: ReturnType<typeof createHash>, abs: string): Promise<void> {
+async function fileDigest(abs: string): Promise<string> {
+  const h = createHash('sha256');
   for await (const c of createReadStream(abs)) h.update(c as Buffer);
+  return h.digest('hex');
 }
 
-/** The checksum of one source: every entry below it (if a directory) that is neither ignored nor excluded. */
+/** Entries hashed at once: many small files keep the disk and the thread pool busy instead of waiting in turn. */
+const HASH_CONCURRENCY = 16;
+
+/**
+ * The checksum of one source: every entry below it (if a directory) that is neither ignored nor excluded. Each
+ * entry is described (and a file's content hashed) on its own, side by side, then combined in path order.
+ */
 export async function sourceChecksum(root: SourceRoot, src: Source, exclude?: IgnoreMatcher): Promise<string> {
-  const h = createHash('sha256');
-  const entry = async (rel: string, abs: string): Promise<void> => {
+  const entry = async (rel: string, abs: string): Promise<string> => {
     const st = await lstat(abs);
     const type = st.isDirectory() ? 'd' : st.isSymbolicLink() ? 'l' : st.isFile() ? 'f' : 'o';
     const link = type === 'l' ? await readlink(abs) : '';
-    h.update(`${rel}\0${type}\0${st.mode & 0o7777}\0${st.uid}\0${st.gid}\0${type === 'f' ? st.size : 0}\0${link}\0`);
-    if (type === 'f') await hashFile(h, abs);
+    return `${rel}\0${type}\0${st.mode & 0o7777}\0${st.uid}\0${st.gid}\0${type === 'f' ? st.size : 0}\0${link}\0${type === 'f' ? await fileDigest(abs) : ''}\0`;
   };
-  await entry('', src.abs);
+  const described: string[] = [await entry('', src.abs)];
   if (src.dir) {
     const files: string[] = [];
     await walk(src.abs, '', (r) => {
@@ -131,7 +137,18 @@ export async function sourceChecksum(root: SourceRoot, src: Source, exclude?: Ig
       if (!root.ignore?.ignores(full)) files.push(r);
       return true;
     });
-    for (const r of files) await entry(r, path.join(src.abs, r));
+    let next = 0;
+    const parts = new Array<string>(files.length);
+    const lane = async (): Promise<void> => {
+      while (next < files.length) {
+        const i = next++;
+        parts[i] = await entry(files[i]!, path.join(src.abs, files[i]!));
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(HASH_CONCURRENCY, files.length) }, lane));
+    described.push(parts.join(''));
   }
+  const h = createHash('sha256');
+  for (const d of described) h.update(d);
   return h.digest('hex');
 }

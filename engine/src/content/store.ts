@@ -136,8 +136,11 @@ export class ContentStore {
     return digest;
   }
 
-  /** Stores a stream whose digest is not known up front (load, import): hashed while written, then published. */
-  async putStream(source: AsyncIterable<Buffer>): Promise<BlobInfo> {
+  /**
+   * Stores a stream whose digest is not known up front (load, import): hashed while written, then published.
+   * `sync: false` leaves flushing to the caller (a build syncs once at its end, not per layer).
+   */
+  async putStream(source: AsyncIterable<Buffer>, opts: { sync?: boolean } = {}): Promise<BlobInfo> {
     const name = `tmp-${randomBytes(8).toString('hex')}`;
     const dir = join(this.root, 'ingest', name);
     this.streaming.add(name);
@@ -153,14 +156,14 @@ export class ContentStore {
           size += c.length;
           await fh.write(c);
         }
-        await fh.sync();
+        if (opts.sync !== false) await fh.sync();
       } finally {
         await fh.close();
       }
       const digest = `sha256:${h.digest('hex')}`;
       if (!(await this.has(digest))) {
         await rename(data, this.blobPath(digest));
-        await syncDir(join(this.root, 'blobs', 'sha256'));
+        if (opts.sync !== false) await syncDir(join(this.root, 'blobs', 'sha256'));
       }
       return { digest, size };
     } finally {

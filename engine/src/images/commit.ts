@@ -39,10 +39,15 @@ export interface CommitRequest {
   platform: { os: string; architecture: string; variant?: string };
   /** Leave the record without a parent link (an image that is not an intermediate step). */
   recordParent?: boolean;
+  /**
+   * `false`: the new layer's blob and snapshot are not flushed to disk here (a build flushes once at its end, so a
+   * step costs no fsync round trips; a kill -9 loses nothing either way, page-cached writes survive it).
+   */
+  sync?: boolean;
 }
 
-async function storeTar(deps: ImageDeps, tar: AsyncIterable<Buffer>): Promise<{ desc: Descriptor; diffId: string }> {
-  const blob = await deps.content.putStream(tar);
+async function storeTar(deps: ImageDeps, tar: AsyncIterable<Buffer>, sync: boolean): Promise<{ desc: Descriptor; diffId: string }> {
+  const blob = await deps.content.putStream(tar, { sync });
   return { desc: { mediaType: MT.dockerLayerTar, digest: blob.digest, size: blob.size }, diffId: blob.digest };
 }
 
@@ -62,15 +67,15 @@ export async function commitImage(deps: ImageDeps, req: CommitRequest): Promise<
       if ('desc' in given) stored = given;
       else if ('upperDir' in given) {
         upper = { layer: given, stats: emptyDiffTarStats() };
-        stored = await storeTar(deps, upperDirTar(given.upperDir, given.exclude, upper.stats));
-      } else stored = await storeTar(deps, given);
+        stored = await storeTar(deps, upperDirTar(given.upperDir, given.exclude, upper.stats), req.sync !== false);
+      } else stored = await storeTar(deps, given, req.sync !== false);
       const { desc, diffId } = stored;
       diffIds.push(diffId);
       const chains = chainIds(diffIds);
       releaseLayer = deps.leases.hold([desc.digest, chains[chains.length - 1]!]);
       const job = { desc, diffId, chainId: chains[chains.length - 1]!, parent: chains[chains.length - 2] };
       const size = upper
-        ? await adoptLayer(deps.snapshots, job, upper.layer.upperDir, { drop: upper.layer.exclude ?? [], strip: upper.stats.overlayXattrs }, upper.stats.size)
+        ? await adoptLayer(deps.snapshots, job, upper.layer.upperDir, { drop: upper.layer.exclude ?? [], strip: upper.stats.overlayXattrs }, upper.stats.size, { sync: req.sync !== false })
         : await ensureLayer(deps.content, deps.snapshots, job, undefined);
       layers.push(desc);
       sizes.push(size);

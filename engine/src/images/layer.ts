@@ -127,12 +127,13 @@ export async function adoptLayer(
   dir: string,
   fix: { drop: Iterable<string>; strip: Map<string, string[]> },
   size: number,
+  opts: { sync?: boolean } = {},
 ): Promise<number> {
   const existing = await snapshots.meta(job.chainId);
   if (existing) return existing.size;
   const prepared = await snapshots.adopt(dir, fix);
   try {
-    await prepared.commit({ chainId: job.chainId, diffId: job.diffId, ...(job.parent ? { parent: job.parent } : {}), size });
+    await prepared.commit({ chainId: job.chainId, diffId: job.diffId, ...(job.parent ? { parent: job.parent } : {}), size }, opts);
   } catch (err) {
     await prepared.abort();
     throw err;

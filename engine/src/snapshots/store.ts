@@ -30,7 +30,8 @@ export interface SnapshotMeta {
 export interface PreparedSnapshot {
   /** Directory to unpack into. */
   fs: string;
-  commit(meta: Omit<SnapshotMeta, 'created'>): Promise<void>;
+  /** `sync: false` leaves flushing the files to the caller (a build syncs once at its end, not per layer). */
+  commit(meta: Omit<SnapshotMeta, 'created'>, opts?: { sync?: boolean }): Promise<void>;
   abort(): Promise<void>;
 }
 
@@ -80,11 +81,11 @@ export class SnapshotStore {
     await mkdir(fs, { recursive: true, mode: 0o755 });
     return {
       fs,
-      commit: async (m) => {
+      commit: async (m, opts) => {
         const meta: SnapshotMeta = { ...m, created: new Date().toISOString() };
         await writeFile(join(tmp, 'meta.json'), JSON.stringify(meta));
         // syncfs before the rename: a power cut must not leave a committed snapshot with torn files.
-        await run('sync', ['-f', tmp]);
+        if (opts?.sync !== false) await run('sync', ['-f', tmp]);
         const target = this.dir(m.chainId);
         try {
           await rename(tmp, target);
@@ -95,7 +96,7 @@ export class SnapshotStore {
           }
           await rm(tmp, { recursive: true, force: true });
         }
-        await syncDir(this.root);
+        if (opts?.sync !== false) await syncDir(this.root);
       },
       abort: () => rm(tmp, { recursive: true, force: true }),
     };

@@ -3,7 +3,7 @@
  * file under `scenarios/` and is listed once in `scenarios/index.ts`.
  */
 
-export type BenchUnit = 'ms' | 'req/s' | 'MB/s' | 'MiB';
+export type BenchUnit = 'ms' | 'req/s' | 'MB/s' | 'MiB' | '%';
 
 /** One engine under test, reached through its Docker API socket. */
 export interface BenchTarget {

@@ -2,8 +2,8 @@
 // at once, unused ones skipped), content-keyed cache, COPY --link, ADD of a Git repository, the automatic platform
 // ARGs and the `# syntax=` directive. One registry and one berthd for the file.
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
+import { createHash, randomBytes } from 'node:crypto';
+import { link, mkdtemp, rm, symlink, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -115,6 +115,23 @@ describe('the BuildKit executor in berthd, with the real buildx', () => {
     expect(l2[l2.length - 1]).toBe(l1[l1.length - 1]);
     expect(l2[l2.length - 2]).not.toBe(l1[l1.length - 2]);
     expect(await rig.ok(['run', '--rm', 'bk-link:2', 'sh', '-c', 'cat /below /opt/data/one.txt /opt/data/sub/two.txt'])).toBe('second\none\ntwo');
+  }, 180_000);
+
+  it('a context of many files (empty, multi-chunk, a symlink, a hardlink) arrives and is copied byte for byte', async () => {
+    const files: Record<string, Buffer> = { Dockerfile: Buffer.from(`FROM ${rig.busybox}\nCOPY . /ctx/\n`) };
+    for (let i = 0; i < 400; i++) files[`d${i % 20}/f${i}.bin`] = randomBytes([0, 1, 4096, 40_000, 300_000][i % 5]!);
+    const ctx = await writeContext(work, 'many-files', files);
+    await symlink('d0/f0.bin', path.join(ctx, 'link'));
+    await link(path.join(ctx, 'd1/f1.bin'), path.join(ctx, 'hard.bin'));
+    await ok(['build', '--progress=plain', '--no-cache', '-t', 'bk-many', ctx]);
+    const want = Object.entries(files)
+      .map(([rel, data]) => `${createHash('sha256').update(data).digest('hex')}  ./${rel}`)
+      .concat(`${createHash('sha256').update(files['d1/f1.bin']!).digest('hex')}  ./hard.bin`)
+      .sort();
+    const got = await rig.ok(['run', '--rm', 'bk-many', 'sh', '-c', 'cd /ctx && find . -type f | xargs sha256sum | sort -k2; readlink link']);
+    const lines = got.split('\n');
+    expect(lines.pop()).toBe('d0/f0.bin');
+    expect(lines.sort()).toEqual(want);
   }, 180_000);
 
   describe('ADD of a Git repository', () => {

@@ -1,5 +1,6 @@
 import type { BenchScenario } from '../scenario.js';
 import buildNoCache, { buildCached, buildContext200, buildkitCached, buildkitNoCache } from './build.js';
+import { buildkitCacheMount, buildkitContext20k, buildkitParallelStages } from './buildkit.js';
 import { containerList500Event, containerList500Render } from './container-list-500.js';
 import createStartRmX20 from './create-start-rm-x20.js';
 import credentialHelperGet from './credential-helper-get.js';
@@ -42,6 +43,9 @@ export const scenarios: BenchScenario[] = [
   buildContext200,
   buildkitNoCache,
   buildkitCached,
+  buildkitParallelStages,
+  buildkitCacheMount,
+  buildkitContext20k,
   dashboardFirstPaint,
   containerList500Render,
   containerList500Event,
