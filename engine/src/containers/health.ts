@@ -136,15 +136,17 @@ export class HealthMonitor {
     let truncated = false;
     const abort = new AbortController();
     let timedOut = false;
+    const killProbe = (): void => {
+      if (e.pid <= 0 || e.exitCode !== null) return;
+      try {
+        process.kill(e.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    };
     const timer = setTimeout(() => {
       timedOut = true;
-      if (e.pid > 0) {
-        try {
-          process.kill(e.pid, 'SIGKILL');
-        } catch {
-          // already gone
-        }
-      }
+      killProbe();
       abort.abort();
     }, c.Timeout / 1e6);
     try {
@@ -160,6 +162,9 @@ export class HealthMonitor {
     } finally {
       clearTimeout(timer);
     }
+    // A timeout that fired while the probe was still being started (a slow machine) found no pid to kill: the run
+    // returns once the start has finished, so the process is known now and must not outlive its timeout.
+    if (timedOut) killProbe();
     const text = output.toString('utf8') + (truncated ? '...' : '');
     const end = formatRFC3339Nano(nowNanos());
     if (timedOut) {
