@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { FrameConfig } from '../../shared/extension-bridge.js';
 import { resolveStatic, sendFile } from '../ui/static-files.js';
+import { devEntryPath, proxyDevSource } from './dev-source.js';
 import type { ExtensionStore, InstalledExtension } from './store.js';
 
 const LOOPBACK = '127.0.0.1';
@@ -74,6 +75,7 @@ export class ExtensionUiServers {
       r.catch(() => this.running.delete(ext.id));
     }
     const { origin } = await r;
+    if (ext.devUiSource) return { url: `${origin}${devEntryPath(ext.devUiSource)}`, origin };
     return { url: `${origin}/${tab.src.replace(/^\.?\/+/, '')}`, origin };
   }
 
@@ -130,6 +132,10 @@ export class ExtensionUiServers {
       await stat(settings.clientScript);
       res.writeHead(200, { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'no-store', ...headers });
       createReadStream(settings.clientScript).pipe(res);
+      return;
+    }
+    if (ext.devUiSource) {
+      await proxyDevSource(ext.devUiSource, url, req.method, res, headers, injectScripts);
       return;
     }
     const root = path.join(this.store.dirOf(ext), 'ui');
