@@ -32,6 +32,7 @@ for t in apt-get dpkg-deb mksquashfs cpio depmod sha256sum npm node; do need "$t
 . "$here/scripts/rootfs.sh"
 . "$here/scripts/initramfs.sh"
 . "$here/scripts/engine.sh"
+. "$here/scripts/data-disk.sh"
 
 mkdir -p "$cache" "$out"
 # One build per architecture at a time: tests of several people (or vitest files) may ask for the image at once.
@@ -78,6 +79,8 @@ rm -f "$stage/.complete"
 rootfs_overlay "$stage" "$here/rootfs"
 mkdir -p "$stage/opt/berth"
 cp -a "$engine_stage" "$stage/opt/berth/engine"
+step "berthd code cache"
+engine_code_cache "$stage"
 
 tmp=$out/.tmp
 rm -rf "$tmp"
@@ -92,9 +95,15 @@ mksquashfs "$stage" "$tmp/rootfs.squashfs" -comp zstd -Xcompression-level 15 -b 
   -mkfs-time 0 -all-time 0 >&2
 rm -rf "$stage"
 
+step "data disk template"
+# 64 GiB: the VM's default disk size (electron/src/host/vm/backend.ts DEFAULT_VM_SETTINGS.diskGiB).
+data_disk_template "$tmp/data-ext4-64g.qcow2" 64
 step "manifest"
 printf '%s\n' "$kernel_deb" "${pkgs[@]}" > "$tmp/packages.txt"
 node "$here/scripts/manifest.mjs" "$tmp" "$key" "$arch" "$kernel_ver" "$NODE_VERSION" "$repo/engine/package.json" > "$tmp/manifest.json"
-for f in vmlinuz initrd.img rootfs.squashfs packages.txt manifest.json; do mv -f "$tmp/$f" "$out/$f"; done
+rm -f "$out"/data-ext4-*.qcow2
+for f in vmlinuz initrd.img rootfs.squashfs data-ext4-64g.qcow2 packages.txt manifest.json; do
+  [ -f "$tmp/$f" ] && mv -f "$tmp/$f" "$out/$f"
+done
 rmdir "$tmp"
 step "done: $out"

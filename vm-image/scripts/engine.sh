@@ -1,4 +1,4 @@
-# berthd for the VM: engine/dist bundled with esbuild into one ESM file (dependencies included, so it keeps working
+# berthd for the VM: engine/dist bundled with esbuild into one CommonJS file (dependencies included, so it keeps working
 # as the engine's dependencies grow, as long as they are pure JS), plus the static berth-monitor.
 engine_build() {
   local repo=$1 stage=$2
@@ -11,11 +11,20 @@ engine_build() {
   cp "$repo/engine/bin/berthd" "$stage/bin/"
   [ -f "$repo/engine/dist/build-info.json" ] && cp "$repo/engine/dist/build-info.json" "$stage/dist/"
   if [ "${BERTH_VM_BUNDLE:-1}" = 1 ]; then
-    # One file at dist/cmd/berthd.js: under TCG, loading ~150 modules costs seconds of boot; one bundle does not.
+    # One file at dist/cmd/berthd.cjs: under TCG, loading ~150 modules costs seconds of boot; one bundle does not.
     # It keeps its place in dist/ so the engine's relative reads (../../package.json, ../build-info.json) hold.
-    (cd "$repo" && npx esbuild engine/dist/cmd/berthd.js --bundle --platform=node --target=node20 --format=esm \
-      --outfile="$stage/dist/cmd/berthd.js" --log-level=warning \
-      --banner:js="import { createRequire as __berthRequire } from 'node:module'; const require = __berthRequire(import.meta.url);") >&2
+    # CommonJS, not ESM, because only a classic script can be compiled with a V8 code cache on Node 20 (see
+    # rootfs/usr/local/lib/berth/berthd-loader.mjs); import.meta.url becomes the bundle's own file URL.
+    (cd "$repo" && npx esbuild engine/dist/cmd/berthd.js --bundle --platform=node --target=node20 --format=cjs \
+      --outfile="$stage/dist/cmd/berthd.cjs" --log-level=warning --define:import.meta.url=__berthImportMetaUrl \
+      --banner:js="const __berthImportMetaUrl = require('node:url').pathToFileURL(__filename).href; const __berthImport = (s) => Promise.resolve().then(() => { const m = require(s); return { ...m, default: m }; });") >&2
+    # import() of Node's own modules (the only ones left unbundled) becomes require: a dynamic import() inside a
+    # script compiled from a code cache fails with "A dynamic import callback was not specified".
+    sed -i 's/\bimport("node:/__berthImport("node:/g' "$stage/dist/cmd/berthd.cjs"
+    if grep -n '\bimport("' "$stage/dist/cmd/berthd.cjs" >&2; then
+      echo "the berthd bundle has a dynamic import() of something other than a node: module (above)" >&2
+      return 1
+    fi
   else
     engine_copy "$repo" "$stage"
   fi
@@ -53,4 +62,16 @@ engine_copy() {
     echo "warning: berthd dependencies carry native addons (they would need an arm64 build):" >&2
     find "$stage/node_modules" -name '*.node' >&2
   fi
+}
+
+# The V8 code cache of the bundle (dist/cmd/berthd.cjs.v8cache), made by the VM's own Node binary running the VM's
+# loader with the flags /usr/local/bin/berthd gives it: V8 accepts a cache only from the same version and flags.
+# Only when that binary runs here (same architecture); the loader compiles from source without it.
+engine_code_cache() {
+  local root=$1 bundle=$1/opt/berth/engine/dist/cmd/berthd.cjs
+  [ -f "$bundle" ] || return 0
+  [ "$arch" = "$(dpkg --print-architecture)" ] || { echo "no berthd code cache for $arch (cross build)" >&2; return 0; }
+  env -i BERTHD_BUNDLE="$bundle" "$root/usr/local/bin/node" --semi-space-growth-factor=1 \
+    "$root/usr/local/lib/berth/berthd-loader.mjs" --write-code-cache >&2
+  touch -h -d @0 "$bundle.v8cache"
 }

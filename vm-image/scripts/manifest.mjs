@@ -1,6 +1,6 @@
 // Writes manifest.json for a built image: versions of what is inside and the sha256 of each artifact.
 import { createHash } from 'node:crypto';
-import { createReadStream, readFileSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 const [dir, key, arch, kernel, node, enginePkg] = process.argv.slice(2);
@@ -12,8 +12,9 @@ async function sha256(file) {
 }
 
 const artifacts = {};
-for (const name of ['vmlinuz', 'initrd.img', 'rootfs.squashfs']) {
+for (const name of ['vmlinuz', 'initrd.img', 'rootfs.squashfs', 'data-ext4-64g.qcow2']) {
   const file = join(dir, name);
+  if (name.startsWith('data-') && !existsSync(file)) continue; // no template: built without mkfs.ext4/qemu-img
   artifacts[name] = { size: statSync(file).size, sha256: await sha256(file) };
 }
 const packages = readFileSync(join(dir, 'packages.txt'), 'utf8').trim().split('\n').map((line) => {

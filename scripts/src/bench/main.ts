@@ -53,8 +53,9 @@ export async function main(argv: string[]): Promise<number> {
       const n = iterations ?? s.defaultIterations;
       log(`${s.name}: ${n} iterations on ${started.map((t) => t.kind).join(' and ')}`);
       const notes: string[] = [];
-      const b = await measureOn(s, berth, n, notes, log);
-      const d = peer.target ? await measureOn(s, peer.target, n, notes, log) : null;
+      const bm = await measureOn(s, berth, n, notes, log);
+      const dm = peer.target ? await measureOn(s, peer.target, n, notes, log) : null;
+      const [b, d] = [bm?.summary ?? null, dm?.summary ?? null];
       if (s.floor) notes.push(...(await s.floor().catch((err: unknown) => [`floor not measured: ${String(err)}`])));
       results.push({
         scenario: s.name,
@@ -67,6 +68,20 @@ export async function main(argv: string[]): Promise<number> {
         ratio: b && d && d.median > 0 ? b.median / d.median : null,
         notes,
       });
+      // A scenario's parts (a VM start's stages) as rows of their own under it.
+      for (const part of new Set([...Object.keys(bm?.parts ?? {}), ...Object.keys(dm?.parts ?? {})])) {
+        const [bp, dp] = [bm?.parts[part], dm?.parts[part]].map((v) => (v?.length ? summarize(v) : null)) as [Summary | null, Summary | null];
+        results.push({
+          scenario: `  ${s.name} › ${part}`,
+          description: `${part}, part of ${s.name}`,
+          unit: s.unit,
+          better: s.better,
+          iterations: n,
+          berth: bp,
+          dockerd: dp,
+          ratio: bp && dp && dp.median > 0 ? bp.median / dp.median : null,
+        });
+      }
     }
     const report: BenchReport = {
       startedAt: new Date().toISOString(),
@@ -91,14 +106,15 @@ async function measureOn(
   n: number,
   notes: string[],
   log: (msg: string) => void,
-): Promise<Summary | null> {
+): Promise<{ summary: Summary; parts: Record<string, number[]> } | null> {
   const skip = s.unsupported(target);
   if (skip) {
     notes.push(`${target.kind} not measured: ${skip}`);
     return null;
   }
   try {
-    return summarize(await s.measure(target, n));
+    const { samples, parts } = await s.measure(target, n);
+    return { summary: summarize(samples), parts };
   } catch (err) {
     const msg = err instanceof Error ? err.message : String(err);
     log(`${s.name} on ${target.label} failed: ${msg}`);

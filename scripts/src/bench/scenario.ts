@@ -18,6 +18,21 @@ export interface BenchTarget {
   noBridge?: string;
 }
 
+/**
+ * One iteration's sample with named parts (e.g. each stage of a VM start); every part is reported as its own row,
+ * the median of that part over the iterations.
+ */
+export interface SampleWithParts {
+  value: number;
+  parts: Record<string, number>;
+}
+
+/** Every iteration's sample, and per named part its samples (empty when the scenario reports no parts). */
+export interface Measured {
+  samples: number[];
+  parts: Record<string, number[]>;
+}
+
 export interface ScenarioSpec<Ctx> {
   name: string;
   description: string;
@@ -31,7 +46,7 @@ export interface ScenarioSpec<Ctx> {
   unsupported?(target: BenchTarget): string | undefined;
   setup?(target: BenchTarget): Promise<Ctx>;
   /** One iteration. Return the sample, or nothing to have the harness use the elapsed milliseconds. */
-  run(ctx: Ctx, target: BenchTarget): Promise<number | void>;
+  run(ctx: Ctx, target: BenchTarget): Promise<number | void | SampleWithParts>;
   teardown?(ctx: Ctx, target: BenchTarget): Promise<void>;
   /** What no engine can beat here (e.g. raw download and `tar -xzf` times), measured once per run, as notes. */
   floor?(): Promise<string[]>;
@@ -45,7 +60,7 @@ export interface BenchScenario {
   better: 'lower' | 'higher';
   defaultIterations: number;
   unsupported(target: BenchTarget): string | undefined;
-  measure(target: BenchTarget, iterations: number): Promise<number[]>;
+  measure(target: BenchTarget, iterations: number): Promise<Measured>;
   floor?(): Promise<string[]>;
 }
 
@@ -63,13 +78,19 @@ export function defineScenario<Ctx = undefined>(spec: ScenarioSpec<Ctx>): BenchS
       try {
         for (let i = 0; i < (spec.warmup ?? 1); i++) await spec.run(ctx, target);
         const samples: number[] = [];
+        const parts: Record<string, number[]> = {};
         for (let i = 0; i < iterations; i++) {
           const start = process.hrtime.bigint();
           const value = await spec.run(ctx, target);
           const elapsedMs = Number(process.hrtime.bigint() - start) / 1e6;
-          samples.push(typeof value === 'number' ? value : elapsedMs);
+          if (typeof value === 'object') {
+            samples.push(value.value);
+            for (const [name, v] of Object.entries(value.parts)) (parts[name] ??= []).push(v);
+          } else {
+            samples.push(typeof value === 'number' ? value : elapsedMs);
+          }
         }
-        return samples;
+        return { samples, parts };
       } finally {
         await spec.teardown?.(ctx, target);
       }

@@ -48,7 +48,9 @@ describe('vm-image build', () => {
     });
     for (const path of [
       '/usr/local/bin/node',
-      '/opt/berth/engine/dist/cmd/berthd.js',
+      '/opt/berth/engine/dist/cmd/berthd.cjs',
+      '/opt/berth/engine/dist/cmd/berthd.cjs.v8cache',
+      '/usr/local/lib/berth/berthd-loader.mjs',
       '/opt/berth/engine/bin/berth-monitor',
       '/usr/sbin/berth-init',
       '/usr/sbin/sshd',

@@ -11,6 +11,10 @@ export interface VmFiles {
   /** Written once QEMU runs: what a later host process needs to re-attach. */
   stateFile: string;
   consoleLog: string;
+  /** The VM's start-stage lines (virtio-serial port written to a file by QEMU). */
+  stagesFile: string;
+  /** When each stage of the last start ended (host and guest clocks), for `npm run bench` and Troubleshoot. */
+  startTimeline: string;
   qemuLog: string;
   /** `berth daemon`'s own log (its stdout and stderr). */
   hostLog: string;
@@ -27,6 +31,8 @@ export function vmFiles(paths: BerthPaths, platform: NodeJS.Platform = process.p
     pidFile: path.join(paths.vm, 'qemu.pid'),
     stateFile: path.join(paths.vm, 'state.json'),
     consoleLog: path.join(paths.logs, 'console.log'),
+    stagesFile: path.join(paths.vm, 'stages.log'),
+    startTimeline: path.join(paths.logs, 'last-start.json'),
     qemuLog: path.join(paths.logs, 'qemu.log'),
     hostLog: path.join(paths.logs, 'host.log'),
     sshDir: path.join(paths.home, 'ssh'),

@@ -1,4 +1,6 @@
 import { EventEmitter } from 'node:events';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import type { BerthPaths } from '../paths.js';
 import { dockerConfigDir, ensureContext } from '../context/docker-context.js';
 import { DockerConfigSetup } from '../toolchain/docker-config-setup.js';
@@ -10,7 +12,7 @@ import type { StageProgress, VmError, VmSettings, VmState, VmStatus } from './ba
 import { ENGINE_SOCKET_IN_VM } from './engine-probe.js';
 import { findSftpServer, mountShare, type ShareHandle } from './file-shares.js';
 import { QemuBackend } from './qemu/qemu-backend.js';
-import { vmFiles } from './vm-files.js';
+import { vmFiles, type VmFiles } from './vm-files.js';
 
 /** Where the VM's init writes berthd's output. */
 export const ENGINE_LOG_IN_VM = '/var/log/berthd.log';
@@ -47,13 +49,15 @@ export class VmService extends EventEmitter<VmServiceEvents> {
   private watcher: PortEventsWatcher | undefined;
   private readonly forwarder: PortForwarder;
   private readonly shares: ShareHandle[] = [];
+  private readonly files: VmFiles;
 
   constructor(
     private readonly paths: BerthPaths,
     private readonly opts: { makeContextCurrent?: boolean; linkSystemSocket?: boolean; env?: NodeJS.ProcessEnv } = {},
   ) {
     super();
-    this.backend = new QemuBackend({ files: vmFiles(paths) });
+    this.files = vmFiles(paths);
+    this.backend = new QemuBackend({ files: this.files });
     this.backend.on('state', (s) => this.emit('state', s));
     this.backend.on('progress', (p) => this.emit('progress', p));
     this.backend.on('failed', (e) => {
@@ -95,10 +99,46 @@ export class VmService extends EventEmitter<VmServiceEvents> {
   /** Re-attaches to a VM left running, else boots one; then serves the socket, ports and context. */
   async start(settings: VmSettings): Promise<void> {
     const attached = await this.backend.attach().catch(() => false);
-    if (attached) this.emit('log', `re-attached to the running VM (pid ${this.backend.status().pid})`);
-    else await this.backend.start(settings);
+    if (attached) {
+      this.emit('log', `re-attached to the running VM (pid ${this.backend.status().pid})`);
+      await this.serve();
+      await this.mountShares(settings.shares);
+      return;
+    }
+    // Host directories are mounted while berthd is still starting: sshfs needs SSH and the VM's fuse module only.
+    let shares: Promise<void> | undefined;
+    const onProgress = (p: StageProgress) => {
+      if (p.stage !== 'ssh' || p.phase !== 'end' || shares) return;
+      shares = this.backend.guestStage('modules-needed').then(() => this.mountShares(settings.shares));
+    };
+    this.backend.on('progress', onProgress);
+    try {
+      await this.backend.start(settings);
+    } catch (err) {
+      await shares?.catch(() => undefined);
+      for (const s of this.shares.splice(0)) s.close();
+      throw err;
+    } finally {
+      this.backend.off('progress', onProgress);
+    }
     await this.serve();
-    await this.mountShares(settings.shares);
+    const served = Date.now();
+    await (shares ?? this.mountShares(settings.shares));
+    this.writeStartTimeline(served, Date.now());
+  }
+
+  /** The last start's steps, with the host socket served at the end (read by `npm run bench`). */
+  private writeStartTimeline(served: number, sharesMounted: number): void {
+    const timeline = this.backend.startTimeline();
+    if (!timeline) return;
+    timeline.host['socket-served'] = served - timeline.startedAt;
+    timeline.host['shares-mounted'] = sharesMounted - timeline.startedAt;
+    try {
+      mkdirSync(path.dirname(this.files.startTimeline), { recursive: true });
+      writeFileSync(this.files.startTimeline, `${JSON.stringify(timeline, null, 2)}\n`);
+    } catch (err) {
+      this.emit('log', `cannot write ${this.files.startTimeline}: ${(err as Error).message}`);
+    }
   }
 
   /** (Re)mounts the shared host directories; a failure is logged, the engine keeps working without it. */

@@ -16,7 +16,8 @@ import push from './push.js';
 import { smallFilesPull, smallFilesRmi } from './small-files.js';
 import runRmTrue, { runRmTrueBridge } from './run-rm-true.js';
 import tcpThroughput from './tcp-throughput.js';
-import vmColdStart from './vm-cold-start.js';
+import { vmMemoryReturn } from './vm-memory.js';
+import { vmColdStart, vmWarmStart } from './vm-start.js';
 
 /**
  * Every scenario, in the order the table prints them. A new scenario is one file here plus one line below. The
@@ -53,4 +54,6 @@ export const scenarios: BenchScenario[] = [
   extensionInstallUi,
   extensionTabFirstCall,
   vmColdStart,
+  vmWarmStart,
+  vmMemoryReturn,
 ];

@@ -15,6 +15,7 @@ const base: QemuLaunchSpec = {
   sshPort: 40022,
   qmp: '/h/vm/qmp.sock',
   consoleLog: '/h/logs/console.log',
+  stagesFile: '/h/vm/stages.log',
   pidFile: '/h/vm/qemu.pid',
 };
 
@@ -37,6 +38,14 @@ describe('qemuCommand', () => {
     expect(argAfter(args, '-netdev')).toEqual(['user,id=net0,hostfwd=tcp:127.0.0.1:40022-:22']);
     expect(argAfter(args, '-qmp')).toEqual(['unix:/h/vm/qmp.sock,server=on,wait=off']);
     expect(argAfter(args, '-append')).toEqual(['console=ttyS0 root=/dev/vda ro panic=-1 quiet']);
+  });
+
+  it('hands freed memory back (balloon free-page reporting) and gives the VM its start-stage port', () => {
+    const { args } = qemuCommand(base);
+    expect(argAfter(args, '-device')).toEqual(
+      expect.arrayContaining(['virtio-balloon-pci,free-page-reporting=on', 'virtio-serial-pci', 'virtserialport,chardev=stages,name=org.berth.stages']),
+    );
+    expect(argAfter(args, '-chardev')).toContain('file,id=stages,path=/h/vm/stages.log');
   });
 
   it('uses KVM with the host CPU when the probe says it works', () => {

@@ -18,6 +18,8 @@ export interface QemuLaunchSpec {
   /** Unix socket path (macOS/Linux) or pipe name (Windows) of the QMP monitor. */
   qmp: string;
   consoleLog: string;
+  /** File QEMU writes the VM's start-stage port (virtio-serial `org.berth.stages`) to; see guest-stages.ts. */
+  stagesFile: string;
   pidFile: string;
 }
 
@@ -83,6 +85,12 @@ export function qemuCommand(spec: QemuLaunchSpec): QemuCommand {
     '-netdev', `user,id=net0,hostfwd=tcp:127.0.0.1:${spec.sshPort}-:22`,
     '-device', 'virtio-net-pci,netdev=net0',
     '-device', 'virtio-rng-pci',
+    // Free-page reporting: pages the VM frees (a container's memory after it exits) are handed back to the host
+    // within seconds, so QEMU's RSS falls back towards idle instead of keeping the VM's high-water mark.
+    '-device', 'virtio-balloon-pci,free-page-reporting=on',
+    '-device', 'virtio-serial-pci',
+    '-chardev', `file,id=stages,path=${spec.stagesFile}`,
+    '-device', 'virtserialport,chardev=stages,name=org.berth.stages',
     '-chardev', `file,id=console,path=${spec.consoleLog}`,
     '-serial', 'chardev:console',
     ...monitor(spec),

@@ -1,6 +1,6 @@
 import { spawn, execFile } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import { existsSync, mkdirSync, openSync, closeSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, openSync, closeSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import {
@@ -24,6 +24,7 @@ import { ensureSshKeys, type SshKeys } from '../../ssh/keys.js';
 import { SshLink } from '../../ssh/ssh-link.js';
 import { probeAccelerator } from './accel.js';
 import { qemuCommand } from './command-line.js';
+import { guestEpoch, GuestStageWatcher, type GuestStage, type GuestStageName } from './guest-stages.js';
 import { hostfwdAdd, hostfwdRemove, parseHostForwards, type HostForward } from './hostfwd.js';
 import { QmpClient } from './qmp.js';
 
@@ -31,6 +32,20 @@ const run = promisify(execFile);
 
 /** Per-stage timeouts, generous for TCG (software emulation): ~6 s to SSH, a few more for Node to start berthd. */
 export const STAGE_TIMEOUTS_MS: Record<StartStage, number> = { prepare: 60_000, boot: 15_000, ssh: 120_000, engine: 120_000 };
+
+/**
+ * When each step of the last start ended, in ms after start() was called: the host's own steps and the stages the
+ * VM reported (placed on the host clock through guestEpoch). Written to VmFiles.startTimeline by VmService.
+ */
+export interface StartTimeline {
+  /** Date.now() when start() was called. */
+  startedAt: number;
+  /** qemu-spawned, qmp-up, ssh-connected, engine-answered (and socket-served, added by VmService). */
+  host: Record<string, number>;
+  /** The VM's uptime 0 (the kernel starting), on the same scale. */
+  guestEpochMs?: number;
+  guest: Array<{ name: string; atMs: number; uptimeMs: number; note?: string }>;
+}
 
 /** What a later host process needs to re-attach to a running VM. */
 interface VmStateFile {
@@ -57,6 +72,8 @@ export class QemuBackend extends EventEmitter<VmBackendEvents> implements VmBack
   private qmp: QmpClient | undefined;
   private link: SshLink | undefined;
   private keys: SshKeys | undefined;
+  private readonly stages: GuestStageWatcher;
+  private timeline: StartTimeline | undefined;
   private readonly platform: NodeJS.Platform;
   private readonly arch: 'x64' | 'arm64';
 
@@ -64,6 +81,34 @@ export class QemuBackend extends EventEmitter<VmBackendEvents> implements VmBack
     super();
     this.platform = opts.platform ?? process.platform;
     this.arch = opts.arch ?? (process.arch === 'arm64' ? 'arm64' : 'x64');
+    this.stages = new GuestStageWatcher(opts.files.stagesFile);
+  }
+
+  /** The steps of the last start (undefined before the first, or after a re-attach). */
+  startTimeline(): StartTimeline | undefined {
+    if (!this.timeline) return undefined;
+    const t = this.timeline;
+    const epoch = guestEpoch(this.stages.seen);
+    return {
+      ...t,
+      host: { ...t.host },
+      ...(epoch !== undefined ? { guestEpochMs: epoch - t.startedAt } : {}),
+      guest: this.stages.seen.map((g: GuestStage) => ({
+        name: g.name,
+        uptimeMs: g.uptimeMs,
+        atMs: epoch !== undefined ? epoch - t.startedAt + g.uptimeMs : g.receivedAt - t.startedAt,
+        ...(g.note ? { note: g.note } : {}),
+      })),
+    };
+  }
+
+  /** Resolves when the booting VM reports `name` (see guest-stages.ts). */
+  guestStage(name: GuestStageName): Promise<GuestStage> {
+    return this.stages.when(name);
+  }
+
+  private mark(step: string): void {
+    if (this.timeline) this.timeline.host[step] = Date.now() - this.timeline.startedAt;
   }
 
   status(): VmStatus {
@@ -95,23 +140,45 @@ export class QemuBackend extends EventEmitter<VmBackendEvents> implements VmBack
   async start(settings: VmSettings): Promise<void> {
     if (this.state === 'running' || this.state === 'starting') throw new Error(`the VM is already ${this.state}`);
     const t0 = Date.now();
+    this.timeline = { startedAt: t0, host: {}, guest: [] };
     this.lastError = undefined;
     this.setState('starting');
     let stage: StartStage = 'prepare';
     const step = async <T>(name: StartStage, fn: () => Promise<T>, message?: string): Promise<T> => {
       stage = name;
       this.emit('progress', { stage: name, phase: 'begin', elapsedMs: Date.now() - t0, ...(message ? { message } : {}) });
-      const result = await withTimeout(fn(), STAGE_TIMEOUTS_MS[name], `timed out after ${STAGE_TIMEOUTS_MS[name] / 1000} s`);
+      const result = await withTimeout(fn(), STAGE_TIMEOUTS_MS[name], `timed out after ${STAGE_TIMEOUTS_MS[name] / 1000} s`).catch((err: unknown) => {
+        if (!(err instanceof Error) || !err.message.startsWith('timed out')) throw err;
+        throw new Error(`${err.message} (last stage the VM reported: ${this.stages.seen.at(-1)?.name ?? 'none'})`);
+      });
       this.emit('progress', { stage: name, phase: 'end', elapsedMs: Date.now() - t0 });
       return result;
     };
     try {
       const launch = await step('prepare', () => this.prepare(settings));
       await step('boot', () => this.boot(launch.command, launch.sshPort, launch.accel, settings), launch.accel);
-      await step('ssh', () => this.raceCrash(this.ssh().connect(STAGE_TIMEOUTS_MS.ssh)));
-      await step('engine', () => this.raceCrash(this.waitForEngine()));
+      // One SSH session, opened once the VM says sshd listens (berthd is starting meanwhile, not waiting for it).
+      await step('ssh', () =>
+        this.raceCrash(
+          this.stages.when('sshd-listening').then(async () => {
+            await this.ssh().connect(STAGE_TIMEOUTS_MS.ssh);
+            this.mark('ssh-connected');
+          }),
+        ),
+      );
+      // berthd's loader reports when its socket accepts connections; one _ping through SSH confirms it.
+      await step('engine', () =>
+        this.raceCrash(
+          this.stages.when('berthd-ready').then(async () => {
+            await this.waitForEngine();
+            this.mark('engine-answered');
+          }),
+        ),
+      );
+      this.stages.close();
       this.setState('running');
     } catch (err) {
+      this.stages.close();
       const detail = this.toVmError(err, stage);
       await this.kill();
       this.fail(detail);
@@ -141,6 +208,7 @@ export class QemuBackend extends EventEmitter<VmBackendEvents> implements VmBack
       sshPort: await freeLoopbackPort(),
       qmp: files.qmp,
       consoleLog: files.consoleLog,
+      stagesFile: files.stagesFile,
       pidFile: files.pidFile,
     });
     const binary = findExecutable(command.binary, this.opts.qemuDirs);
@@ -149,6 +217,14 @@ export class QemuBackend extends EventEmitter<VmBackendEvents> implements VmBack
     mkdirSync(files.dir, { recursive: true, mode: 0o700 });
     mkdirSync(path.dirname(files.consoleLog), { recursive: true });
     this.keys = ensureSshKeys(files.sshDir);
+    const template = path.join(settings.imageDir, `data-ext4-${settings.diskGiB}g.qcow2`);
+    if (!existsSync(files.dataDisk) && existsSync(template)) {
+      // Formatted when the image was built (a few MiB, sparse): the first boot does not run mkfs under emulation.
+      // Copied under another name and renamed, so a crash mid-copy never leaves a half disk to boot from.
+      const partial = `${files.dataDisk}.partial`;
+      copyFileSync(template, partial);
+      renameSync(partial, files.dataDisk);
+    }
     if (!existsSync(files.dataDisk)) {
       const qemuImg = findExecutable('qemu-img', [path.dirname(binary), ...(this.opts.qemuDirs ?? [])]);
       if (!qemuImg) throw new VmStartError({ code: 'no-qemu', stage: 'prepare', message: 'qemu-img not found' });
@@ -165,6 +241,7 @@ export class QemuBackend extends EventEmitter<VmBackendEvents> implements VmBack
     if (existsSync(files.consoleLog)) renameSync(files.consoleLog, `${files.consoleLog}.1`);
     rmSync(files.qmp, { force: true });
     rmSync(files.pidFile, { force: true });
+    this.stages.reset();
     const sshPort = Number(/hostfwd=tcp:127\.0\.0\.1:(\d+)-/.exec(command.args.join(' '))?.[1]);
     return { command, sshPort, accel };
   }
@@ -181,10 +258,12 @@ export class QemuBackend extends EventEmitter<VmBackendEvents> implements VmBack
     child.unref();
     const pid = child.pid;
     if (!pid) throw new Error(`cannot start ${command.binary}`);
+    this.mark('qemu-spawned');
     for (;;) {
       if (exited) throw new VmStartError({ code: 'failed', stage: 'boot', message: `QEMU exited (${exited}): ${tailFile(files.qemuLog, 5)}` });
       try {
         this.qmp = await QmpClient.connect(files.qmp, 1000);
+        this.mark('qmp-up');
         break;
       } catch {
         await sleep(50);

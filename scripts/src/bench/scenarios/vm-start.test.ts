@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { startStages } from './vm-start.js';
+
+describe('VM start stages', () => {
+  it('splits one start into its stages on the host clock', () => {
+    const guest = (name: string, atMs: number) => ({ name, atMs });
+    const stages = startStages(
+      {
+        startedAt: 10_000,
+        host: { 'qemu-spawned': 200, 'qmp-up': 300, 'ssh-connected': 2_600, 'engine-answered': 4_100, 'socket-served': 4_150 },
+        guestEpochMs: 500,
+        guest: [
+          guest('kernel-done', 1_500),
+          guest('initramfs-done', 1_700),
+          guest('init-done', 2_000),
+          guest('sshd-listening', 2_300),
+          guest('data-disk-done', 2_400),
+          guest('modules-needed', 2_500),
+          guest('berthd-ready', 4_000),
+        ],
+      },
+      9_900,
+      14_400,
+    );
+    expect(stages).toEqual({
+      'berth CLI + host process until QEMU runs': 300,
+      'QEMU launch + firmware until the kernel runs': 300,
+      'kernel (until the initramfs)': 1_000,
+      'init (initramfs, berth-init set-up)': 500,
+      'data disk (check, mount; format on a blank disk)': 400,
+      'modules berthd needs (beside the data disk)': 500,
+      'sshd listening (from init)': 300,
+      'SSH session (handshake)': 300,
+      'system ready for berthd (disk + modules), from init': 500,
+      'berthd ready, after system ready': 1_500,
+      'host socket served (ping through SSH)': 150,
+      'berth start returns + docker version': 250,
+    });
+  });
+
+  it('names a stage the VM did not report', () => {
+    expect(() => startStages({ startedAt: 0, host: {}, guest: [] }, 0, 0)).toThrow(/did not report stage/);
+  });
+});
