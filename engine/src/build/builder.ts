@@ -351,7 +351,14 @@ export class Builder {
       const platform = platformSpec ? parsePlatform(platformSpec) : undefined;
       const resolve = `resolve ${canonicalString(r)}`;
       this.current?.status(resolve);
-      id = (await images.pull(r, { platform, auth }, (m) => this.pullProgress(m))).id;
+      try {
+        id = (await images.pull(r, { platform, auth }, (m) => this.pullProgress(m))).id;
+      } catch (err) {
+        // BuildKit names the image whose metadata it could not resolve; the classic builder passes the error on.
+        if (!this.out.events || !(err instanceof Error)) throw err;
+        err.message = `${canonicalString(r)}: failed to resolve source metadata for ${canonicalString(r)}: ${err.message}`;
+        throw err;
+      }
       this.current?.status(resolve, 0, 0, true);
     }
     const record = images.get(id);

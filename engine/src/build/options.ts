@@ -29,6 +29,11 @@ export interface BuildOptions {
   registryAuth?: (domain: string) => Promise<AuthConfig | undefined>;
   /** BuildKit only: `RUN --mount=type=secret` contents from the client's session (undefined: no such secret). */
   secrets?: (id: string) => Promise<Buffer | undefined>;
+  /**
+   * BuildKit only: `RUN --mount=type=ssh`: a unix socket in `dir` relaying to the client's SSH agent `id`
+   * (undefined: the client forwards no such agent).
+   */
+  sshAgent?: (id: string, dir: string, o: { mode: number; uid: number; gid: number }) => Promise<{ path: string; close(): Promise<void> } | undefined>;
   /** BuildKit only: `--build-context NAME=…`, what FROM NAME and COPY --from=NAME mean. */
   namedContexts?: Map<string, NamedContext>;
   /** BuildKit only: allows RUN --mount/--network (the classic builder refuses them). */

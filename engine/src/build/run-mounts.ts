@@ -1,7 +1,7 @@
 /**
  * BuildKit's `RUN --mount` (and `--network`) for the executor: cache mounts kept under the build root between
- * builds, secrets from the client's session written to a private file for the one step, tmpfs, and read-only binds
- * of the context, a stage or an image. Each becomes a mount of the step's container; the mount points it made are
+ * builds, secrets from the client's session written to a private file for the one step, the client's SSH agent
+ * through a socket for the one step, tmpfs, and read-only binds of the context, a stage or an image. Each becomes a mount of the step's container; the mount points it made are
  * left out of the step's layer, and cache/bind sources join the step's cache key (secrets never do).
  */
 import { createHash } from 'node:crypto';
@@ -55,7 +55,10 @@ export async function prepareRunMounts(b: Builder, state: StageState, node: Node
   const workdir = state.config.WorkingDir;
   const out: RunMounts = { mounts: [], cacheKey: [], targets: [], env: [], networkMode: undefined, release: async () => undefined };
   const scratch: string[] = [];
+  const closers: Array<() => Promise<void>> = [];
+  let sshCount = 0;
   out.release = async () => {
+    for (const close of closers.splice(0)) await close().catch(() => undefined);
     for (const d of scratch) await rm(d, { recursive: true, force: true });
   };
   try {
@@ -118,7 +121,23 @@ export async function prepareRunMounts(b: Builder, state: StageState, node: Node
         out.cacheKey.push(`bind:${key}:${t}`);
         out.targets.push(t);
       } else if (type === 'ssh') {
-        throw new InvalidArgument('RUN --mount=type=ssh is not supported by this engine yet');
+        if (f.get('source') ?? f.get('src')) throw new InvalidArgument('ssh does not support source');
+        const id = f.get('id') || 'default';
+        // BuildKit numbers the default targets per step and points SSH_AUTH_SOCK at the first, agent or not.
+        const t = target ? absTarget(target, workdir, 'ssh') : `/run/buildkit/ssh_agent.${sshCount}`;
+        if (sshCount++ === 0 && !(state.config.Env ?? []).some((e) => e.startsWith('SSH_AUTH_SOCK='))) out.env.push(`SSH_AUTH_SOCK=${t}`);
+        out.cacheKey.push(`ssh:${id}:${t}`);
+        const dir = await mkdtemp(path.join(b.deps.dirs.execDir, 'ssh-'));
+        scratch.push(dir);
+        const mode = Number.parseInt(f.get('mode') ?? '0600', 8);
+        const agent = await b.opts.sshAgent?.(id, dir, { mode, uid: Number(f.get('uid') ?? 0), gid: Number(f.get('gid') ?? 0) });
+        if (!agent) {
+          if (truthy(f.get('required'))) throw new InvalidArgument(`no SSH key ${JSON.stringify(id)} forwarded from the client`);
+          continue;
+        }
+        closers.push(agent.close);
+        out.mounts.push({ Type: 'bind', Source: agent.path, Target: t });
+        out.targets.push(t);
       } else {
         throw new InvalidArgument(`unsupported mount type "${type}"`);
       }

@@ -16,6 +16,7 @@ import { buildCacheRecords, pruneBuildCache, type BuildCacheRecord, type BuildPr
 import { receiveContext, type BuildContext } from './context.js';
 import type { BuildOptions } from './options.js';
 import { RunOutputs } from './run-step.js';
+import { mountImage, type MountedImage } from './workspace.js';
 
 export interface BuildServiceOptions {
   dataRoot: string;
@@ -80,6 +81,12 @@ export class BuildService {
   /** A private directory for a context received another way; the caller removes it. */
   async contextScratch(): Promise<string> {
     return mkdtemp(path.join(this.contextDir, 'session-'));
+  }
+
+  /** An image's filesystem mounted for reading (BuildKit's local and tar exporters); dispose() unmounts it. */
+  mountImage(id: string): Promise<MountedImage> {
+    const layers = this.o.images.get(id).chainIds.map((c) => this.o.images.deps.snapshots.fsPath(c));
+    return mountImage({ dataDir: this.dataDir, execDir: this.execDir }, layers);
   }
 
   private builder(opts: BuildOptions, ctx: BuildContext, out: BuildOutput): Builder {

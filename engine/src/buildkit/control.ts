@@ -7,7 +7,8 @@ import type { ServerUnaryCall, ServerWritableStream, UntypedServiceImplementatio
 import { hostPlatform } from '../images/platform.js';
 import { ENGINE_VERSION } from '../base/version.js';
 import { diskUsage, prune } from './cache.js';
-import { checkExporters, exportImage, type ExporterSpec } from './exporter.js';
+import { checkExporters, exportImage, isImageExporter, type ExporterSpec } from './exporter.js';
+import { exportToClient } from './outputs.js';
 import { runDockerfileFrontend } from './frontend.js';
 import { GRPC_STATUS, GrpcError } from './grpc-frames.js';
 import { serviceDefinition } from './codec.js';
@@ -96,8 +97,20 @@ async function solveRecord(deps: BuildKitDeps, record: SolveRecord, req: SolveRe
       imageId = returned.ref ? record.refs.get(returned.ref) : undefined;
     }
     if (req.Internal || !imageId || exporters.length === 0) return { ExporterResponse: {} };
-    return { ExporterResponse: await exportImage(deps.images, imageId, exporters, record.progress) };
+    return { ExporterResponse: await runExporters(deps, record, req.Session, imageId, exporters) };
   } finally {
     deps.solves.finish(record);
   }
+}
+
+/** The image exporters name the image in berthd's store; `local` and `tar` send its filesystem to the client. */
+async function runExporters(deps: BuildKitDeps, record: SolveRecord, sessionId: string, imageId: string, exporters: ExporterSpec[]): Promise<Record<string, string>> {
+  const images = exporters.filter(isImageExporter);
+  const response = images.length ? await exportImage(deps.images, imageId, images, record.progress) : {};
+  for (const [index, e] of exporters.entries()) {
+    if (e.Type !== 'local' && e.Type !== 'tar') continue;
+    const session = await deps.sessions.get(sessionId, 5_000, record.abort.signal);
+    await exportToClient(deps.builds, imageId, { type: e.Type, index, session, progress: record.progress, signal: record.abort.signal });
+  }
+  return response;
 }

@@ -6,6 +6,7 @@
 import { InvalidArgument } from '../base/errors.js';
 import type { ImageService } from '../images/service.js';
 import { canonicalString, familiarName, parseReference, withDefaultTag } from '../registry/reference.js';
+import { CLIENT_EXPORTERS } from './outputs.js';
 import type { BuildProgress } from './progress.js';
 
 export interface ExporterSpec {
@@ -16,9 +17,15 @@ export interface ExporterSpec {
 /** buildx turns `--load`, `-o type=docker` and `type=image` into `moby` for the docker driver; take those. */
 const IMAGE_EXPORTERS = new Set(['moby', 'image', 'docker']);
 
+export function isImageExporter(e: ExporterSpec): boolean {
+  return IMAGE_EXPORTERS.has(e.Type);
+}
+
 export function checkExporters(exporters: ExporterSpec[]): void {
   for (const e of exporters) {
-    if (!IMAGE_EXPORTERS.has(e.Type)) throw new InvalidArgument(`exporter "${e.Type}" is not supported by this engine (use --load)`);
+    if (!IMAGE_EXPORTERS.has(e.Type) && !CLIENT_EXPORTERS.has(e.Type)) {
+      throw new InvalidArgument(`exporter "${e.Type}" is not supported by this engine (use --load, or -o type=local|tar)`);
+    }
     if (e.Attrs.push === 'true') throw new InvalidArgument('push from the builder is not supported by this engine: build with --load, then docker push');
   }
 }

@@ -7,29 +7,12 @@
 import { lstat, link, mkdir, open, symlink, utimes, chmod, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { codec } from './codec.js';
+import { FILE_MODE as MODE, FILE_TYPE_BITS as TYPE_BITS, PACKET, type Packet, type Stat } from './fsutil-packets.js';
 import { GRPC_STATUS, GrpcError } from './grpc-frames.js';
 import type { ClientSession, Metadata } from './session-client.js';
 
 /** Files written at once while receiving. */
 const MAX_WRITING = 64;
-const PACKET = { STAT: 0, REQ: 1, DATA: 2, FIN: 3, ERR: 4 } as const;
-const MODE = { DIR: 2 ** 31, SYMLINK: 2 ** 27, DEVICE: 2 ** 26, PIPE: 2 ** 25, SOCKET: 2 ** 24, SETUID: 2 ** 23, SETGID: 2 ** 22, CHARDEV: 2 ** 21, STICKY: 2 ** 20 };
-const TYPE_BITS = MODE.DIR | MODE.SYMLINK | MODE.DEVICE | MODE.PIPE | MODE.SOCKET | MODE.CHARDEV;
-
-interface Stat {
-  path: string;
-  mode: number;
-  size: number;
-  modTime: number;
-  linkname: string;
-}
-
-interface Packet {
-  type: number;
-  stat: Stat | null;
-  ID: number;
-  data: Buffer;
-}
 
 export const DIFFCOPY_PATH = '/moby.filesync.v1.FileSync/DiffCopy';
 
@@ -68,14 +51,15 @@ function posixMode(mode: number): number {
   return m;
 }
 
+/** The entry's path under `dest`; as fsutil's receiver, only clean relative paths are taken (no `..`, no `//`). */
 function inside(dest: string, rel: string): string {
-  const clean = path.posix.normalize(`/${rel.replace(/\\/g, '/')}`).slice(1);
-  if (clean === '' || clean.startsWith('../')) throw new GrpcError(GRPC_STATUS.INVALID_ARGUMENT, `invalid path in file transfer: ${rel}`);
+  const clean = path.posix.normalize(`/${rel}`).slice(1);
+  if (clean === '' || clean !== rel) throw new GrpcError(GRPC_STATUS.INVALID_ARGUMENT, `invalid path in file transfer: ${rel}`);
   return path.join(dest, clean);
 }
 
 /** Receives the session's local dir `dirName` into `dest` (which exists); resolves to the bytes received. */
-export async function receiveDir(session: ClientSession, dest: string, req: DiffCopyRequest): Promise<number> {
+export async function receiveDir(session: Pick<ClientSession, 'call'>, dest: string, req: DiffCopyRequest): Promise<number> {
   const packets = codec<Packet>('fsutil.types.Packet');
   const call = session.call(DIFFCOPY_PATH, metadata(req));
   const abort = (): void => call.cancel();

@@ -16,6 +16,7 @@ import { receiveDir } from './filesync.js';
 import { GRPC_STATUS, GrpcError } from './grpc-frames.js';
 import { sessionCredentials } from './registry-auth.js';
 import { getSecret } from './secrets.js';
+import { agentSocket } from './ssh.js';
 import { isSessionUpload, pullUpload } from './upload.js';
 import type { BuildProgress } from './progress.js';
 import type { ClientSession } from './session-client.js';
@@ -58,10 +59,11 @@ export async function runDockerfileFrontend(builds: BuildService, run: FrontendR
 }
 
 async function dockerfileFrontend(builds: BuildService, run: FrontendRun): Promise<string> {
-  const opts = {
+  const opts: BuildOptions = {
     ...buildOptionsFromAttrs(run.attrs),
-    secrets: (id: string) => getSecret(run.session, id),
-    registryAuth: (domain: string) => sessionCredentials(run.session, domain),
+    secrets: (id) => getSecret(run.session, id),
+    registryAuth: (domain) => sessionCredentials(run.session, domain),
+    sshAgent: (id, dir, o) => agentSocket(run.session, id, dir, o),
   };
   const remote = run.attrs[run.attrs.contextkey || 'context'];
   if (remote) return remoteContextBuild(builds, run, opts, remote);

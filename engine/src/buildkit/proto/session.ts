@@ -1,6 +1,6 @@
 /**
  * Our own proto subset of the services a client's session serves to the daemon: FileSync (fsutil packets), Upload,
- * Secrets, Auth and gRPC health. berthd is the gRPC client of these over the `/session` connection.
+ * Secrets, Auth, SSH agent forwarding and gRPC health. berthd is the gRPC client of these over the `/session` connection.
  */
 export const SESSION_PROTOS = [
 `
@@ -27,6 +27,12 @@ package moby.filesync.v1;
 message BytesMessage { bytes data = 1; }
 message CredentialsRequest { string Host = 1; }
 message CredentialsResponse { string Username = 1; string Secret = 2; }
+`,
+`
+syntax = "proto3";
+package moby.sshforward.v1;
+message CheckAgentRequest { string ID = 1; }
+message CheckAgentResponse {}
 `,
 `
 syntax = "proto3";

@@ -11,6 +11,8 @@ export interface BuildxRunOptions {
   input?: string | Buffer;
   env?: NodeJS.ProcessEnv;
   cwd?: string;
+  /** A DOCKER_CONFIG dir of the test's own (e.g. to keep a `docker login`). */
+  configDir?: string;
   timeoutMs?: number;
   /** Called with the child's pid once it runs (for signals). */
   started?: (pid: number) => void;
@@ -24,7 +26,7 @@ export function defaultKind(): ClientKind {
 /** The docker CLI with buildx (so `docker build` is BuildKit) against `host`; never throws on a non-zero exit. */
 export function buildxDocker(host: string, args: string[], opts: BuildxRunOptions = {}): Promise<DockerResult> {
   const client = { kind: opts.kind ?? defaultKind(), buildx: true };
-  const env = dockerEnv(host, { client, ...(opts.env ? { env: opts.env } : {}) });
+  const env = dockerEnv(host, { client, ...(opts.env ? { env: opts.env } : {}), ...(opts.configDir ? { configDir: opts.configDir } : {}) });
   return new Promise((resolve, reject) => {
     const child = spawn(dockerBinary(client), args, { env, cwd: opts.cwd, stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
     if (child.pid) opts.started?.(child.pid);
