@@ -94,7 +94,32 @@ export function isErrorKind(err: unknown, kind: ErrorKind): boolean {
   return err instanceof EngineError && err.kind === kind;
 }
 
+/** A write that failed because the disk (or the user's quota on it) is full, wherever it was wrapped. */
+export function isNoSpace(err: unknown): boolean {
+  for (let e = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOSPC' || code === 'EDQUOT') return true;
+  }
+  return false;
+}
+
+export const NO_SPACE_HINT = "the engine's disk is full: free space with `docker system prune` (add -a for unused images, --volumes for volumes) or give the engine a larger disk";
+
+/**
+ * Node's text for a full disk (`ENOSPC: no space left on device, write`) in the shape dockerd gives it (Go's
+ * `write /path: no space left on device`), followed by what to do about it.
+ */
+function noSpaceMessage(err: NodeJS.ErrnoException): string {
+  const text = err.code === 'EDQUOT' ? 'disk quota exceeded' : 'no space left on device';
+  const op = [err.syscall, err.path].filter(Boolean).join(' ');
+  return `${op ? `${op}: ` : ''}${text} (${NO_SPACE_HINT})`;
+}
+
 /** The message of anything thrown, for logs and in-band stream errors. */
 export function errorMessage(err: unknown): string {
+  if (err instanceof Error && !isEngineError(err) && isNoSpace(err)) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOSPC' || code === 'EDQUOT') return noSpaceMessage(err as NodeJS.ErrnoException);
+  }
   return err instanceof Error ? err.message : String(err);
 }

@@ -6,7 +6,7 @@
  */
 import type { Hash } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { InvalidArgument } from '../base/errors.js';
+import { InvalidArgument, isNoSpace } from '../base/errors.js';
 import { hasher } from '../content/digest.js';
 import type { Ingest } from '../content/ingest.js';
 import type { ContentStore } from '../content/store.js';
@@ -112,7 +112,8 @@ async function ensureLayerOnce(
     return size;
   } catch (err) {
     await prepared.abort();
-    await ingest?.abort(true);
+    // Kept for a resume, unless the disk is full: then the partial download is what keeps it full.
+    await ingest?.abort(!isNoSpace(err));
     throw err;
   }
 }

@@ -31,11 +31,14 @@ export async function pruneImages(deps: ImageDeps, source: { listed(): Promise<L
   if (filters.has('label!')) {
     candidates = candidates.filter((i) => !filters.get('label!').some((l) => labelMatches(i.config.config?.Labels ?? {}, [l])));
   }
+  // Partial downloads no pull is writing any more (a pull that failed, or one whose client gave up, keeps its
+  // bytes for a resume) go first: on a full disk they may be what frees the room the image table's rewrite needs.
+  const partial = await deps.content.sweepIdleIngests();
   const deleted: DeleteItem[] = [];
   for (const c of candidates) {
     deleted.push(...(await removeImage(deps, c.image.id, { force: true, noprune: true })));
   }
   const gc = await collectGarbage(deps, deps.leases);
   for (const s of gc.snapshots) deleted.push({ Deleted: s });
-  return { ImagesDeleted: deleted.length ? deleted : null, SpaceReclaimed: gc.reclaimed };
+  return { ImagesDeleted: deleted.length ? deleted : null, SpaceReclaimed: gc.reclaimed + partial };
 }

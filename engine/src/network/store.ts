@@ -11,6 +11,9 @@ import type { NetworkRecord } from './types.js';
 export class NetworkStore {
   private readonly dir: string;
   private readonly records = new Map<string, NetworkRecord>();
+  /** Each record as last read or written: start-up saves every predefined network, and on a full disk an
+   * unchanged one must not need a write (berthd has to start there so that space can be freed through it). */
+  private readonly onDisk = new Map<string, string>();
 
   constructor(dataRoot: string) {
     this.dir = path.join(dataRoot, 'network', 'networks');
@@ -22,7 +25,10 @@ export class NetworkStore {
       if (!/^[0-9a-f]{64}\.json$/.test(name)) continue;
       try {
         const rec = await readJsonIfExists<NetworkRecord>(path.join(this.dir, name));
-        if (rec) this.records.set(rec.id, rec);
+        if (rec) {
+          this.records.set(rec.id, rec);
+          this.onDisk.set(rec.id, JSON.stringify(rec));
+        }
       } catch (err) {
         log?.warn({ file: name, err: (err as Error).message }, 'skipping unreadable network record');
       }
@@ -38,7 +44,11 @@ export class NetworkStore {
   }
 
   async save(rec: NetworkRecord): Promise<void> {
-    await atomicWriteJson(path.join(this.dir, `${rec.id}.json`), rec, 0o600);
+    const text = JSON.stringify(rec);
+    if (this.onDisk.get(rec.id) !== text) {
+      await atomicWriteJson(path.join(this.dir, `${rec.id}.json`), rec, 0o600);
+      this.onDisk.set(rec.id, text);
+    }
     this.records.set(rec.id, rec);
   }
 
@@ -46,5 +56,6 @@ export class NetworkStore {
     await fs.rm(path.join(this.dir, `${id}.json`), { force: true });
     await fsyncDir(this.dir);
     this.records.delete(id);
+    this.onDisk.delete(id);
   }
 }
