@@ -1,4 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -25,10 +26,14 @@ async function start(): Promise<string> {
   throw new Error('berthd did not come up');
 }
 
-const taggedRules = (): string[] =>
-  execFileSync('iptables-save', { encoding: 'utf8' })
+/** This engine's rules only: other engines on the machine (other test files) tag theirs with their own ID. */
+const taggedRules = (): string[] => {
+  const engineId = readFileSync(path.join(dir, 'data', 'engine-id'), 'utf8').trim();
+  const tag = `berth:${engineId.replace(/-/g, '').slice(0, 12)}:`;
+  return execFileSync('iptables-save', { encoding: 'utf8' })
     .split('\n')
-    .filter((l) => l.includes(bridge.bridgeName) || /br-[0-9a-f]{12}/.test(l) && l.includes('berth:'));
+    .filter((l) => l.includes(bridge.bridgeName) || l.includes(tag));
+};
 const linkNames = (): string[] =>
   execFileSync('ip', ['-o', 'link', 'show'], { encoding: 'utf8' })
     .split('\n')
