@@ -6,6 +6,7 @@ import type { Rule } from './iptables.js';
  *   filter FORWARD     -> BERTH-FORWARD: [BERTH-PORTS, BERTH-ISOLATION-1, then per-network rules]
  *   nat    PREROUTING  -> BERTH-DNAT (for local destinations)     nat OUTPUT -> BERTH-DNAT (same)
  *   nat    POSTROUTING -> BERTH-POSTROUTING (masquerade)
+ *   filter INPUT       -> BERTH-INPUT: a network's embedded DNS answers only packets that come in on its bridge
  *
  * BERTH-PORTS comes before isolation so a published port stays reachable from containers of other networks
  * through the host's address (only DNAT'ed connections pass), and replies of established connections get back.
@@ -17,6 +18,7 @@ export const CHAINS = {
   isolation2: 'BERTH-ISOLATION-2',
   dnat: 'BERTH-DNAT',
   postrouting: 'BERTH-POSTROUTING',
+  input: 'BERTH-INPUT',
 } as const;
 
 export const ALL_CHAINS: Array<{ table: 'filter' | 'nat'; chain: string }> = [
@@ -26,6 +28,7 @@ export const ALL_CHAINS: Array<{ table: 'filter' | 'nat'; chain: string }> = [
   { table: 'filter', chain: CHAINS.isolation2 },
   { table: 'nat', chain: CHAINS.dnat },
   { table: 'nat', chain: CHAINS.postrouting },
+  { table: 'filter', chain: CHAINS.input },
 ];
 
 /** Untagged jumps shared by every Berth engine on the host; installed once, at the top of their chains. */
@@ -38,6 +41,7 @@ export const BASE_JUMPS: Rule[][] = [
   [{ table: 'nat', chain: 'PREROUTING', args: ['-m', 'addrtype', '--dst-type', 'LOCAL', '-j', CHAINS.dnat] }],
   [{ table: 'nat', chain: 'OUTPUT', args: ['-m', 'addrtype', '--dst-type', 'LOCAL', '-j', CHAINS.dnat] }],
   [{ table: 'nat', chain: 'POSTROUTING', args: ['-j', CHAINS.postrouting] }],
+  [{ table: 'filter', chain: 'INPUT', args: ['-j', CHAINS.input] }],
 ];
 
 export interface BridgeNetworkRules {
@@ -46,6 +50,8 @@ export interface BridgeNetworkRules {
   internal: boolean;
   icc: boolean;
   masquerade: boolean;
+  /** The network's embedded DNS (on its gateway), when it has one. */
+  resolver?: { address: string; port: number };
 }
 
 export function networkRules(n: BridgeNetworkRules): Rule[] {
@@ -63,6 +69,14 @@ export function networkRules(n: BridgeNetworkRules): Rule[] {
     nat(CHAINS.postrouting, '-s', '127.0.0.0/8', '-o', n.bridge, '-j', 'MASQUERADE'),
   ];
   if (n.masquerade && !n.internal) rules.push(nat(CHAINS.postrouting, '-s', n.subnet, '!', '-o', n.bridge, '-j', 'MASQUERADE'));
+  // dockerd answers a network's names only inside its containers' namespaces (127.0.0.11). Ours listens on the
+  // gateway, an address of the host: without these, any host user, or a container of another network, could ask it
+  // for this network's names.
+  if (n.resolver) {
+    for (const proto of ['udp', 'tcp']) {
+      rules.push(f(CHAINS.input, '-d', `${n.resolver.address}/32`, '!', '-i', n.bridge, '-p', proto, '-m', proto, '--dport', String(n.resolver.port), '-j', 'DROP'));
+    }
+  }
   return rules;
 }
 

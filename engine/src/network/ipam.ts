@@ -12,21 +12,26 @@ export interface AddressPool {
 
 /** IPv4 routes of this host other than the default route, so an automatic subnet never shadows a real one. */
 export function hostRoutes(routeFile = '/proc/net/route'): Cidr4[] {
+  return hostRoutesByInterface(routeFile).map((r) => r.cidr);
+}
+
+/** The host's routes (default route aside) with the interface each goes through. */
+export function hostRoutesByInterface(routeFile = '/proc/net/route'): Array<{ cidr: Cidr4; iface: string }> {
   let text: string;
   try {
     text = readFileSync(routeFile, 'utf8');
   } catch {
     return [];
   }
-  const out: Cidr4[] = [];
+  const out: Array<{ cidr: Cidr4; iface: string }> = [];
   for (const line of text.split('\n').slice(1)) {
-    const [, dest, , , , , , mask] = line.trim().split(/\s+/);
-    if (!dest || !mask) continue;
+    const [iface, dest, , , , , , mask] = line.trim().split(/\s+/);
+    if (!iface || !dest || !mask) continue;
     const d = Buffer.from(dest, 'hex').reverse().readUInt32BE(0);
     const m = Buffer.from(mask, 'hex').reverse().readUInt32BE(0);
     if (m === 0) continue;
     const prefix = m.toString(2).replace(/0/g, '').length;
-    out.push({ base: (d & maskOf(prefix)) >>> 0, prefix });
+    out.push({ cidr: { base: (d & maskOf(prefix)) >>> 0, prefix }, iface });
   }
   return out;
 }

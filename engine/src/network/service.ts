@@ -12,7 +12,7 @@ import type { Upstream } from './dns/upstream.js';
 import { networkMatcher, pruneMatcher } from './filters.js';
 import { Firewall } from './firewall.js';
 import type { BridgeNetworkRules } from './firewall-rules.js';
-import { chooseSubnet, hostRoutes, type AddressPool } from './ipam.js';
+import { chooseSubnet, hostRoutes, hostRoutesByInterface, type AddressPool } from './ipam.js';
 import { formatCidr4, formatIp4, overlaps, parseCidr4 } from './ipv4.js';
 import { deleteLink, enableIpForward, ensureBridge, linkExists } from './links.js';
 import { Mutex } from './mutex.js';
@@ -43,7 +43,7 @@ export interface NetworkServiceOptions {
   hostGatewayIp?: string;
 }
 
-function bridgeRules(rec: NetworkRecord): BridgeNetworkRules | undefined {
+function bridgeRules(rec: NetworkRecord, dnsPort: number): BridgeNetworkRules | undefined {
   const cfg = rec.ipam.config[0];
   if (!rec.bridge || !cfg) return undefined;
   return {
@@ -52,7 +52,13 @@ function bridgeRules(rec: NetworkRecord): BridgeNetworkRules | undefined {
     internal: rec.internal,
     icc: !optionIsFalse(rec.options, BRIDGE_OPTS.icc),
     masquerade: !optionIsFalse(rec.options, BRIDGE_OPTS.masquerade),
+    ...(hasEmbeddedDns(rec) && cfg.Gateway ? { resolver: { address: cfg.Gateway, port: dnsPort } } : {}),
   };
+}
+
+/** User-defined networks get the embedded DNS, as dockerd's; the default bridge does not. */
+function hasEmbeddedDns(rec: NetworkRecord): boolean {
+  return !rec.predefined && Boolean(rec.ipam.config[0]?.Gateway);
 }
 
 /**
@@ -83,7 +89,7 @@ export class NetworkService {
     // Every network's rules go in with the firewall's own set-up, in one transaction; the links and resolvers of
     // the bridges do not depend on them or on each other.
     const rules = bridges.flatMap((rec) => {
-      const r = bridgeRules(rec);
+      const r = bridgeRules(rec, this.opts.dnsPort ?? 53);
       return r ? [{ id: rec.id, rules: r }] : [];
     });
     await Promise.all([
@@ -148,6 +154,15 @@ export class NetworkService {
       if (config.length > 0) {
         const wanted = parseCidr4(config[0]?.Subnet ?? '');
         if (others.some((o) => overlaps(o, wanted))) throw new Forbidden('invalid pool request: Pool overlaps with other one on this address space');
+        // A subnet the host already routes through another interface (a LAN, a VPN, another engine's bridge) would
+        // take those addresses away from the host: refused, as dockerd refuses overlapping pools.
+        const ownBridges = new Set(this.store.all().map((n) => n.bridge));
+        const routed = hostRoutesByInterface().find((r) => !ownBridges.has(r.iface) && overlaps(r.cidr, wanted));
+        if (routed) {
+          throw new Forbidden(
+            `invalid pool request: Pool overlaps with other one on this address space: ${formatCidr4(wanted)} overlaps ${formatCidr4(routed.cidr)}, routed through ${routed.iface} on this host; choose another --subnet`,
+          );
+        }
       } else {
         const subnet = chooseSubnet(this.opts.pools, [...others, ...hostRoutes()]);
         config = [{ Subnet: formatCidr4(subnet), Gateway: formatIp4(subnet.base + 1) }];
@@ -237,9 +252,9 @@ export class NetworkService {
     if (!rec.bridge || !cfg) return;
     const prefix = cfg.Subnet.split('/')[1];
     await ensureBridge({ name: rec.bridge, gatewayCidr: cfg.Gateway ? `${cfg.Gateway}/${prefix}` : undefined, mtu: rec.mtu ?? 1500 });
-    const rules = bridgeRules(rec);
+    const rules = bridgeRules(rec, this.opts.dnsPort ?? 53);
     if (opts.rules && rules) await this.firewall.addNetwork(rec.id, rules);
-    if (!rec.predefined && cfg.Gateway && !this.dns.has(rec.id)) {
+    if (hasEmbeddedDns(rec) && cfg.Gateway && !this.dns.has(rec.id)) {
       const names = new NetworkNames(rec.id, () => this.store.all(), () => this.opts.dnsUpstreams ?? hostUpstreams());
       const server = new EmbeddedDnsServer(cfg.Gateway, names, this.opts.log, this.opts.dnsPort ?? 53);
       try {
