@@ -98,8 +98,9 @@ function vertexSeconds(progress: string, name: RegExp): number {
 }
 
 /**
- * A RUN with a cache mount that it fills with 50 MB the first time (a package download) and reads afterwards; a
- * changed source file before it re-runs it. The sample: that second RUN's time as % of the first's.
+ * A RUN with a cache mount that it fills with 50 MB the first time (a package download) and afterwards only looks
+ * at (a package manager finding its cache warm); a changed source file before it re-runs it. The sample: that
+ * second RUN's time as % of the first's.
  */
 export const buildkitCacheMount = defineScenario<{ dir: string; n: number }>({
   name: 'buildkit-cache-mount',
@@ -116,7 +117,7 @@ export const buildkitCacheMount = defineScenario<{ dir: string; n: number }>({
     const fill = 'if [ ! -f /cache/filled ]; then for i in 1 2 3 4 5; do head -c 10485760 /dev/urandom > /cache/pkg$i; done; touch /cache/filled; fi';
     await writeFile(
       path.join(ctx.dir, 'Dockerfile'),
-      `FROM ${BASE}\nCOPY src.txt /src.txt\nRUN --mount=type=cache,id=${id},target=/cache ${fill} && cat /cache/pkg* /src.txt | sha256sum > /built\n`,
+      `FROM ${BASE}\nCOPY src.txt /src.txt\nRUN --mount=type=cache,id=${id},target=/cache ${fill} && du -s /cache > /built && cat /src.txt >> /built\n`,
     );
     await writeFile(path.join(ctx.dir, 'src.txt'), `source ${ctx.n++}\n`);
     // dockerd 20.10's BuildKit names the unnamed stage (`[stage-0 3/3]`).
