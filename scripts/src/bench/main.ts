@@ -113,7 +113,7 @@ async function measureOn(
     return null;
   }
   try {
-    const { samples, parts } = await s.measure(target, n);
+    const { samples, parts } = await s.measure(target, n, notes);
     return { summary: summarize(samples), parts };
   } catch (err) {
     const msg = err instanceof Error ? err.message : String(err);

@@ -48,6 +48,8 @@ export interface ScenarioSpec<Ctx> {
   /** One iteration. Return the sample, or nothing to have the harness use the elapsed milliseconds. */
   run(ctx: Ctx, target: BenchTarget): Promise<number | void | SampleWithParts>;
   teardown?(ctx: Ctx, target: BenchTarget): Promise<void>;
+  /** Lines printed under the table after the iterations (error counts, leaks), before teardown. */
+  notes?(ctx: Ctx, target: BenchTarget): Promise<string[]>;
   /** What no engine can beat here (e.g. raw download and `tar -xzf` times), measured once per run, as notes. */
   floor?(): Promise<string[]>;
 }
@@ -60,7 +62,7 @@ export interface BenchScenario {
   better: 'lower' | 'higher';
   defaultIterations: number;
   unsupported(target: BenchTarget): string | undefined;
-  measure(target: BenchTarget, iterations: number): Promise<Measured>;
+  measure(target: BenchTarget, iterations: number, notes?: string[]): Promise<Measured>;
   floor?(): Promise<string[]>;
 }
 
@@ -73,7 +75,7 @@ export function defineScenario<Ctx = undefined>(spec: ScenarioSpec<Ctx>): BenchS
     defaultIterations: spec.defaultIterations,
     unsupported: (target) => spec.unsupported?.(target),
     ...(spec.floor ? { floor: spec.floor } : {}),
-    async measure(target, iterations) {
+    async measure(target, iterations, notes) {
       const ctx = (spec.setup ? await spec.setup(target) : undefined) as Ctx;
       try {
         for (let i = 0; i < (spec.warmup ?? 1); i++) await spec.run(ctx, target);
@@ -90,6 +92,7 @@ export function defineScenario<Ctx = undefined>(spec: ScenarioSpec<Ctx>): BenchS
             samples.push(typeof value === 'number' ? value : elapsedMs);
           }
         }
+        if (spec.notes) notes?.push(...(await spec.notes(ctx, target)).map((line) => `${target.kind}: ${line}`));
         return { samples, parts };
       } finally {
         await spec.teardown?.(ctx, target);

@@ -9,6 +9,7 @@ import dashboardIdleCpu from './dashboard-idle-cpu.js';
 import dockerVersion from './docker-version.js';
 import { extensionInstallUi, extensionTabFirstCall } from './extensions.js';
 import { idleRss0, idleRss20 } from './idle-rss.js';
+import loadClients from './load-100-clients.js';
 import logsThroughput from './logs-throughput.js';
 import pingThroughput from './ping-throughput.js';
 import pull, { pullPresent } from './pull.js';
@@ -39,6 +40,7 @@ export const scenarios: BenchScenario[] = [
   createStartRmX20,
   logsThroughput,
   tcpThroughput,
+  loadClients,
   buildNoCache,
   buildCached,
   buildContext200,
