@@ -24,9 +24,10 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(async () => {
   for (const a of attackers) a.stdin?.end();
+  // First, so that a failing stop below never leaves the account behind.
+  user?.remove();
   await stopRestarted?.();
   await first?.stop();
-  user?.remove();
 });
 
 /** The abstract socket name the old lock bound for a data root: computable by anyone who knows the path. */
