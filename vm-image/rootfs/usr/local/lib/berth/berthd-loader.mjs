@@ -74,10 +74,20 @@ function stage(name) {
   const port = process.env.BERTH_STAGE_PORT;
   if (!port) return;
   const uptime = fs.readFileSync('/proc/uptime', 'utf8').split(' ')[0];
-  try {
-    fs.writeFileSync(port, `${name} ${uptime}\n`);
-  } catch (err) {
-    process.stderr.write(`berthd-loader: cannot report stage ${name}: ${err.message}\n`);
+  // The port has one opener at a time (berth-init may be writing a stage of its own): EBUSY is tried again for up
+  // to 2 s, since a lost line leaves the host waiting for berthd.
+  const nap = new Int32Array(new SharedArrayBuffer(4));
+  for (let attempt = 1; ; attempt++) {
+    try {
+      fs.writeFileSync(port, `${name} ${uptime}\n`);
+      return;
+    } catch (err) {
+      if (err.code !== 'EBUSY' || attempt >= 200) {
+        process.stderr.write(`berthd-loader: cannot report stage ${name}: ${err.message}\n`);
+        return;
+      }
+      Atomics.wait(nap, 0, 0, 10);
+    }
   }
 }
 
