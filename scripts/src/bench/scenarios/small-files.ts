@@ -3,10 +3,10 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { docker } from '../../testrig/docker-cli.js';
 import { shapedImage, SMALL_FILES_SHAPE } from '../big-image.js';
 import { benchImage, benchRegistryUrl, dockerOk } from '../fixtures.js';
-import { defineScenario, type BenchTarget } from '../scenario.js';
+import { defineScenario } from '../scenario.js';
+import { coldPullScenario, removeImage } from './pull.js';
 import { summarize } from '../stats.js';
 
 const run = promisify(execFile);
@@ -15,7 +15,6 @@ interface Ctx {
   ref: string;
 }
 
-const removeImage = (target: BenchTarget, ref: string) => docker(['rmi', '--force', ref], { host: target.dockerHost });
 const since = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e6;
 const FLOOR_RUNS = 3;
 
@@ -24,26 +23,10 @@ const FLOOR_RUNS = 3;
  * where per-file cost, not bytes, dominates. Pull and `rmi` are separate figures; each untimed step puts the store
  * back in the state the timed one starts from. Not in the bench smoke test: one pull costs seconds.
  */
-export const smallFilesPull = defineScenario<Ctx>({
+export const smallFilesPull = coldPullScenario({
   name: 'small-files-pull',
   description: '`docker pull` of a 4-layer ~96 MiB image with 2,000 small files per layer (plus 40 MiB of binaries), ms',
-  unit: 'ms',
-  better: 'lower',
-  defaultIterations: 5,
-  async setup(target) {
-    const ref = await benchImage('small-files');
-    await removeImage(target, ref);
-    return { ref };
-  },
-  async run({ ref }, target) {
-    await removeImage(target, ref);
-    const start = process.hrtime.bigint();
-    await dockerOk(target, ['pull', '--quiet', ref]);
-    return since(start);
-  },
-  async teardown({ ref }, target) {
-    await removeImage(target, ref);
-  },
+  image: 'small-files',
   floor: smallFilesFloor,
 });
 
