@@ -7,17 +7,13 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startContainerRig, type ContainerRig } from '../containers/harness.js';
 import { writeContext } from '../build/build-context.js';
-import { buildxDocker, type BuildxRunOptions } from './clients.js';
+import { buildxDocker, buildxOk, type BuildxRunOptions } from './clients.js';
 
 describe('BuildKit in berthd with the real buildx', () => {
   let rig: ContainerRig;
   let work: string;
   const bx = (args: string[], opts?: BuildxRunOptions) => buildxDocker(rig.berthd.dockerHost, args, opts);
-  const ok = async (args: string[], opts?: BuildxRunOptions): Promise<string> => {
-    const r = await bx(args, opts);
-    if (r.code !== 0) throw new Error(`docker ${args.join(' ')} exited ${r.code}:\n${r.stderr}\n--- berthd log tail ---\n${(await rig.berthd.logs()).slice(-3000)}`);
-    return `${r.stdout}${r.stderr}`;
-  };
+  const ok = (args: string[], opts?: BuildxRunOptions): Promise<string> => buildxOk(rig.berthd, args, opts);
 
   beforeAll(async () => {
     rig = await startContainerRig();

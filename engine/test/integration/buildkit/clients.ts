@@ -4,7 +4,7 @@
  * and their pid at hand (Ctrl-C), which the rig's `docker()` does not offer.
  */
 import { spawn } from 'node:child_process';
-import { dockerBinary, dockerEnv, systemDockerBinary, type ClientKind, type DockerResult } from '../../../../scripts/src/testrig/index.js';
+import { dockerBinary, dockerEnv, systemDockerBinary, type ClientKind, type DockerResult, type RunningBerthd } from '../../../../scripts/src/testrig/index.js';
 
 export interface BuildxRunOptions {
   kind?: ClientKind;
@@ -46,4 +46,11 @@ export function buildxDocker(host: string, args: string[], opts: BuildxRunOption
     });
     if (opts.input !== undefined) child.stdin?.end(opts.input);
   });
+}
+
+/** buildx against a test berthd: its output, or an error with the CLI's stderr and the tail of berthd's log. */
+export async function buildxOk(berthd: Pick<RunningBerthd, 'dockerHost' | 'logs'>, args: string[], opts?: BuildxRunOptions): Promise<string> {
+  const r = await buildxDocker(berthd.dockerHost, args, opts);
+  if (r.code !== 0) throw new Error(`docker ${args.join(' ')} exited ${r.code}:\n${r.stderr}\n--- berthd log tail ---\n${(await berthd.logs()).slice(-3000)}`);
+  return `${r.stdout}${r.stderr}`;
 }

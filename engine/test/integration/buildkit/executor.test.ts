@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freeLoopbackPort, stopByPid } from '../../../../scripts/src/testrig/index.js';
 import { startContainerRig, type ContainerRig } from '../containers/harness.js';
 import { writeContext } from '../build/build-context.js';
-import { buildxDocker, type BuildxRunOptions } from './clients.js';
+import { buildxDocker, buildxOk, type BuildxRunOptions } from './clients.js';
 
 const HOST_ARCH = ({ x64: 'amd64', arm64: 'arm64' } as Record<string, string>)[process.arch] ?? process.arch;
 
@@ -18,11 +18,7 @@ describe('the BuildKit executor in berthd, with the real buildx', () => {
   let rig: ContainerRig;
   let work: string;
   const bx = (args: string[], opts?: BuildxRunOptions) => buildxDocker(rig.berthd.dockerHost, args, opts);
-  const ok = async (args: string[], opts?: BuildxRunOptions): Promise<string> => {
-    const r = await bx(args, opts);
-    if (r.code !== 0) throw new Error(`docker ${args.join(' ')} exited ${r.code}:\n${r.stderr}\n--- berthd log tail ---\n${(await rig.berthd.logs()).slice(-3000)}`);
-    return `${r.stdout}${r.stderr}`;
-  };
+  const ok = (args: string[], opts?: BuildxRunOptions): Promise<string> => buildxOk(rig.berthd, args, opts);
   const layers = async (image: string): Promise<string[]> => JSON.parse(await rig.ok(['image', 'inspect', '-f', '{{json .RootFS.Layers}}', image])) as string[];
 
   beforeAll(async () => {

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dockerBinary, dockerEnv, pushTestImages, startRegistry, stopByPid, systemDockerBinary, type ClientKind, type TestRegistry } from '../../../../scripts/src/testrig/index.js';
 import { startContainerRig, type ContainerRig } from '../containers/harness.js';
 import { writeContext } from '../build/build-context.js';
-import { buildxDocker, defaultKind, type BuildxRunOptions } from './clients.js';
+import { buildxDocker, buildxOk, defaultKind, type BuildxRunOptions } from './clients.js';
 
 const PRIVATE_AUTH = { username: 'builder', password: 'bk-s3cret-pw' };
 /** CLI 28 (the machine's) when present, and the bundled CLI 26.1, each with buildx 0.13.1. */
@@ -24,11 +24,7 @@ describe('BuildKit session services with the real buildx', () => {
   /** `ssh-add -l` on the host for the test agent. */
   let agentKeys = '';
   const bx = (args: string[], opts?: BuildxRunOptions) => buildxDocker(rig.berthd.dockerHost, args, opts);
-  const ok = async (args: string[], opts?: BuildxRunOptions): Promise<string> => {
-    const r = await bx(args, opts);
-    if (r.code !== 0) throw new Error(`docker ${args.join(' ')} exited ${r.code}:\n${r.stderr}\n--- berthd log tail ---\n${(await rig.berthd.logs()).slice(-3000)}`);
-    return `${r.stdout}${r.stderr}`;
-  };
+  const ok = (args: string[], opts?: BuildxRunOptions): Promise<string> => buildxOk(rig.berthd, args, opts);
 
   beforeAll(async () => {
     priv = await startRegistry({ auth: PRIVATE_AUTH });
