@@ -4,7 +4,7 @@
 export const ENGINE_LAYERS = [
   ['base'],
   ['content', 'snapshots', 'metadata', 'events'],
-  ['registry', 'images', 'runtime', 'network', 'volumes'],
+  ['registry', 'images', 'runtime', 'network', 'volumes', 'plugins'],
   ['containers', 'build', 'buildkit'],
   ['api'],
   ['daemon', 'cmd'],

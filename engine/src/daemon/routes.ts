@@ -11,6 +11,7 @@ import { registerDistributionRoutes } from '../api/routers/distribution.js';
 import { registerEventRoutes } from '../api/routers/events.js';
 import { registerImageRoutes } from '../api/routers/images.js';
 import { registerNetworkRoutes } from '../api/routers/networks.js';
+import { registerPluginRoutes } from '../api/routers/plugins.js';
 import { registerSwarmRoutes } from '../api/routers/swarm.js';
 import { registerSystemDfRoutes } from '../api/routers/system-df.js';
 import { registerSystemRoutes, type SystemBackend } from '../api/routers/system.js';
@@ -40,6 +41,7 @@ export function buildRouter(services: Services, system: SystemBackend): Router {
   registerVolumeRoutes(router, services.volumes);
   registerBuildRoutes(router, services.build);
   registerBuildKitRoutes(router, services.buildkit);
+  registerPluginRoutes(router, services.plugins);
   registerSwarmRoutes(router);
   return router;
 }

@@ -5,6 +5,7 @@ import { networkOptionsFromDaemon } from '../network/daemon-options.js';
 import { ContainerEndpoints } from '../network/endpoints.js';
 import { NetworkService } from '../network/service.js';
 import { VolumeService } from '../volumes/service.js';
+import { PluginService } from '../plugins/service.js';
 import { BridgeNetworking } from '../containers/bridge-networking.js';
 import { NetworkConnector } from '../containers/network-connect.js';
 import type { ContainersBackend } from '../api/routers/containers.js';
@@ -36,6 +37,8 @@ export interface Services {
   /** `network connect/disconnect` of containers. */
   connector: NetworkConnector;
   volumes: VolumeService;
+  /** Managed plugins (`docker plugin …`): stored, listed, installed, pushed; never run (ARCHITECTURE.md). */
+  plugins: PluginService;
   /** `docker build` (classic builder), `builder prune` and the build cache of /system/df. */
   build: BuildService;
   /** BuildKit's Control, LLB bridge and sessions, created at first use. */
@@ -54,11 +57,13 @@ export async function createServices(config: DaemonConfig, log: Logger, timer = 
     log: log.child({ component: 'network' }),
   });
   const volumes = new VolumeService({ dataRoot: config.dataRoot, events, log: log.child({ component: 'volumes' }) });
+  const plugins = new PluginService({ dataRoot: config.dataRoot, registry: config, events, log: log.child({ component: 'plugins' }) });
   // Independent stores: their start-up (mostly waiting on the disk and on ip/iptables) overlaps.
   await Promise.all([
     timer.time('images', () => images.init()),
     timer.time('networks', () => networks.init()),
     timer.time('volumes', () => volumes.init()),
+    timer.time('plugins', () => plugins.init()),
   ]);
   const endpoints = new ContainerEndpoints(networks);
   const bridge = new BridgeNetworking(endpoints, (name) => networks.lookup(name), config.hostGatewayIp !== undefined);
@@ -83,6 +88,7 @@ export async function createServices(config: DaemonConfig, log: Logger, timer = 
     endpoints,
     connector,
     volumes,
+    plugins,
     build,
     buildkit: loadBuildKit,
     info: {

@@ -8,7 +8,7 @@ import { chainIds, digestOf, shortDigest } from '../content/digest.js';
 import type { AuthConfig } from '../registry/auth.js';
 import { RepositoryClient } from '../registry/client.js';
 import { manifestNotFound, pullAccessDenied } from '../registry/errors.js';
-import { isIndex, isManifest, type Descriptor, type Index, type Manifest, type Platform } from '../registry/mediatypes.js';
+import { MT, isIndex, isManifest, type Descriptor, type Index, type Manifest, type Platform } from '../registry/mediatypes.js';
 import { DEFAULT_DOMAIN, familiarName, familiarString, repositoryName, type Reference } from '../registry/reference.js';
 import { fetchBlob, fetchManifest, listTags, type FetchedManifest } from '../registry/repository.js';
 import type { ImageConfig, ImageDeps } from './deps.js';
@@ -101,6 +101,9 @@ export async function pullImage(deps: ImageDeps, ref: Reference, opts: PullOptio
   sink({ status: `Pulling from ${ref.path}`, id: wanted });
   await deps.content.put(top.data, top.digest);
   const { manifest, desc } = await resolveManifest(deps, client, ref, top, opts);
+  if (manifest.config.mediaType === MT.dockerPluginConfig) {
+    throw new SystemError(`Encountered remote ${JSON.stringify(MT.dockerPluginConfig)}(plugin) when fetching`);
+  }
   const configData = await fetchJsonBlob(deps, client, manifest.config);
   const config = JSON.parse(configData.toString('utf8')) as ImageConfig;
   const id = manifest.config.digest;

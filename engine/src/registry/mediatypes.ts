@@ -3,6 +3,8 @@ export const MT = {
   dockerManifest: 'application/vnd.docker.distribution.manifest.v2+json',
   dockerList: 'application/vnd.docker.distribution.manifest.list.v2+json',
   dockerConfig: 'application/vnd.docker.container.image.v1+json',
+  /** The config of a managed plugin (`docker plugin push`): not an image, and an image is not a plugin. */
+  dockerPluginConfig: 'application/vnd.docker.plugin.v1+json',
   dockerLayer: 'application/vnd.docker.image.rootfs.diff.tar.gzip',
   /** An uncompressed layer: how layers made on this machine (build, commit) are stored; push compresses them. */
   dockerLayerTar: 'application/vnd.docker.image.rootfs.diff.tar',

@@ -4,9 +4,10 @@ import { DEBIAN_PYTHON } from '../containers/io-helpers.js';
 /**
  * Runs a Python snippet with Debian's docker-py (5.0.3) against a daemon, as users' scripts do: `client` is a
  * `docker.DockerClient`, `api` its low-level `APIClient` (version `auto`), `image` the busybox reference, and
- * `emit(x)` prints the JSON the test asserts on. Rejects with the traceback when the snippet fails.
+ * `emit(x)` prints the JSON the test asserts on; `extraArgs` reach the snippet as `sys.argv[3:]`. Rejects with the
+ * traceback when the snippet fails.
  */
-export function runPy<T = unknown>(dockerHost: string, image: string, body: string, timeoutMs = 120_000): Promise<T> {
+export function runPy<T = unknown>(dockerHost: string, image: string, body: string, timeoutMs = 120_000, extraArgs: string[] = []): Promise<T> {
   const script = [
     'import json, sys, time',
     'import docker',
@@ -18,7 +19,7 @@ export function runPy<T = unknown>(dockerHost: string, image: string, body: stri
     body,
   ].join('\n');
   return new Promise((resolve, reject) => {
-    const child = spawn(DEBIAN_PYTHON, ['-c', script, dockerHost, image], { stdio: ['ignore', 'pipe', 'pipe'], timeout: timeoutMs });
+    const child = spawn(DEBIAN_PYTHON, ['-c', script, dockerHost, image, ...extraArgs], { stdio: ['ignore', 'pipe', 'pipe'], timeout: timeoutMs });
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
