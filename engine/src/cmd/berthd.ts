@@ -63,7 +63,9 @@ export async function main(argv: string[]): Promise<void> {
     const file = readConfigFile(configFile, cmd.getOptionValueSource('configFile') === 'cli');
     const config = mergeConfig(explicitFlags(cmd), file, configFile);
     log = createLogger(config.logLevel);
-    const daemon = await startDaemon(config, log);
+    // The handlers go in before start-up: the API socket answers while start-up still awaits (chmod/chown of the
+    // socket), and a SIGTERM then, with Node's default action, killed berthd and left its socket and pidfile behind.
+    const starting = startDaemon(config, log);
     let signalled = false;
     const shutdown = (signal: NodeJS.Signals): void => {
       if (signalled) {
@@ -77,7 +79,7 @@ export async function main(argv: string[]): Promise<void> {
         process.exit(1);
       }, 15_000);
       force.unref();
-      daemon.stop().then(
+      starting.then((daemon) => daemon.stop()).then(
         () => {
           log.info('berthd stopped');
           process.exit(0);
@@ -90,6 +92,7 @@ export async function main(argv: string[]): Promise<void> {
     };
     process.on('SIGTERM', shutdown);
     process.on('SIGINT', shutdown);
+    await starting;
   } catch (err) {
     log.fatal({ err: errorMessage(err) }, 'berthd failed to start');
     process.stderr.write(`berthd: ${errorMessage(err)}\n`);

@@ -23,6 +23,7 @@ export { pingSocket } from './ping.js';
 export { freeLoopbackPort, freeLoopbackUdpPort } from './ports.js';
 export { buildUdpEcho } from './udp-echo.js';
 export { stopByPid, spawnTracked } from './processes.js';
+export { sweepEngineFirewall } from './leftovers.js';
 export { startKeyring, keyringUnavailable, type TestKeyring } from './keyring.js';
 export { startDashboardProcess, dashboardPrerequisitesMissing, BERTH_BIN, CHROMIUM, type DashboardProcess } from './dashboard.js';
 export { repoRoot, rigCacheDir } from './paths.js';

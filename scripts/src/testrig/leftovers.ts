@@ -55,4 +55,30 @@ export async function sweepEngineLeftovers(runDir: string, execRoot: string, bri
     await exec('umount', ['-l', m]).catch(() => undefined);
   }
   await exec('ip', ['link', 'del', bridgeName]).catch(() => undefined);
+  await sweepEngineFirewall(`${runDir}/data`);
+}
+
+/**
+ * berthd keeps its networks' bridges and iptables rules when it stops (as dockerd does, so they survive a restart),
+ * which for a throwaway test engine means they would outlive it: a stale `BERTH-INPUT` DROP for a gateway address
+ * once broke DNS for every later test network given the same subnet. Removes every rule tagged with this engine's
+ * tag (`berth:<first 12 hex of its engine-id>:`) and the bridges those rules name.
+ */
+export async function sweepEngineFirewall(dataRoot: string): Promise<void> {
+  const id = (await readFile(`${dataRoot}/engine-id`, 'utf8').catch(() => '')).trim();
+  if (id === '') return;
+  const tag = `"berth:${id.replace(/-/g, '').slice(0, 12)}:`;
+  const bridges = new Set<string>();
+  for (const table of ['filter', 'nat']) {
+    const saved = await exec('iptables-save', ['-t', table]).then((r) => r.stdout, () => '');
+    for (const line of saved.split('\n')) {
+      if (!line.startsWith('-A ') || !line.includes(tag)) continue;
+      const words = (line.match(/"[^"]*"|\S+/g) ?? []).map((w) => w.replace(/^"(.*)"$/, '$1'));
+      words.forEach((w, i) => {
+        if ((w === '-i' || w === '-o') && /^(bt|br-)/.test(words[i + 1] ?? '')) bridges.add(words[i + 1]!);
+      });
+      await exec('iptables', ['-w', '-t', table, '-D', ...words.slice(1)]).catch(() => undefined);
+    }
+  }
+  for (const bridge of bridges) await exec('ip', ['link', 'del', bridge]).catch(() => undefined);
 }

@@ -120,10 +120,27 @@ describe('shutdown', () => {
   it('on SIGTERM removes its socket and pidfile, and a restart on the same data root works', async () => {
     const daemon = await startBerthd({ keep: true });
     expect(await daemon.stop()).toBe('exited');
-    expect(existsSync(daemon.socket)).toBe(false);
+    expect(existsSync(daemon.socket), `berthd's log:\n${await daemon.logs()}`).toBe(false);
     expect(existsSync(daemon.pidfile)).toBe(false);
     expect(existsSync(path.join(daemon.dataRoot, 'engine-id'))).toBe(true);
     await rm(path.dirname(daemon.socket), { recursive: true, force: true });
+  });
+
+  it('a SIGTERM that arrives while start-up finishes still shuts down cleanly', async () => {
+    const dir = path.join(tmp, 'early-term');
+    const args = await isolated('early-term');
+    const { spawn } = await import('node:child_process');
+    const child = spawn(process.execPath, [BERTHD_BIN, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const sock = path.join(dir, 's.sock');
+    // The socket file appears before start-up has returned: signal at once, as a supervisor stopping it might.
+    for (let i = 0; i < 400 && !existsSync(sock); i++) await new Promise((r) => setTimeout(r, 25));
+    expect(existsSync(sock)).toBe(true);
+    child.kill('SIGTERM');
+    expect(await new Promise((r) => child.once('exit', (code, signal) => r(signal ?? code))), stderr).toBe(0);
+    expect(existsSync(sock)).toBe(false);
+    expect(existsSync(path.join(dir, 'p.pid'))).toBe(false);
   });
 
   it('after kill -9, a new daemon takes over the data root and the stale socket', async () => {

@@ -9,6 +9,7 @@ import {
   startBerthd,
   startRegistry,
   stopByPid,
+  sweepEngineFirewall,
   type DockerResult,
   type RunningBerthd,
   type TestRegistry,
@@ -88,5 +89,7 @@ export async function restartBerthdInPlace(b: RunningBerthd, insecure: string[])
   }
   return async () => {
     await stopByPid(child, 10_000);
+    // A restarted engine killed after its grace period would leave its bridges' rules behind (see the sweep).
+    await sweepEngineFirewall(b.dataRoot);
   };
 }
