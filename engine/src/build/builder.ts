@@ -15,13 +15,14 @@ import { InvalidArgument, NotFound } from '../base/errors.js';
 import { shortId } from '../base/ids.js';
 import type { ContainerService } from '../containers/service.js';
 import { commitImage, type UpperDirLayer } from '../images/commit.js';
-import type { ContainerConfigJson } from '../images/deps.js';
+import type { ContainerConfigJson, HistoryEntry } from '../images/deps.js';
 import { hostPlatform, parsePlatform } from '../images/platform.js';
 import { platformArgs } from './platform-args.js';
 import type { ProgressMessage } from '../images/progress.js';
 import type { ImageService } from '../images/service.js';
 import { canonicalString, familiarName, familiarString, parseReference, withDefaultTag } from '../registry/reference.js';
-import { BuildCache } from './cache.js';
+import { BUILDKIT_HISTORY_COMMENT } from './buildkit-history.js';
+import { BUILDKIT_KEY_MARK, BuildCache } from './cache.js';
 import type { BuildContext } from './context.js';
 import { dispatch } from './dispatch.js';
 import { parseDockerfile, type Node } from './dockerfile/parse.js';
@@ -59,10 +60,17 @@ export interface BuildOutput {
 }
 
 export interface StepCommit {
-  /** The history entry's `created_by`. */
-  createdBy: string;
-  /** The Cmd of the cache probe (`container_config.Cmd`). */
-  probeCmd: string[];
+  /**
+   * The history entry's `created_by` in this build's style (the classic builder's `/bin/sh -c #(nop) …`, or
+   * BuildKit's `COPY app/ ./ # buildkit`); null for a config change the history does not record (BuildKit's
+   * `--label`, ONBUILD).
+   */
+  createdBy: string | null;
+  /**
+   * What the cache compares, whatever the history says: content-based (file checksums, the command with its build
+   * args and mounts), kept as the step image's `container_config.Cmd`.
+   */
+  cacheKey: string[];
   /**
    * Makes the step's layer on a cache miss (a tar, or an upper dir the commit takes over); undefined for a
    * config-only step.
@@ -150,6 +158,7 @@ export class Builder {
       } else {
         for (const index of stages.keys()) last = await this.startStage(index);
       }
+      if (last && this.opts.buildkit) await this.applyLabels(last);
       if (!last?.image) throw new InvalidArgument('No image was generated. Is your Dockerfile empty?');
       const unused = [...this.opts.buildArgs.keys()].filter((k) => !this.usedArgs.has(k) && !PROXY_ARGS.has(k) && !this.autoArgs.has(k)).sort();
       if (unused.length) this.warn(`[Warning] One or more build-args [${unused.join(' ')}] were not consumed`);
@@ -160,6 +169,14 @@ export class Builder {
     } finally {
       for (const m of this.mounts.splice(0)) await m.dispose();
     }
+  }
+
+  /** BuildKit's `--label`s: set on the target's config at the end, with no history entry (the classic builder adds a LABEL step). */
+  private async applyLabels(state: StageState): Promise<void> {
+    const labels = Object.entries(this.opts.labels).sort(([a], [b]) => (a < b ? -1 : 1));
+    if (!labels.length) return;
+    state.config.Labels = { ...(state.config.Labels ?? {}), ...Object.fromEntries(labels) };
+    await this.commit(state, { createdBy: null, cacheKey: [...this.shell(state), `#(nop) LABEL ${labels.map(([k, v]) => `${JSON.stringify(k)}=${JSON.stringify(v)}`).join(' ')}`] });
   }
 
   private startStage(index: number): Promise<StageState> {
@@ -428,30 +445,40 @@ export class Builder {
     return { dir: path.join(m.root, rel), key: `${image.record.id}:${rel}` };
   }
 
-  /** A step that only changes the config: `#(nop) <comment>` in the history, no layer. */
-  commitConfig(state: StageState, comment: string): Promise<void> {
-    const probeCmd = [...this.shell(state), `#(nop) ${comment}`];
-    return this.commit(state, { createdBy: probeCmd.join(' '), probeCmd });
+  /**
+   * A step that only changes the config, no layer: keyed on `#(nop) <comment>`, which is also the classic history
+   * text; BuildKit's history says `buildkit` (the comment itself by default, null for no entry).
+   */
+  commitConfig(state: StageState, comment: string, buildkit: string | null = comment): Promise<void> {
+    const cacheKey = [...this.shell(state), `#(nop) ${comment}`];
+    return this.commit(state, { createdBy: this.opts.buildkit ? buildkit : cacheKey.join(' '), cacheKey });
+  }
+
+  /** The history entry a step writes in this build's style (BuildKit's carry its comment). */
+  private historyEntry(step: StepCommit): HistoryEntry | null {
+    if (step.createdBy === null) return null;
+    return { created: new Date().toISOString(), created_by: step.createdBy, ...(this.opts.buildkit ? { comment: BUILDKIT_HISTORY_COMMENT } : {}) };
   }
 
   async commit(state: StageState, step: StepCommit): Promise<void> {
-    const probe: ContainerConfigJson = { ...state.config, Cmd: step.probeCmd };
+    // BuildKit's steps are keyed apart from the classic builder's: a cached image carries its history text.
+    const probe: ContainerConfigJson = { ...state.config, Cmd: this.opts.buildkit ? [...step.cacheKey, BUILDKIT_KEY_MARK] : step.cacheKey };
     const parent = state.image;
     if (!this.opts.noCache) {
-      const hit = await this.cache.lookup(parent?.record, probe, step.createdBy);
+      const hit = await this.cache.lookup(parent?.record, probe, step.createdBy ?? '');
       if (hit) {
         this.chrome(' ---> Using cache\n');
         this.current?.cached();
         state.image = hit.record.parent === parent?.record.id || (!parent && !hit.record.parent) ? hit : await this.restore(state, hit, step);
         return;
       }
-      const linked = step.link ? await this.cache.linkedLayer(step.createdBy) : undefined;
+      const linked = step.link ? await this.cache.linkedLayer(probe.Cmd!) : undefined;
       if (linked) {
         const record = await commitImage(this.deps.images.deps, {
           parent: parent ? { record: parent.record, config: parent.config } : undefined,
           config: structuredClone(state.config),
           containerConfig: probe,
-          history: { created: new Date().toISOString(), created_by: step.createdBy },
+          history: this.historyEntry(step),
           layer: linked,
           platform: state.platform,
         sync: this.wroteLayers(),
@@ -471,7 +498,7 @@ export class Builder {
         parent: parent ? { record: parent.record, config: parent.config } : undefined,
         config: structuredClone(state.config),
         containerConfig: probe,
-        history: { created: new Date().toISOString(), created_by: step.createdBy },
+        history: this.historyEntry(step),
         ...(state.author ? { author: state.author } : {}),
         ...(layer ? { layer } : {}),
         platform: state.platform,
@@ -488,12 +515,12 @@ export class Builder {
   private async restore(state: StageState, hit: CurrentImage, step: StepCommit): Promise<CurrentImage> {
     const parent = state.image;
     const n = parent?.config.history?.length ?? 0;
-    const entry = hit.config.history?.[n] ?? { created_by: step.createdBy };
+    const entry = hit.config.history?.[n] ?? { created_by: step.createdBy ?? '' };
     const layerIndex = parent?.record.diffIds.length ?? 0;
     const record = await commitImage(this.deps.images.deps, {
       parent,
       config: structuredClone(state.config),
-      containerConfig: { ...state.config, Cmd: step.probeCmd },
+      containerConfig: { ...state.config, Cmd: step.cacheKey },
       history: { ...entry },
       ...(entry.empty_layer ? {} : { layer: { desc: hit.record.layers[layerIndex]!, diffId: hit.record.diffIds[layerIndex]! } }),
       platform: state.platform,

@@ -1,8 +1,9 @@
 /**
- * The classic builder's cache: a step is done already when some image whose parent is the current image was made
- * with the same `container_config` (the step's config with its Cmd replaced by a description of the step: the
- * RUN command with its build args, or `#(nop) COPY file:<checksum> in <dest>`). `--cache-from` images add
- * candidates by history instead: their layers and history must extend the current image's by exactly this step.
+ * The build cache: a step is done already when some image whose parent is the current image was made with the same
+ * `container_config` (the step's config with its Cmd replaced by the step's cache key: the RUN command with its
+ * build args and mounts, or `#(nop) COPY file:<checksum> in <dest>`, content-based whichever history text the step
+ * writes). `--cache-from` images (classic builder) add candidates by history instead, as dockerd's: their layers
+ * and history must extend the current image's by exactly this step.
  */
 import { isDeepStrictEqual } from 'node:util';
 import type { ContainerConfigJson, ImageConfig } from '../images/deps.js';
@@ -29,6 +30,12 @@ function comparable(c: ContainerConfigJson | undefined): Record<string, unknown>
     StopSignal: x.StopSignal || undefined,
   };
 }
+
+/**
+ * Ends the cache key of a step BuildKit ran, so the two front doors never share a step image: each image carries
+ * its own history text (`#(nop) …` or BuildKit's).
+ */
+export const BUILDKIT_KEY_MARK = '#buildkit';
 
 export interface CacheHit {
   record: ImageRecord;
@@ -69,18 +76,17 @@ export class BuildCache {
   }
 
   /**
-   * The layer a `COPY --link` step with this history text made in any image, for reuse on another parent: such a
-   * layer holds only what the step copied, whatever was below it.
+   * The layer a `COPY --link` step with this cache key made on any parent, for reuse on another: such a layer holds
+   * only what the step copied, whatever was below it (the step's image has it on top).
    */
-  async linkedLayer(createdBy: string): Promise<{ desc: Descriptor; diffId: string } | undefined> {
+  async linkedLayer(cacheKey: string[]): Promise<{ desc: Descriptor; diffId: string } | undefined> {
     for (const img of this.images.deps.meta.all()) {
+      const top = img.layers.length - 1;
+      if (top < 0) continue;
       const config = await this.images.config(img.id).catch(() => undefined);
-      let layer = 0;
-      for (const h of config?.history ?? []) {
-        if (h.empty_layer) continue;
-        if (h.created_by === createdBy && img.layers[layer] && img.diffIds[layer]) return { desc: img.layers[layer]!, diffId: img.diffIds[layer]! };
-        layer++;
-      }
+      const last = config?.history?.[config.history.length - 1];
+      if (!config || last?.empty_layer || !isDeepStrictEqual(config.container_config?.Cmd, cacheKey)) continue;
+      return { desc: img.layers[top]!, diffId: img.diffIds[top]! };
     }
     return undefined;
   }

@@ -3,8 +3,8 @@
  * and for ADD URLs (`--checksum` pins them) and local tar archives (extracted). `--exclude` patterns leave paths
  * out (matched against each source's name and, inside a copied directory, paths relative to it); `--parents` keeps
  * each source's directories relative to its root (after an rsync-style `/./`, and `**` matches any depth). The
- * cache probe is dockerd's `COPY file:<sum> in <dest> ` with the flags that shape the result and the checksum of
- * what the sources hold; on a miss they are copied into the image through an overlay mount and the mount's upper
+ * cache key is dockerd's `COPY file:<sum> in <dest> ` with the flags that shape the result and the checksum of
+ * what the sources hold (also the classic history; BuildKit's reads `COPY app/ ./ # buildkit`); on a miss they are copied into the image through an overlay mount and the mount's upper
  * dir becomes the layer (and, moved, its snapshot).
  */
 import { createHash, randomBytes } from 'node:crypto';
@@ -12,6 +12,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { InvalidArgument } from '../base/errors.js';
 import type { Builder } from './builder.js';
+import { copyHistory } from './buildkit-history.js';
 import { extractArchive, isArchive } from './archive-source.js';
 import { copySource, isDirInRoot, type Identity } from './copy.js';
 import { IgnoreMatcher } from './dockerignore.js';
@@ -111,12 +112,21 @@ export async function dispatchCopy(b: Builder, state: StageState, node: Node): P
       link ? '--link ' : '',
       ...excludes.map((p) => `--exclude=${p} `),
     ].join('');
-    const probeCmd = [...b.shell(state), `#(nop) ${name} ${flagText}${srcHash} in ${dest} `];
+    const cacheKey = [...b.shell(state), `#(nop) ${name} ${flagText}${srcHash} in ${dest} `];
+    const heredocs = srcArgs.filter((a) => HEREDOC_WORD.test(a) && node.heredocs.some((h) => h.name === HEREDOC_WORD.exec(a)![1]));
+    const history = copyHistory({
+      add: node.cmd === 'add',
+      sources: [...srcArgs.filter((a) => !heredocs.includes(a)), ...heredocs.map((a) => `<<${HEREDOC_WORD.exec(a)![1]}`)],
+      dest: rawDest,
+      ...(chown ? { chown: processWord(chown, env, b.escape) } : {}),
+      ...(chmod ? { chmod } : {}),
+      parents,
+    });
     let mounted: Awaited<ReturnType<Builder['mount']>> | undefined;
     let linkDir: string | undefined;
     await b.commit(state, {
-      createdBy: probeCmd.join(' '),
-      probeCmd,
+      createdBy: b.opts.buildkit ? history : cacheKey.join(' '),
+      cacheKey,
       link,
       produce: async () => {
         let root: string;

@@ -1,11 +1,12 @@
 /**
- * RUN: the cache probe is the command with the build args it sees (`|2 A=1 B=2 /bin/sh -c …`), as dockerd keeps
- * it in the history; on a miss the command runs in a container and its writable layer becomes the step's layer.
+ * RUN: the cache key is the command with the build args it sees (`|2 A=1 B=2 /bin/sh -c …`), as dockerd's classic
+ * builder keeps it in the history (BuildKit writes `RUN … # buildkit`); on a miss the command runs in a container and its writable layer becomes the step's layer.
  * A non-zero exit fails the build with dockerd's message and the exit code as the error code.
  */
 import { errorMessage, InvalidArgument } from '../base/errors.js';
 import { shortId } from '../base/ids.js';
 import type { Builder } from './builder.js';
+import { runHistory } from './buildkit-history.js';
 import type { Node } from './dockerfile/parse.js';
 import { containerLayer, removingLine, runContainer } from './run-step.js';
 import { prepareRunMounts, type RunMounts } from './run-mounts.js';
@@ -45,7 +46,7 @@ async function run(b: Builder, state: StageState, node: Node, mounts: RunMounts 
   const history = args.length ? [`|${args.length}`, ...args, ...cmd] : cmd;
   // Mount sources and the network mode join the cache key, not the history.
   const keyParts = [...(mounts?.cacheKey ?? []), ...(mounts?.networkMode ? [`network:${mounts.networkMode}`] : [])];
-  const probeCmd = keyParts.length ? [...history, ...keyParts.map((k) => `#mount=${k}`)] : history;
+  const cacheKey = keyParts.length ? [...history, ...keyParts.map((k) => `#mount=${k}`)] : history;
   const image = state.image;
   let id: string | undefined;
   let ran = false;
@@ -57,8 +58,8 @@ async function run(b: Builder, state: StageState, node: Node, mounts: RunMounts 
     });
   };
   await b.commit(state, {
-    createdBy: history.join(' '),
-    probeCmd,
+    createdBy: b.opts.buildkit ? runHistory(state, cmd) : history.join(' '),
+    cacheKey,
     produce: async () => {
       if (!image) throw new InvalidArgument('Please provide a source image with `from` prior to run');
       try {

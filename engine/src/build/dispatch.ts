@@ -1,10 +1,12 @@
 /**
  * The instructions that change the image config only (ENV, LABEL, ARG, CMD, ENTRYPOINT, EXPOSE, USER, VOLUME,
- * STOPSIGNAL, HEALTHCHECK, SHELL, ONBUILD, MAINTAINER), each committed as a config-only step with dockerd's
- * `#(nop)` history text; WORKDIR, RUN, COPY and ADD are routed to their own modules.
+ * STOPSIGNAL, HEALTHCHECK, SHELL, ONBUILD, MAINTAINER), each committed as a config-only step keyed on dockerd's
+ * `#(nop)` text, which is the classic builder's history; BuildKit's history has its own words for EXPOSE,
+ * HEALTHCHECK and SHELL and none for ONBUILD. WORKDIR, RUN, COPY and ADD are routed to their own modules.
  */
 import { InvalidArgument } from '../base/errors.js';
 import type { Builder } from './builder.js';
+import { exposeHistory, goList, healthcheckHistory } from './buildkit-history.js';
 import { dispatchCopy } from './dispatch-copy.js';
 import { dispatchRun } from './dispatch-run.js';
 import { dispatchWorkdir } from './dispatch-workdir.js';
@@ -112,6 +114,8 @@ export async function dispatch(b: Builder, state: StageState, node: Node): Promi
     case 'cmd': {
       c.Cmd = commandForm(b, state, node);
       state.cmdSet = true;
+      // BuildKit marks the command as escaped already, as dockerd's Windows builder does.
+      if (b.opts.buildkit) c.ArgsEscaped = true;
       return b.commitConfig(state, `CMD ${goQuoted(c.Cmd)}`);
     }
     case 'entrypoint': {
@@ -123,7 +127,7 @@ export async function dispatch(b: Builder, state: StageState, node: Node): Promi
       const ports = processWords(node.rest, env(), b.escape).flatMap(expandPorts);
       c.ExposedPorts = { ...(c.ExposedPorts ?? {}) };
       for (const p of ports) c.ExposedPorts[p] = {};
-      return b.commitConfig(state, `EXPOSE map[${Object.keys(c.ExposedPorts).sort().map((p) => `${p}:{}`).join(' ')}]`);
+      return b.commitConfig(state, `EXPOSE map[${Object.keys(c.ExposedPorts).sort().map((p) => `${p}:{}`).join(' ')}]`, exposeHistory(ports));
     }
     case 'user':
       c.User = processWord(node.rest, env(), b.escape);
@@ -140,18 +144,21 @@ export async function dispatch(b: Builder, state: StageState, node: Node): Promi
     case 'stopsignal':
       c.StopSignal = processWord(node.rest, env(), b.escape);
       return b.commitConfig(state, `STOPSIGNAL ${c.StopSignal}`);
-    case 'healthcheck':
-      c.Healthcheck = healthcheck(node);
-      return b.commitConfig(state, `HEALTHCHECK ${JSON.stringify(c.Healthcheck)}`);
+    case 'healthcheck': {
+      const hc = healthcheck(node);
+      c.Healthcheck = hc;
+      return b.commitConfig(state, `HEALTHCHECK ${JSON.stringify(hc)}`, healthcheckHistory(hc));
+    }
     case 'shell':
       c.Shell = node.json!;
-      return b.commitConfig(state, `SHELL ${goQuoted(c.Shell)}`);
+      return b.commitConfig(state, `SHELL ${goQuoted(c.Shell)}`, `SHELL ${goList(c.Shell)}`);
     case 'onbuild': {
       const inner = /^(\S+)/.exec(node.rest)![1]!.toUpperCase();
       if (inner === 'ONBUILD') throw new InvalidArgument("Chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed");
       if (inner === 'FROM' || inner === 'MAINTAINER') throw new InvalidArgument(`${inner} isn't allowed as an ONBUILD trigger`);
       c.OnBuild = [...(c.OnBuild ?? []), node.rest];
-      return b.commitConfig(state, `ONBUILD ${node.rest}`);
+      // BuildKit records no history entry for ONBUILD.
+      return b.commitConfig(state, `ONBUILD ${node.rest}`, null);
     }
     case 'maintainer':
       state.author = node.rest;

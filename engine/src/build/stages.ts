@@ -1,7 +1,7 @@
 /**
  * Turns the parsed Dockerfile into global ARGs and stages, checking up front (as dockerd does before the first
- * step runs) instruction names, flags, FROM's shape and stage names; cuts at `--target` and appends `--label`s as
- * one more LABEL step of the last stage.
+ * step runs) instruction names, flags, FROM's shape and stage names; cuts at `--target` and, for the classic
+ * builder, appends `--label`s as one more LABEL step of the last stage.
  */
 import { InvalidArgument } from '../base/errors.js';
 import { parseError, type Node } from './dockerfile/parse.js';
@@ -84,7 +84,8 @@ export function splitStages(nodes: Node[], opts: BuildOptions, dockerfileName: s
     stages = stages.slice(0, i + 1);
   }
   const labels = Object.entries(opts.labels).sort(([a], [b]) => (a < b ? -1 : 1));
-  if (labels.length) {
+  // BuildKit sets them on the target's config without a step of their own (Builder.applyLabels).
+  if (labels.length && !opts.buildkit) {
     const rest = labels.map(([k, v]) => `${JSON.stringify(k)}=${JSON.stringify(v)}`).join(' ');
     const last = stages[stages.length - 1]!;
     last.commands.push({ cmd: 'label', original: `LABEL ${rest}`, flags: [], rest, heredocs: [], startLine: 0, endLine: 0 });

@@ -29,7 +29,8 @@ export interface CommitRequest {
   containerConfig?: ContainerConfigJson;
   /** The container committed (`docker commit`), kept as the config's `container`. */
   container?: string;
-  history: HistoryEntry;
+  /** The new history entry; null for a config change the history does not record (BuildKit's `--label`). */
+  history: HistoryEntry | null;
   author?: string;
   /**
    * An uncompressed layer tar, an upper dir to take over, or a layer already in the store (a cache hit from another
@@ -53,7 +54,7 @@ async function storeTar(deps: ImageDeps, tar: AsyncIterable<Buffer>, sync: boole
 
 export async function commitImage(deps: ImageDeps, req: CommitRequest): Promise<ImageRecord> {
   const parent = req.parent;
-  const created = req.history.created ?? new Date().toISOString();
+  const created = req.history?.created ?? new Date().toISOString();
   const diffIds = [...(parent?.record.diffIds ?? [])];
   const layers = [...(parent?.record.layers ?? [])];
   const sizes = [...(parent?.record.layerSizes ?? [])];
@@ -87,12 +88,12 @@ export async function commitImage(deps: ImageDeps, req: CommitRequest): Promise<
       created,
       ...(req.author ? { author: req.author } : {}),
       // `docker commit -m` is both the image's comment and its last history entry's.
-      ...(req.history.comment ? { comment: req.history.comment } : {}),
+      ...(req.history?.comment && req.container ? { comment: req.history.comment } : {}),
       config: req.config,
       ...(req.container ? { container: req.container } : {}),
       ...(req.containerConfig ? { container_config: req.containerConfig } : {}),
       rootfs: { type: 'layers', diff_ids: diffIds },
-      history: [...(parent?.config.history ?? []), { ...req.history, created, ...(req.layer ? {} : { empty_layer: true }) }],
+      history: [...(parent?.config.history ?? []), ...(req.history ? [{ ...req.history, created, ...(req.layer ? {} : { empty_layer: true }) }] : [])],
     };
     const data = Buffer.from(JSON.stringify(image));
     releaseConfig = deps.leases.hold([digestOf(data)]);

@@ -63,7 +63,8 @@ export function inspectView(img: ImageRecord, ctx: InspectContext): Record<strin
     RepoDigests: img.repoDigests.map(familiar),
     // The previous build step, for images built here (dockerd shows the same local parent link).
     Parent: img.parent ?? '',
-    Comment: ctx.config.comment ?? '',
+    // dockerd shows the last history entry's comment when the image has none of its own (BuildKit's images).
+    Comment: ctx.config.comment || ctx.config.history?.[ctx.config.history.length - 1]?.comment || '',
     Created: ctx.config.created ?? img.created,
     DockerVersion: ctx.config.docker_version ?? '',
     Author: ctx.config.author ?? '',
