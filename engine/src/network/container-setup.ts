@@ -30,15 +30,17 @@ export interface ContainerNetworkResult {
 }
 
 /**
- * One call for a container on bridge networks: a fresh namespace, an endpoint per network, published ports and
- * the /etc/hosts and /etc/resolv.conf text. On any failure everything done so far is undone. The reverse is
+ * One call for a container on bridge networks: a fresh namespace, an endpoint per network, published ports, the
+ * embedded resolver at 127.0.0.11 (user-defined networks) and the /etc/hosts and /etc/resolv.conf text. On any failure everything done so far is undone. The reverse is
  * `endpoints.removeSandbox(containerId)`.
  */
 export async function setUpContainerNetwork(endpoints: ContainerEndpoints, plan: ContainerNetworkPlan): Promise<ContainerNetworkResult> {
   const netnsPath = await endpoints.createSandbox(plan.containerId, { deferred: true });
   try {
+    // 127.0.0.11 goes to the resolver of the first network that has one.
+    let embeddedResolver = false;
     for (const n of plan.networks) {
-      await endpoints.attach({
+      const attached = await endpoints.attach({
         network: n.network,
         containerId: plan.containerId,
         containerName: plan.containerName,
@@ -50,7 +52,9 @@ export async function setUpContainerNetwork(endpoints: ContainerEndpoints, plan:
         ipamConfig: n.ipamConfig,
         driverOpts: n.driverOpts,
         links: n.links,
+        redirectResolver: !embeddedResolver,
       });
+      embeddedResolver ||= attached.resolverRedirected === true;
     }
     await endpoints.ensureSandbox(plan.containerId);
     await endpoints.publish(plan.containerId, publishRequests(plan.portBindings, plan.exposedPorts ?? [], plan.publishAll ?? false));
@@ -61,6 +65,7 @@ export async function setUpContainerNetwork(endpoints: ContainerEndpoints, plan:
       dns: plan.dns,
       dnsSearch: plan.dnsSearch,
       dnsOptions: plan.dnsOptions,
+      embeddedResolver,
     });
     return {
       netnsPath,

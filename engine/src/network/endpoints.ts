@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { Forbidden, InvalidArgument } from '../base/errors.js';
+import { Forbidden, InvalidArgument, errorMessage } from '../base/errors.js';
 import { generateId, shortId } from '../base/ids.js';
 import { allocateAddress, macForIp } from './ipam.js';
 import { plugVeth, unplugVeth } from './links.js';
@@ -11,6 +11,7 @@ import type { NetworkService } from './service.js';
 import type { EndpointIpamConfig, EndpointRecord, NetworkRecord } from './types.js';
 import { endpointSettingsView } from './views.js';
 import { BRIDGE_OPTS } from './create-request.js';
+import { EMBEDDED_RESOLVER_IP, installRedirect, type ResolverRedirect } from './dns/netns-redirect.js';
 
 export interface AttachRequest {
   /** Network ID, name or ID prefix. */
@@ -33,6 +34,11 @@ export interface AttachRequest {
   ipamConfig?: EndpointIpamConfig;
   driverOpts?: Record<string, string>;
   links?: string[];
+  /**
+   * Point the namespace's 127.0.0.11 at this network's embedded resolver, when it has one (a new namespace: the
+   * redirect goes in beside the interface's configuration, so it costs no time of its own).
+   */
+  redirectResolver?: boolean;
 }
 
 export interface AttachedEndpoint {
@@ -40,6 +46,8 @@ export interface AttachedEndpoint {
   endpoint: EndpointRecord;
   /** `NetworkSettings.Networks[network.name]`. */
   settings: Record<string, unknown>;
+  /** The namespace's 127.0.0.11 now reaches this network's resolver (asked with `redirectResolver`). */
+  resolverRedirected?: boolean;
 }
 
 export interface PublishRequest {
@@ -58,6 +66,8 @@ export interface SandboxFilesRequest {
   dnsSearch?: string[];
   dnsOptions?: string[];
   hostResolvConfPath?: string;
+  /** The container's 127.0.0.11 reaches the embedded resolver (redirectResolver said so): it is the nameserver. */
+  embeddedResolver?: boolean;
 }
 
 /**
@@ -125,6 +135,7 @@ export class ContainerEndpoints {
       if (req.ipv4Address && userDefined && !net.userSubnet) {
         throw new InvalidArgument('user specified IP address is supported only when connecting to networks with user configured subnets');
       }
+      let redirected = false;
       const endpoint: EndpointRecord = {
         endpointId: generateId(),
         containerId: req.containerId,
@@ -154,6 +165,13 @@ export class ContainerEndpoints {
         endpoint.macAddress = req.macAddress ?? macForIp(alloc.ip);
         endpoint.netnsPath = req.netnsPath;
         endpoint.ifname = ifname;
+        const resolver = req.redirectResolver ? this.svc.resolverAddress(net) : undefined;
+        const netnsPath = req.netnsPath;
+        const alongside = resolver
+          ? async () => {
+              redirected = await this.installRedirectOrWarn(req.containerId, netnsPath, { target: resolver, source: alloc.ip }, { jumps: true });
+            }
+          : undefined;
         endpoint.hostIf = await plugVeth({
           bridge: net.bridge as string,
           netnsPath: req.netnsPath,
@@ -163,6 +181,7 @@ export class ContainerEndpoints {
           mtu: net.mtu ?? 1500,
           defaultGateway: endpoint.defaultRoute ? alloc.gateway : undefined,
           createNetns: req.netnsPath === this.sandboxes.path(req.containerId) ? this.sandboxes.takePending(req.containerId) : undefined,
+          ...(alongside ? { alongside } : {}),
         });
         if (!req.ipv4Address) net.lastAllocated = alloc.ip;
       }
@@ -175,7 +194,7 @@ export class ContainerEndpoints {
         throw err;
       }
       this.svc.opts.events.publish('network', 'connect', net.id, { container: req.containerId, name: net.name, type: net.driver });
-      return { network: net, endpoint, settings: endpointSettingsView(net, endpoint) };
+      return { network: net, endpoint, settings: endpointSettingsView(net, endpoint), ...(redirected ? { resolverRedirected: true } : {}) };
     });
   }
 
@@ -193,7 +212,46 @@ export class ContainerEndpoints {
       delete net.endpoints[containerId];
       await this.svc.store.save(net);
       this.svc.opts.events.publish('network', 'disconnect', net.id, { container: containerId, name: net.name, type: net.driver });
+      // The container's 127.0.0.11 may have gone to this network's resolver: point it at one it still has.
+      if (!opts.namespaceGoing && this.svc.resolverAddress(net)) await this.redirectResolver(containerId, { newNamespace: false });
     });
+  }
+
+  /**
+   * Where a container's 127.0.0.11 should go now (after it left the network it went to): the resolver of its
+   * default-route network, else of its first user-defined network that has one. Any of them answers with the names
+   * of all the container's networks.
+   */
+  private resolverRedirect(containerId: string): { netnsPath: string; redirect: ResolverRedirect } | undefined {
+    const candidates = this.endpoints(containerId).flatMap(({ network, endpoint }) => {
+      const target = endpoint.ipv4 && endpoint.netnsPath ? this.svc.resolverAddress(network) : undefined;
+      return target ? [{ endpoint, target }] : [];
+    });
+    const chosen = candidates.find((c) => c.endpoint.defaultRoute) ?? candidates[0];
+    if (!chosen?.endpoint.netnsPath) return undefined;
+    return { netnsPath: chosen.endpoint.netnsPath, redirect: { target: chosen.target, source: chosen.endpoint.ipv4 } };
+  }
+
+  /**
+   * dockerd's 127.0.0.11 inside the container's namespace (attach first; a container start asks `attach` instead,
+   * which does it beside the interface set-up): true when it reaches the embedded DNS of one of its networks. Not
+   * one of them has one (only the default bridge, or a resolver that could not bind), or the redirect could not be
+   * installed: false, and resolv.conf names the host's servers instead.
+   */
+  async redirectResolver(containerId: string, opts: { newNamespace: boolean }): Promise<boolean> {
+    const found = this.resolverRedirect(containerId);
+    if (!found) return false;
+    return this.installRedirectOrWarn(containerId, found.netnsPath, found.redirect, { jumps: opts.newNamespace });
+  }
+
+  private async installRedirectOrWarn(containerId: string, netnsPath: string, redirect: ResolverRedirect, opts: { jumps: boolean }): Promise<boolean> {
+    try {
+      await installRedirect(netnsPath, redirect, opts);
+      return true;
+    } catch (err) {
+      this.svc.opts.log.warn({ container: containerId, err: errorMessage(err) }, 'embedded DNS not reachable at 127.0.0.11 in this container');
+      return false;
+    }
   }
 
   /** Container stop or removal: unpublish its ports and leave every network. */
@@ -256,8 +314,7 @@ export class ContainerEndpoints {
     const first = attached[0];
     const hostPath = req.hostResolvConfPath ?? '/etc/resolv.conf';
     const hostText = readTextOr(hostPath, '');
-    const userNet = attached.find((a) => a.network.driver === 'bridge' && !a.network.predefined);
-    const embedded = userNet ? this.svc.resolverAddress(userNet.network) : undefined;
+    const embedded = req.embeddedResolver ? EMBEDDED_RESOLVER_IP : undefined;
     const resolv = buildResolvConf({ host: hostText, hostPath, dns: req.dns, dnsSearch: req.dnsSearch, dnsOptions: req.dnsOptions, embeddedResolver: embedded });
     const hosts = buildHostsFile({
       hostname: req.hostname,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { networkRules, portRules } from './firewall-rules.js';
-import { ruleTag, splitRuleLine, tagOfRuleLine } from './iptables.js';
+import { RestoreBatch, TablesSnapshot, ruleTag, splitRuleLine, tagOfRuleLine } from './iptables.js';
 
 describe('firewall rules', () => {
   it('tags rules per engine and owner, and finds the tag in iptables -S output', () => {
@@ -30,5 +30,20 @@ describe('firewall rules', () => {
       'BERTH-POSTROUTING -s 10.9.0.2/32 -d 10.9.0.2/32 -p tcp -m tcp --dport 80 -j MASQUERADE',
     ]);
     expect(portRules({ proto: 'udp', hostIp: '0.0.0.0', hostPort: 53, containerIp: '10.9.0.2', containerPort: 53, bridge: 'b' })[0]?.args[0]).toBe('-p');
+  });
+});
+
+describe('start-up', () => {
+  it("removes a retired chain with the jumps into it, whoever's rules it holds", () => {
+    const snap = TablesSnapshot.parse(
+      ['*filter', ':INPUT ACCEPT [0:0]', ':BERTH-INPUT - [0:0]', '-A INPUT -j BERTH-INPUT', '-A INPUT -p tcp -j ACCEPT',
+        '-A BERTH-INPUT -d 172.30.0.1/32 ! -i br-x -p udp -m udp --dport 53 -m comment --comment "berth:dead:nx" -j DROP', 'COMMIT', ''].join('\n'),
+    );
+    const batch = new RestoreBatch();
+    batch.removeChain(snap, 'filter', 'BERTH-INPUT', ['INPUT']);
+    expect(batch.script()).toBe('*filter\n-D INPUT -j BERTH-INPUT\n-F BERTH-INPUT\n-X BERTH-INPUT\nCOMMIT\n');
+    const none = new RestoreBatch();
+    none.removeChain(TablesSnapshot.parse('*filter\n:INPUT ACCEPT [0:0]\nCOMMIT\n'), 'filter', 'BERTH-INPUT', ['INPUT']);
+    expect(none.empty).toBe(true);
   });
 });

@@ -6,7 +6,6 @@ import type { Rule } from './iptables.js';
  *   filter FORWARD     -> BERTH-FORWARD: [BERTH-PORTS, BERTH-ISOLATION-1, then per-network rules]
  *   nat    PREROUTING  -> BERTH-DNAT (for local destinations)     nat OUTPUT -> BERTH-DNAT (same)
  *   nat    POSTROUTING -> BERTH-POSTROUTING (masquerade)
- *   filter INPUT       -> BERTH-INPUT: a network's embedded DNS answers only packets that come in on its bridge
  *
  * BERTH-PORTS comes before isolation so a published port stays reachable from containers of other networks
  * through the host's address (only DNAT'ed connections pass), and replies of established connections get back.
@@ -18,7 +17,6 @@ export const CHAINS = {
   isolation2: 'BERTH-ISOLATION-2',
   dnat: 'BERTH-DNAT',
   postrouting: 'BERTH-POSTROUTING',
-  input: 'BERTH-INPUT',
 } as const;
 
 export const ALL_CHAINS: Array<{ table: 'filter' | 'nat'; chain: string }> = [
@@ -28,7 +26,15 @@ export const ALL_CHAINS: Array<{ table: 'filter' | 'nat'; chain: string }> = [
   { table: 'filter', chain: CHAINS.isolation2 },
   { table: 'nat', chain: CHAINS.dnat },
   { table: 'nat', chain: CHAINS.postrouting },
-  { table: 'filter', chain: CHAINS.input },
+];
+
+/**
+ * Chains older berthd versions made and this one no longer uses, with the shared jumps into them: start-up removes
+ * them. BERTH-INPUT held DROP rules for DNS to a gateway from other bridges (the resolver now checks its client
+ * itself); one left by a dead engine broke DNS for every later network that got the same subnet.
+ */
+export const RETIRED_CHAINS: Array<{ table: 'filter' | 'nat'; chain: string; jumpsFrom: string[] }> = [
+  { table: 'filter', chain: 'BERTH-INPUT', jumpsFrom: ['INPUT'] },
 ];
 
 /** Untagged jumps shared by every Berth engine on the host; installed once, at the top of their chains. */
@@ -41,7 +47,6 @@ export const BASE_JUMPS: Rule[][] = [
   [{ table: 'nat', chain: 'PREROUTING', args: ['-m', 'addrtype', '--dst-type', 'LOCAL', '-j', CHAINS.dnat] }],
   [{ table: 'nat', chain: 'OUTPUT', args: ['-m', 'addrtype', '--dst-type', 'LOCAL', '-j', CHAINS.dnat] }],
   [{ table: 'nat', chain: 'POSTROUTING', args: ['-j', CHAINS.postrouting] }],
-  [{ table: 'filter', chain: 'INPUT', args: ['-j', CHAINS.input] }],
 ];
 
 export interface BridgeNetworkRules {
@@ -50,8 +55,6 @@ export interface BridgeNetworkRules {
   internal: boolean;
   icc: boolean;
   masquerade: boolean;
-  /** The network's embedded DNS (on its gateway), when it has one. */
-  resolver?: { address: string; port: number };
 }
 
 export function networkRules(n: BridgeNetworkRules): Rule[] {
@@ -69,14 +72,6 @@ export function networkRules(n: BridgeNetworkRules): Rule[] {
     nat(CHAINS.postrouting, '-s', '127.0.0.0/8', '-o', n.bridge, '-j', 'MASQUERADE'),
   ];
   if (n.masquerade && !n.internal) rules.push(nat(CHAINS.postrouting, '-s', n.subnet, '!', '-o', n.bridge, '-j', 'MASQUERADE'));
-  // dockerd answers a network's names only inside its containers' namespaces (127.0.0.11). Ours listens on the
-  // gateway, an address of the host: without these, any host user, or a container of another network, could ask it
-  // for this network's names.
-  if (n.resolver) {
-    for (const proto of ['udp', 'tcp']) {
-      rules.push(f(CHAINS.input, '-d', `${n.resolver.address}/32`, '!', '-i', n.bridge, '-p', proto, '-m', proto, '--dport', String(n.resolver.port), '-j', 'DROP'));
-    }
-  }
   return rules;
 }
 

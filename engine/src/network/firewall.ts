@@ -1,4 +1,4 @@
-import { ALL_CHAINS, BASE_JUMPS, networkRules, portRules, type BridgeNetworkRules, type PortRuleSpec } from './firewall-rules.js';
+import { ALL_CHAINS, BASE_JUMPS, RETIRED_CHAINS, networkRules, portRules, type BridgeNetworkRules, type PortRuleSpec } from './firewall-rules.js';
 import { Iptables, RestoreBatch, ruleTag } from './iptables.js';
 
 /**
@@ -27,8 +27,8 @@ export class Firewall {
   }
 
   /**
-   * Start-up: creates the chains and shared jumps that are missing, removes whatever this engine's previous run
-   * left and installs the rules of `networks`, all from one iptables-save and in one iptables-restore (a spawn per
+   * Start-up: creates the chains and shared jumps that are missing, removes the chains older versions used and
+   * whatever this engine's previous run left, and installs the rules of `networks`, all from one iptables-save and in one iptables-restore (a spawn per
    * rule cost ~0.5 s here and far more in the VM under TCG).
    */
   async init(networks: Array<{ id: string; rules: BridgeNetworkRules }> = []): Promise<void> {
@@ -37,6 +37,7 @@ export class Firewall {
     const batch = new RestoreBatch();
     for (const { table, chain } of ALL_CHAINS) batch.ensureChain(snap, table, chain);
     for (const group of BASE_JUMPS) batch.ensureAtTop(snap, group);
+    for (const r of RETIRED_CHAINS) batch.removeChain(snap, r.table, r.chain, r.jumpsFrom);
     batch.removeTagged(snap, ALL_CHAINS, this.tag);
     for (const n of networks) batch.appendTagged(networkRules(n.rules), ruleTag(this.engineTag, `n${n.id.slice(0, 12)}`));
     await this.ipt.apply(batch);

@@ -122,6 +122,22 @@ export class RestoreBatch {
     return count;
   }
 
+  /** Deletes a chain that exists, with every jump into it from `jumpsFrom` (its rules, whoever made them, go too). */
+  removeChain(snap: TablesSnapshot, table: Table, chain: string, jumpsFrom: string[]): void {
+    if (!snap.hasChain(table, chain)) return;
+    for (const from of jumpsFrom) {
+      for (const line of snap.chainRules(table, from)) {
+        const args = splitRuleLine(line);
+        const target = args.indexOf('-j');
+        if (target < 0 || args[target + 1] !== chain) continue;
+        args[0] = '-D';
+        this.push(this.ops, table, args.map(quote).join(' '));
+      }
+    }
+    this.push(this.ops, table, `-F ${chain}`);
+    this.push(this.ops, table, `-X ${chain}`);
+  }
+
   appendTagged(rules: Rule[], tag: string): void {
     for (const r of rules) this.push(this.ops, r.table, ruleLine(r, tag));
   }

@@ -64,6 +64,8 @@ export interface VethSpec {
   defaultGateway?: string;
   /** `ip netns` name of the namespace to make first, in the same batch (reused if it exists after a restart). */
   createNetns?: string;
+  /** More set-up inside the namespace, run beside its interface configuration (the namespace exists by then). */
+  alongside?: () => Promise<void>;
 }
 
 /** `veth` + 7 hex characters, as dockerd names the host side. */
@@ -114,7 +116,7 @@ export async function plugVeth(spec: VethSpec): Promise<string> {
     if (spec.ipCidr) inside.push(`address add ${spec.ipCidr} dev ${spec.ifname}`);
     inside.push(`link set dev ${spec.ifname} up`);
     if (spec.defaultGateway) inside.push(`route add default via ${spec.defaultGateway} dev ${spec.ifname}`);
-    await ipIn(spec.netnsPath, ['-batch', '-'], `${inside.join('\n')}\n`);
+    await Promise.all([ipIn(spec.netnsPath, ['-batch', '-'], `${inside.join('\n')}\n`), spec.alongside?.()]);
   } catch (err) {
     // A failed first line (`link add`, or `netns add` before it) created nothing: a link of that name, if any, is
     // not ours to delete.

@@ -43,7 +43,7 @@ export interface NetworkServiceOptions {
   hostGatewayIp?: string;
 }
 
-function bridgeRules(rec: NetworkRecord, dnsPort: number): BridgeNetworkRules | undefined {
+function bridgeRules(rec: NetworkRecord): BridgeNetworkRules | undefined {
   const cfg = rec.ipam.config[0];
   if (!rec.bridge || !cfg) return undefined;
   return {
@@ -52,7 +52,6 @@ function bridgeRules(rec: NetworkRecord, dnsPort: number): BridgeNetworkRules | 
     internal: rec.internal,
     icc: !optionIsFalse(rec.options, BRIDGE_OPTS.icc),
     masquerade: !optionIsFalse(rec.options, BRIDGE_OPTS.masquerade),
-    ...(hasEmbeddedDns(rec) && cfg.Gateway ? { resolver: { address: cfg.Gateway, port: dnsPort } } : {}),
   };
 }
 
@@ -89,7 +88,7 @@ export class NetworkService {
     // Every network's rules go in with the firewall's own set-up, in one transaction; the links and resolvers of
     // the bridges do not depend on them or on each other.
     const rules = bridges.flatMap((rec) => {
-      const r = bridgeRules(rec, this.opts.dnsPort ?? 53);
+      const r = bridgeRules(rec);
       return r ? [{ id: rec.id, rules: r }] : [];
     });
     await Promise.all([
@@ -234,9 +233,10 @@ export class NetworkService {
     return this.store.all().find((n) => n.predefined && n.driver === 'bridge')?.ipam.config[0]?.Gateway;
   }
 
-  /** The embedded resolver's address for a network (its gateway), or undefined when it has none. */
-  resolverAddress(rec: NetworkRecord): string | undefined {
-    return this.dns.has(rec.id) ? rec.ipam.config[0]?.Gateway : undefined;
+  /** Where a network's embedded resolver listens (its gateway), or undefined when it has none. */
+  resolverAddress(rec: NetworkRecord): { ip: string; port: number } | undefined {
+    const ip = rec.ipam.config[0]?.Gateway;
+    return this.dns.has(rec.id) && ip ? { ip, port: this.opts.dnsPort ?? 53 } : undefined;
   }
 
   private subnetsExcept(id: string | undefined) {
@@ -252,7 +252,7 @@ export class NetworkService {
     if (!rec.bridge || !cfg) return;
     const prefix = cfg.Subnet.split('/')[1];
     await ensureBridge({ name: rec.bridge, gatewayCidr: cfg.Gateway ? `${cfg.Gateway}/${prefix}` : undefined, mtu: rec.mtu ?? 1500 });
-    const rules = bridgeRules(rec, this.opts.dnsPort ?? 53);
+    const rules = bridgeRules(rec);
     if (opts.rules && rules) await this.firewall.addNetwork(rec.id, rules);
     if (hasEmbeddedDns(rec) && cfg.Gateway && !this.dns.has(rec.id)) {
       const names = new NetworkNames(rec.id, () => this.store.all(), () => this.opts.dnsUpstreams ?? hostUpstreams());

@@ -9,9 +9,9 @@ function withDns(n: NetworkRecord): boolean {
 }
 
 /**
- * Name resolution for the embedded DNS of one network: a client sees the containers of every user-defined
- * network it is attached to (the network the query came in on first), by container name, short ID, alias, and
- * `name.network`.
+ * Name resolution for the embedded DNS of one network: a client (a container on it, known by its address there)
+ * sees the containers of every user-defined network it is attached to (this network first), by container name,
+ * short ID, alias, and `name.network`.
  */
 export class NetworkNames implements DnsBackend {
   constructor(
@@ -19,6 +19,10 @@ export class NetworkNames implements DnsBackend {
     private readonly networks: () => NetworkRecord[],
     private readonly defaultUpstreams: () => Upstream[],
   ) {}
+
+  serves(clientIp: string): boolean {
+    return this.client(clientIp).endpoint !== undefined;
+  }
 
   private client(clientIp: string): { visible: NetworkRecord[]; endpoint?: EndpointRecord } {
     const all = this.networks().filter(withDns);

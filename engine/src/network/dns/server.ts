@@ -6,6 +6,8 @@ import { forward, type Upstream } from './upstream.js';
 
 /** What the embedded resolver asks the network layer, per query. */
 export interface DnsBackend {
+  /** Whether the client is a container on this resolver's network: nobody else gets any answer. */
+  serves(clientIp: string): boolean;
   /** IPv4 addresses for a container name/alias visible to the client, or undefined when the name is not ours. */
   resolve(name: string, clientIp: string): string[] | undefined;
   /** The container name for an address on the client's networks (PTR). */
@@ -15,12 +17,15 @@ export interface DnsBackend {
 
 const TTL = 600;
 const SERVFAIL = 2;
+const REFUSED = 5;
 
 /**
- * dockerd's embedded DNS, served on a user-defined network's gateway address (UDP and TCP port 53) from the
- * daemon itself: names of containers on the network are answered here, anything else is forwarded to the
- * upstreams from the host's resolv.conf (reachable even when they are loopback, since the daemon runs in the host
- * namespace). A socket per network in the daemon needs no process or setns per container.
+ * dockerd's embedded DNS for one user-defined network, served by the daemon itself on the network's gateway
+ * address (UDP and TCP port 53). Containers reach it as 127.0.0.11, redirected inside their own namespace
+ * (netns-redirect.ts), so the query arrives with their address on this network; a query from any other address
+ * (a host user, a container of another network) is REFUSED. Names of containers are answered here, anything else is
+ * forwarded to the upstreams from the host's resolv.conf (reachable even when they are loopback, since the daemon
+ * runs in the host namespace). A socket per network in the daemon needs no process or setns per container.
  */
 export class EmbeddedDnsServer {
   private udp?: dgram.Socket;
@@ -96,9 +101,12 @@ export class EmbeddedDnsServer {
       return undefined;
     }
     if (query.type === 'response') return undefined;
+    const flags = (query.flag_rd ? dnsPacket.RECURSION_DESIRED : 0) | dnsPacket.RECURSION_AVAILABLE;
+    if (!this.backend.serves(clientIp)) {
+      return dnsPacket.encode({ type: 'response', id: query.id, flags: flags | REFUSED, questions: query.questions });
+    }
     const q = query.questions?.[0];
     const local = q ? this.localAnswer(q, clientIp) : undefined;
-    const flags = (query.flag_rd ? dnsPacket.RECURSION_DESIRED : 0) | dnsPacket.RECURSION_AVAILABLE;
     if (local) {
       return dnsPacket.encode({ type: 'response', id: query.id, flags, questions: query.questions, answers: local });
     }

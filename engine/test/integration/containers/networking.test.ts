@@ -7,7 +7,7 @@ beforeAll(async () => {
   rig = await startContainerRig();
 });
 afterAll(async () => {
-  await rig?.docker(['rm', '-f', 'web', 'web2', 'db', 'exposed']);
+  await rig?.docker(['rm', '-f', 'web', 'web2', 'db', 'exposed', 'dual', 'onother']);
   await rig?.docker(['network', 'rm', 'appnet', 'othernet']);
   await rig?.stop();
 });
@@ -73,6 +73,16 @@ describe('user-defined networks', () => {
     await rig.ok(['network', 'disconnect', 'othernet', 'db']);
     const after = JSON.parse(await rig.ok(['inspect', '--format', '{{json .NetworkSettings.Networks}}', 'db'])) as Record<string, unknown>;
     expect(Object.keys(after)).toEqual(['appnet']);
+  });
+
+  it("a container that leaves the network its 127.0.0.11 went to still resolves through its other network's", async () => {
+    await rig.ok(['run', '-d', '--name', 'dual', '--network', 'appnet', rig.busybox, 'sleep', '3600']);
+    await rig.ok(['network', 'connect', 'othernet', 'dual']);
+    await rig.ok(['run', '-d', '--name', 'onother', '--network', 'othernet', rig.busybox, 'sleep', '3600']);
+    const ip = await rig.ok(['inspect', '--format', '{{.NetworkSettings.Networks.othernet.IPAddress}}', 'onother']);
+    await rig.ok(['network', 'disconnect', 'appnet', 'dual']);
+    expect(await rig.ok(['exec', 'dual', 'nslookup', 'onother'])).toContain(ip);
+    expect((await rig.docker(['exec', 'dual', 'nslookup', 'db'])).code).not.toBe(0);
   });
 
   it('refuses a network that does not exist', async () => {

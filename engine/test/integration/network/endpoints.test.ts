@@ -104,15 +104,21 @@ describe('containers on networks, with real namespaces, veths, bridges and iptab
     await expect(svc.remove('app')).rejects.toThrow(/has active endpoints/);
   });
 
-  it('answers container names and aliases from inside a namespace and forwards other names', async () => {
+  it('answers container names and aliases at 127.0.0.11 inside a namespace and forwards other names', async () => {
+    expect(await endpoints.redirectResolver('b'.repeat(64), { newNamespace: true })).toBe(true);
+    expect(await endpoints.redirectResolver('a'.repeat(64), { newNamespace: true })).toBe(true);
+    expect(await lookup(client, 'web', '127.0.0.11')).toEqual(['10.216.50.2']);
+    expect(await lookup(client, 'www', '127.0.0.11')).toEqual(['10.216.50.2']);
+    expect(await lookup(client, 'web.app', '127.0.0.11')).toEqual(['10.216.50.2']);
+    expect(await lookup(client, 'aaaaaaaaaaaa', '127.0.0.11')).toEqual(['10.216.50.2']);
+    expect(await lookup(web, 'client', '127.0.0.11')).toEqual(['10.216.50.77']);
+    expect(await lookup(client, 'outside.test', '127.0.0.11')).toEqual(['192.0.2.99']);
+    // The resolver behind it, on the gateway, answers its network's containers only: the host is refused.
     expect(await lookup(client, 'web', app.gateway)).toEqual(['10.216.50.2']);
-    expect(await lookup(client, 'www', app.gateway)).toEqual(['10.216.50.2']);
-    expect(await lookup(client, 'web.app', app.gateway)).toEqual(['10.216.50.2']);
-    expect(await lookup(client, 'aaaaaaaaaaaa', app.gateway)).toEqual(['10.216.50.2']);
-    expect(await lookup(web, 'client', app.gateway)).toEqual(['10.216.50.77']);
-    expect(await lookup(client, 'outside.test', app.gateway)).toEqual(['192.0.2.99']);
-    const files = endpoints.sandboxFiles('b'.repeat(64), { hostname: 'bbbbbbbbbbbb', extraHosts: ['gw:host-gateway'] });
-    expect(files.resolvConf).toContain(`nameserver ${app.gateway}\n`);
+    const fromHost = await execFileAsync('busybox', ['nslookup', 'web', app.gateway]).catch((e: { stdout?: string }) => ({ stdout: e.stdout ?? '' }));
+    expect(fromHost.stdout).toContain('REFUSED');
+    const files = endpoints.sandboxFiles('b'.repeat(64), { hostname: 'bbbbbbbbbbbb', extraHosts: ['gw:host-gateway'], embeddedResolver: true });
+    expect(files.resolvConf).toContain('nameserver 127.0.0.11\n');
     expect(files.hosts).toContain(`${bridge.bip.split('/')[0]}\tgw\n10.216.50.77\tbbbbbbbbbbbb\n`);
   });
 
@@ -138,6 +144,8 @@ describe('containers on networks, with real namespaces, veths, bridges and iptab
     await svc.create({ Name: 'other', IPAM: { Config: [{ Subnet: '10.216.51.0/24' }] } });
     const stranger = netns();
     await endpoints.attach({ network: 'other', containerId: 'd'.repeat(64), containerName: 'stranger', netnsPath: stranger.path });
+    // A container of another network gets no answer from this network's resolver.
+    expect((await stranger.exec(['busybox', 'nslookup', 'web', app.gateway])).stdout).toContain('REFUSED');
     const viaHost = await stranger.exec(['curl', '-s', '--max-time', '3', `http://10.216.51.1:${port}/`]);
     expect(viaHost.stdout).toBe('hello from web\n');
     // ...but not directly: networks are isolated.
@@ -228,7 +236,9 @@ describe('containers on networks, with real namespaces, veths, bridges and iptab
     const inside = (await execFileAsync('nsenter', [`--net=${r.netnsPath}`, '--', 'ip', '-o', '-4', 'addr'])).stdout;
     expect(inside).toMatch(/eth0\s+inet 10\.216\.50\.\d+\/24/);
     expect(inside).toContain('eth1    inet 10.216.52.9/24');
-    expect(r.resolvConf).toContain('nameserver 10.216.50.1\nsearch example.test\n');
+    expect(r.resolvConf).toContain('nameserver 127.0.0.11\nsearch example.test\n');
+    const viaLoopback = await execFileAsync('nsenter', [`--net=${r.netnsPath}`, '--', 'busybox', 'nslookup', 'm', '127.0.0.11']);
+    expect(viaLoopback.stdout).toMatch(/Address:\s*10\.216\.50\.\d+/);
     expect(r.hosts).toMatch(/10\.216\.50\.\d+\tffffffffffff\n$/);
     const settings = r.settings as { SandboxKey: string; Ports: Record<string, unknown>; Networks: Record<string, { IPAddress: string; Aliases: string[] }> };
     expect(settings.SandboxKey).toBe(r.netnsPath);
