@@ -53,6 +53,13 @@ async function withRetries<T>(work: () => Promise<T>, onRetry: (seconds: number)
   }
 }
 
+/** A managed plugin (`docker plugin push`) is not an image: dockerd refuses it before it reports anything. */
+function refusePlugin(manifest: Manifest): void {
+  if (manifest.config?.mediaType === MT.dockerPluginConfig) {
+    throw new SystemError(`Encountered remote ${JSON.stringify(MT.dockerPluginConfig)}(plugin) when fetching`);
+  }
+}
+
 async function fetchJsonBlob(deps: ImageDeps, client: RepositoryClient, desc: Descriptor): Promise<Buffer> {
   if (await deps.content.has(desc.digest)) return deps.content.read(desc.digest);
   const { body } = await fetchBlob(client, desc.digest);
@@ -98,12 +105,11 @@ export async function pullImage(deps: ImageDeps, ref: Reference, opts: PullOptio
     throw explain(err, ref);
   }
   // After the manifest, as dockerd: a failed resolution is still a plain HTTP error, not an in-band one.
+  if (isManifest(top.mediaType)) refusePlugin(JSON.parse(top.data.toString('utf8')) as Manifest);
   sink({ status: `Pulling from ${ref.path}`, id: wanted });
   await deps.content.put(top.data, top.digest);
   const { manifest, desc } = await resolveManifest(deps, client, ref, top, opts);
-  if (manifest.config.mediaType === MT.dockerPluginConfig) {
-    throw new SystemError(`Encountered remote ${JSON.stringify(MT.dockerPluginConfig)}(plugin) when fetching`);
-  }
+  refusePlugin(manifest);
   const configData = await fetchJsonBlob(deps, client, manifest.config);
   const config = JSON.parse(configData.toString('utf8')) as ImageConfig;
   const id = manifest.config.digest;

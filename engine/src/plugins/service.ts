@@ -22,7 +22,7 @@ import { buildPluginManifest, fetchPlugin, fetchPluginConfig, pushPlugin, type F
 import { checkPrivileges, computePrivileges, type PluginPrivilege } from './privileges.js';
 import { splitPluginContext, unpackPluginLayers } from './rootfs.js';
 import { applySettings, initialSettings } from './settings.js';
-import { PluginStore, type PluginObject, type PluginRecord } from './store.js';
+import { PluginStore, pluginView, type PluginObject, type PluginRecord } from './store.js';
 import path from 'node:path';
 
 export interface PluginServiceOptions {
@@ -94,11 +94,12 @@ export class PluginService {
       .all()
       .map((r) => r.plugin)
       .filter((p) => enabled === undefined || p.Enabled === enabled)
-      .filter((p) => caps.length === 0 || capabilities(p.Config).every((c) => caps.includes(c)));
+      .filter((p) => caps.length === 0 || capabilities(p.Config).every((c) => caps.includes(c)))
+      .map(pluginView);
   }
 
   inspect(refOrId: string): PluginObject {
-    return this.store.get(refOrId).plugin;
+    return pluginView(this.store.get(refOrId).plugin);
   }
 
   /**
@@ -146,7 +147,7 @@ export class PluginService {
       const split = await splitPluginContext(context, this.blobs);
       if (split.config === undefined) throw new SystemError('config not found');
       const config = decodePluginConfig(split.config);
-      config.rootfs = { type: 'layers', diff_ids: [split.layer.digest] };
+      config.rootfs = { diff_ids: [split.layer.digest], type: 'layers' };
       config.DockerVersion = ENGINE_VERSION;
       const configDigest = await this.blobs.put(Buffer.from(`${JSON.stringify(config)}\n`));
       const manifestDigest = await buildPluginManifest(this.blobs, configDigest, [split.layer.digest]);
@@ -193,7 +194,8 @@ export class PluginService {
 
   async disable(refOrId: string): Promise<void> {
     const p = this.store.get(refOrId).plugin;
-    if (!p.Enabled) throw new SystemError(`plugin ${p.Name} is already disabled`);
+    // dockerd 20.10's words: errDisabled wrapped.
+    if (!p.Enabled) throw new Conflict(`plugin is already disabled: plugin ${p.Name} found but disabled`);
   }
 
   remove(refOrId: string, force: boolean): Promise<void> {

@@ -25,6 +25,41 @@ export interface PluginObject {
   Config: PluginConfig;
 }
 
+/**
+ * The object as dockerd writes it: Go encodes struct fields in declaration order, which for these API types is
+ * alphabetical, and `docker plugin inspect` prints the daemon's bytes as they come.
+ */
+export function pluginView(p: PluginObject): PluginObject {
+  const c = p.Config;
+  const config: PluginConfig = {
+    Args: c.Args,
+    Description: c.Description,
+    ...(c.DockerVersion ? { DockerVersion: c.DockerVersion } : {}),
+    Documentation: c.Documentation,
+    Entrypoint: c.Entrypoint,
+    Env: c.Env,
+    Interface: c.Interface,
+    IpcHost: c.IpcHost,
+    Linux: c.Linux,
+    Mounts: c.Mounts,
+    Network: c.Network,
+    PidHost: c.PidHost,
+    PropagatedMount: c.PropagatedMount,
+    User: c.User,
+    WorkDir: c.WorkDir,
+    ...(c.rootfs ? { rootfs: { diff_ids: c.rootfs.diff_ids, ...(c.rootfs.type ? { type: c.rootfs.type } : {}) } } : {}),
+  };
+  const s = p.Settings;
+  return {
+    Config: config,
+    Enabled: p.Enabled,
+    Id: p.Id,
+    Name: p.Name,
+    ...(p.PluginReference ? { PluginReference: p.PluginReference } : {}),
+    Settings: { Args: s.Args, Devices: s.Devices, Env: s.Env, Mounts: s.Mounts },
+  };
+}
+
 export interface PluginRecord {
   plugin: PluginObject;
   /** Digest of the config blob, of each layer blob (gzip), and of the manifest that names them. */

@@ -15,6 +15,7 @@ let rig: ContainerRig;
 let stopRestarted: (() => Promise<void>) | undefined;
 let contextDir: string;
 let remote: string;
+let startedAt: number;
 
 const CONFIG = {
   description: 'Berth test plugin',
@@ -27,6 +28,7 @@ const CONFIG = {
 
 beforeAll(async () => {
   rig = await startContainerRig();
+  startedAt = Math.floor(Date.now() / 1000) - 1;
   remote = `${rig.registry.host}/berth-test/dummy-plugin`;
   contextDir = await mkdtemp(path.join(tmpdir(), 'plugin-ctx-'));
   await mkdir(path.join(contextDir, 'rootfs', 'etc'), { recursive: true });
@@ -48,9 +50,18 @@ interface PluginJson {
   Name: string;
   Enabled: boolean;
   PluginReference: string;
-  Config: { Entrypoint: string[]; Interface: unknown; Network: unknown; rootfs: { type: string } };
+  Config: { Entrypoint: string[]; Interface: unknown; Network: unknown; rootfs: { type: string } } & Record<string, unknown>;
   Settings: { Env: string[] };
 }
+
+/** `docker events` of type plugin since the rig started (the engine keeps them in memory, as dockerd). */
+const pluginEvents = async (): Promise<string[]> =>
+  (
+    await rig.ok([
+      'events', '--since', String(startedAt), '--until', String(Math.ceil(Date.now() / 1000) + 1), '--filter', 'type=plugin',
+      '--format', '{{.Action}} {{.Actor.Attributes.name}}',
+    ])
+  ).split('\n');
 
 const inspect = async (name: string): Promise<PluginJson> => (JSON.parse(await rig.ok(['plugin', 'inspect', name])) as PluginJson[])[0]!;
 
@@ -66,6 +77,12 @@ describe('docker plugin on berthd', () => {
     const ls = await rig.ok(['plugin', 'ls', '--format', '{{.Name}}|{{.Description}}|{{.Enabled}}']);
     expect(ls).toBe('berth-test/dummy:latest|Berth test plugin|false');
     const p = await inspect('berth-test/dummy');
+    // In dockerd's field order (Go's), since the CLI prints the daemon's bytes.
+    expect(Object.keys(p)).toEqual(['Config', 'Enabled', 'Id', 'Name', 'PluginReference', 'Settings']);
+    expect(Object.keys(p.Config)).toEqual([
+      'Args', 'Description', 'DockerVersion', 'Documentation', 'Entrypoint', 'Env', 'Interface', 'IpcHost', 'Linux',
+      'Mounts', 'Network', 'PidHost', 'PropagatedMount', 'User', 'WorkDir', 'rootfs',
+    ]);
     expect(p.Id).toMatch(/^[a-f0-9]{64}$/);
     expect(p.Name).toBe('berth-test/dummy:latest');
     expect(p.Enabled).toBe(false);
@@ -112,7 +129,7 @@ describe('docker plugin on berthd', () => {
     expect((await inspect('berth-test/dummy')).Enabled).toBe(false);
     const d = await rig.docker(['plugin', 'disable', 'berth-test/dummy']);
     expect(d.code).toBe(1);
-    expect(d.stderr).toContain('Error response from daemon: plugin berth-test/dummy:latest is already disabled');
+    expect(d.stderr).toContain('Error response from daemon: plugin is already disabled: plugin berth-test/dummy:latest found but disabled');
     const missing = await rig.docker(['plugin', 'inspect', 'no-such-plugin']);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('plugin "no-such-plugin" not found');
@@ -126,7 +143,7 @@ describe('docker plugin on berthd', () => {
     // A plugin is not an image.
     const asImage = await rig.docker(['pull', remote]);
     expect(asImage.code).toBe(1);
-    expect(asImage.stderr).toContain('Encountered remote "application/vnd.docker.plugin.v1+json"(plugin) when fetching');
+    expect(asImage.stderr).toContain('Error response from daemon: Encountered remote "application/vnd.docker.plugin.v1+json"(plugin) when fetching');
 
     // Refusing the privileges installs nothing.
     const refused = await rig.docker(['plugin', 'install', remote], { input: 'n\n' });
@@ -152,6 +169,10 @@ describe('docker plugin on berthd', () => {
     expect(enabling.stderr).toContain('berthd does not run managed plugins');
     expect((await inspect(remote)).Enabled).toBe(false);
 
+    expect(await pluginEvents()).toEqual(
+      expect.arrayContaining(['create berth-test/dummy:latest', `create ${remote}:latest`, `remove ${remote}`, `pull ${remote}:latest`]),
+    );
+
     // An image is not a plugin.
     const image = await rig.docker(['plugin', 'install', '--grant-all-permissions', rig.busybox]);
     expect(image.code).toBe(1);
@@ -176,6 +197,7 @@ describe('docker plugin on berthd', () => {
     expect(left).not.toContain(id);
     expect(left.filter((n) => /^[a-f0-9]{64}$/.test(n))).toEqual([]);
     expect(await readdir(path.join(rig.berthd.dataRoot, 'plugins', 'storage', 'blobs', 'sha256'))).toEqual([]);
+    expect(await pluginEvents()).toEqual(expect.arrayContaining(['remove berth-test/dummy', `remove ${remote}`]));
     const gone = await rig.docker(['plugin', 'rm', 'berth-test/dummy']);
     expect(gone.code).toBe(1);
     expect(gone.stderr).toContain('Error response from daemon: plugin "berth-test/dummy" not found');
