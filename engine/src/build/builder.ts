@@ -28,6 +28,7 @@ import { dispatch } from './dispatch.js';
 import { parseDockerfile, type Node } from './dockerfile/parse.js';
 import { processWord, processWords } from './dockerfile/shell-lex.js';
 import type { BuildOptions } from './options.js';
+import { localContextImage } from './local-context-image.js';
 import { cacheMountName } from './run-mounts.js';
 import type { RunOutputs } from './run-step.js';
 import { neededStages, runStageGraph, stageDependencies, stageIndex } from './stage-graph.js';
@@ -71,6 +72,8 @@ export interface StepCommit {
    * args and mounts), kept as the step image's `container_config.Cmd`.
    */
   cacheKey: string[];
+  /** The history entry's comment when it is not the front door's own (BuildKit's exporter marks a local context's layer). */
+  comment?: string;
   /**
    * Makes the step's layer on a cache miss (a tar, or an upper dir the commit takes over); undefined for a
    * config-only step.
@@ -274,7 +277,9 @@ export class Builder {
 
   private async runStage(index: number, stage: Stage): Promise<StageState> {
     this.printStep(stage.from);
-    const names = stepNames(stage, this.fromText(stage.from, index));
+    // BuildKit names an unnamed stage of a multi-stage Dockerfile by its index in its step names.
+    const named = stage.name || this.stages.length === 1 ? stage : { ...stage, name: `stage-${index}` };
+    const names = stepNames(named, this.fromText(stage.from, index));
     const state = await this.asStep(names.from, () => this.from(index, stage));
     this.chrome(` ---> ${state.image ? shortId(state.image.record.id) : ''}\n`);
     const triggers = state.config.OnBuild ?? [];
@@ -301,6 +306,7 @@ export class Builder {
     let ref = processWords(node.rest, this.metaEnv(), this.escape)[0] ?? '';
     const named = this.opts.namedContexts?.get(ref);
     if (named) ref = named.kind === 'image' ? named.ref : named.kind === 'stage' ? named.name : ref;
+    if (named?.kind === 'dir') return ref;
     if (ref.toLowerCase() === 'scratch' || stageIndex(this.stages, index, ref) !== undefined) return ref;
     try {
       return canonicalString(withDefaultTag(parseReference(ref)));
@@ -343,7 +349,7 @@ export class Builder {
    */
   async baseImage(ref: string, platformSpec: string, before: number): Promise<CurrentImage> {
     const named = this.opts.namedContexts?.get(ref);
-    if (named?.kind === 'dir') throw new InvalidArgument(`FROM the local build context ${ref} is not supported by this engine (COPY --from=${ref} is)`);
+    if (named?.kind === 'dir') return localContextImage(this, ref, named.dir, platformSpec ? parsePlatform(platformSpec) : hostPlatform());
     if (named) return this.baseImage(named.kind === 'image' ? named.ref : named.name, platformSpec, before);
     const stage = await this.stageByName(ref, before);
     if (stage) {
@@ -457,7 +463,8 @@ export class Builder {
   /** The history entry a step writes in this build's style (BuildKit's carry its comment). */
   private historyEntry(step: StepCommit): HistoryEntry | null {
     if (step.createdBy === null) return null;
-    return { created: new Date().toISOString(), created_by: step.createdBy, ...(this.opts.buildkit ? { comment: BUILDKIT_HISTORY_COMMENT } : {}) };
+    const comment = step.comment ?? (this.opts.buildkit ? BUILDKIT_HISTORY_COMMENT : undefined);
+    return { created: new Date().toISOString(), created_by: step.createdBy, ...(comment ? { comment } : {}) };
   }
 
   async commit(state: StageState, step: StepCommit): Promise<void> {

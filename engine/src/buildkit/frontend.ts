@@ -108,9 +108,14 @@ async function namedContexts(run: FrontendRun, scratch: string): Promise<Map<str
     if (!key.startsWith('context:')) continue;
     const name = key.slice('context:'.length);
     if (value.startsWith('local:')) {
+      // As the main context: its own .dockerignore first, whose patterns the client applies to the transfer.
+      const dirName = value.slice('local:'.length);
+      const ignoreDir = path.join(scratch, `named-${n}-ignore`);
       const dir = path.join(scratch, `named-${n++}`);
-      await mkdir(dir);
-      await transfer(run, `[context ${name}] load from client`, 'transferring ' + name + ':', dir, { dirName: value.slice('local:'.length) });
+      for (const d of [ignoreDir, dir]) await mkdir(d);
+      await transfer(run, `[context ${name}] load .dockerignore`, `transferring ${dirName}:`, ignoreDir, { dirName, followPaths: ['.dockerignore'] });
+      const patterns = readIgnoreFile(await readFile(path.join(ignoreDir, '.dockerignore'), 'utf8').catch(() => ''));
+      await transfer(run, `[context ${name}] load from client`, `transferring ${dirName}:`, dir, { dirName, excludePatterns: patterns });
       out.set(name, { kind: 'dir', dir });
     } else if (value.startsWith('docker-image://')) {
       out.set(name, { kind: 'image', ref: value.slice('docker-image://'.length) });

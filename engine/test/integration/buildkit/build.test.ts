@@ -200,6 +200,35 @@ describe('BuildKit in berthd with the real buildx', () => {
     expect(await rig.ok(['run', '--rm', 'bk-named-ctx', 'cat', '/e.txt'])).toBe('from the named context');
   }, 120_000);
 
+  it('FROM a --build-context NAME=dir starts a stage from the directory\'s files (less its .dockerignore), cached on what they hold', async () => {
+    const assets = await writeContext(work, 'assets-dir', { 'hello.txt': 'hello from the dir\n', 'sub/deep.txt': 'deep\n', 'skip.txt': 'ignored\n', '.dockerignore': 'skip.txt\n' });
+    const ctx = await writeContext(work, 'from-local', {
+      Dockerfile: `FROM assets AS files\nCOPY extra.txt /extra.txt\nFROM ${rig.busybox}\nCOPY --from=files / /opt/assets/\n`,
+      'extra.txt': 'extra\n',
+    });
+    const build = (target: string[], tag: string): Promise<string> =>
+      ok(['build', '--progress=plain', '--build-context', `assets=${assets}`, ...target, '-t', tag, ctx]);
+    const first = await build([], 'bk-from-local:1');
+    expect(first).toContain('[context assets] load .dockerignore');
+    expect(first).toContain('[context assets] load from client');
+    expect(first).toContain('[files 1/2] FROM assets');
+    const ls = 'cd /opt/assets && cat hello.txt sub/deep.txt extra.txt && stat -c "%a %u:%g %n" hello.txt sub && test ! -e skip.txt';
+    expect(await rig.ok(['run', '--rm', 'bk-from-local:1', 'sh', '-c', ls])).toBe('hello from the dir\ndeep\nextra\n644 0:0 hello.txt\n755 0:0 sub');
+    // The stage alone: its config is BuildKit's for a base that is no image, its layer BuildKit's exporter names.
+    await build(['--target', 'files'], 'bk-from-local:files');
+    expect(await rig.ok(['image', 'inspect', '-f', '{{json .Config.Env}} {{.Config.WorkingDir}}', 'bk-from-local:files'])).toBe(
+      '["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"] /',
+    );
+    const history = await rig.ok(['history', '--no-trunc', '--format', '{{.CreatedBy}} | {{.Comment}}', 'bk-from-local:files']);
+    expect(history.split('\n')).toEqual(['COPY extra.txt /extra.txt # buildkit | buildkit.dockerfile.v0', 'local source for assets | buildkit.exporter.image.v0']);
+    // Same files again: every step cached; a changed file: the stage and what copies it run again.
+    expect(await build([], 'bk-from-local:2')).toMatch(/\[stage-1 2\/2\] COPY --from=files \/ \/opt\/assets\/\n#\d+ CACHED/);
+    await writeFile(path.join(assets, 'hello.txt'), 'changed\n');
+    const changed = await build([], 'bk-from-local:3');
+    expect(changed).not.toContain('CACHED');
+    expect(await rig.ok(['run', '--rm', 'bk-from-local:3', 'cat', '/opt/assets/hello.txt'])).toBe('changed');
+  }, 180_000);
+
   it('--pull fetches the base image from the registry again and --no-cache runs every step', async () => {
     const ctx = await writeContext(work, 'pull', { Dockerfile: `FROM ${rig.busybox}\nRUN echo ran-now\n` });
     await ok(['build', '--progress=plain', '-t', 'bk-pull', ctx]);
