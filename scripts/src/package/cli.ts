@@ -1,11 +1,15 @@
 // `node scripts/dist/package/cli.js tools TARGET… [--manifest FILE] [--out DIR] [--cache DIR]`: the CLI tools each
 // packaged app carries, laid out in `<out>/<target>/{bin,cli-plugins}` (default `.cache/package-tools`), which
 // electron-builder.yml copies to `<resources>/tools`. macOS and Windows targets get Docker's static builds pinned in
-// scripts/deps/docker-static-tools.json (fetched and checked here); linux-x64 gets the Debian toolchain's binaries.
+// scripts/deps/docker-static-tools.json (fetched and checked here; a pin never checked against the real download is
+// refused); linux-x64 gets the Debian toolchain's binaries.
+// `node scripts/dist/package/cli.js check-pins [TARGET…] [--manifest FILE]`: the maintainer's step, with internet
+// access, that downloads every pinned file and records in the manifest which pins match (check-pins.ts).
 import { copyFileSync, mkdirSync, mkdtempSync, renameSync, rmSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureDockerClientToolchain, TOOLCHAIN_CACHE_DIR } from '../toolchain/index.js';
+import { checkPins } from './check-pins.js';
 import { writeCredentialHelperLauncher } from './credential-helper-launcher.js';
 import { fetchStaticTools } from './static-tools.js';
 import { readStaticToolsManifest } from './static-tools-manifest.js';
@@ -52,8 +56,21 @@ async function main(argv: string[]): Promise<void> {
   const manifestFile = option(args, '--manifest', path.join(repoRoot, 'scripts', 'deps', 'docker-static-tools.json'));
   const outDir = option(args, '--out', path.join(repoRoot, '.cache', 'package-tools'));
   const cacheDir = option(args, '--cache', path.join(repoRoot, '.cache', 'downloads'));
+  if (command === 'check-pins') {
+    const results = await checkPins(manifestFile, { targets: args, log });
+    for (const r of results) log(r.problem ? `NOT checked: ${r.name} for ${r.target}: ${r.problem}` : `checked: ${r.name} for ${r.target}`);
+    const bad = results.filter((r) => r.problem).length;
+    if (bad > 0) {
+      log(`${bad} pin(s) did not match their download and stay unchecked, so packaging still refuses them: compare with upstream's published checksums, fix the pin and run check-pins again`);
+      process.exitCode = 1;
+    }
+    return;
+  }
   if (command !== 'tools' || args.length === 0) {
-    process.stderr.write('usage: package/cli.js tools TARGET… (darwin-x64 darwin-arm64 win32-x64 linux-x64) [--manifest FILE] [--out DIR] [--cache DIR]\n');
+    process.stderr.write(
+      'usage: package/cli.js tools TARGET… (darwin-x64 darwin-arm64 win32-x64 linux-x64) [--manifest FILE] [--out DIR] [--cache DIR]\n' +
+        '       package/cli.js check-pins [TARGET…] [--manifest FILE]\n',
+    );
     process.exitCode = 2;
     return;
   }

@@ -12,6 +12,11 @@ export interface StaticBuild {
   archive: 'tgz' | 'zip' | 'file';
   /** The binary's path inside the archive (tgz/zip only), e.g. `docker/docker`. */
   member?: string;
+  /**
+   * When the pin was seen to match the real download (`check-pins` writes it). A pin without it was never compared
+   * with the file upstream serves, and packaging refuses it.
+   */
+  checked?: string;
 }
 
 export interface StaticTool {
@@ -67,6 +72,7 @@ export function checkManifest(raw: unknown, where = 'the manifest'): StaticTools
       if (url && url.protocol !== 'https:' && url.protocol !== 'http:') fail(at, 'url must be http(s)');
       if (!['tgz', 'zip', 'file'].includes(b.archive)) fail(at, 'archive must be "tgz", "zip" or "file"');
       if (b.archive !== 'file' && !b.member) fail(at, `a ${b.archive} build names its binary in "member"`);
+      if (b.checked !== undefined && (typeof b.checked !== 'string' || !b.checked)) fail(at, '"checked" is a non-empty note of when the pin matched the download');
     }
   }
   return raw as StaticToolsManifest;
@@ -84,4 +90,19 @@ export function planTarget(manifest: StaticToolsManifest, target: string): Plann
   });
   if (plan.length === 0) throw new Error('the static tools manifest lists no tools');
   return plan;
+}
+
+/**
+ * Packaging ships only pins someone has seen match the real download: the sha256 values were first written without
+ * one (no internet where they were written), and a wrong pin must stop a release, not be found by a user.
+ */
+export function refuseUncheckedPins(plan: PlannedTool[], target: string, manifestFile = 'scripts/deps/docker-static-tools.json'): void {
+  const unchecked = plan.filter((t) => !t.checked);
+  if (unchecked.length === 0) return;
+  throw new Error(
+    `refusing to package ${target}: the sha256 pins of ${unchecked.map((t) => `${t.name} ${t.version} (${t.url})`).join(', ')} were never checked ` +
+      `against the real downloads (no "checked" in ${manifestFile}). On a machine with internet access run ` +
+      '`node scripts/dist/package/cli.js check-pins`, which downloads each pinned file and records "checked" where its sha256 matches; ' +
+      "compare the pins with upstream's published checksums where there are some (Compose and buildx release assets), then commit the manifest.",
+  );
 }

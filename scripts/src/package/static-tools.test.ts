@@ -13,6 +13,7 @@ import tar from 'tar-stream';
 import yazl from 'yazl';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { repoRoot } from '../testrig/paths.js';
+import { checkPins } from './check-pins.js';
 import { fetchStaticTools } from './static-tools.js';
 import { checkManifest, planTarget, readStaticToolsManifest, type StaticToolsManifest } from './static-tools-manifest.js';
 
@@ -82,7 +83,13 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
-function manifest(over: { composeSha?: string; composeUrl?: string } = {}): StaticToolsManifest {
+function manifest(over: { composeSha?: string; composeUrl?: string; unchecked?: boolean } = {}): StaticToolsManifest {
+  const m = uncheckedManifest(over);
+  if (!over.unchecked) for (const tool of Object.values(m.tools)) for (const b of Object.values(tool.builds)) b.checked = 'fixture';
+  return m;
+}
+
+function uncheckedManifest(over: { composeSha?: string; composeUrl?: string }): StaticToolsManifest {
   return checkManifest({
     tools: {
       docker: {
@@ -222,6 +229,60 @@ describe("fetching Docker's static builds for packaging", () => {
     const ok = await packageTools('win32-x64');
     expect(ok.status, ok.stderr).toBe(0);
     expect(tree(path.join(outDir, 'win32-x64'))).toContain('bin/docker.exe');
+  });
+});
+
+describe('pins never checked against the real download', () => {
+  let root: string;
+  beforeEach(() => {
+    root = mkdtempSync(path.join(os.tmpdir(), 'berth-package-pins-'));
+    requests.length = 0;
+  });
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+  it('packaging refuses them before fetching anything, naming each and the step that checks them', async () => {
+    const outDir = path.join(root, 'out');
+    const m = manifest();
+    delete m.tools['docker-buildx']!.builds['darwin-arm64']!.checked;
+    const err = await fetchStaticTools({ manifest: m, target: 'darwin-arm64', outDir }).then(() => undefined, (e: Error) => e);
+    expect(err?.message).toMatch(
+      new RegExp(`^refusing to package darwin-arm64: the sha256 pins of docker-buildx 0\\.17\\.1 \\(${base}/releases/buildx\\) were never checked against the real downloads`),
+    );
+    expect(err?.message).toContain('run `node scripts/dist/package/cli.js check-pins`');
+    expect(requests).toEqual([]);
+    expect(tree(outDir)).toEqual([]);
+  });
+
+  it("the repository's own pins are refused until a maintainer has checked them", async () => {
+    const m = readStaticToolsManifest(path.join(repoRoot, 'scripts/deps/docker-static-tools.json'));
+    for (const target of ['darwin-x64', 'darwin-arm64', 'win32-x64']) {
+      const unchecked = planTarget(m, target).filter((t) => !t.checked);
+      if (unchecked.length === 0) continue;
+      // The refusal comes before any download: the real URLs are never contacted here.
+      await expect(fetchStaticTools({ manifest: m, target, outDir: path.join(root, 'out') })).rejects.toThrow(
+        `refusing to package ${target}: the sha256 pins of ${unchecked.map((t) => `${t.name} ${t.version} (${t.url})`).join(', ')} were never checked`,
+      );
+    }
+  });
+
+  it('check-pins records "checked" for the pins whose download matches, reports the others, and keeps every other key', async () => {
+    const file = path.join(root, 'manifest.json');
+    const raw = { _comment: ['kept as it is'], ...manifest({ unchecked: true, composeSha: 'b'.repeat(64) }) };
+    writeFileSync(file, `${JSON.stringify(raw, null, 2)}\n`);
+    const results = await checkPins(file, { note: 'checked in a test' });
+    expect(results.filter((r) => r.problem).map((r) => `${r.name} ${r.target}`)).toEqual(['docker-compose darwin-arm64']);
+    expect(results.find((r) => r.problem)?.problem).toContain(`the manifest pins ${'b'.repeat(64)}, the download (${files.compose.length} bytes) is ${sha256(files.compose)}`);
+    const after = JSON.parse(readFileSync(file, 'utf8')) as typeof raw;
+    expect(after._comment).toEqual(['kept as it is']);
+    expect(after.tools['docker-compose']!.builds['darwin-arm64']!.checked).toBeUndefined();
+    expect(after.tools['docker-compose']!.builds['win32-x64']!.checked).toBe('checked in a test');
+    expect(after.tools.docker!.builds['darwin-arm64']).toEqual({ ...raw.tools.docker!.builds['darwin-arm64'], checked: 'checked in a test' });
+    expect(readdirSync(root)).toEqual(['manifest.json']);
+    // Packaging now goes through for the target whose pins all matched, and still refuses the other.
+    const outDir = path.join(root, 'out');
+    const checked = readStaticToolsManifest(file);
+    await expect(fetchStaticTools({ manifest: checked, target: 'win32-x64', outDir })).resolves.toMatchObject({ dir: path.join(outDir, 'win32-x64') });
+    await expect(fetchStaticTools({ manifest: checked, target: 'darwin-arm64', outDir })).rejects.toThrow(/^refusing to package darwin-arm64: the sha256 pins of docker-compose 2\.29\.6/);
   });
 });
 

@@ -3,7 +3,7 @@ import { createReadStream, existsSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { downloadVerified } from './download-verified.js';
-import { planTarget, type PlannedTool, type StaticToolsManifest } from './static-tools-manifest.js';
+import { planTarget, refuseUncheckedPins, type PlannedTool, type StaticToolsManifest } from './static-tools-manifest.js';
 import { unpackMember } from './unpack-member.js';
 
 export interface FetchStaticToolsOptions {
@@ -48,10 +48,12 @@ async function ensureArchive(tool: PlannedTool, dir: string, opts: FetchStaticTo
  * Docker's static builds for one target, fetched, checked against the manifest's sha256 and laid out as
  * `<outDir>/<target>/bin/docker[.exe]` and `<outDir>/<target>/cli-plugins/docker-{compose,buildx}[.exe]`. Everything is
  * built in a staging dir beside the result and renamed into place at the end: a failure (download, checksum, a
- * member missing from an archive) removes the staging dir and leaves an earlier result as it was.
+ * member missing from an archive) removes the staging dir and leaves an earlier result as it was. A pin nobody has
+ * checked against the real download (no `checked`) stops it before anything is fetched.
  */
 export async function fetchStaticTools(opts: FetchStaticToolsOptions): Promise<FetchedTools> {
   const plan = planTarget(opts.manifest, opts.target);
+  refuseUncheckedPins(plan, opts.target);
   await mkdir(opts.outDir, { recursive: true });
   const staging = await mkdtemp(path.join(opts.outDir, `.staging-${opts.target}-`));
   const final = path.join(opts.outDir, opts.target);
