@@ -32,9 +32,15 @@ describe('the packaged docker-credential-berth launcher', () => {
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
   const run = (action: string, input = '') =>
-    spawnSync(path.join(userBin, 'docker-credential-berth'), [action], { input, encoding: 'utf8', env: { PATH: '/usr/bin:/bin', BERTH_HOME: path.join(root, 'home', '.berth') } });
+    spawnSync(path.join(userBin, 'docker-credential-berth'), [action], { input, encoding: 'utf8', env: {
+        PATH: '/usr/bin:/bin',
+        BERTH_HOME: path.join(root, 'home', '.berth'),
+        // Node would warn about this file on stderr if the launcher let it through (it drops the variable).
+        NODE_EXTRA_CA_CERTS: path.join(root, 'no-such-ca-bundle.pem'),
+      },
+    });
 
-  it('finds the app through the link and runs the helper as Node', () => {
+  it('finds the app through the link and runs the helper as Node, without NODE_EXTRA_CA_CERTS', () => {
     const v = run('version');
     expect(v.stderr).toBe('');
     expect(v.stdout).toBe('docker-credential-berth (berth) 0.1.0\n');
@@ -54,7 +60,7 @@ describe('the packaged docker-credential-berth launcher', () => {
       const file = writeCredentialHelperLauncher(path.join(dir, 'Resources', 'tools'), 'darwin')!;
       expect(spawnSync('sh', ['-n', file]).status).toBe(0);
       expect(file).toBe(path.join(dir, 'Resources', 'tools', 'bin', 'docker-credential-berth'));
-      expect(readFileSync(file, 'utf8')).toContain('ELECTRON_RUN_AS_NODE=1 exec "$resources/../MacOS/Berth" "$resources/app.asar/dist/cli/docker-credential-berth.cjs" "$@"');
+      expect(readFileSync(file, 'utf8')).toContain('unset NODE_EXTRA_CA_CERTS\nELECTRON_RUN_AS_NODE=1 exec "$resources/../MacOS/Berth" "$resources/app.asar/dist/cli/docker-credential-berth.cjs" "$@"');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -70,7 +76,7 @@ describe('the Windows launcher', () => {
       const text = readFileSync(file, 'utf8');
       expect(text).toBe(cmdLauncher());
       expect(text.split('\r\n')).toContain('"%~dp0..\\..\\..\\Berth.exe" "%~dp0..\\..\\app.asar\\dist\\cli\\docker-credential-berth.cjs" %*');
-      expect(text).toContain('set ELECTRON_RUN_AS_NODE=1\r\n');
+      expect(text).toContain('set ELECTRON_RUN_AS_NODE=1\r\nset NODE_EXTRA_CA_CERTS=\r\n');
       expect(text.replace(/\r\n/g, '')).not.toContain('\n');
     } finally {
       rmSync(dir, { recursive: true, force: true });

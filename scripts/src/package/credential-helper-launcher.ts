@@ -24,6 +24,8 @@ while [ -L "$self" ]; do
   case $link in /*) self=$link ;; *) self=$(dirname "$self")/$link ;; esac
 done
 resources=$(cd "$(dirname "$self")/../.." && pwd -P)
+# No TLS here: Node would read and parse the whole extra CA bundle before the helper's first line.
+unset NODE_EXTRA_CA_CERTS
 ELECTRON_RUN_AS_NODE=1 exec "$resources/${appExecutable}" "$resources/app.asar/dist/cli/docker-credential-berth.cjs" "$@"
 `;
 }
@@ -39,6 +41,7 @@ export function cmdLauncher(): string {
     'rem docker-credential-berth: the Berth app\'s own binary runs the credential helper as Node (ELECTRON_RUN_AS_NODE).',
     'setlocal',
     'set ELECTRON_RUN_AS_NODE=1',
+    'set NODE_EXTRA_CA_CERTS=',
     '"%~dp0..\\..\\..\\Berth.exe" "%~dp0..\\..\\app.asar\\dist\\cli\\docker-credential-berth.cjs" %*',
     'exit /b %ERRORLEVEL%',
     '',

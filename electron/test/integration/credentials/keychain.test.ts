@@ -50,6 +50,12 @@ describe.skipIf(!!noKeyring)(`Secret Service (gnome-keyring) backend${noKeyring 
     expect(await runHelper('get', '127.0.0.1:5999', env)).toMatchObject({ code: 1, stdout: 'credentials not found in native keychain\n' });
   });
 
+  it('starts without reading NODE_EXTRA_CA_CERTS (no TLS in the helper; Node 20 would parse the bundle first)', async () => {
+    // Node warns on stderr about a CA file it cannot load: silence means the variable never reached it.
+    const res = await runHelper('get', '127.0.0.1:5999', { ...env, NODE_EXTRA_CA_CERTS: path.join(home, 'no-such-ca-bundle.pem') });
+    expect(res).toMatchObject({ code: 1, stdout: 'credentials not found in native keychain\n', stderr: '' });
+  });
+
   it('with no keychain reachable, store fails clearly with exit 1 and nothing is written', async () => {
     const bare = { ...env, DBUS_SESSION_BUS_ADDRESS: `unix:path=${path.join(home, 'no-bus')}` };
     const res = await runHelper('store', '{"ServerURL":"nokeychain.example","Username":"u","Secret":"plain-never"}', bare);

@@ -26,6 +26,18 @@ function helper(action: string, input: string, env: NodeJS.ProcessEnv): Promise<
   });
 }
 
+function nodeStartMs(env: NodeJS.ProcessEnv): number {
+  const start = process.hrtime.bigint();
+  const r = spawnSync('node', ['-e', '0'], { env, stdio: 'ignore' });
+  if (r.status !== 0) throw new Error(`node -e 0 exited ${r.status}`);
+  return Number(process.hrtime.bigint() - start) / 1e6;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
 /**
  * What `docker pull` of a private image waits for before it talks to the engine: the docker CLI running
  * `docker-credential-berth get` (Node start, the keyring library, one Secret Service lookup on gnome-keyring).
@@ -37,6 +49,20 @@ export default defineScenario<Ctx>({
   better: 'lower',
   defaultIterations: 20,
   warmup: 2,
+  // Node's own start (the helper's shebang runs `node`, without NODE_EXTRA_CA_CERTS: see
+  // electron/libexec/docker-credential-berth), at the same load: the part of the figure no Node helper can cut.
+  async floor() {
+    const withoutCa = { ...process.env };
+    delete withoutCa.NODE_EXTRA_CA_CERTS;
+    const bare: number[] = [];
+    const asSet: number[] = [];
+    for (let i = 0; i < 11; i++) {
+      bare.push(nodeStartMs(withoutCa));
+      if (process.env.NODE_EXTRA_CA_CERTS) asSet.push(nodeStartMs(process.env));
+    }
+    const ca = asSet.length ? `; ${Math.round(median(asSet))} ms with this environment's NODE_EXTRA_CA_CERTS, which the helper drops` : '';
+    return [`\`node -e 0\` alone: ${Math.round(median(bare))} ms median of 11${ca}`];
+  },
   unsupported: (target) => (target.kind !== 'berth' ? "Berth's own credential helper" : keyringUnavailable()),
   async setup() {
     // The helper as installed: the one-file bundle (scripts/setup.sh builds it; rebuilt here in case tsc ran since).
