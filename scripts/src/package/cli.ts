@@ -10,7 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureDockerClientToolchain, TOOLCHAIN_CACHE_DIR } from '../toolchain/index.js';
 import { checkPins } from './check-pins.js';
-import { writeCredentialHelperLauncher } from './credential-helper-launcher.js';
+import { writeAppNodeLaunchers } from './app-node-launchers.js';
 import { fetchStaticTools } from './static-tools.js';
 import { readStaticToolsManifest } from './static-tools-manifest.js';
 
@@ -78,14 +78,14 @@ async function main(argv: string[]): Promise<void> {
     const platform = target.split('-')[0]!;
     if (target === 'linux-x64') {
       const dir = debianTools(outDir);
-      writeCredentialHelperLauncher(dir, platform);
-      log(`linux-x64: ${dir}`);
+      const launchers = writeAppNodeLaunchers(dir, platform);
+      log(`linux-x64: ${dir} (launchers: ${launchers.map((f) => path.basename(f)).join(', ')})`);
       continue;
     }
     const manifest = readStaticToolsManifest(manifestFile);
     const done = await fetchStaticTools({ manifest, target, outDir, cacheDir, log });
-    const launcher = writeCredentialHelperLauncher(done.dir, platform);
-    log(`${target}: ${done.tools.map((t) => `${t.name} ${t.version}`).join(', ')}${launcher ? ', docker-credential-berth launcher' : ''} in ${done.dir}`);
+    const launchers = writeAppNodeLaunchers(done.dir, platform).map((f) => path.basename(f));
+    log(`${target}: ${done.tools.map((t) => `${t.name} ${t.version}`).join(', ')}${launchers.length ? `, launchers ${launchers.join(', ')}` : ''} in ${done.dir}`);
   }
 }
 

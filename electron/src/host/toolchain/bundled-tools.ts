@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 /**
  * The CLI tools the app carries for its OS and architecture, in one dir:
  *   bin/docker, bin/docker-credential-berth         (on PATH through ~/.berth/bin)
- *   cli-plugins/docker-compose, cli-plugins/docker-buildx   (reached through cliPluginsExtraDirs)
+ *   cli-plugins/docker-compose, cli-plugins/docker-buildx, cli-plugins/docker-extension   (through cliPluginsExtraDirs)
  * (`.exe`/`.cmd` on Windows.) A packaged app has it at `<resources>/tools`; a checkout at
  * `.cache/tools/<platform>-<arch>`, assembled by `scripts/setup.sh` from the Debian toolchain; `BERTH_TOOLS_DIR`
  * points anywhere else.

@@ -3,7 +3,7 @@
 // Berth's host set-up `docker` needs no flags, `docker login` keeps nothing secret in config.json, the secret is in
 // the keyring, private pulls work, `docker logout` erases it, and uninstall puts config.json back byte for byte.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -73,6 +73,7 @@ describe.skipIf(!!skip)(`docker login/pull/logout with credsStore "berth"${skip 
     const setup = spawnSync(BERTH_BIN, ['setup-host', '--socket', berthd.socket], { env, encoding: 'utf8' });
     expect(setup.status, setup.stderr).toBe(0);
     expect(setup.stdout).toContain(`Linked in ${paths.bin}: docker, docker-credential-berth`);
+    expect(setup.stdout).toContain(`Linked in ${paths.cliPlugins}: docker-buildx, docker-compose, docker-extension`);
     expect(setup.stdout).toContain('Registry logins now go to the OS keychain');
     expect(setup.stdout).toContain('Current docker context: berth');
   });
@@ -97,6 +98,22 @@ describe.skipIf(!!skip)(`docker login/pull/logout with credsStore "berth"${skip 
     expect((await docker(['info', '--format', '{{.DockerRootDir}}'])).stdout.trim()).toBe(berthd.dataRoot);
     expect((await docker(['compose', 'version'])).stdout).toMatch(/Docker Compose version v?2\.26\.1/);
     expect((await docker(['buildx', 'version'])).stdout).toMatch(/0\.13\.1/);
+  });
+
+  it('`docker extension ls` runs Berth\'s plugin from ~/.berth/cli-plugins (cliPluginsExtraDirs) against Berth', async () => {
+    // The plugin talks to Berth's own socket, which the app's tunnel serves at ~/.berth/run/docker.sock: here a link
+    // to this berthd's socket stands in for the tunnel.
+    mkdirSync(path.dirname(paths.dockerSocket), { recursive: true });
+    symlinkSync(berthd.socket, paths.dockerSocket);
+    try {
+      expect((await docker(['--help'])).stdout).toMatch(/^\s+extension\*\s+Manages Docker extensions$/m);
+      const ls = await docker(['extension', 'ls']);
+      expect(ls.stderr).toBe('');
+      expect(ls.stdout).toMatch(/^ID\s+PROVIDER\s+VERSION\s+UI\s+VM\s+HOST\n$/);
+      expect(ls.code).toBe(0);
+    } finally {
+      rmSync(paths.dockerSocket, { force: true });
+    }
   });
 
   it('docker login keeps the secret in the keyring, nothing secret in config.json; pull works; logout erases it', async () => {
