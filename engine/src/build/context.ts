@@ -13,6 +13,7 @@ import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { InvalidArgument } from '../base/errors.js';
 import { decompressed } from '../snapshots/decompress.js';
 import { unpackLayer } from '../snapshots/unpack.js';
+import type { ContextDigests } from './context-digests.js';
 import { IgnoreMatcher, readIgnoreFile } from './dockerignore.js';
 
 export interface BuildContext {
@@ -22,6 +23,11 @@ export interface BuildContext {
   dockerfileName: string;
   dockerfile: string;
   ignore: IgnoreMatcher;
+  /**
+   * Set for a context BuildKit's FileSync wrote (`ReceivedTree`): every entry new, owned by the engine's own user,
+   * already filtered by the client, and never written to afterwards; with the digests of its files' contents.
+   */
+  received?: { digests: ContextDigests };
   cleanup(): Promise<void>;
 }
 

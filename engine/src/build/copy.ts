@@ -125,6 +125,11 @@ export async function copySource(root: string, src: Source, dest: string, destIs
   await copyEntry(src.abs, path.join(parent, path.posix.basename(finalPath)), o, false);
 }
 
+/** Whether anything is at `dest` in the image (following symlinks inside it). */
+export async function existsInRoot(root: string, dest: string): Promise<boolean> {
+  return !!(await lstat(await resolveInRoot(root, dest)).catch(() => undefined));
+}
+
 /** Whether `dest` already is a directory in the image (following symlinks inside it). */
 export async function isDirInRoot(root: string, dest: string): Promise<boolean> {
   const st = await lstat(await resolveInRoot(root, dest)).catch(() => undefined);

@@ -4,8 +4,9 @@
  * out (matched against each source's name and, inside a copied directory, paths relative to it); `--parents` keeps
  * each source's directories relative to its root (after an rsync-style `/./`, and `**` matches any depth). The
  * cache key is dockerd's `COPY file:<sum> in <dest> ` with the flags that shape the result and the checksum of
- * what the sources hold (also the classic history; BuildKit's reads `COPY app/ ./ # buildkit`); on a miss they are copied into the image through an overlay mount and the mount's upper
- * dir becomes the layer (and, moved, its snapshot).
+ * what the sources hold (also the classic history; BuildKit's reads `COPY app/ ./ # buildkit`); on a miss they are
+ * copied into the image through an overlay mount and the mount's upper dir becomes the layer (and, moved, its
+ * snapshot). A whole received context dir into a new directory is linked instead (`link-tree.ts`).
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
@@ -14,7 +15,8 @@ import { InvalidArgument } from '../base/errors.js';
 import type { Builder } from './builder.js';
 import { copyHistory } from './buildkit-history.js';
 import { extractArchive, isArchive } from './archive-source.js';
-import { copySource, isDirInRoot, type Identity } from './copy.js';
+import { copySource, existsInRoot, isDirInRoot, mkdirInRoot, type Identity } from './copy.js';
+import { linkable, linkTree } from './link-tree.js';
 import { IgnoreMatcher } from './dockerignore.js';
 import type { Node } from './dockerfile/parse.js';
 import { processWord, processWords } from './dockerfile/shell-lex.js';
@@ -70,7 +72,7 @@ export async function dispatchCopy(b: Builder, state: StageState, node: Node): P
       const namedDir = b.namedDir(fromName);
       fromRoot = { dir: namedDir ?? (await b.mount(await b.baseImage(fromName, '', state.index))).root, scoped: true };
     }
-    const contextRoot: SourceRoot = { dir: b.ctx.dir, ignore: b.ctx.ignore, scoped: false };
+    const contextRoot: SourceRoot = { dir: b.ctx.dir, ignore: b.ctx.ignore, scoped: false, digests: b.ctx.received?.digests };
     const groups: Resolved[] = [];
     for (const arg of srcArgs) {
       const here = HEREDOC_WORD.exec(arg);
@@ -149,6 +151,16 @@ export async function dispatchCopy(b: Builder, state: StageState, node: Node): P
         } else {
           mounted = await b.mount(state.image);
           root = mounted.root;
+          const only = groups.length === 1 && all.length === 1 ? groups[0]!.sources[0]! : undefined;
+          const whole = !!only?.dir && groups[0]!.root === contextRoot && !chown && chmod === undefined && !exclude && !parents;
+          if (whole && (await linkable({ received: !!b.ctx.received, wholeDirOnly: true, source: only.abs, upper: mounted.upper }))) {
+            if (!(await existsInRoot(root, dest))) {
+              const target = await mkdirInRoot(root, dest, { uid: 0, gid: 0 });
+              await mounted.unmount();
+              await linkTree(only.abs, mounted.upper, path.relative(root, target));
+              return { upperDir: mounted.upper };
+            }
+          }
           identity = chown ? await resolveIdentity(root, processWord(chown, env, b.escape)) : undefined;
         }
         const mode = chmod !== undefined ? parseInt(chmod, 8) : undefined;

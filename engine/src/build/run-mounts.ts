@@ -1,17 +1,19 @@
 /**
  * BuildKit's `RUN --mount` (and `--network`) for the executor: cache mounts kept under the build root between
  * builds, secrets from the client's session written to a private file for the one step, the client's SSH agent
- * through a socket for the one step, tmpfs, and read-only binds of the context, a stage or an image. Each becomes a mount of the step's container; the mount points it made are
+ * through a socket for the one step, tmpfs, and binds of the context, a stage or an image (read-only, or writable
+ * through a throwaway overlay). Each becomes a mount of the step's container; the mount points it made are
  * left out of the step's layer, and cache/bind sources join the step's cache key (secrets never do).
  */
 import { createHash } from 'node:crypto';
-import { chmod, chown, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, chown, lstat, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { InvalidArgument, NotFound } from '../base/errors.js';
 import type { Builder } from './builder.js';
 import type { Node } from './dockerfile/parse.js';
 import { processWord } from './dockerfile/shell-lex.js';
 import type { StageState } from './state.js';
+import { mountImage } from './workspace.js';
 
 export interface ContainerMount {
   Type: 'bind' | 'tmpfs';
@@ -45,6 +47,15 @@ function fields(spec: string): Map<string, string> {
 function absTarget(target: string | undefined, workdir: string | undefined, what: string): string {
   if (!target) throw new InvalidArgument(`mount: ${what} requires a target`);
   return path.posix.resolve(workdir || '/', target);
+}
+
+/** `dir` (or a file) seen through an overlay with a throwaway upper dir; the view goes when the step's mounts do. */
+async function writableView(dir: string, dirs: { dataDir: string; execDir: string }, closers: Array<() => Promise<void>>): Promise<string> {
+  const st = await lstat(dir).catch(() => undefined);
+  if (!st) return dir;
+  const view = await mountImage(dirs, [st.isDirectory() ? dir : path.dirname(dir)]);
+  closers.push(() => view.dispose());
+  return st.isDirectory() ? view.root : path.join(view.root, path.basename(dir));
 }
 
 const truthy = (v: string | undefined): boolean => v !== undefined && v !== 'false' && v !== '0';
@@ -116,8 +127,14 @@ export async function prepareRunMounts(b: Builder, state: StageState, node: Node
         out.targets.push(t);
       } else if (type === 'bind') {
         const t = absTarget(target, workdir, 'bind');
-        const { dir, key } = await b.bindSource(state, f.get('from'), f.get('source') ?? f.get('src') ?? '/');
-        out.mounts.push({ Type: 'bind', Source: dir, Target: t, ReadOnly: !truthy(f.get('rw') ?? f.get('readwrite')) });
+        const from = f.get('from');
+        const { dir, key } = await b.bindSource(state, from, f.get('source') ?? f.get('src') ?? '/');
+        const rw = truthy(f.get('rw') ?? f.get('readwrite'));
+        // The context (and a named context dir) is shared with later steps and with the layers COPY linked from it:
+        // a writable bind of it gets an overlay whose writes are thrown away after the step, as BuildKit's are.
+        const shared = from === undefined || b.namedDir(from) !== undefined;
+        const source = rw && shared ? await writableView(dir, b.deps.dirs, closers) : dir;
+        out.mounts.push({ Type: 'bind', Source: source, Target: t, ReadOnly: !rw });
         out.cacheKey.push(`bind:${key}:${t}`);
         out.targets.push(t);
       } else if (type === 'ssh') {

@@ -6,9 +6,10 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { lstat, readdir, readlink } from 'node:fs/promises';
+import { lstat, readdir, readFile, readlink } from 'node:fs/promises';
 import path from 'node:path';
 import { InvalidArgument, NotFound } from '../base/errors.js';
+import type { ContextDigests } from './context-digests.js';
 import type { IgnoreMatcher } from './dockerignore.js';
 import { resolveInRoot } from '../base/rooted-fs.js';
 
@@ -25,6 +26,8 @@ export interface SourceRoot {
   ignore?: IgnoreMatcher | undefined;
   /** Image roots resolve symlinks inside themselves; the context is plain files. */
   scoped: boolean;
+  /** Content digests known without reading the files (a received context's). */
+  digests?: ContextDigests | undefined;
 }
 
 export function hasWildcards(p: string): boolean {
@@ -107,9 +110,13 @@ export async function matchSources(root: SourceRoot, arg: string, instruction: s
   return [{ rel, abs, dir: st.isDirectory() }];
 }
 
-async function fileDigest(abs: string): Promise<string> {
+/** Files read whole to hash them (one read instead of a stream's several steps); bigger ones are streamed. */
+const READ_WHOLE_MAX = 1 << 20;
+
+async function fileDigest(abs: string, size: number): Promise<string> {
   const h = createHash('sha256');
-  for await (const c of createReadStream(abs)) h.update(c as Buffer);
+  if (size <= READ_WHOLE_MAX) h.update(await readFile(abs));
+  else for await (const c of createReadStream(abs)) h.update(c as Buffer);
   return h.digest('hex');
 }
 
@@ -125,7 +132,8 @@ export async function sourceChecksum(root: SourceRoot, src: Source, exclude?: Ig
     const st = await lstat(abs);
     const type = st.isDirectory() ? 'd' : st.isSymbolicLink() ? 'l' : st.isFile() ? 'f' : 'o';
     const link = type === 'l' ? await readlink(abs) : '';
-    return `${rel}\0${type}\0${st.mode & 0o7777}\0${st.uid}\0${st.gid}\0${type === 'f' ? st.size : 0}\0${link}\0${type === 'f' ? await fileDigest(abs) : ''}\0`;
+    const digest = type === 'f' ? (root.digests?.lookup(abs, st) ?? (await fileDigest(abs, st.size))) : '';
+    return `${rel}\0${type}\0${st.mode & 0o7777}\0${st.uid}\0${st.gid}\0${type === 'f' ? st.size : 0}\0${link}\0${digest}\0`;
   };
   const described: string[] = [await entry('', src.abs)];
   if (src.dir) {

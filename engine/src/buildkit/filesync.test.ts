@@ -2,9 +2,11 @@
 // scripted fsutil sender that answers REQs the way fsutil's does, and the two ends of berthd joined to each other.
 import { lstat, mkdir, mkdtemp, readFile, readlink, readdir, rm, stat, symlink, writeFile, link, chmod } from 'node:fs/promises';
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ContextDigests } from '../build/context-digests.js';
 import { readIgnoreFile } from '../build/dockerignore.js';
 import { codec } from './codec.js';
 import { receiveDir } from './filesync.js';
@@ -99,13 +101,18 @@ describe('FileSync DiffCopy receiver', () => {
   });
 
   /** Runs the receiver against the scripted sender; returns the metadata it asked with and the REQ'd IDs. */
-  async function receive(entries: Entry[], req: Partial<Parameters<typeof receiveDir>[2]> = {}, o: Parameters<typeof scriptedSender>[2] = {}) {
+  async function receive(
+    entries: Entry[],
+    req: Partial<Parameters<typeof receiveDir>[2]> = {},
+    o: Parameters<typeof scriptedSender>[2] = {},
+    digests?: ContextDigests,
+  ) {
     const [mine, theirs] = callPair();
     let md: Metadata | undefined;
     const session = { call: (_path: string, m?: Metadata) => ((md = m), mine) };
     const sender = scriptedSender(theirs, entries, o);
     sender.catch(() => undefined); // a receiver that fails first cancels the sender too
-    const bytes = await receiveDir(session, dest, { dirName: 'context', ...req });
+    const bytes = await receiveDir(session, dest, { dirName: 'context', ...req }, digests);
     return { bytes, md: md!, requested: await sender };
   }
 
@@ -173,6 +180,54 @@ describe('FileSync DiffCopy receiver', () => {
   it('a path climbing out of the destination fails the transfer and writes nothing outside', async () => {
     await expect(receive([file('../escape', 0o644, 'x')])).rejects.toThrow(/invalid path in file transfer: \.\.\/escape/);
     await expect(lstat(path.join(dest, '..', 'escape'))).rejects.toThrow();
+  });
+
+  describe('a hostile listing fails and writes nothing outside the destination', () => {
+    let outside: string;
+    beforeEach(async () => {
+      outside = await mkdtemp(path.join(os.tmpdir(), 'berth-filesync-outside-'));
+      await writeFile(path.join(outside, 'victim'), 'untouched');
+    });
+    afterEach(async () => {
+      await rm(outside, { recursive: true, force: true });
+    });
+    const link = (p: string, target: string): Entry => ({ stat: { path: p, mode: FILE_MODE.SYMLINK | 0o777, linkname: target } });
+
+    it('a file under a symlinked directory', async () => {
+      await expect(receive([link('d', outside), file('d/new', 0o644, 'x')])).rejects.toThrow(/d\/new does not follow its directory/);
+      expect(await readdir(outside)).toEqual(['victim']);
+    });
+
+    it('a file listed again over a symlink to a file outside', async () => {
+      await expect(receive([link('a', path.join(outside, 'victim')), file('a', 0o644, 'overwritten')])).rejects.toThrow(/a listed twice/);
+      expect(await readFile(path.join(outside, 'victim'), 'utf8')).toBe('untouched');
+    });
+
+    it('a directory listed again, and an entry whose directory was never listed', async () => {
+      await expect(receive([dir('d', 0o755), dir('d', 0o755)])).rejects.toThrow(/d listed twice/);
+      await rm(dest, { recursive: true, force: true });
+      await mkdir(dest);
+      await expect(receive([file('nodir/x', 0o644, 'x')])).rejects.toThrow(/nodir\/x does not follow its directory/);
+    });
+
+    it('a hardlink to a file that was not sent (through a symlink, or outside)', async () => {
+      await expect(receive([link('d', outside), file('h', 0o644, '', { linkname: 'd/victim' })])).rejects.toThrow(/not a file sent before it/);
+      await expect(receive([file('h2', 0o644, '', { linkname: '../victim' })])).rejects.toThrow(/not a file sent before it/);
+      await expect(lstat(path.join(dest, 'h'))).rejects.toThrow();
+    });
+  });
+
+  it('records each file\'s sha256 as it arrives, for the files as written (a big one streamed too)', async () => {
+    const digests = new ContextDigests();
+    const big = 'b'.repeat(3 << 20);
+    await receive([dir('d', 0o755), file('d/a.txt', 0o644, 'hello\n'), file('big', 0o600, big)], {}, { chunk: 1 << 16 }, digests);
+    const sha = (t: string) => createHash('sha256').update(t).digest('hex');
+    const a = path.join(dest, 'd/a.txt');
+    expect(digests.lookup(a, await lstat(a))).toBe(sha('hello\n'));
+    const b = path.join(dest, 'big');
+    expect(digests.lookup(b, await lstat(b))).toBe(sha(big));
+    expect(await readFile(b, 'utf8')).toBe(big);
+    expect((await stat(b)).mode & 0o7777).toBe(0o600);
   });
 
   it("the sender's ERR fails the transfer with its message", async () => {

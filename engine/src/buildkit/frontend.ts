@@ -7,6 +7,7 @@ import { mkdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { errorMessage, InvalidArgument } from '../base/errors.js';
 import type { BuildContext } from '../build/context.js';
+import { ContextDigests } from '../build/context-digests.js';
 import { IgnoreMatcher, readIgnoreFile } from '../build/dockerignore.js';
 import type { BuildOutput } from '../build/builder.js';
 import type { BuildOptions, NamedContext } from '../build/options.js';
@@ -28,14 +29,26 @@ export interface FrontendRun {
   signal: AbortSignal;
 }
 
-async function transfer(run: FrontendRun, vertexName: string, statusName: string, dir: string, req: Parameters<typeof receiveDir>[2]): Promise<void> {
+async function transfer(
+  run: FrontendRun,
+  vertexName: string,
+  statusName: string,
+  dir: string,
+  req: Parameters<typeof receiveDir>[2],
+  digests?: ContextDigests,
+): Promise<void> {
   const v = run.progress.begin(vertexName);
   try {
-    const bytes = await receiveDir(run.session, dir, {
-      ...req,
-      signal: run.signal,
-      onBytes: (n) => v.status(statusName, n),
-    });
+    const bytes = await receiveDir(
+      run.session,
+      dir,
+      {
+        ...req,
+        signal: run.signal,
+        onBytes: (n) => v.status(statusName, n),
+      },
+      digests,
+    );
     v.status(statusName, bytes, 0, true);
     v.end();
   } catch (err) {
@@ -88,9 +101,10 @@ async function dockerfileFrontend(builds: BuildService, run: FrontendRun): Promi
       ignoreText = await readFile(path.join(ignoreDir, '.dockerignore'), 'utf8').catch(() => '');
     }
     const patterns = readIgnoreFile(ignoreText);
-    await transfer(run, '[internal] load build context', 'transferring context:', ctxDir, { dirName: 'context', excludePatterns: patterns });
+    const digests = new ContextDigests();
+    await transfer(run, '[internal] load build context', 'transferring context:', ctxDir, { dirName: 'context', excludePatterns: patterns }, digests);
     opts.namedContexts = await namedContexts(run, scratch);
-    const ctx: BuildContext = { dir: ctxDir, dockerfileName: name, dockerfile, ignore: new IgnoreMatcher(patterns), cleanup };
+    const ctx: BuildContext = { dir: ctxDir, dockerfileName: name, dockerfile, ignore: new IgnoreMatcher(patterns), received: { digests }, cleanup };
     return await builds.run(ctx, opts, eventsOutput(run));
   } finally {
     await cleanup();

@@ -3,7 +3,7 @@
 // ARGs and the `# syntax=` directive. One registry and one berthd for the file.
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { link, mkdtemp, rm, symlink, utimes, writeFile } from 'node:fs/promises';
+import { chmod, link, mkdtemp, readFile, rm, symlink, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -128,6 +128,24 @@ describe('the BuildKit executor in berthd, with the real buildx', () => {
     const lines = got.split('\n');
     expect(lines.pop()).toBe('d0/f0.bin');
     expect(lines.sort()).toEqual(want);
+  }, 180_000);
+
+  it('a whole-context COPY keeps owner and modes, and a RUN bind rw of the context writes to a view thrown away after it', async () => {
+    const ctx = await writeContext(work, 'rw-bind', {
+      Dockerfile: [
+        `FROM ${rig.busybox}`,
+        'COPY . /ctx/',
+        'RUN --mount=type=bind,rw,target=/m sh -c "echo changed > /m/a.txt && echo new > /m/new.txt && cat /m/a.txt > /seen"',
+        'COPY . /again/',
+        '',
+      ].join('\n'),
+      'a.txt': 'original\n',
+    });
+    await chmod(path.join(ctx, 'a.txt'), 0o640);
+    await ok(['build', '--progress=plain', '--no-cache', '-t', 'bk-rw-bind', ctx]);
+    const got = await rig.ok(['run', '--rm', 'bk-rw-bind', 'sh', '-c', 'cat /seen /ctx/a.txt /again/a.txt; ls /again; stat -c "%u:%g %a" /ctx/a.txt /ctx']);
+    expect(got).toBe('changed\noriginal\noriginal\nDockerfile\na.txt\n0:0 640\n0:0 755');
+    expect(await readFile(path.join(ctx, 'a.txt'), 'utf8')).toBe('original\n');
   }, 180_000);
 
   describe('ADD of a Git repository', () => {

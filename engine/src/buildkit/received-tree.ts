@@ -1,0 +1,208 @@
+/**
+ * The filesystem side of a FileSync receive: the entries a sender lists, made under `dest` and never outside it.
+ * Entries come depth-first, a directory before its children, so each entry's parent must be a directory made by
+ * this transfer (never a symlink the sender listed, never something that was there before); every name is created
+ * exclusively and without following a final symlink, and a hardlink may only name a regular file sent earlier.
+ * A hostile or malformed listing fails the transfer instead of writing through a link.
+ *
+ * Small files (most of a context) are kept in memory until their last chunk and written with one call; larger
+ * ones are streamed through a file handle. Each file's sha256 is computed as its bytes pass and recorded in
+ * `digests`, so a COPY of the context need not read it again for its cache key.
+ */
+import { createHash, type Hash } from 'node:crypto';
+import { constants } from 'node:fs';
+import { chmod, link, lutimes, mkdir, open, symlink, writeFile, type FileHandle } from 'node:fs/promises';
+import path from 'node:path';
+import type { ContextDigests } from '../build/context-digests.js';
+import { FILE_MODE as MODE, FILE_TYPE_BITS as TYPE_BITS, type Stat } from './fsutil-packets.js';
+import { GRPC_STATUS, GrpcError } from './grpc-frames.js';
+
+/** Files whose bytes are held in memory until their end (bigger ones stream to disk). */
+const BUFFERED_MAX = 1 << 20;
+/** Files written at once. */
+const MAX_WRITING = 64;
+/** Create only: an existing name (a duplicate entry, a symlink put there) fails instead of being written through. */
+/** Read once: the mode open() creates with is `mode & ~umask`. */
+const UMASK = process.umask();
+const CREATE_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
+
+/** Go FileMode permission and special bits as a POSIX mode. */
+export function posixMode(mode: number): number {
+  let m = mode & 0o777;
+  if (mode & MODE.SETUID) m |= 0o4000;
+  if (mode & MODE.SETGID) m |= 0o2000;
+  if (mode & MODE.STICKY) m |= 0o1000;
+  return m;
+}
+
+function invalid(message: string): GrpcError {
+  return new GrpcError(GRPC_STATUS.INVALID_ARGUMENT, `invalid file transfer: ${message}`);
+}
+
+function invalidPath(rel: string): GrpcError {
+  return new GrpcError(GRPC_STATUS.INVALID_ARGUMENT, `invalid path in file transfer: ${rel}`);
+}
+
+interface Incoming {
+  stat: Stat;
+  full: string;
+  hash: Hash;
+  size: number;
+  chunks: Buffer[];
+  /** Once the file outgrew memory: its handle, every write chained on it. */
+  handle?: Promise<FileHandle>;
+}
+
+const MS_PER_NS = 1e6;
+
+/** Writes `parts` in order; on a failure the handle is closed (so nothing is left open) and the error passed on. */
+async function write(fh: FileHandle, parts: Buffer[]): Promise<FileHandle> {
+  try {
+    for (const p of parts) await fh.write(p);
+    return fh;
+  } catch (err) {
+    await fh.close().catch(() => undefined);
+    throw err;
+  }
+}
+
+/** A chained write's failure surfaces when the file ends (or the transfer does), never as an unhandled rejection. */
+function quiet<T>(p: Promise<T>): Promise<T> {
+  p.catch(() => undefined);
+  return p;
+}
+
+export class ReceivedTree {
+  /** Directories made by this transfer ('' is `dest`): the only places an entry may go. */
+  private readonly dirs = new Map<string, Stat>([['', { path: '', mode: MODE.DIR } as Stat]]);
+  private readonly names = new Set<string>();
+  /** Regular files listed so far: what a hardlink may point at. */
+  private readonly files = new Set<string>();
+  private readonly hardlinks: Array<[string, string]> = [];
+  private readonly incoming = new Map<number, Incoming>();
+  private readonly writing = new Set<Promise<void>>();
+  private failure: unknown;
+  bytes = 0;
+
+  constructor(
+    private readonly dest: string,
+    private readonly digests?: ContextDigests,
+  ) {}
+
+  /** Requests still unanswered (files whose end has not come). */
+  get pending(): number {
+    return this.incoming.size;
+  }
+
+  /** The host path of a listed relative path, after checking it is clean, new, and inside a directory made here. */
+  private place(rel: string): string {
+    const clean = path.posix.normalize(`/${rel}`).slice(1);
+    if (clean === '' || clean !== rel) throw invalidPath(rel);
+    if (this.names.has(rel)) throw invalid(`${rel} listed twice`);
+    const parent = path.posix.dirname(rel);
+    if (!this.dirs.has(parent === '.' ? '' : parent)) throw invalid(`${rel} does not follow its directory`);
+    this.names.add(rel);
+    return path.join(this.dest, rel);
+  }
+
+  /** Makes a listed entry; true when it is a regular file whose bytes are to be requested (under `id`). */
+  async entry(id: number, st: Stat): Promise<boolean> {
+    const full = this.place(st.path);
+    if (st.mode & MODE.DIR) {
+      await mkdir(full, { mode: 0o700 });
+      this.dirs.set(st.path, st);
+      return false;
+    }
+    if (st.mode & MODE.SYMLINK) {
+      await symlink(st.linkname, full);
+      return false;
+    }
+    // Pipes, sockets and devices have no content a build could use; dockerd's BuildKit skips sockets too.
+    if (st.mode & TYPE_BITS) return false;
+    if (st.linkname) {
+      if (!this.files.has(st.linkname)) throw invalid(`hardlink ${st.path} to ${st.linkname}, which is not a file sent before it`);
+      this.hardlinks.push([st.path, st.linkname]);
+      return false;
+    }
+    this.files.add(st.path);
+    // Empty files are requested too: the sender answers with the one empty DATA packet that ends a file.
+    this.incoming.set(id, { stat: st, full, hash: createHash('sha256'), size: 0, chunks: [] });
+    return true;
+  }
+
+  /** A chunk of file `id`; an empty one ends it. Resolves once there is room for more writes. */
+  async data(id: number, chunk: Buffer): Promise<void> {
+    if (this.failure) throw this.failure;
+    const f = this.incoming.get(id);
+    if (!f) throw invalid(`unexpected data for ${id}`);
+    if (chunk.length) {
+      f.hash.update(chunk);
+      f.size += chunk.length;
+      this.bytes += chunk.length;
+      if (f.handle) f.handle = quiet(f.handle.then((fh) => write(fh, [chunk])));
+      else f.chunks.push(chunk);
+      if (!f.handle && f.size > BUFFERED_MAX) {
+        await this.room();
+        const parts = f.chunks.splice(0);
+        f.handle = quiet(open(f.full, CREATE_FLAGS, 0o600).then((fh) => write(fh, parts)));
+      }
+      return;
+    }
+    this.incoming.delete(id);
+    if (!f.handle) await this.room();
+    this.track(this.finishFile(f));
+  }
+
+  private async finishFile(f: Incoming): Promise<void> {
+    const st = f.stat;
+    if (f.handle) {
+      const fh = await f.handle;
+      await fh.close();
+    } else {
+      await writeFile(f.full, f.chunks.length === 1 ? f.chunks[0]! : Buffer.concat(f.chunks), { flag: CREATE_FLAGS, mode: posixMode(st.mode) & 0o777 });
+    }
+    // The create mode is enough unless the umask cleared bits of it or set-id/sticky bits are wanted (and a
+    // streamed file was created private until its end).
+    const mode = posixMode(st.mode);
+    if (f.handle || (mode & ~0o777) !== 0 || (mode & UMASK) !== 0) await chmod(f.full, mode);
+    const mtimeMs = st.modTime ? Math.floor(st.modTime / MS_PER_NS) : undefined;
+    if (mtimeMs !== undefined) await lutimes(f.full, mtimeMs / 1000, mtimeMs / 1000);
+    if (mtimeMs !== undefined) this.digests?.record(f.full, f.hash.digest('hex'), f.size, mtimeMs);
+  }
+
+  private async room(): Promise<void> {
+    while (this.writing.size >= MAX_WRITING) await Promise.race(this.writing);
+    if (this.failure) throw this.failure;
+  }
+
+  private track(p: Promise<void>): void {
+    const done: Promise<void> = p.then(
+      () => void this.writing.delete(done),
+      (err: unknown) => {
+        this.writing.delete(done);
+        this.failure ??= err;
+      },
+    );
+    this.writing.add(done);
+  }
+
+  /** Waits for every write; then the hardlinks, and directory modes and times (deepest first, after their children). */
+  async finish(): Promise<void> {
+    await this.settle();
+    if (this.failure) throw this.failure;
+    for (const [to, from] of this.hardlinks) await link(path.join(this.dest, from), path.join(this.dest, to));
+    const dirs = [...this.dirs.values()].filter((d) => d.path !== '');
+    for (const d of dirs.reverse()) {
+      const full = path.join(this.dest, d.path);
+      await chmod(full, posixMode(d.mode));
+      if (d.modTime) await lutimes(full, d.modTime / MS_PER_NS / 1000, d.modTime / MS_PER_NS / 1000);
+    }
+  }
+
+  /** Waits for the writes under way and closes what is open (after a failure too). */
+  async settle(): Promise<void> {
+    for (const f of this.incoming.values()) if (f.handle) this.track(f.handle.then((fh) => fh.close()));
+    this.incoming.clear();
+    while (this.writing.size) await Promise.race(this.writing);
+  }
+}
