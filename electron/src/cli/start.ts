@@ -6,7 +6,7 @@ import { berthPaths, type BerthPaths } from '../host/paths.js';
 import type { VmError } from '../host/vm/backend.js';
 import { STAGE_TEXT } from '../host/vm/stage-text.js';
 import { useContextSetting } from '../host/toolchain/context-setting.js';
-import { formatHostToolsReport, setUpHostTools } from '../host/toolchain/host-tools.js';
+import { formatHostToolsReport, setUpHostTools, type HostToolsReport } from '../host/toolchain/host-tools.js';
 import { loadVmSettings, repoImageBuilder, repoImageDir } from '../host/vm/vm-settings.js';
 import { ControlClient, controlSocket, type ControlMessage } from './vm/control.js';
 import { EXIT, exitCodeFor } from './vm/exit-codes.js';
@@ -50,14 +50,29 @@ export async function runStart(op: 'start' | 'restart'): Promise<number> {
   await ensureDaemon(paths);
   const t0 = Date.now();
   let result: ControlMessage | undefined;
-  await ControlClient.request(controlSocket(paths), { op }, (msg) => {
-    if (msg.type === 'progress') {
-      const stage = String(msg.stage);
-      if (msg.phase === 'begin') process.stderr.write(`  ${STAGE_TEXT[stage as keyof typeof STAGE_TEXT] ?? stage}…\n`);
-    } else if (msg.type === 'done') {
-      result = msg;
-    }
-  });
+  let hostTools: HostToolsReport | undefined;
+  let hostToolsError: unknown;
+  await ControlClient.request(
+    controlSocket(paths),
+    { op },
+    (msg) => {
+      if (msg.type === 'progress') {
+        const stage = String(msg.stage);
+        if (msg.phase === 'begin') process.stderr.write(`  ${STAGE_TEXT[stage as keyof typeof STAGE_TEXT] ?? stage}…\n`);
+      } else if (msg.type === 'done') {
+        result = msg;
+      }
+    },
+    // The user's side (context, links, config.json) needs nothing from the VM: it is done while the VM boots in the
+    // host process, not after (it cost seconds of `berth start` under load). Progress lines wait in the socket.
+    () => {
+      try {
+        hostTools = setUpHostTools({ paths, socket: paths.dockerSocket, useContext: useContextSetting(paths.settings) });
+      } catch (err) {
+        hostToolsError = err;
+      }
+    },
+  );
   if (!result) {
     process.stderr.write('berth: the host process went away during start; see `berth logs host`\n');
     return EXIT.failed;
@@ -71,8 +86,8 @@ export async function runStart(op: 'start' | 'restart'): Promise<number> {
     return EXIT.failed;
   }
   process.stdout.write(`Berth is running (${((Date.now() - t0) / 1000).toFixed(1)} s), socket ${paths.dockerSocket}.\n`);
-  const report = setUpHostTools({ paths, socket: paths.dockerSocket, useContext: useContextSetting(paths.settings) });
-  process.stdout.write(`${formatHostToolsReport(report)}\n`);
+  if (hostToolsError) throw hostToolsError;
+  if (hostTools) process.stdout.write(`${formatHostToolsReport(hostTools)}\n`);
   return EXIT.ok;
 }
 

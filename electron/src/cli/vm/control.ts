@@ -78,7 +78,13 @@ export class ControlClient extends EventEmitter<{ message: [ControlMessage]; end
     });
   }
 
-  static async request(socketPath: string, req: ControlRequest, onMessage: (m: ControlMessage) => void = () => undefined): Promise<ControlMessage[]> {
+  /** `onSent` runs once the request is written: work that may overlap with the daemon's answer. */
+  static async request(
+    socketPath: string,
+    req: ControlRequest,
+    onMessage: (m: ControlMessage) => void = () => undefined,
+    onSent: () => void = () => undefined,
+  ): Promise<ControlMessage[]> {
     const sock = await ControlClient.connect(socketPath);
     return new Promise((resolve, reject) => {
       const all: ControlMessage[] = [];
@@ -88,7 +94,7 @@ export class ControlClient extends EventEmitter<{ message: [ControlMessage]; end
       });
       sock.on('close', () => resolve(all));
       sock.on('error', reject);
-      sock.write(JSON.stringify(req) + '\n');
+      sock.write(JSON.stringify(req) + '\n', () => onSent());
     });
   }
 

@@ -33,15 +33,21 @@ export function compareVersions(a: string, b: string): number {
   return 0;
 }
 
-/** The user's own copy of plugin `name` that is newer than `ours`, if any (it then wins over Berth's). */
+/**
+ * The user's own copy of plugin `name` that is newer than `ours`, if any (it then wins over Berth's). Plugins are
+ * only run (to learn their versions) when the user has a copy: each run of a Go plugin costs a noticeable part of
+ * `berth start`, and most users have none.
+ */
 export function newerUserPlugin(name: string, ours: string, dockerConfigDir: string): { path: string; version: string } | undefined {
+  const theirs = userPluginDirs(dockerConfigDir)
+    .map((dir) => path.join(dir, name))
+    .filter((candidate) => existsSync(candidate));
+  if (theirs.length === 0) return undefined;
   const mine = pluginVersion(ours);
   if (!mine) return undefined;
-  for (const dir of userPluginDirs(dockerConfigDir)) {
-    const candidate = path.join(dir, name);
-    if (!existsSync(candidate)) continue;
-    const theirs = pluginVersion(candidate);
-    if (theirs && compareVersions(theirs, mine) > 0) return { path: candidate, version: theirs };
+  for (const candidate of theirs) {
+    const version = pluginVersion(candidate);
+    if (version && compareVersions(version, mine) > 0) return { path: candidate, version };
   }
   return undefined;
 }

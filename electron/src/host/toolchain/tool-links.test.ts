@@ -47,6 +47,20 @@ describe('links to the bundled tools', () => {
     expect(existsSync(path.join(dirs.cliPlugins, 'docker-compose'))).toBe(false);
   });
 
+  it('runs no plugin to learn its version when the user has no copy of it (a Go plugin run costs start time)', () => {
+    // A name no system plugin dir has, so the check does not depend on what this machine has installed.
+    const ran = path.join(root, 'ran');
+    const plugin = path.join(tools, 'cli-plugins', 'docker-berthcheck');
+    writeFileSync(plugin, `#!/bin/sh\necho run >> ${ran}\necho '{"Version":"1.0.0"}'\n`);
+    chmodSync(plugin, 0o755);
+    const out = linkBundledTools(listBundledTools(tools), dirs, dockerDir);
+    expect(out.find((o) => o.name === 'docker-berthcheck')).toMatchObject({ state: 'linked' });
+    expect(existsSync(ran)).toBe(false);
+    fakePlugin(path.join(dockerDir, 'cli-plugins', 'docker-berthcheck'), '0.9.0');
+    expect(linkBundledTools(listBundledTools(tools), dirs, dockerDir).find((o) => o.name === 'docker-berthcheck')).toMatchObject({ state: 'kept' });
+    expect(readFileSync(ran, 'utf8')).toBe('run\n');
+  });
+
   it('offers system-dir links only where nothing else is, and removes only its own', () => {
     const sys = path.join(root, 'usr-local-bin');
     fakePlugin(path.join(sys, 'docker'), '28.0.0'); // the user's own docker
