@@ -5,6 +5,7 @@
 import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
+import { errorMessage } from '../base/errors.js';
 import type { Filters } from '../base/filters.js';
 import type { Logger } from '../base/log.js';
 import { shortId } from '../base/ids.js';
@@ -46,6 +47,19 @@ export class BuildService {
     this.cacheMountDir = path.join(o.dataRoot, 'build', 'cache-mounts');
   }
 
+  /** Resolves once init() has run: everything that touches the build dirs waits for it. */
+  private ready: Promise<void> = Promise.resolve();
+
+  /**
+   * Runs init() without making berthd's start wait for it (under emulation in the VM it cost a second or more of
+   * the start): builds wait for it instead. A failure is logged and given to every build.
+   */
+  initInBackground(): Promise<void> {
+    this.ready = this.init();
+    this.ready.catch((err: unknown) => this.o.log.warn({ err: errorMessage(err) }, 'clearing what earlier builds left failed'));
+    return this.ready;
+  }
+
   /** Clears what a build interrupted by a crash left: mounts first, then their dirs and unpacked contexts. */
   async init(): Promise<void> {
     for (const name of await readdir(this.execDir).catch(() => [] as string[])) {
@@ -58,6 +72,7 @@ export class BuildService {
   }
 
   async build(body: Readable | undefined, opts: BuildOptions, out: BuildOutput): Promise<BuildResult> {
+    await this.ready;
     const ctx = await receiveContext({ body, remote: opts.remote, dockerfile: opts.dockerfile, workRoot: this.contextDir });
     try {
       const builder = this.builder(opts, ctx, out);
@@ -69,23 +84,27 @@ export class BuildService {
   }
 
   /** Unpacks a context tarball (or fetches `opts.remote`) as `POST /build` does; the caller cleans it up. */
-  receive(body: Readable | undefined, opts: BuildOptions): Promise<BuildContext> {
+  async receive(body: Readable | undefined, opts: BuildOptions): Promise<BuildContext> {
+    await this.ready;
     return receiveContext({ body, remote: opts.remote, dockerfile: opts.dockerfile, workRoot: this.contextDir });
   }
 
   /** Runs a build whose context arrived another way (BuildKit's FileSync); resolves to the image ID, untagged. */
-  run(ctx: BuildContext, opts: BuildOptions, out: BuildOutput): Promise<string> {
+  async run(ctx: BuildContext, opts: BuildOptions, out: BuildOutput): Promise<string> {
+    await this.ready;
     return this.builder(opts, ctx, out).build();
   }
 
   /** A private directory for a context received another way; the caller removes it. */
   async contextScratch(): Promise<string> {
+    await this.ready;
     return mkdtemp(path.join(this.contextDir, 'session-'));
   }
 
   /** An image's filesystem mounted for reading (BuildKit's local and tar exporters); dispose() unmounts it. */
-  mountImage(id: string): Promise<MountedImage> {
+  async mountImage(id: string): Promise<MountedImage> {
     const layers = this.o.images.get(id).chainIds.map((c) => this.o.images.deps.snapshots.fsPath(c));
+    await this.ready;
     return mountImage({ dataDir: this.dataDir, execDir: this.execDir }, layers);
   }
 

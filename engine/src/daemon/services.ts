@@ -71,7 +71,8 @@ export async function createServices(config: DaemonConfig, log: Logger, timer = 
   const connector = new NetworkConnector(containers.ctx, bridge, (term) => networks.lookup(term).name);
   const containerIo = new ContainerIoService(containers.ctx);
   const build = new BuildService({ dataRoot: config.dataRoot, execRoot: config.execRoot, images, containers, log: log.child({ component: 'build' }) });
-  await timer.time('build', () => build.init());
+  // Not awaited: what a crashed build left is cleared while the API already answers (builds wait for it).
+  void build.initInBackground();
   let buildkit: Promise<BuildKitServer> | undefined;
   const loadBuildKit = (): Promise<BuildKitServer> =>
     (buildkit ??= import('../buildkit/server.js').then(
