@@ -1,6 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -61,6 +62,20 @@ describe('vm-image build', () => {
       expect(list).toContain(`${path}\n`);
     }
     expect(list).not.toMatch(/ssh_host_.*_key/);
+  });
+
+  it("ships a data disk template whose inode tables are zeroed (no ext4lazyinit at the VM's boots)", () => {
+    const raw = join(mkdtempSync(join(tmpdir(), 'berth-data-')), 'data.raw');
+    try {
+      execFileSync('qemu-img', ['convert', '-q', '-f', 'qcow2', '-O', 'raw', join(out, 'data-ext4-64g.qcow2'), raw]);
+      const groups = execFileSync('dumpe2fs', [raw], { encoding: 'utf8', maxBuffer: 64 << 20, stdio: ['ignore', 'pipe', 'ignore'] })
+        .split('\n')
+        .filter((l) => /^Group \d+:/.test(l));
+      expect(groups.length).toBe(512);
+      expect(groups.filter((l) => !l.includes('ITABLE_ZEROED'))).toEqual([]);
+    } finally {
+      rmSync(dirname(raw), { recursive: true, force: true });
+    }
   });
 
   it('does nothing when no input changed', () => {

@@ -37,7 +37,8 @@ describe('qemuCommand', () => {
     expect(argAfter(args, '-drive')[1]).toContain('discard=unmap');
     expect(argAfter(args, '-netdev')).toEqual(['user,id=net0,hostfwd=tcp:127.0.0.1:40022-:22']);
     expect(argAfter(args, '-qmp')).toEqual(['unix:/h/vm/qmp.sock,server=on,wait=off']);
-    expect(argAfter(args, '-append')).toEqual(['console=ttyS0 root=/dev/vda ro panic=-1 quiet']);
+    expect(argAfter(args, '-append')).toEqual([expect.stringMatching(/^console=ttyS0 root=\/dev\/vda ro panic=-1 quiet /)]);
+    expect(argAfter(args, '-append')[0]).toContain('tsc=reliable');
   });
 
   it('hands freed memory back (balloon free-page reporting) and gives the VM its start-stage port', () => {
@@ -62,6 +63,7 @@ describe('qemuCommand', () => {
     expect(argAfter(args, '-cpu')).toEqual(['host']);
     expect(argAfter(args, '-append')[0]).toContain('console=ttyAMA0');
     expect(kernelCmdline('arm64')).not.toContain('ttyS0');
+    expect(kernelCmdline('arm64')).not.toMatch(/tsc=|i8042/);
   });
 
   it('builds the Windows variant: WHPX and QMP over a named pipe', () => {
