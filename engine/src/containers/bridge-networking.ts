@@ -106,6 +106,8 @@ export class BridgeNetworking implements ContainerNetworking {
       defaultRoute: false,
       dnsUpstreams: record.HostConfig.Dns,
     });
+    // Its 127.0.0.11 may point at a network it has left (or at none): aim it at one it is on now.
+    await this.endpoints.redirectResolver(record.Id, { newNamespace: false });
     return this.endpoints.networkSettings(record.Id, Object.keys(record.Config.ExposedPorts ?? {}), this.endpoints.sandboxes.path(record.Id));
   }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { redirectScript } from './netns-redirect.js';
+import { redirectScript, redirectShell } from './netns-redirect.js';
 
 describe("the redirect of a container's 127.0.0.11", () => {
   const redirect = { target: { ip: '10.216.50.1', port: 53 }, source: '10.216.50.2' };
@@ -23,5 +23,12 @@ describe("the redirect of a container's 127.0.0.11", () => {
     expect(text).toContain(':BERTH_DNS_OUTPUT - [0:0]');
     expect(text).toContain('--to-destination 10.216.52.1:5353');
     expect(text).not.toMatch(/^-A (OUTPUT|POSTROUTING|INPUT) /m);
+  });
+
+  it('adds each jump on a retarget only when it is missing, and a new namespace gets them from the script alone', () => {
+    const retarget = redirectShell({ jumps: false });
+    expect(retarget).toContain('iptables -w -t nat -C OUTPUT -d 127.0.0.11/32 -j BERTH_DNS_OUTPUT 2>/dev/null || iptables -w -t nat -A OUTPUT -d 127.0.0.11/32 -j BERTH_DNS_OUTPUT');
+    expect(retarget).toContain('-t filter -C INPUT -d 127.0.0.0/8 ! -i lo -j BERTH_DNS_INPUT');
+    expect(redirectShell({ jumps: true })).not.toContain(' -C ');
   });
 });

@@ -85,6 +85,22 @@ describe('user-defined networks', () => {
     expect((await rig.docker(['exec', 'dual', 'nslookup', 'db'])).code).not.toBe(0);
   });
 
+  it('a container connected again to the only network it left resolves its names there, at a new address', async () => {
+    await rig.ok(['run', '-d', '--name', 'rejoin', '--network', 'othernet', rig.busybox, 'sleep', '3600']);
+    await rig.ok(['network', 'disconnect', 'othernet', 'rejoin']);
+    await rig.ok(['network', 'connect', 'othernet', 'rejoin']);
+    const ip = await rig.ok(['inspect', '--format', '{{.NetworkSettings.Networks.othernet.IPAddress}}', 'onother']);
+    expect(await rig.ok(['exec', 'rejoin', 'nslookup', 'onother'])).toContain(ip);
+  });
+
+  it('a container started on the default bridge reaches a user network\'s names at 127.0.0.11 once connected to it', async () => {
+    await rig.ok(['run', '-d', '--name', 'latecomer', rig.busybox, 'sleep', '3600']);
+    await rig.ok(['network', 'connect', 'othernet', 'latecomer']);
+    const ip = await rig.ok(['inspect', '--format', '{{.NetworkSettings.Networks.othernet.IPAddress}}', 'onother']);
+    // Its resolv.conf still names the host's servers (as dockerd leaves it); 127.0.0.11 answers when asked.
+    expect(await rig.ok(['exec', 'latecomer', 'nslookup', 'onother', '127.0.0.11'])).toContain(ip);
+  });
+
   it('refuses a network that does not exist', async () => {
     const r = await rig.docker(['run', '-d', '--network', 'nosuchnet', rig.busybox, 'true']);
     expect(r.stderr).toContain('network nosuchnet not found');
