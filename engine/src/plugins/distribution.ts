@@ -13,6 +13,7 @@ import type { AuthConfig } from '../registry/auth.js';
 import { RepositoryClient } from '../registry/client.js';
 import { manifestNotFound, pullAccessDenied } from '../registry/errors.js';
 import type { RegistryConfig } from '../registry/hosts.js';
+import { TransportError } from '../registry/http.js';
 import { MT, isIndex, type Index, type Manifest } from '../registry/mediatypes.js';
 import { DEFAULT_DOMAIN, familiarName, familiarString, type Reference } from '../registry/reference.js';
 import { fetchBlob, fetchManifest, finishUpload, putManifest, startUpload, statBlob } from '../registry/repository.js';
@@ -24,6 +25,8 @@ const IMAGE_CONFIG_TYPES = new Set<string>([MT.dockerConfig, MT.ociConfig, 'appl
 
 function explain(err: unknown, ref: Reference): unknown {
   if (!(err instanceof EngineError)) return err;
+  // dockerd answers a registry it cannot reach with a 500 here (an image pull's 503 is not what plugin clients see).
+  if (err instanceof TransportError) return new SystemError(`error resolving plugin reference: ${err.message}`, { cause: err });
   if (err instanceof NotFound && !(err.cause instanceof NotFound)) return manifestNotFound(familiarString(ref), err);
   if (err instanceof Unauthorized) {
     return ref.domain === DEFAULT_DOMAIN ? pullAccessDenied(familiarName(ref), err) : new SystemError(err.message, { cause: err });

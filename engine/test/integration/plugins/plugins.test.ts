@@ -219,6 +219,10 @@ out["entrypoint"] = api.inspect_plugin("docker-sdk-py/dummy")["Config"]["Entrypo
 prv = api.plugin_privileges(remote)
 out["privileges"] = prv
 out["missing_privileges"] = api.plugin_privileges("127.0.0.1:1/nothing/here")
+try:
+    list(api.pull_plugin("127.0.0.1:1/nothing/here", []))
+except docker.errors.APIError as e:
+    out["unreachable"] = [e.status_code, e.explanation]
 logs = list(api.pull_plugin(remote, prv, name="py-installed"))
 out["pulled"] = any(l.get("status") == "Download complete" for l in logs)
 api.configure_plugin("py-installed", {"DEBUG": "1"})
@@ -242,6 +246,7 @@ emit(out)
     expect(got.entrypoint).toEqual(['/dummy']);
     expect(got.privileges).toEqual([{ Name: 'network', Description: 'permissions to access a network', Value: ['host'] }]);
     expect(got.missing_privileges).toEqual([]);
+    expect(got.unreachable).toEqual([500, expect.stringMatching(/^error resolving plugin reference: /)]);
     expect(got.pulled).toBe(true);
     expect(got.env).toEqual(['DEBUG=1']);
     expect(got.names).toEqual(['docker-sdk-py/dummy:latest', 'py-installed:latest']);
