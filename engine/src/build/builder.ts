@@ -34,6 +34,7 @@ import type { RunOutputs } from './run-step.js';
 import { neededStages, runStageGraph, stageDependencies, stageIndex } from './stage-graph.js';
 import { sourceChecksum } from './sources.js';
 import { splitStages } from './stages.js';
+import { markErrorSource } from './error-source.js';
 import { checkSyntaxDirective } from './syntax-directive.js';
 import { stepNames, VERTEX_INSTRUCTIONS, type StepEvents, type StepHandle } from './step-events.js';
 import { DEFAULT_SHELL, expansionEnv, PROXY_ARGS, type CurrentImage, type Stage, type StageState } from './state.js';
@@ -280,7 +281,10 @@ export class Builder {
     // BuildKit names an unnamed stage of a multi-stage Dockerfile by its index in its step names.
     const named = stage.name || this.stages.length === 1 ? stage : { ...stage, name: `stage-${index}` };
     const names = stepNames(named, this.fromText(stage.from, index));
-    const state = await this.asStep(names.from, () => this.from(index, stage));
+    const state = await this.asStep(names.from, () => this.from(index, stage)).catch((err: unknown) => {
+      markErrorSource(err, stage.from);
+      throw err;
+    });
     this.chrome(` ---> ${state.image ? shortId(state.image.record.id) : ''}\n`);
     const triggers = state.config.OnBuild ?? [];
     if (triggers.length) {
@@ -290,7 +294,10 @@ export class Builder {
     }
     for (const node of stage.commands) {
       this.printStep(node);
-      await this.asStep(VERTEX_INSTRUCTIONS.has(node.cmd) ? names.next(node) : undefined, () => this.dispatchNode(state, node));
+      await this.asStep(VERTEX_INSTRUCTIONS.has(node.cmd) ? names.next(node) : undefined, () => this.dispatchNode(state, node)).catch((err: unknown) => {
+        markErrorSource(err, node);
+        throw err;
+      });
       this.chrome(` ---> ${state.image ? shortId(state.image.record.id) : ''}\n`);
     }
     return state;

@@ -8,7 +8,7 @@ import type { ServerUnaryCall, UntypedServiceImplementation } from '@grpc/grpc-j
 import { serviceDefinition } from './codec.js';
 import type { BuildKitDeps } from './deps.js';
 import { runDockerfileFrontend } from './frontend.js';
-import { GRPC_STATUS, GrpcError } from './grpc-frames.js';
+import { GRPC_STATUS, GrpcError, type StatusDetail } from './grpc-frames.js';
 import { cancellable, unary } from './handlers.js';
 import type { SolveRecord } from './solves.js';
 
@@ -38,7 +38,7 @@ interface Result {
 
 interface ReturnRequest {
   result: Result | null;
-  error: { code: number; message: string } | null;
+  error: { code: number; message: string; details: StatusDetail[] } | null;
 }
 
 function buildId(call: ServerUnaryCall<unknown, unknown>): string {
@@ -57,7 +57,8 @@ export function bridgeService(deps: BuildKitDeps): UntypedServiceImplementation 
     Return: unary(async (call: ServerUnaryCall<ReturnRequest, unknown>) => {
       const record = deps.solves.get(buildId(call));
       const { result, error } = call.request;
-      if (error && error.code !== 0) record.returned.reject(new GrpcError(error.code, error.message));
+      // The client hands our Solve error back with its details (the Dockerfile lines), which Control.Solve passes on.
+      if (error && error.code !== 0) record.returned.reject(new GrpcError(error.code, error.message, error.details ?? []));
       else record.returned.resolve({ ref: result?.ref?.id ?? Object.values(result?.refs?.refs ?? {})[0]?.id });
       return {};
     }),

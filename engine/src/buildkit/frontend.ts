@@ -9,9 +9,11 @@ import { errorMessage, InvalidArgument } from '../base/errors.js';
 import type { BuildContext } from '../build/context.js';
 import { ContextDigests } from '../build/context-digests.js';
 import { IgnoreMatcher, readIgnoreFile } from '../build/dockerignore.js';
+import { errorSourceLines } from '../build/error-source.js';
 import type { BuildOutput } from '../build/builder.js';
 import type { BuildOptions, NamedContext } from '../build/options.js';
 import type { BuildService } from '../build/service.js';
+import { sourceDetails } from './error-source.js';
 import { buildOptionsFromAttrs } from './frontend-opts.js';
 import { receiveDir } from './filesync.js';
 import { GRPC_STATUS, GrpcError } from './grpc-frames.js';
@@ -105,7 +107,7 @@ async function dockerfileFrontend(builds: BuildService, run: FrontendRun): Promi
     await transfer(run, '[internal] load build context', 'transferring context:', ctxDir, { dirName: 'context', excludePatterns: patterns }, digests);
     opts.namedContexts = await namedContexts(run, scratch);
     const ctx: BuildContext = { dir: ctxDir, dockerfileName: name, dockerfile, ignore: new IgnoreMatcher(patterns), received: { digests }, cleanup };
-    return await builds.run(ctx, opts, eventsOutput(run));
+    return await runBuild(builds, ctx, opts, run);
   } finally {
     await cleanup();
   }
@@ -159,8 +161,19 @@ async function remoteContextBuild(builds: BuildService, run: FrontendRun, opts: 
     throw err;
   }
   try {
-    return await builds.run(ctx, opts, eventsOutput(run));
+    return await runBuild(builds, ctx, opts, run);
   } finally {
     await ctx.cleanup();
+  }
+}
+
+/** Runs the executor; a step's failure names the Dockerfile lines it came from, as BuildKit's errors do. */
+async function runBuild(builds: BuildService, ctx: BuildContext, opts: BuildOptions, run: FrontendRun): Promise<string> {
+  try {
+    return await builds.run(ctx, opts, eventsOutput(run));
+  } catch (err) {
+    const lines = errorSourceLines(err);
+    if (!lines || run.signal.aborted || err instanceof GrpcError) throw err;
+    throw new GrpcError(GRPC_STATUS.UNKNOWN, errorMessage(err), sourceDetails(ctx.dockerfileName, ctx.dockerfile, lines));
   }
 }

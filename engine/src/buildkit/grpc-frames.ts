@@ -15,10 +15,18 @@ export const GRPC_STATUS = {
   UNAVAILABLE: 14,
 } as const;
 
+/** A google.protobuf.Any, as an error status carries its details. */
+export interface StatusDetail {
+  type_url: string;
+  value: Buffer | Uint8Array;
+}
+
 export class GrpcError extends Error {
   constructor(
     readonly code: number,
     message: string,
+    /** Sent as the status's details (`grpc-status-details-bin`), e.g. the Dockerfile lines of a build error. */
+    readonly details: StatusDetail[] = [],
   ) {
     super(message);
   }

@@ -2,6 +2,7 @@
 import type { handleUnaryCall, ServerErrorResponse, ServerUnaryCall, status as GrpcStatus } from '@grpc/grpc-js';
 import { Metadata } from '@grpc/grpc-js';
 import { errorMessage } from '../base/errors.js';
+import { codec } from './codec.js';
 import { GRPC_STATUS, GrpcError } from './grpc-frames.js';
 
 /** berthd's error kinds (base/errors) as gRPC codes. */
@@ -28,6 +29,11 @@ export function toServiceError(err: unknown): ServerErrorResponse {
   e.code = grpcCode(err) as GrpcStatus;
   e.details = errorMessage(err);
   e.metadata = new Metadata();
+  if (err instanceof GrpcError && err.details.length) {
+    // The whole status with its details, which BuildKit's clients decode into typed errors (errdefs.Source …).
+    const status = codec('moby.buildkit.v1.frontend.Status').encode({ code: err.code, message: err.message, details: err.details });
+    e.metadata.set('grpc-status-details-bin', status);
+  }
   return e;
 }
 

@@ -68,12 +68,14 @@ describe('BuildKit in berthd with the real buildx', () => {
     expect(await rig.ok(['image', 'inspect', '-f', '{{.Id}}', 'bk-app:2'])).toBe(firstId);
   }, 120_000);
 
-  it('a failing RUN prints the step log and "ERROR: failed to solve: process … exit code: N", exit 1', async () => {
-    const ctx = await writeContext(work, 'fails', { Dockerfile: `FROM ${rig.busybox}\nRUN echo about to fail; exit 3\n` });
+  it('a failing RUN prints the step log, the Dockerfile excerpt and "ERROR: failed to solve: process … exit code: N", exit 1', async () => {
+    const ctx = await writeContext(work, 'fails', { Dockerfile: `FROM ${rig.busybox}\nRUN echo about to fail; exit 3\nCMD ["true"]\n` });
     const r = await bx(['build', '--progress=plain', ctx]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(' > [2/2] RUN echo about to fail; exit 3:');
     expect(r.stderr).toContain('about to fail');
+    const excerpt = ['Dockerfile:2', '--------------------', `   1 |     FROM ${rig.busybox}`, '   2 | >>> RUN echo about to fail; exit 3', '   3 |     CMD ["true"]'];
+    expect(r.stderr).toContain(excerpt.join('\n'));
     expect(r.stderr).toContain('ERROR: failed to solve: process "/bin/sh -c echo about to fail; exit 3" did not complete successfully: exit code: 3');
     expect(await rig.ok(['ps', '-aq'])).toBe('');
   }, 120_000);
