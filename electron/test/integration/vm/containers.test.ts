@@ -123,6 +123,32 @@ describe('containers in the VM through the berth context', () => {
     expect(res.stdout).toBe('hi\n');
   });
 
+  it('answers containers on a user network at 127.0.0.11, inside their own namespace', async () => {
+    await docker('network', 'create', 'vmnet');
+    try {
+      await docker('run', '-d', '--name', 'vmdb', '--network', 'vmnet', '--network-alias', 'db', image, 'sleep', '600');
+      const ip = (await docker('inspect', '--format', '{{.NetworkSettings.Networks.vmnet.IPAddress}}', 'vmdb')).stdout.trim();
+      const res = await docker('run', '--rm', '--network', 'vmnet', image, 'sh', '-c', 'grep ^nameserver /etc/resolv.conf && nslookup db');
+      expect(res.stdout).toContain('nameserver 127.0.0.11\n');
+      expect(res.stdout).toContain(ip);
+    } finally {
+      await docker('rm', '-f', 'vmdb').catch(() => undefined);
+      await docker('network', 'rm', 'vmnet').catch(() => undefined);
+    }
+  });
+
+  it("holds the VM's data root with a flock on a 0600 file: nobody else can take it, and only root can reach it", async () => {
+    // The VM's own util-linux flock (the test image's busybox has none), through a chroot into the VM's root.
+    const vm = ['-v', '/:/vm:ro', '-v', '/var/lib/berth:/vm/var/lib/berth:ro', image, 'chroot', '/vm'];
+    const mode = await docker('run', '--rm', ...vm, 'stat', '-c', '%a %U', '/var/lib/berth/berthd.lock');
+    expect(mode.stdout).toBe('600 root\n');
+    const root = await docker('run', '--rm', ...vm, 'sh', '-c', 'flock -n /var/lib/berth/berthd.lock true; echo exit=$?');
+    expect(root.stdout).toBe('exit=1\n');
+    // An unprivileged user does not get as far as the file: the data root is 0710 root.
+    const nobody = await docker('run', '--rm', '--user', '65534:65534', '-v', '/var/lib/berth:/dr:ro', image, 'sh', '-c', 'cat /dr/berthd.lock 2>&1; echo exit=$?');
+    expect(nobody.stdout).toMatch(/Permission denied\nexit=1\n$/);
+  });
+
   it('runs containers with crun on cgroup v2 by default', async () => {
     const info = await docker('info', '--format', '{{.DefaultRuntime}} {{.CgroupVersion}}');
     expect(info.stdout.trim()).toBe('crun 2');

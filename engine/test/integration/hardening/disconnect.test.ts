@@ -1,7 +1,11 @@
 // Finding 10 of issue 17: a client that goes away mid-stream must never take berthd down, leak a descriptor, or
 // leave work running on its behalf (a classic build stops and tags nothing, as dockerd cancels its context).
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildLayerTar, file, pingSocket } from '../../../../scripts/src/testrig/index.js';
+import { buildLayerTar, dockerBinary, dockerEnv, file, pingSocket } from '../../../../scripts/src/testrig/index.js';
 import { startContainerRig, type ContainerRig } from '../containers/harness.js';
 import { cutMidStream, openFds, pooledConnections, waitFor } from './cut-stream.js';
 
@@ -103,6 +107,33 @@ describe('a client that hangs up mid-stream', () => {
     expect(inspect.code).not.toBe(0);
     expect(inspect.stderr).toContain('No such image');
     await stillWhole();
+  });
+
+  it('of DOCKER_BUILDKIT=0 docker build, stopped with Ctrl-C mid-RUN, stops the build and tags nothing', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'berth-cut-build-'));
+    try {
+      await writeFile(path.join(dir, 'Dockerfile'), `FROM ${rig.busybox}\nRUN echo cli-step-started && sleep 30\nRUN touch /never\n`);
+      const before = (await rig.ok(['ps', '-aq'])).split('\n').filter(Boolean).length;
+      const cli = spawn(dockerBinary(), ['build', '-t', 'cut/cli-build:1', dir], {
+        env: dockerEnv(rig.berthd.dockerHost, { env: { DOCKER_BUILDKIT: '0' } }),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let out = '';
+      cli.stdout.on('data', (c: Buffer) => (out += c.toString()));
+      cli.stderr.on('data', (c: Buffer) => (out += c.toString()));
+      const exited = new Promise((resolve) => cli.once('close', resolve));
+      await waitFor('the RUN step to start', async () => (out.includes('cli-step-started') ? true : undefined), 60_000);
+      cli.kill('SIGINT');
+      await exited;
+      await waitFor('the build container to go', async () =>
+        (await rig.ok(['ps', '-aq'])).split('\n').filter(Boolean).length === before ? true : undefined, 15_000);
+      const inspect = await rig.docker(['image', 'inspect', 'cut/cli-build:1']);
+      expect(inspect.code).not.toBe(0);
+      expect(inspect.stderr).toContain('No such image');
+      await stillWhole();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 
