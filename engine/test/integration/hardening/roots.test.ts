@@ -46,6 +46,17 @@ describe('an unprivileged host user', () => {
     }
   });
 
+  it('cannot write into a running container, through its mounted root or its writable layer', async () => {
+    const bundle = path.join(rig.berthd.execRoot, 'c', id.slice(0, 16));
+    for (const tmp of [path.join(bundle, 'rootfs', 'tmp'), path.join(rig.berthd.dataRoot, 'containers', id, 'rw', 'upper', 'tmp')]) {
+      const r = await user.run(['touch', path.join(tmp, 'planted')]);
+      expect(r.code, tmp).not.toBe(0);
+      expect(r.stderr).toContain('Permission denied');
+    }
+    // The container sees nothing new in its /tmp.
+    expect(await rig.ok(['exec', 'victim', 'ls', '/tmp'])).toBe('id');
+  });
+
   it("cannot read a container's environment from its bundle", async () => {
     const config = path.join(rig.berthd.execRoot, 'c', id.slice(0, 16), 'config.json');
     const r = await user.run(['cat', config]);

@@ -1,8 +1,10 @@
 // Finding 7 of issue 17: a half-sent header or a body that stops arriving no longer holds a connection forever,
-// while the long-lived streams (attach, logs -f, events) outlive the timeout untouched. berthd runs with a one-second
+// while the long-lived streams (attach, logs -f, events, a build's output) outlive the timeout untouched. berthd runs with a one-second
 // request idle timeout here (BERTHD_REQUEST_IDLE_MS; one minute by default).
+import http from 'node:http';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildLayerTar, file } from '../../../../scripts/src/testrig/index.js';
 import { startContainerRig, type ContainerRig } from '../containers/harness.js';
 
 const IDLE_MS = 1000;
@@ -71,5 +73,21 @@ describe('request timeouts', () => {
     expect(streams.logs.received().length).toBeGreaterThan(before.logs);
     expect(streams.events.received()).toContain('"Action":"create"');
     for (const s of Object.values(streams)) s.stop();
+  });
+
+  it('never cut a build whose step says nothing for longer than the timeout', async () => {
+    const context = await buildLayerTar([file('Dockerfile', `FROM ${rig.busybox}\nRUN sleep ${(3 * IDLE_MS) / 1000}\n`)]);
+    const output = await new Promise<string>((resolve, reject) => {
+      const req = http.request({ socketPath: rig.berthd.socket, method: 'POST', path: '/build?t=quiet%2Fbuild%3A1&rm=1', headers: { 'Content-Type': 'application/x-tar' } }, (res) => {
+        let out = '';
+        res.on('data', (c: Buffer) => (out += c.toString()));
+        res.on('end', () => resolve(out));
+        res.on('error', reject);
+      });
+      req.on('error', reject);
+      req.end(context);
+    });
+    expect(output).toContain('Successfully tagged quiet/build:1');
+    expect(await rig.ok(['image', 'inspect', '-f', '{{.RepoTags}}', 'quiet/build:1'])).toBe('[quiet/build:1]');
   });
 });
