@@ -101,7 +101,9 @@ describe('healthchecks', () => {
     await new Promise((r) => setTimeout(r, 1000));
     stopRestarted = await restartBerthdInPlace(rig.berthd, [rig.registry.host]);
     // dockerd starts a restored container's health over at `starting`; the next probe makes it healthy again.
-    const before = Date.parse((await health('survivor')).Log.at(-1)?.End ?? '');
+    // The log may come back empty: the probe that made it healthy was still being written when the kill came.
+    const lastEnd = (await health('survivor')).Log.at(-1)?.End;
+    const before = lastEnd ? Date.parse(lastEnd) : 0;
     await eventually(async () => {
       const h = await health('survivor');
       return h.Status === 'healthy' && Date.parse(h.Log.at(-1)?.End ?? '') > before ? true : undefined;
