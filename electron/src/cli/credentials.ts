@@ -1,11 +1,12 @@
 import { berthPaths } from '../host/paths.js';
 import { dockerConfigDir } from '../host/context/docker-context.js';
+import { serveCredentialHelper } from '../host/credentials/helper-service.js';
 import { migratePlainLogins, plainLogins } from '../host/credentials/migrate.js';
 import { openRegistryCredentials } from '../host/credentials/open.js';
 import { DockerConfigSetup } from '../host/toolchain/docker-config-setup.js';
 import { EXIT } from './vm/exit-codes.js';
 
-const USAGE = 'usage: berth credentials ls [--json] | rm SERVER | migrate\n';
+const USAGE = 'usage: berth credentials ls [--json] | rm SERVER | migrate | serve\n';
 
 /** `berth credentials`: the registry logins Berth keeps in the OS keychain, for scripts. Never prints a secret. */
 export async function main(argv: string[]): Promise<void> {
@@ -29,6 +30,18 @@ export async function main(argv: string[]): Promise<void> {
           return;
         }
         process.stdout.write(`Signed out of ${server}.\n`);
+        return;
+      }
+      case 'serve': {
+        // What berth daemon and the app run beside everything else, alone and in the foreground: for a native berthd
+        // (scripts/start.sh --native) and the bench.
+        const service = await serveCredentialHelper(paths, () => creds);
+        process.stdout.write(`Answering docker-credential-berth get and list on 127.0.0.1:${service.port} (${service.file}).\n`);
+        await new Promise<void>((resolve) => {
+          process.once('SIGTERM', resolve);
+          process.once('SIGINT', resolve);
+        });
+        service.close();
         return;
       }
       case 'migrate': {

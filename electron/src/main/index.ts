@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { vmControlsFor } from '../cli/vm/remote-engine-controls.js';
 import { berthPaths } from '../host/paths.js';
 import { dockerConfigDir } from '../host/context/docker-context.js';
+import { serveCredentialHelper } from '../host/credentials/helper-service.js';
 import { openRegistryCredentials } from '../host/credentials/open.js';
 import { DockerConfigSetup } from '../host/toolchain/docker-config-setup.js';
 import { SYSTEM_BIN_DIR } from '../host/toolchain/system-links.js';
@@ -30,6 +31,19 @@ const hostLogFile = vmFiles(paths).hostLog;
 if (vm) logVmEvents(vm.service, appendTo(hostLogFile));
 
 const engine = process.env.DOCKER_HOST ?? `unix://${paths.dockerSocket}`;
+const credentials = openRegistryCredentials(paths);
+
+/**
+ * docker-credential-berth's launcher asks the running app for `get` and `list` instead of starting Node per pull
+ * (host/credentials/helper-service.ts); without it the launcher runs the Node helper itself. Only the instance that
+ * holds the single-instance lock serves.
+ */
+function serveCredentials(): void {
+  serveCredentialHelper(paths, () => credentials).then(
+    (service) => process.once('exit', () => service.close()),
+    (err: Error) => appendTo(hostLogFile)(`${new Date().toISOString()} credential helper service not started: ${err.message}\n`),
+  );
+}
 
 void startShell(electron as unknown as ElectronApi, {
   engine,
@@ -37,7 +51,7 @@ void startShell(electron as unknown as ElectronApi, {
   hostTools: hostToolsOnStart(paths, engine),
   log: appendTo(hostLogFile),
   settingsFile: paths.settings,
-  registries: { credentials: openRegistryCredentials(paths), dockerConfig: new DockerConfigSetup(paths, dockerConfigDir()), settingsPath: paths.settings, systemLinks: { paths, dir: process.env.BERTH_SYSTEM_BIN_DIR ?? SYSTEM_BIN_DIR } },
+  registries: { credentials, dockerConfig: new DockerConfigSetup(paths, dockerConfigDir()), settingsPath: paths.settings, systemLinks: { paths, dir: process.env.BERTH_SYSTEM_BIN_DIR ?? SYSTEM_BIN_DIR } },
   ...(vm ? { vm, hostLogFile } : {}),
   ...(remote ? { controls: remote.controls, hostLogFile: remote.hostLog, ...(remote.tray ? { controller: remote.tray } : {}) } : {}),
   indexHtml: path.join(uiDir, 'index.html'),
@@ -48,7 +62,11 @@ void startShell(electron as unknown as ElectronApi, {
   keepEngineOnQuit: process.env.BERTH_KEEP_ENGINE === '1',
 }).then(
   // A VM that fails to start leaves the app up: the dashboard shows the engine's state and what to do.
-  () => vm?.start().catch((err: unknown) => process.stderr.write(`berth: the VM did not start: ${String(err)}\n`)),
+  (shell) => {
+    if (!shell) return;
+    serveCredentials();
+    return vm?.start().catch((err: unknown) => process.stderr.write(`berth: the VM did not start: ${String(err)}\n`));
+  },
   (err: unknown) => {
     process.stderr.write(`berth: ${err instanceof Error ? err.stack : String(err)}\n`);
     electron.app.exit(1);

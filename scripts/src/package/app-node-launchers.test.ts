@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../testrig/paths.js';
 import { bundledDockerBinary } from '../testrig/toolchain.js';
 import { cmdLauncher, writeAppNodeLaunchers } from './app-node-launchers.js';
+import { CREDENTIAL_HELPER_FAST_PATH } from './credential-helper-fast-path.js';
 
 const BUNDLE = path.join(repoRoot, 'electron', 'dist', 'cli', 'docker-credential-berth.cjs');
 
@@ -82,14 +83,26 @@ describe("the packaged app's launchers for its Node tools", () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'berth-launcher-mac-'));
     try {
       const [helper, plugin] = writeAppNodeLaunchers(path.join(dir, 'Resources', 'tools'), 'darwin');
-      for (const file of [helper!, plugin!]) expect(spawnSync('sh', ['-n', file]).status).toBe(0);
+      expect(spawnSync('bash', ['-n', helper!]).status).toBe(0);
+      expect(spawnSync('sh', ['-n', plugin!]).status).toBe(0);
       expect(helper).toBe(path.join(dir, 'Resources', 'tools', 'bin', 'docker-credential-berth'));
+      expect(readFileSync(helper!, 'utf8')).toMatch(/^#!\/bin\/bash\n# docker-credential-berth: .*\n/);
+      expect(readFileSync(helper!, 'utf8')).toContain(`\n${CREDENTIAL_HELPER_FAST_PATH}self=$0\n`);
       expect(readFileSync(helper!, 'utf8')).toContain('unset NODE_EXTRA_CA_CERTS\nELECTRON_RUN_AS_NODE=1 exec "$resources/../MacOS/Berth" "$resources/app.asar/dist/cli/docker-credential-berth.cjs" "$@"');
       expect(plugin).toBe(path.join(dir, 'Resources', 'tools', 'cli-plugins', 'docker-extension'));
       expect(readFileSync(plugin!, 'utf8')).toContain('\nELECTRON_RUN_AS_NODE=1 exec "$resources/../MacOS/Berth" "$resources/app.asar/bin/docker-extension" "$@"');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe("docker-credential-berth's fast path (get and list from the running Berth, electron/test/integration/credentials)", () => {
+  it("is the same in the checkout's electron/bin/docker-credential-berth as in the packaged launchers", () => {
+    const checkout = readFileSync(path.join(repoRoot, 'electron', 'bin', 'docker-credential-berth'), 'utf8');
+    expect(checkout.startsWith('#!/bin/bash\n')).toBe(true);
+    expect(checkout).toContain(`\n${CREDENTIAL_HELPER_FAST_PATH}self=$0\n`);
+    expect(spawnSync('bash', ['-n', path.join(repoRoot, 'electron', 'bin', 'docker-credential-berth')]).status).toBe(0);
   });
 });
 

@@ -1,5 +1,6 @@
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { CREDENTIAL_HELPER_FAST_PATH } from './credential-helper-fast-path.js';
 
 /**
  * The tools a packaged app carries that are Berth's own Node code: there is no system Node in a packaged app, so a
@@ -14,12 +15,15 @@ export interface AppNodeTool {
   script: string;
   /** It speaks no TLS: NODE_EXTRA_CA_CERTS, which Node parses before the first line, is dropped. */
   noTls?: boolean;
+  /** bash lines run first, that may answer without starting the app's binary (credential-helper-fast-path.ts). */
+  fastPath?: string;
 }
 
 export const APP_NODE_TOOLS: AppNodeTool[] = [
   // The one-file bundle a checkout uses (it runs the helper when it is the main module; the keyring's native module
   // is unpacked beside it by electron-builder).
-  { name: 'docker-credential-berth', dest: 'bin', script: 'app.asar/dist/cli/docker-credential-berth.cjs', noTls: true },
+  // Its get and list are answered by the running app when there is one.
+  { name: 'docker-credential-berth', dest: 'bin', script: 'app.asar/dist/cli/docker-credential-berth.cjs', noTls: true, fastPath: CREDENTIAL_HELPER_FAST_PATH },
   // `docker extension …`: the checkout's plugin entry, which imports dist/cli/docker-extension-plugin.js beside it.
   { name: 'docker-extension', dest: 'cli-plugins', script: 'app.asar/bin/docker-extension' },
 ];
@@ -33,9 +37,10 @@ export const APP_EXECUTABLE: Record<string, string> = {
 
 export function shellLauncher(appExecutable: string, tool: AppNodeTool): string {
   const noTls = tool.noTls ? '# No TLS here: Node would read and parse the whole extra CA bundle before the first line.\nunset NODE_EXTRA_CA_CERTS\n' : '';
-  return `#!/bin/sh
-# ${tool.name}: the Berth app's own binary runs it as Node (ELECTRON_RUN_AS_NODE).
-self=$0
+  const head = tool.fastPath
+    ? `#!/bin/bash\n# ${tool.name}: the running Berth app answers, or the app's own binary runs it as Node (ELECTRON_RUN_AS_NODE).\n${tool.fastPath}`
+    : `#!/bin/sh\n# ${tool.name}: the Berth app's own binary runs it as Node (ELECTRON_RUN_AS_NODE).\n`;
+  return `${head}self=$0
 while [ -L "$self" ]; do
   link=$(readlink "$self")
   case $link in /*) self=$link ;; *) self=$(dirname "$self")/$link ;; esac

@@ -25,6 +25,7 @@ export { buildUdpEcho } from './udp-echo.js';
 export { stopByPid, spawnTracked } from './processes.js';
 export { sweepEngineFirewall } from './leftovers.js';
 export { startKeyring, keyringUnavailable, type TestKeyring } from './keyring.js';
+export { startCredentialService, type CredentialService } from './credential-service.js';
 export { startDashboardProcess, dashboardPrerequisitesMissing, BERTH_BIN, CHROMIUM, type DashboardProcess } from './dashboard.js';
 export { repoRoot, rigCacheDir } from './paths.js';
 

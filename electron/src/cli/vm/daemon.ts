@@ -1,5 +1,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import type net from 'node:net';
+import { serveCredentialHelper, type HelperService } from '../../host/credentials/helper-service.js';
+import { openRegistryCredentials } from '../../host/credentials/open.js';
 import { berthPaths } from '../../host/paths.js';
 import { controlVm } from '../../host/vm/engine-controller.js';
 import { logVmEvents } from '../../host/vm/vm-log.js';
@@ -36,16 +38,24 @@ export async function main(_argv: string[]): Promise<void> {
   logVmEvents(service, (line) => process.stdout.write(line));
   const ctl = controlVm(service, paths);
 
-  const control: { server?: net.Server } = {};
+  const control: { server?: net.Server; credentials?: HelperService } = {};
   const shutdown = async (stopVm: boolean) => {
     await service.close({ stopVm }).catch((e: Error) => log(`close: ${e.message}`));
     control.server?.close();
+    control.credentials?.close();
     log('host process exiting');
     process.exit(0);
   };
 
   control.server = await serveControl(controlSocket(paths), controlHandler(ctl, { onStopped: () => void shutdown(false) }));
   log(`host process ${process.pid} listening on ${controlSocket(paths)}`);
+  // docker-credential-berth's launcher asks this process for `get` and `list` (no Node start per docker pull); without
+  // it the launcher runs the Node helper, so a failure here costs only time.
+  const credentials = openRegistryCredentials(paths);
+  control.credentials = await serveCredentialHelper(paths, () => credentials).catch((e: Error) => {
+    log(`credential helper service not started: ${e.message}`);
+    return undefined;
+  });
   // SIGTERM/SIGINT to the host process leaves the VM running (re-attached by the next start).
   process.on('SIGTERM', () => void shutdown(false));
   process.on('SIGINT', () => void shutdown(false));

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { berthPaths, type BerthPaths } from '../../../src/host/paths.js';
 import { KEYCHAIN_SERVICE } from '../../../src/host/credentials/os-keychain.js';
 import {
-  BERTH_BIN, berthdIsBuilt, keyringUnavailable, pushTestImages, repoRoot, startBerthd, startKeyring, startRegistry,
+  BERTH_BIN, berthdIsBuilt, keyringUnavailable, pushTestImages, repoRoot, startBerthd, startCredentialService, startKeyring, startRegistry,
   type PushedTestImages, type RunningBerthd, type TestKeyring, type TestRegistry,
 } from '../../../../scripts/src/testrig/index.js';
 import { bundledToolchain } from '../../../../scripts/src/testrig/toolchain.js';
@@ -32,9 +32,9 @@ describe.skipIf(!!skip)(`docker login/pull/logout with credsStore "berth"${skip 
   const originalConfig = '{\n  "psFormat": "table {{.ID}}\\t{{.Names}}",\n  "currentContext": "default"\n}\n';
 
   /** `docker ARGS` as a user with ~/.berth/bin on PATH would type it: no -H, no DOCKER_HOST. */
-  const docker = (args: string[], opts: { input?: string; cwd?: string } = {}) =>
+  const docker = (args: string[], opts: { input?: string; cwd?: string; path?: string } = {}) =>
     new Promise<{ code: number; stdout: string; stderr: string }>((resolve, reject) => {
-      const child = spawn('docker', args, { env, cwd: opts.cwd ?? root, stdio: ['pipe', 'pipe', 'pipe'] });
+      const child = spawn(opts.path ? path.join(opts.path, 'docker') : 'docker', args, { env: opts.path ? { ...env, PATH: opts.path } : env, cwd: opts.cwd ?? root, stdio: ['pipe', 'pipe', 'pipe'] });
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (c: Buffer) => (stdout += c));
@@ -136,6 +136,17 @@ describe.skipIf(!!skip)(`docker login/pull/logout with credsStore "berth"${skip 
     const composePull = await docker(['compose', '-p', 'berthlogin', 'pull']);
     expect(composePull.code, composePull.stderr).toBe(0);
     expect((await docker(['image', 'inspect', images.busybox.reference])).code).toBe(0);
+
+    // With Berth running its host process answers the helper's `get`: with nothing but ~/.berth/bin on PATH (no
+    // node for the launcher to fall back to), the private pull still signs in.
+    const service = await startCredentialService(env);
+    try {
+      expect((await docker(['rmi', images.busybox.reference])).code).toBe(0);
+      const fast = await docker(['pull', images.busybox.reference], { path: paths.bin });
+      expect(fast.code, fast.stderr).toBe(0);
+    } finally {
+      await service.stop();
+    }
 
     const logout = await docker(['logout', registry.host]);
     expect(logout.code, logout.stderr).toBe(0);

@@ -1,12 +1,13 @@
 // The OS-keychain CredentialStore against a real Secret Service (gnome-keyring-daemon on a private D-Bus session,
 // unlocked with a test password), and the docker-credential-berth binary over it.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { credentialStoreConformance } from '../../../src/host/credentials/conformance.test-helper.js';
 import { KEYCHAIN_SERVICE, OsKeychainStore } from '../../../src/host/credentials/os-keychain.js';
-import { keyringUnavailable, startKeyring, type TestKeyring } from '../../../../scripts/src/testrig/index.js';
+import { keyringUnavailable, startCredentialService, startKeyring, type TestKeyring } from '../../../../scripts/src/testrig/index.js';
 import { runHelper } from './helper-bin.js';
 
 const noKeyring = process.platform === 'linux' ? keyringUnavailable() : 'the Secret Service backend runs on Linux';
@@ -56,6 +57,61 @@ describe.skipIf(!!noKeyring)(`Secret Service (gnome-keyring) backend${noKeyring 
     expect(res).toMatchObject({ code: 1, stdout: 'credentials not found in native keychain\n', stderr: '' });
   });
 
+  describe('get and list answered by the running Berth host process (the launcher\'s fast path)', () => {
+    const server = 'fast.example:5000';
+    const secret = 'fa\\st "s3cret" <é>';
+    const answer = `{"ServerURL":"${server}","Username":"bob","Secret":"fa\\\\st \\"s3cret\\" \\u003cé\\u003e"}\n`;
+    // No node on PATH: only the host process can answer; the launcher's Node fallback would fail with 127.
+    const noNode = () => ({ ...env, PATH: mkdtempSync(path.join(os.tmpdir(), 'berth-empty-path-')) });
+
+    it('answers exactly what the Node helper answers, with no Node start; the service file is 0600 and goes with the process', async () => {
+      expect(await runHelper('store', JSON.stringify({ ServerURL: server, Username: 'bob', Secret: secret }), env)).toMatchObject({ code: 0, stdout: '' });
+      const fromNode = await runHelper('get', server, env);
+      expect(fromNode).toEqual({ code: 0, stdout: answer, stderr: '' });
+      expect(await runHelper('get', server, noNode())).toMatchObject({ code: 127 });
+
+      const service = await startCredentialService(env);
+      try {
+        expect(statSync(service.file).mode & 0o777).toBe(0o600);
+        expect(readFileSync(service.file, 'utf8')).not.toContain('s3cret');
+        expect(await runHelper('get', `${server}\n`, noNode())).toEqual({ code: 0, stdout: answer, stderr: '' });
+        expect(await runHelper('get', 'other.example', noNode())).toEqual({ code: 1, stdout: 'credentials not found in native keychain\n', stderr: '' });
+        expect(await runHelper('get', '', noNode())).toEqual({ code: 1, stdout: 'no credentials server URL\n', stderr: '' });
+        expect(await runHelper('list', 'unused', noNode())).toEqual({ code: 0, stdout: `{"${server}":"bob"}\n`, stderr: '' });
+        // Read from the keychain on each request, never cached: an erase by the Node helper is seen at once.
+        expect(await runHelper('erase', server, env)).toMatchObject({ code: 0, stdout: '' });
+        expect(await runHelper('get', server, noNode())).toEqual({ code: 1, stdout: 'credentials not found in native keychain\n', stderr: '' });
+        // Writes never go to the service.
+        expect(await runHelper('store', JSON.stringify({ ServerURL: server, Username: 'bob', Secret: secret }), noNode())).toMatchObject({ code: 127 });
+      } finally {
+        await service.stop();
+      }
+      expect(() => statSync(service.file)).toThrow(/ENOENT/);
+    });
+
+    it('falls back to the Node helper, input intact, when the service file is stale, its token wrong or its port someone else\'s', async () => {
+      expect(await runHelper('store', JSON.stringify({ ServerURL: server, Username: 'bob', Secret: secret }), env)).toMatchObject({ code: 0 });
+      const file = path.join(home, 'run', 'credential-helper');
+      const foreign = net.createServer((s) => s.end('HTTP/1.1 400 Bad Request\r\n\r\n'));
+      await new Promise<void>((resolve) => foreign.listen(0, '127.0.0.1', resolve));
+      const service = await startCredentialService(env);
+      const [, token] = readFileSync(service.file, 'utf8').trim().split(' ');
+      try {
+        const port = (foreign.address() as net.AddressInfo).port;
+        for (const stale of [`${port} ${token}\n`, `${(await freePort())} ${token}\n`, `${readFileSync(service.file, 'utf8').split(' ')[0]} ${'0'.repeat(64)}\n`, 'garbage\n']) {
+          writeFileSync(file, stale, { mode: 0o600 });
+          expect(await runHelper('get', server, noNode()), stale).toMatchObject({ code: 127 });
+          expect(await runHelper('get', server, env), stale).toEqual({ code: 0, stdout: answer, stderr: '' });
+          expect(await runHelper('list', '', env), stale).toEqual({ code: 0, stdout: `{"${server}":"bob"}\n`, stderr: '' });
+        }
+      } finally {
+        await service.stop();
+        foreign.close();
+        await runHelper('erase', server, env);
+      }
+    });
+  });
+
   it('with no keychain reachable, store fails clearly with exit 1 and nothing is written', async () => {
     const bare = { ...env, DBUS_SESSION_BUS_ADDRESS: `unix:path=${path.join(home, 'no-bus')}` };
     const res = await runHelper('store', '{"ServerURL":"nokeychain.example","Username":"u","Secret":"plain-never"}', bare);
@@ -70,6 +126,16 @@ describe.skipIf(!!noKeyring)(`Secret Service (gnome-keyring) backend${noKeyring 
     expect(res2.stdout).toContain('no D-Bus session bus');
   });
 });
+
+/** A loopback port nobody listens on (just freed). */
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
 
 describe('macOS Keychain and Windows Credential Manager backends', () => {
   it('macOS Keychain', (ctx) => {

@@ -2,6 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { startCredentialService, type CredentialService } from '../../testrig/credential-service.js';
 import { keyringUnavailable, startKeyring, type TestKeyring } from '../../testrig/keyring.js';
 import { repoRoot } from '../../testrig/paths.js';
 import { defineScenario } from '../scenario.js';
@@ -13,6 +14,7 @@ interface Ctx {
   keyring: TestKeyring;
   home: string;
   env: NodeJS.ProcessEnv;
+  service?: CredentialService;
 }
 
 function helper(action: string, input: string, env: NodeJS.ProcessEnv): Promise<string> {
@@ -40,45 +42,66 @@ function median(xs: number[]): number {
 
 /**
  * What `docker pull` of a private image waits for before it talks to the engine: the docker CLI running
- * `docker-credential-berth get` (Node start, the keyring library, one Secret Service lookup on gnome-keyring).
+ * `docker-credential-berth get` (bin/docker-credential-berth, a bash launcher) for one stored login on gnome-keyring.
+ * With Berth running (its host process serves the launcher: `berth credentials serve` here, the same service as in
+ * `berth daemon` and the app) it is a bash start, one loopback round trip and one Secret Service lookup; without
+ * it, the Node helper (Node's start, the keyring library, the lookup).
  */
-export default defineScenario<Ctx>({
-  name: 'credential-helper-get',
-  description: '`docker-credential-berth get` of a stored login (gnome-keyring on a private D-Bus), wall time per run',
-  unit: 'ms',
-  better: 'lower',
-  defaultIterations: 20,
-  warmup: 2,
-  // Node's own start (the helper's shebang runs `node`, without NODE_EXTRA_CA_CERTS: see
-  // electron/libexec/docker-credential-berth), at the same load: the part of the figure no Node helper can cut.
-  async floor() {
-    const withoutCa = { ...process.env };
-    delete withoutCa.NODE_EXTRA_CA_CERTS;
-    const bare: number[] = [];
-    const asSet: number[] = [];
-    for (let i = 0; i < 11; i++) {
-      bare.push(nodeStartMs(withoutCa));
-      if (process.env.NODE_EXTRA_CA_CERTS) asSet.push(nodeStartMs(process.env));
-    }
-    const ca = asSet.length ? `; ${Math.round(median(asSet))} ms with this environment's NODE_EXTRA_CA_CERTS, which the helper drops` : '';
-    return [`\`node -e 0\` alone: ${Math.round(median(bare))} ms median of 11${ca}`];
-  },
-  unsupported: (target) => (target.kind !== 'berth' ? "Berth's own credential helper" : keyringUnavailable()),
-  async setup() {
-    // The helper as installed: the one-file bundle (scripts/setup.sh builds it; rebuilt here in case tsc ran since).
-    const bundled = spawnSync(path.join(repoRoot, 'scripts', 'bundle-credential-helper.sh'), { encoding: 'utf8' });
-    if (bundled.status !== 0) throw new Error(`bundling docker-credential-berth failed: ${bundled.stderr}`);
-    const keyring = await startKeyring();
-    const home = await mkdtemp(path.join(os.tmpdir(), 'berth-bench-creds-'));
-    const env = { ...process.env, BERTH_HOME: home, ...keyring.env };
-    await helper('store', JSON.stringify({ ServerURL: SERVER, Username: 'bench', Secret: 'bench-secret' }), env);
-    return { keyring, home, env };
-  },
-  async run({ env }) {
-    await helper('get', SERVER, env);
-  },
-  async teardown({ keyring, home }) {
-    await keyring.stop();
-    await rm(home, { recursive: true, force: true });
-  },
-});
+function credentialHelperGetScenario(berthRunning: boolean) {
+  return defineScenario<Ctx>({
+    name: berthRunning ? 'credential-helper-get' : 'credential-helper-get-no-berth',
+    description: berthRunning
+      ? '`docker-credential-berth get` of a stored login (gnome-keyring on a private D-Bus), Berth running, wall time per run'
+      : '`docker-credential-berth get` of a stored login (gnome-keyring on a private D-Bus), no Berth running (the Node helper), wall time per run',
+    unit: 'ms',
+    better: 'lower',
+    defaultIterations: 20,
+    warmup: 2,
+    // Node's own start (the launcher runs `node` without NODE_EXTRA_CA_CERTS), at the same load: the part of the
+    // figure no Node helper can cut.
+    ...(berthRunning ? {} : { floor: nodeFloor }),
+    unsupported: (target) => (target.kind !== 'berth' ? "Berth's own credential helper" : keyringUnavailable()),
+    async setup() {
+      // The Node helper as installed: the one-file bundle (scripts/setup.sh builds it; rebuilt here in case tsc ran since).
+      const bundled = spawnSync(path.join(repoRoot, 'scripts', 'bundle-credential-helper.sh'), { encoding: 'utf8' });
+      if (bundled.status !== 0) throw new Error(`bundling docker-credential-berth failed: ${bundled.stderr}`);
+      const keyring = await startKeyring();
+      const home = await mkdtemp(path.join(os.tmpdir(), 'berth-bench-creds-'));
+      const env = { ...process.env, BERTH_HOME: home, ...keyring.env };
+      try {
+        await helper('store', JSON.stringify({ ServerURL: SERVER, Username: 'bench', Secret: 'bench-secret' }), env);
+        const service = berthRunning ? await startCredentialService(env) : undefined;
+        return { keyring, home, env, ...(service ? { service } : {}) };
+      } catch (err) {
+        await keyring.stop();
+        await rm(home, { recursive: true, force: true });
+        throw err;
+      }
+    },
+    async run({ env }) {
+      const out = await helper('get', SERVER, env);
+      if (!out.includes('"Secret":"bench-secret"')) throw new Error(`docker-credential-berth get answered ${out}`);
+    },
+    async teardown({ keyring, home, service }) {
+      await service?.stop();
+      await keyring.stop();
+      await rm(home, { recursive: true, force: true });
+    },
+  });
+}
+
+async function nodeFloor(): Promise<string[]> {
+  const withoutCa = { ...process.env };
+  delete withoutCa.NODE_EXTRA_CA_CERTS;
+  const bare: number[] = [];
+  const asSet: number[] = [];
+  for (let i = 0; i < 11; i++) {
+    bare.push(nodeStartMs(withoutCa));
+    if (process.env.NODE_EXTRA_CA_CERTS) asSet.push(nodeStartMs(process.env));
+  }
+  const ca = asSet.length ? `; ${Math.round(median(asSet))} ms with this environment's NODE_EXTRA_CA_CERTS, which the helper drops` : '';
+  return [`\`node -e 0\` alone: ${Math.round(median(bare))} ms median of 11${ca}`];
+}
+
+export default credentialHelperGetScenario(true);
+export const credentialHelperGetNoBerth = credentialHelperGetScenario(false);
