@@ -22,9 +22,10 @@ elif ! command -v qemu-system-x86_64 >/dev/null && ! command -v qemu-system-aarc
   mode=native
 fi
 
-engine_pid= ui_pid=
+engine_pid= ui_pid= creds_pid=
 cleanup() {
   [ -n "$ui_pid" ] && kill -TERM "$ui_pid" 2>/dev/null
+  [ -n "$creds_pid" ] && kill -TERM "$creds_pid" 2>/dev/null
   if [ $mode = vm ]; then
     # Settings → "Keep the engine running when Berth quits": leave the VM up; the next start attaches to it.
     if [ "$(node -e 'try { process.stdout.write(String(JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).keepEngineOnQuit === true)) } catch { process.stdout.write("false") }' "$BERTH_HOME/settings.json")" = true ]; then
@@ -69,6 +70,9 @@ else
   done
   # The same host set-up as `berth start`: tools in ~/.berth/bin, config.json, the berth context (at berthd's socket).
   electron/bin/berth setup-host --socket "$sock"
+  # What berth daemon does in VM mode: answer docker-credential-berth get, so a pull starts no Node.
+  electron/bin/berth credentials serve >>"$logs/host.log" 2>&1 &
+  creds_pid=$!
   use_docker="docker version      (the berth context, now current, points at unix://$sock)"
   stop_hint="Ctrl-C"
 fi

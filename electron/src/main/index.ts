@@ -36,7 +36,8 @@ const credentials = openRegistryCredentials(paths);
 /**
  * docker-credential-berth's launcher asks the running app for `get` and `list` instead of starting Node per pull
  * (host/credentials/helper-service.ts); without it the launcher runs the Node helper itself. Only the instance that
- * holds the single-instance lock serves.
+ * holds the single-instance lock and runs the VM serves: with DOCKER_HOST set, `berth daemon` (the VM) or
+ * scripts/start.sh --native (`berth credentials serve`) does, so one service owns the service file.
  */
 function serveCredentials(): void {
   serveCredentialHelper(paths, () => credentials).then(
@@ -64,7 +65,7 @@ void startShell(electron as unknown as ElectronApi, {
   // A VM that fails to start leaves the app up: the dashboard shows the engine's state and what to do.
   (shell) => {
     if (!shell) return;
-    serveCredentials();
+    if (vm) serveCredentials();
     return vm?.start().catch((err: unknown) => process.stderr.write(`berth: the VM did not start: ${String(err)}\n`));
   },
   (err: unknown) => {
