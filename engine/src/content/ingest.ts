@@ -3,7 +3,7 @@
  * only when digest and size match. A partial ingest survives a crash and is resumed: `offset` tells the caller
  * where to continue (e.g. with an HTTP Range request), and `partialStream()` replays the bytes already there.
  */
-import { createReadStream, type ReadStream } from 'node:fs';
+import { createReadStream, writeSync, type ReadStream } from 'node:fs';
 import { mkdir, open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Hash } from 'node:crypto';
@@ -64,19 +64,19 @@ export class Ingest {
     this.offset = 0;
   }
 
-  async write(chunk: Buffer): Promise<void> {
+  /**
+   * Appends in line: a write into the page cache takes microseconds, while a thread-pool round trip per network
+   * chunk would hold up the stream that feeds the unpack behind a scheduler wake-up on a loaded machine.
+   */
+  write(chunk: Buffer): void {
     this.hash.update(chunk);
-    let written = 0;
-    while (written < chunk.length) {
-      const r = await this.fh.write(chunk, written, chunk.length - written, null);
-      written += r.bytesWritten;
-    }
+    for (let written = 0; written < chunk.length; ) written += writeSync(this.fh.fd, chunk, written);
     this.offset += chunk.length;
   }
 
-  /** Verifies and publishes the blob. On mismatch the ingest is discarded and an error thrown. */
-  async commit(): Promise<void> {
-    const got = `${parseDigest(this.digest).algorithm}:${this.hash.digest('hex')}`;
+  /** Throws (discarding the ingest) unless the bytes written are the blob: its size and digest. */
+  async verify(): Promise<void> {
+    const got = `${parseDigest(this.digest).algorithm}:${this.hash.copy().digest('hex')}`;
     if ((this.size >= 0 && this.offset !== this.size) || got !== this.digest) {
       const detail =
         this.size >= 0 && this.offset !== this.size
@@ -85,7 +85,16 @@ export class Ingest {
       await this.abort(false);
       throw new InvalidArgument(`failed to verify ${this.digest}: ${detail}`);
     }
-    await this.fh.sync();
+  }
+
+  /**
+   * Verifies and publishes the blob. On mismatch the ingest is discarded and an error thrown. `synced` says the
+   * caller has already flushed the file system holding it (a layer's syncfs at its snapshot commit), so the
+   * blob's own fsync would only repeat that.
+   */
+  async commit(opts: { synced?: boolean } = {}): Promise<void> {
+    await this.verify();
+    if (!opts.synced) await this.fh.sync();
     await this.fh.close();
     await mkdir(dirname(this.opts.target), { recursive: true });
     await rename(this.dataPath, this.opts.target);

@@ -127,7 +127,7 @@ export class ContentStore {
     if (!ingest) return digest;
     try {
       if (ingest.offset > 0) await ingest.truncate();
-      await ingest.write(data);
+      ingest.write(data);
       await ingest.commit();
     } catch (err) {
       await ingest.abort(false);

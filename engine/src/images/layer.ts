@@ -5,6 +5,7 @@
  * snapshot and keeps the partial download for the next attempt to resume with a Range request.
  */
 import type { Hash } from 'node:crypto';
+import { stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { InvalidArgument, isNoSpace } from '../base/errors.js';
 import { hasher } from '../content/digest.js';
@@ -39,7 +40,7 @@ async function* recorded(
 ): AsyncGenerator<Buffer> {
   if (partial) for await (const c of partial) yield c;
   for await (const c of body) {
-    await ingest.write(c);
+    ingest.write(c);
     cb.downloading?.(ingest.offset);
     yield c;
   }
@@ -56,6 +57,11 @@ async function* hashing(source: AsyncIterable<Buffer>, h: Hash): AsyncGenerator<
     h.update(c);
     yield c;
   }
+}
+
+async function sameFileSystem(a: string, b: string): Promise<boolean> {
+  const [sa, sb] = await Promise.all([stat(a), stat(b)]);
+  return sa.dev === sb.dev;
 }
 
 const inFlight = new Map<string, Promise<number>>();
@@ -103,12 +109,15 @@ async function ensureLayerOnce(
     const diff = hasher();
     const tar = Readable.from(hashing(await decompressed(source), diff), { objectMode: false });
     const { size } = await unpackLayer(tar, prepared.fs);
-    if (ingest) await ingest.commit();
+    await ingest?.verify();
     const got = `sha256:${diff.digest('hex')}`;
     if (got !== job.diffId) {
       throw new InvalidArgument(`failed to register layer: rootfs diff ID mismatch for ${job.desc.digest}: expected ${job.diffId}, got ${got}`);
     }
+    // One flush per layer: the snapshot commit's syncfs also covers the blob when both stores share a file system.
+    const shared = ingest !== undefined && (await sameFileSystem(content.root, snapshots.root));
     await prepared.commit({ chainId: job.chainId, diffId: job.diffId, ...(job.parent ? { parent: job.parent } : {}), size });
+    await ingest?.commit({ synced: shared });
     return size;
   } catch (err) {
     await prepared.abort();

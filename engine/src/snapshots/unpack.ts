@@ -4,9 +4,30 @@
  * (or a file) is known without touching the disk, and nothing is ever written through one. Names with `..` or a
  * leading `/` are rejected outright. Whiteouts become overlay whiteouts (char 0/0), `.wh..wh..opq` becomes the
  * `trusted.overlay.opaque=y` xattr.
+ *
+ * File system calls are synchronous, made by the thread that parses the tar, as GNU tar makes them: a layer of
+ * thousands of small files is four syscalls per file (open, write, futimes, close), and each one sent to libuv's
+ * thread pool instead costs a hand-off between threads that, on a loaded machine, waits for a scheduler slot
+ * (measured on tmpfs, the bench's 4 small-files layers: 2.7-2.9 s of CPU that way, 1.9 s in line). One entry blocks
+ * the event loop for tens of microseconds; a large file is written chunk by chunk as it streams in.
  */
 import { execFile } from 'node:child_process';
-import { chmod, link, lchown, lutimes, mkdir, open, rm, symlink, utimes } from 'node:fs/promises';
+import {
+  chmodSync,
+  closeSync,
+  fchmodSync,
+  fchownSync,
+  futimesSync,
+  linkSync,
+  lchownSync,
+  lutimesSync,
+  mkdirSync,
+  openSync,
+  rmSync,
+  symlinkSync,
+  utimesSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -17,8 +38,6 @@ import { InvalidArgument } from '../base/errors.js';
 const run = promisify(execFile);
 const WH_PREFIX = '.wh.';
 const OPAQUE = '.wh..wh..opq';
-const BUFFER_LIMIT = 4 << 20;
-const MAX_PENDING = 64;
 /** Read once: the mode open() creates with is `mode & ~umask`. */
 const UMASK = process.umask();
 
@@ -54,12 +73,10 @@ export async function unpackLayer(tar: Readable, root: string): Promise<UnpackRe
     }
   } catch (err) {
     tar.destroy();
-    // Nothing may still be writing when the caller removes the half-made tree.
-    await u.drain().catch(() => undefined);
     throw err;
   }
   await feeding;
-  await u.finish();
+  u.finish();
   return { size: u.size };
 }
 
@@ -67,8 +84,6 @@ class Unpacker {
   size = 0;
   private readonly kinds = new Map<string, Kind>();
   private readonly dirTimes: { path: string; mtime: Date }[] = [];
-  private readonly pending = new Map<string, Promise<void>>();
-  private failure: unknown;
 
   constructor(private readonly root: string) {}
 
@@ -77,7 +92,7 @@ class Unpacker {
     if (parts.length === 0) return;
     const rel = parts.join('/');
     const base = parts[parts.length - 1]!;
-    await this.ensureParents(parts, h.name);
+    this.ensureParents(parts, h.name);
     if (base === OPAQUE) {
       const dir = parts.slice(0, -1).join('/');
       await run('setfattr', ['-n', 'trusted.overlay.opaque', '-v', 'y', join(this.root, dir)]);
@@ -86,7 +101,7 @@ class Unpacker {
     if (base.startsWith(WH_PREFIX)) {
       if (base.startsWith(`${WH_PREFIX}${WH_PREFIX}`)) return; // aufs metadata (.wh..wh.plnk etc.)
       const hidden = [...parts.slice(0, -1), base.slice(WH_PREFIX.length)].join('/');
-      await this.clear(hidden, 'other');
+      this.clear(hidden, 'other');
       await run('mknod', [join(this.root, hidden), 'c', '0', '0']);
       this.kinds.set(hidden, 'other');
       return;
@@ -95,34 +110,27 @@ class Unpacker {
     const mode = (h.mode ?? 0o644) & 0o7777;
     switch (h.type) {
       case 'directory':
-        await this.clear(rel, 'dir');
-        if (this.kinds.get(rel) !== 'dir') await mkdir(path);
+        this.clear(rel, 'dir');
+        if (this.kinds.get(rel) !== 'dir') mkdirSync(path);
         this.kinds.set(rel, 'dir');
-        await this.meta(path, h, mode);
+        lchownSync(path, h.uid ?? 0, h.gid ?? 0);
+        chmodSync(path, mode); // after chown, which clears setuid/setgid
+        await this.xattrs(path, h);
         if (h.mtime) this.dirTimes.push({ path, mtime: h.mtime });
         return;
       case 'file':
-      case 'contiguous-file': {
-        await this.clear(rel, 'file');
+      case 'contiguous-file':
+        this.clear(rel, 'file');
         this.kinds.set(rel, 'file');
-        const size = h.size ?? 0;
-        this.size += size;
-        if (size > BUFFER_LIMIT) {
-          await this.writeFile(path, body, h, mode, undefined);
-          return;
-        }
-        const chunks: Buffer[] = [];
-        for await (const c of body) chunks.push(c);
-        // Small files are written in the background, many at once: the tar parser does not wait for the disk.
-        await this.background(rel, this.writeFile(path, undefined, h, mode, Buffer.concat(chunks)));
+        this.size += h.size ?? 0;
+        await this.writeFile(path, body, h, mode);
         return;
-      }
       case 'symlink':
-        await this.clear(rel, 'symlink');
-        await symlink(h.linkname ?? '', path);
+        this.clear(rel, 'symlink');
+        symlinkSync(h.linkname ?? '', path);
         this.kinds.set(rel, 'symlink');
-        await lchown(path, h.uid ?? 0, h.gid ?? 0);
-        if (h.mtime) await lutimes(path, h.mtime, h.mtime);
+        lchownSync(path, h.uid ?? 0, h.gid ?? 0);
+        if (h.mtime) lutimesSync(path, h.mtime, h.mtime);
         await this.xattrs(path, h);
         return;
       case 'link': {
@@ -134,16 +142,15 @@ class Unpacker {
             `invalid tar entry ${JSON.stringify(h.name)}: hardlink target ${JSON.stringify(h.linkname)} is not a file in this layer`,
           );
         }
-        await this.clear(rel, 'file');
-        await this.settle(trel);
-        await link(join(this.root, trel), path);
+        this.clear(rel, 'file');
+        linkSync(join(this.root, trel), path);
         this.kinds.set(rel, tkind);
         return;
       }
       case 'character-device':
       case 'block-device':
       case 'fifo': {
-        await this.clear(rel, 'other');
+        this.clear(rel, 'other');
         const t = h.type === 'fifo' ? ['p'] : [h.type === 'block-device' ? 'b' : 'c', `${h.devmajor ?? 0}`, `${h.devminor ?? 0}`];
         // Device nodes need CAP_MKNOD; where it is missing dockerd skips them too (rootless), so do we.
         const made = await run('mknod', [path, ...t]).then(
@@ -152,60 +159,34 @@ class Unpacker {
         );
         if (!made) return;
         this.kinds.set(rel, 'other');
-        break;
+        lchownSync(path, h.uid ?? 0, h.gid ?? 0);
+        chmodSync(path, mode);
+        await this.xattrs(path, h);
+        if (h.mtime) utimesSync(path, h.mtime, h.mtime);
+        return;
       }
       default:
         return; // pax/gnu headers are consumed by tar-stream; anything else is ignored like dockerd does
     }
-    await this.meta(path, h, mode);
-    if (h.mtime) await utimes(path, h.mtime, h.mtime);
   }
 
   /** Creates a regular file with content, owner, mode, xattrs and mtime, all through one open descriptor. */
-  private async writeFile(path: string, body: AsyncIterable<Buffer> | undefined, h: Header, mode: number, data: Buffer | undefined): Promise<void> {
+  private async writeFile(path: string, body: AsyncIterable<Buffer>, h: Header, mode: number): Promise<void> {
     const chown = Boolean(h.uid || h.gid);
-    // The common case (root-owned, 0644/0755) gets its final mode from open() and skips a chmod round trip.
+    // The common case (root-owned, 0644/0755) gets its final mode from open() and skips a chmod.
     const exact = !chown && (mode & ~0o777) === 0 && (mode & UMASK) === 0;
-    const fh = await open(path, 'wx', exact ? mode : 0o600);
+    const fd = openSync(path, 'wx', exact ? mode : 0o600);
     try {
-      if (data) await fh.writeFile(data);
-      else if (body) for await (const c of body) await fh.writeFile(c);
-      if (chown) await fh.chown(h.uid ?? 0, h.gid ?? 0);
-      if (!exact) await fh.chmod(mode); // after chown, which clears setuid/setgid
+      for await (const c of body) {
+        for (let written = 0; written < c.length; ) written += writeSync(fd, c, written);
+      }
+      if (chown) fchownSync(fd, h.uid ?? 0, h.gid ?? 0);
+      if (!exact) fchmodSync(fd, mode); // after chown, which clears setuid/setgid
       if (h.pax) await this.xattrs(path, h);
-      if (h.mtime) await fh.utimes(h.mtime, h.mtime);
+      if (h.mtime) futimesSync(fd, h.mtime, h.mtime);
     } finally {
-      await fh.close();
+      closeSync(fd);
     }
-  }
-
-  /** Runs a write without waiting for it, keeping at most MAX_PENDING in flight; failures surface in drain(). */
-  private async background(rel: string, work: Promise<void>): Promise<void> {
-    const p = work.catch((err: unknown) => {
-      this.failure ??= err;
-    });
-    this.pending.set(rel, p);
-    void p.finally(() => {
-      if (this.pending.get(rel) === p) this.pending.delete(rel);
-    });
-    if (this.pending.size >= MAX_PENDING) await Promise.race(this.pending.values());
-    if (this.failure !== undefined) throw this.failure;
-  }
-
-  private async settle(rel: string): Promise<void> {
-    await this.pending.get(rel);
-  }
-
-  /** Waits for every background write; throws the first failure. Always call before touching the tree again. */
-  async drain(): Promise<void> {
-    while (this.pending.size) await Promise.all(this.pending.values());
-    if (this.failure !== undefined) throw this.failure;
-  }
-
-  private async meta(path: string, h: Header, mode: number): Promise<void> {
-    await lchown(path, h.uid ?? 0, h.gid ?? 0);
-    await chmod(path, mode); // after chown, which clears setuid/setgid
-    await this.xattrs(path, h);
   }
 
   private async xattrs(path: string, h: Header): Promise<void> {
@@ -218,7 +199,7 @@ class Unpacker {
   }
 
   /** Creates missing parents as directories; refuses to go through anything that is not one. */
-  private async ensureParents(parts: string[], name: string): Promise<void> {
+  private ensureParents(parts: string[], name: string): void {
     for (let i = 1; i < parts.length; i++) {
       const prefix = parts.slice(0, i).join('/');
       const kind = this.kinds.get(prefix);
@@ -228,7 +209,7 @@ class Unpacker {
           `invalid tar entry ${JSON.stringify(name)}: parent ${JSON.stringify(prefix)} is a ${kind === 'symlink' ? 'symlink' : 'non-directory'}; refusing to write through it`,
         );
       }
-      await mkdir(join(this.root, prefix), { mode: 0o755 });
+      mkdirSync(join(this.root, prefix), { mode: 0o755 });
       this.kinds.set(prefix, 'dir');
     }
   }
@@ -239,20 +220,17 @@ class Unpacker {
   }
 
   /** Removes what this layer already put at `rel`, unless a directory is being re-stated as a directory. */
-  private async clear(rel: string, next: Kind): Promise<void> {
+  private clear(rel: string, next: Kind): void {
     const kind = this.kinds.get(rel);
-    if (kind === 'dir' && next !== 'dir') await this.drain();
-    else await this.settle(rel);
     if (kind === undefined || (kind === 'dir' && next === 'dir')) return;
-    await rm(join(this.root, rel), { recursive: true, force: true });
+    rmSync(join(this.root, rel), { recursive: true, force: true });
     this.kinds.delete(rel);
     if (kind === 'dir') for (const k of [...this.kinds.keys()]) if (k.startsWith(`${rel}/`)) this.kinds.delete(k);
   }
 
-  async finish(): Promise<void> {
-    await this.drain();
+  finish(): void {
     // Children first: writing into a directory bumps its mtime.
     this.dirTimes.sort((a, b) => b.path.length - a.path.length);
-    for (const d of this.dirTimes) await utimes(d.path, d.mtime, d.mtime);
+    for (const d of this.dirTimes) utimesSync(d.path, d.mtime, d.mtime);
   }
 }
