@@ -14,6 +14,9 @@ export function runHelper(action: string, input: string | undefined, env: NodeJS
     child.stderr.on('data', (c: Buffer) => (stderr += c));
     child.on('error', reject);
     child.on('close', (code) => resolve({ code: code ?? 128, stdout, stderr }));
+    // `list` never reads its input, and the bash launcher can be done before it is written (EPIPE): as for the CLI,
+    // what counts is the answer.
+    child.stdin.on('error', () => undefined);
     child.stdin.end(input ?? '');
   });
 }

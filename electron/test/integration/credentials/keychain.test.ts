@@ -92,7 +92,8 @@ describe.skipIf(!!noKeyring)(`Secret Service (gnome-keyring) backend${noKeyring 
     it('falls back to the Node helper, input intact, when the service file is stale, its token wrong or its port someone else\'s', async () => {
       expect(await runHelper('store', JSON.stringify({ ServerURL: server, Username: 'bob', Secret: secret }), env)).toMatchObject({ code: 0 });
       const file = path.join(home, 'run', 'credential-helper');
-      const foreign = net.createServer((s) => s.end('HTTP/1.1 400 Bad Request\r\n\r\n'));
+      // Answers and closes at once: the launcher may still be writing its request then (a reset, not an error here).
+      const foreign = net.createServer((s) => s.on('error', () => undefined).end('HTTP/1.1 400 Bad Request\r\n\r\n'));
       await new Promise<void>((resolve) => foreign.listen(0, '127.0.0.1', resolve));
       const service = await startCredentialService(env);
       const [, token] = readFileSync(service.file, 'utf8').trim().split(' ');
