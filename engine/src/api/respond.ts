@@ -65,7 +65,11 @@ export async function readJsonBody<T>(ctx: RequestContext, shape?: GoNode): Prom
   if (type !== '' && type !== 'application/json') {
     throw new InvalidArgument(`unsupported Content-Type header (${type}): must be 'application/json'`);
   }
-  const text = raw.toString('utf8');
+  return parseJsonBody<T>(raw.toString('utf8'), shape);
+}
+
+/** Parses a JSON body's text as readJsonBody does: bounded nesting, and Go's types when `shape` is given. */
+export function parseJsonBody<T>(text: string, shape?: GoNode): T {
   if (jsonDepthExceeds(text)) throw new InvalidArgument('invalid JSON: exceeded max depth');
   let body: unknown;
   try {

@@ -1,6 +1,7 @@
 /**
- * Generates `engine/src/api/validate/schema.gen.json` from the Docker Engine API swagger: the request bodies berthd
- * decodes (container create, exec create, container update) as Go's encoding/json would see them, so the engine can
+ * Generates `engine/src/api/validate/bodies.gen.ts` from the Docker Engine API swagger: the JSON request bodies berthd
+ * decodes (container create and commit, exec create and start, container update, network create, connect and
+ * disconnect, volume create, auth) as Go's encoding/json would see them, so the engine can
  * refuse a wrong type at the door with dockerd's decode error instead of storing it. Run after changing the swagger
  * version: `npx tsc -b scripts && node scripts/dist/gen/engine-api-schema.js <swagger.yaml>`.
  *
@@ -31,9 +32,18 @@ type GoNode =
   | { k: 'struct'; go: string; name: string; fields: Record<string, GoNode> };
 
 /** Go package of a definition's type (for `of type container.RestartPolicy`); container unless listed. */
-const PACKAGE: Record<string, string> = { EndpointSettings: 'network', EndpointIPAMConfig: 'network', Mount: 'mount', ThrottleDevice: 'blkiodev', DeviceMapping: 'container', NetworkingConfig: 'network' };
+const PACKAGE: Record<string, string> = {
+  EndpointSettings: 'network', EndpointIPAMConfig: 'network', Mount: 'mount', ThrottleDevice: 'blkiodev', DeviceMapping: 'container', NetworkingConfig: 'network',
+  IPAM: 'network', IPAMConfig: 'network', ConfigReference: 'network', VolumeCreateOptions: 'volume', ClusterVolumeSpec: 'volume', AuthConfig: 'registry',
+};
 /** Go's names where they differ from the swagger's. */
-const GO_NAME: Record<string, string> = { ContainerConfig: 'Config', HealthConfig: 'HealthConfig' };
+const GO_NAME: Record<string, string> = { ContainerConfig: 'Config', HealthConfig: 'HealthConfig', VolumeCreateOptions: 'CreateOptions' };
+/** Fields the Go type has and the swagger leaves out (AuthConfig's token and encoded-credential fields). */
+const GO_EXTRA_FIELDS: Record<string, Record<string, GoNode>> = {
+  'registry.AuthConfig': { auth: { k: 'string', go: 'string' }, identitytoken: { k: 'string', go: 'string' }, registrytoken: { k: 'string', go: 'string' } },
+};
+/** Array fields whose Go type has a fixed length (`*[2]uint`: the console's height and width). */
+const GO_ARRAY: Record<string, string> = { ConsoleSize: '[2]uint' };
 /** Integer fields whose Go width the swagger leaves out (it says `integer` with a min/max or nothing). */
 const GO_INT: Record<string, string> = {
   BlkioWeight: 'uint16', Weight: 'uint16', Rate: 'uint64', IOMaximumIOps: 'uint64', IOMaximumBandwidth: 'uint64', ConsoleSize: 'uint',
@@ -67,16 +77,20 @@ function intType(format: string | undefined): string {
   return format && /^u?int(8|16|32|64)$/.test(format) ? format : 'int';
 }
 
-function node(s: Swagger, field: string, structName: string): GoNode {
+/**
+ * The GoNode of a swagger schema. `pkg` is the enclosing struct's Go package: an inline struct (no definition of its
+ * own) is a type of the same package, as Mount's BindOptions is mount.BindOptions.
+ */
+function node(s: Swagger, field: string, structName: string, pkg = 'container'): GoNode {
   const [d, refName] = deref(s);
   if (STRSLICE.has(field) && (structName === 'CreateRequest' || structName === 'Config')) return { k: 'strslice', go: 'strslice.StrSlice' };
   const m = merged(d);
   if (m.properties) {
     const name = refName ? (GO_NAME[refName] ?? refName) : field || structName;
     const fields: Record<string, GoNode> = {};
-    for (const [k, v] of Object.entries(m.properties)) fields[k] = node(v, k, name);
-    const pkg = refName ? (PACKAGE[refName] ?? 'container') : 'container';
-    return { k: 'struct', go: `${pkg}.${name}`, name, fields };
+    const own = refName ? (PACKAGE[refName] ?? 'container') : pkg;
+    for (const [k, v] of Object.entries(m.properties)) fields[k] = node(v, k, name, own);
+    return { k: 'struct', go: `${own}.${name}`, name, fields };
   }
   switch (m.type) {
     case 'string':
@@ -89,12 +103,12 @@ function node(s: Swagger, field: string, structName: string): GoNode {
       return { k: 'float64', go: 'float64' };
     case 'array': {
       // An inline element struct is named after its field (Ulimits → Ulimit), as the Go types are.
-      const of = m.items ? node(m.items, field.replace(/s$/, ''), structName) : ({ k: 'any', go: 'interface {}' } as GoNode);
-      return { k: 'array', go: `[]${of.go}`, of };
+      const of = m.items ? node(m.items, field.replace(/s$/, ''), structName, pkg) : ({ k: 'any', go: 'interface {}' } as GoNode);
+      return { k: 'array', go: GO_ARRAY[field] ?? `[]${of.go}`, of };
     }
     case 'object': {
       if (m.additionalProperties && typeof m.additionalProperties === 'object') {
-        const of = node(m.additionalProperties, field, structName);
+        const of = node(m.additionalProperties, field, structName, pkg);
         return { k: 'map', go: `map[string]${of.go}`, of };
       }
       return { k: 'any', go: 'interface {}' };
@@ -110,12 +124,26 @@ function bodyOf(p: string, verb: string): Swagger {
   return schema;
 }
 
+/** A body as the Go type dockerd's handler decodes it into (`network.ConnectOptions`), whatever the swagger calls it. */
+function body(p: string, verb: string, goType: string): GoNode {
+  const [pkg = 'container', name = goType] = goType.split('.');
+  const n = node(bodyOf(p, verb), '', name, pkg);
+  return n.k === 'struct' ? { ...n, go: goType, name, fields: { ...n.fields, ...GO_EXTRA_FIELDS[goType] } } : n;
+}
+
 const out = {
   source: path.basename(file),
   bodies: {
-    containerCreate: node(bodyOf('/containers/create', 'post'), '', 'CreateRequest'),
-    execCreate: node(bodyOf('/containers/{id}/exec', 'post'), '', 'ExecOptions'),
-    containerUpdate: node(bodyOf('/containers/{id}/update', 'post'), '', 'UpdateConfig'),
+    // Commit decodes its body as container create does (runconfig's DecodeConfig), so its errors name CreateRequest.
+    containerCreate: body('/containers/create', 'post', 'container.CreateRequest'),
+    execCreate: body('/containers/{id}/exec', 'post', 'container.ExecOptions'),
+    execStart: body('/exec/{id}/start', 'post', 'container.ExecStartOptions'),
+    containerUpdate: body('/containers/{id}/update', 'post', 'container.UpdateConfig'),
+    networkCreate: body('/networks/create', 'post', 'network.CreateRequest'),
+    networkConnect: body('/networks/{id}/connect', 'post', 'network.ConnectOptions'),
+    networkDisconnect: body('/networks/{id}/disconnect', 'post', 'network.DisconnectOptions'),
+    volumeCreate: body('/volumes/create', 'post', 'volume.CreateOptions'),
+    authConfig: body('/auth', 'post', 'registry.AuthConfig'),
   },
 };
 const target = path.join(repoRoot, 'engine', 'src', 'api', 'validate', 'bodies.gen.ts');

@@ -98,7 +98,8 @@ export function registerContainerRoutes(router: Router, backend: ContainersBacke
   router.post('/commit', async (ctx) => {
     const container = ctx.query.get('container') ?? '';
     if (container === '') throw new InvalidArgument('container is required');
-    const config = await readJsonBody<Record<string, unknown>>(ctx);
+    // dockerd decodes a commit's config as a create request (runconfig's DecodeConfig): the same types, the same words.
+    const config = await readJsonBody<Record<string, unknown>>(ctx, containerCreate);
     const q = (k: string): string | undefined => ctx.query.get(k) || undefined;
     const result = await backend.commit(container, {
       ...(q('repo') ? { repo: q('repo') } : {}),

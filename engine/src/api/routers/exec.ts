@@ -2,6 +2,7 @@ import { intParam } from '../../base/query.js';
 import type { PreparedSession } from '../../containers/attach.js';
 import type { ExecStartBody } from '../../containers/exec.js';
 import { readJsonBody, sendJson, sendStatus } from '../respond.js';
+import { execStart } from '../validate/bodies.gen.js';
 import type { Router } from '../router.js';
 import { serveHijacked } from './containers-io.js';
 import { readUpgradeJson } from './hijack.js';
@@ -15,7 +16,7 @@ export interface ExecBackend {
 
 export function registerExecRoutes(router: Router, backend: ExecBackend): void {
   router.post('/exec/{id}/start', async (ctx) => {
-    const body = (ctx.upgrade ? await readUpgradeJson<ExecStartBody>(ctx) : await readJsonBody<ExecStartBody>(ctx)) ?? {};
+    const body = (ctx.upgrade ? await readUpgradeJson<ExecStartBody>(ctx, execStart) : await readJsonBody<ExecStartBody>(ctx, execStart)) ?? {};
     const session = await backend.prepareStart(ctx.params.id ?? '', body);
     if (session.detach) {
       sendStatus(ctx, 200);

@@ -1,8 +1,9 @@
 import type { Duplex, Readable, Writable } from 'node:stream';
-import { InvalidArgument } from '../../base/errors.js';
 import { versionAtLeast } from '../../base/version.js';
 import type { StreamClient } from '../../containers/attach.js';
+import { parseJsonBody } from '../respond.js';
 import type { RequestContext } from '../router.js';
+import type { GoNode } from '../validate/go-node.js';
 
 export const RAW_STREAM = 'application/vnd.docker.raw-stream';
 export const MULTIPLEXED_STREAM = 'application/vnd.docker.multiplexed-stream';
@@ -101,7 +102,7 @@ const bodyRead = new WeakSet<object>();
  * The JSON body of an upgrade request (exec start). Node hands upgrade requests over before reading any body, so
  * the body's bytes sit in `head` and on the socket: take exactly Content-Length of them, leave the rest as stdin.
  */
-export async function readUpgradeJson<T>(ctx: RequestContext): Promise<T | undefined> {
+export async function readUpgradeJson<T>(ctx: RequestContext, shape?: GoNode): Promise<T | undefined> {
   const up = ctx.upgrade;
   if (!up || bodyRead.has(up)) return undefined;
   bodyRead.add(up);
@@ -135,9 +136,5 @@ export async function readUpgradeJson<T>(ctx: RequestContext): Promise<T | undef
   up.head = buf.subarray(Math.min(length, buf.length));
   const text = buf.subarray(0, Math.min(length, buf.length)).toString('utf8').trim();
   if (text === '') return undefined;
-  try {
-    return JSON.parse(text) as T;
-  } catch (err) {
-    throw new InvalidArgument(`invalid JSON: ${(err as Error).message}`);
-  }
+  return parseJsonBody<T>(text, shape);
 }

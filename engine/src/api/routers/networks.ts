@@ -4,6 +4,7 @@ import { boolParam } from '../../base/query.js';
 import type { NetworkCreateRequest } from '../../network/create-request.js';
 import type { Router } from '../router.js';
 import { readJsonBody, sendJson, sendStatus } from '../respond.js';
+import { networkConnect, networkCreate, networkDisconnect } from '../validate/bodies.gen.js';
 
 /** What the network routes need; `NetworkService` implements it. */
 export interface NetworksBackend {
@@ -41,7 +42,7 @@ export function registerNetworkRoutes(router: Router, backend: NetworksBackend, 
   router.get('/networks/json', (ctx) => sendJson(ctx, 200, backend.list(Filters.parse(ctx.query.get('filters')))));
 
   router.post('/networks/create', async (ctx) => {
-    const body = (await readJsonBody<NetworkCreateRequest>(ctx)) ?? {};
+    const body = (await readJsonBody<NetworkCreateRequest>(ctx, networkCreate)) ?? {};
     sendJson(ctx, 201, await backend.create(body, ctx.apiVersion));
   });
 
@@ -62,13 +63,13 @@ export function registerNetworkRoutes(router: Router, backend: NetworksBackend, 
   });
 
   router.post('/networks/{id}/connect', async (ctx) => {
-    const body = (await readJsonBody<NetworkConnectRequest>(ctx)) ?? {};
+    const body = (await readJsonBody<NetworkConnectRequest>(ctx, networkConnect)) ?? {};
     await connector.connect(ctx.params.id ?? '', body);
     sendStatus(ctx, 200);
   });
 
   router.post('/networks/{id}/disconnect', async (ctx) => {
-    const body = (await readJsonBody<{ Container?: string; Force?: boolean }>(ctx)) ?? {};
+    const body = (await readJsonBody<{ Container?: string; Force?: boolean }>(ctx, networkDisconnect)) ?? {};
     await connector.disconnect(ctx.params.id ?? '', body.Container ?? '', body.Force === true || boolParam(ctx.query, 'force'));
     sendStatus(ctx, 200);
   });

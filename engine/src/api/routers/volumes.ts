@@ -3,6 +3,7 @@ import { boolParam } from '../../base/query.js';
 import type { VolumeCreateRequest } from '../../volumes/types.js';
 import type { Router } from '../router.js';
 import { readJsonBody, sendJson, sendStatus } from '../respond.js';
+import { volumeCreate } from '../validate/bodies.gen.js';
 import { apiVersionNumber } from './images.js';
 
 /** What the volume routes need; `VolumeService` implements it. */
@@ -18,7 +19,7 @@ export function registerVolumeRoutes(router: Router, backend: VolumesBackend): v
   router.get('/volumes', (ctx) => sendJson(ctx, 200, backend.list(Filters.parse(ctx.query.get('filters')))));
 
   router.post('/volumes/create', async (ctx) => {
-    const body = (await readJsonBody<VolumeCreateRequest>(ctx)) ?? {};
+    const body = (await readJsonBody<VolumeCreateRequest>(ctx, volumeCreate)) ?? {};
     sendJson(ctx, 201, await backend.create(body));
   });
 

@@ -1,4 +1,5 @@
-// Finding 4 of issue 17: create (and exec create, update) refuse what Go could not decode into dockerd's types,
+// Finding 4 of issue 17: create (and exec create and start, update, commit, network create, connect and disconnect,
+// volume create, auth) refuse what Go could not decode into dockerd's types,
 // with dockerd's 400 and words, before anything is stored; resource ranges are checked at create, not first at
 // start; no JavaScript TypeError reaches a client as a 500; JSON nesting is bounded.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -70,5 +71,47 @@ describe('exec create and update', () => {
     const r = await post('/containers/target/update', { Memory: '1g' });
     expect(r.status).toBe(400);
     expect(JSON.parse(r.body).message).toContain('json: cannot unmarshal string into Go struct field');
+  });
+});
+
+describe('the other bodies dockerd decodes', () => {
+  const stored = async () =>
+    [await rig.ok(['network', 'ls', '-q']), await rig.ok(['volume', 'ls', '-q']), await rig.ok(['images', '-aq', '--no-trunc'])].join('\n');
+
+  it.each([
+    ['/networks/create', { Name: 5 }, 'cannot unmarshal number into Go struct field CreateRequest.Name of type string'],
+    ['/networks/create', { Name: 'n1', IPAM: 'x' }, 'cannot unmarshal string into Go struct field CreateRequest.IPAM of type network.IPAM'],
+    ['/networks/create', { Name: 'n2', IPAM: { Config: 'x' } }, 'cannot unmarshal string into Go struct field IPAM.IPAM.Config of type []network.IPAMConfig'],
+    ['/networks/create', { Name: 'n3', Labels: [1] }, 'cannot unmarshal array into Go struct field CreateRequest.Labels of type map[string]string'],
+    ['/networks/create', { Name: 'n4', Options: 5 }, 'cannot unmarshal number into Go struct field CreateRequest.Options of type map[string]string'],
+    ['/networks/bridge/connect', { Container: 5 }, 'cannot unmarshal number into Go struct field ConnectOptions.Container of type string'],
+    ['/networks/bridge/connect', { Container: 'target', EndpointConfig: 'x' }, 'cannot unmarshal string into Go struct field ConnectOptions.EndpointConfig of type network.EndpointSettings'],
+    ['/networks/bridge/disconnect', { Container: ['target'] }, 'cannot unmarshal array into Go struct field DisconnectOptions.Container of type string'],
+    ['/volumes/create', { Name: 'v1', Labels: 'x' }, 'cannot unmarshal string into Go struct field CreateOptions.Labels of type map[string]string'],
+    ['/volumes/create', [], 'cannot unmarshal array into Go value of type volume.CreateOptions'],
+    ['/commit?container=target&repo=bad%2Fcommit', { Env: 'x' }, 'cannot unmarshal string into Go struct field CreateRequest.Env of type []string'],
+    ['/auth', { username: 5 }, 'cannot unmarshal number into Go struct field AuthConfig.username of type string'],
+  ])('POST %s %j is a 400 in dockerd\'s words, and stores nothing', async (path, body, message) => {
+    const before = await stored();
+    const r = await post(path, body);
+    expect(r.status).toBe(400);
+    expect(JSON.parse(r.body)).toEqual({ message: `invalid JSON: json: ${message}` });
+    expect(await stored()).toBe(before);
+    expect(await rig.ok(['inspect', '-f', '{{range $name, $_ := .NetworkSettings.Networks}}{{$name}} {{end}}', 'target'])).toBe('bridge');
+  });
+
+  it('refuses a string Detach in exec start with a 400, and starts nothing', async () => {
+    const { Id } = JSON.parse((await post('/containers/target/exec', { Cmd: ['touch', '/started'] })).body) as { Id: string };
+    const r = await post(`/exec/${Id}/start`, { Detach: 'yes' });
+    expect(r.status).toBe(400);
+    expect(JSON.parse(r.body)).toEqual({ message: 'invalid JSON: json: cannot unmarshal string into Go struct field ExecStartOptions.Detach of type bool' });
+    expect((await rig.docker(['exec', 'target', 'test', '-e', '/started'])).code).toBe(1);
+  });
+
+  it('still takes what Go takes: keys in any case, nulls', async () => {
+    const r = await post('/networks/create', { name: 'loose-net', labels: { a: 'b' }, IPAM: null });
+    expect(r.status).toBe(201);
+    expect(await rig.ok(['network', 'inspect', '-f', '{{.Name}} {{.Labels}}', 'loose-net'])).toBe('loose-net map[a:b]');
+    await rig.ok(['network', 'rm', 'loose-net']);
   });
 });

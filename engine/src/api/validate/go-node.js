@@ -1,2 +1,0 @@
-export {};
-//# sourceMappingURL=go-node.js.map
