@@ -5,13 +5,15 @@
  * as dockerd's tarsum is.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { lstat, readdir, readFile, readlink } from 'node:fs/promises';
+import { createReadStream, lstatSync, readlinkSync } from 'node:fs';
+import { lstat, readdir } from 'node:fs/promises';
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import path from 'node:path';
 import { InvalidArgument, NotFound } from '../base/errors.js';
 import type { ContextDigests } from './context-digests.js';
 import type { IgnoreMatcher } from './dockerignore.js';
 import { resolveInRoot } from '../base/rooted-fs.js';
+import { readSmallFileSync, SMALL_FILE_MAX } from '../base/small-files.js';
 
 export interface Source {
   /** Path relative to the root, slash-separated ('' is the root itself). */
@@ -110,28 +112,27 @@ export async function matchSources(root: SourceRoot, arg: string, instruction: s
   return [{ rel, abs, dir: st.isDirectory() }];
 }
 
-/** Files read whole to hash them (one read instead of a stream's several steps); bigger ones are streamed. */
-const READ_WHOLE_MAX = 1 << 20;
-
 async function fileDigest(abs: string, size: number): Promise<string> {
   const h = createHash('sha256');
-  if (size <= READ_WHOLE_MAX) h.update(await readFile(abs));
+  if (size <= SMALL_FILE_MAX) h.update(readSmallFileSync(abs, size));
   else for await (const c of createReadStream(abs)) h.update(c as Buffer);
   return h.digest('hex');
 }
 
-/** Entries hashed at once: many small files keep the disk and the thread pool busy instead of waiting in turn. */
-const HASH_CONCURRENCY = 16;
+/** Entries described between two yields to the event loop (each is a few direct system calls). */
+const ENTRIES_PER_YIELD = 256;
 
 /**
  * The checksum of one source: every entry below it (if a directory) that is neither ignored nor excluded. Each
- * entry is described (and a file's content hashed) on its own, side by side, then combined in path order.
+ * entry is described (and a file's content hashed) on its own, then combined in path order. Metadata and small
+ * files are read by direct system calls (`small-files.ts`): a thread-pool round trip per file cost more than the
+ * calls, and a received context's files need no read at all (their digests were recorded as they arrived).
  */
 export async function sourceChecksum(root: SourceRoot, src: Source, exclude?: IgnoreMatcher): Promise<string> {
   const entry = async (rel: string, abs: string): Promise<string> => {
-    const st = await lstat(abs);
+    const st = lstatSync(abs);
     const type = st.isDirectory() ? 'd' : st.isSymbolicLink() ? 'l' : st.isFile() ? 'f' : 'o';
-    const link = type === 'l' ? await readlink(abs) : '';
+    const link = type === 'l' ? readlinkSync(abs) : '';
     const digest = type === 'f' ? (root.digests?.lookup(abs, st) ?? (await fileDigest(abs, st.size))) : '';
     return `${rel}\0${type}\0${st.mode & 0o7777}\0${st.uid}\0${st.gid}\0${type === 'f' ? st.size : 0}\0${link}\0${digest}\0`;
   };
@@ -145,15 +146,11 @@ export async function sourceChecksum(root: SourceRoot, src: Source, exclude?: Ig
       if (!root.ignore?.ignores(full)) files.push(r);
       return true;
     });
-    let next = 0;
     const parts = new Array<string>(files.length);
-    const lane = async (): Promise<void> => {
-      while (next < files.length) {
-        const i = next++;
-        parts[i] = await entry(files[i]!, path.join(src.abs, files[i]!));
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(HASH_CONCURRENCY, files.length) }, lane));
+    for (const [i, file] of files.entries()) {
+      if (i > 0 && i % ENTRIES_PER_YIELD === 0) await yieldToLoop();
+      parts[i] = await entry(file, path.join(src.abs, file));
+    }
     described.push(parts.join(''));
   }
   const h = createHash('sha256');

@@ -47,7 +47,7 @@ async function transfer(
       {
         ...req,
         signal: run.signal,
-        onBytes: (n) => v.status(statusName, n),
+        onBytes: v.byteCounter(statusName),
       },
       digests,
     );

@@ -37,7 +37,7 @@ export async function exportToClient(builds: BuildService, imageId: string, e: C
   try {
     const call = e.session.call(FILE_SEND, { [EXPORTER_ID_KEY]: String(e.index) });
     if (e.type === 'local') {
-      const total = await sendDir(call, mounted.root, { signal: e.signal, onBytes: (n) => v.status('copying files', n) });
+      const total = await sendDir(call, mounted.root, { signal: e.signal, onBytes: v.byteCounter('copying files') });
       v.status('copying files', total, 0, true);
     } else {
       await sendTar(call, mounted.root, e.signal);

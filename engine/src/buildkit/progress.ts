@@ -10,6 +10,9 @@ import { timestamp } from './codec.js';
 
 type Ts = ReturnType<typeof timestamp>;
 
+/** How often a running byte count is reported (the CLI's TTY display redraws about this often). */
+const BYTE_STATUS_INTERVAL_MS = 100;
+
 export interface StatusMessage {
   vertexes?: Array<Record<string, unknown>>;
   statuses?: Array<Record<string, unknown>>;
@@ -95,6 +98,21 @@ export class VertexHandle implements StepHandle {
     this.emit({
       statuses: [{ ID: id, vertex: this.digest, name: id, current: current ?? 0, total: total ?? 0, timestamp: now, started, ...(done ? { completed: now } : {}) }],
     });
+  }
+
+  /**
+   * A running byte count as status `id`, reported at most once per interval: a report per file was 20,000
+   * messages for a large context, each kept for late Status callers and each sent to a client that redraws only
+   * about this often anyway. The caller reports the final count with `status(id, n, 0, true)`.
+   */
+  byteCounter(id: string): (bytes: number) => void {
+    let last = 0;
+    return (bytes) => {
+      const now = Date.now();
+      if (now - last < BYTE_STATUS_INTERVAL_MS) return;
+      last = now;
+      this.status(id, bytes);
+    };
   }
 
   end(err?: unknown): void {

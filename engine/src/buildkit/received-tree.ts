@@ -5,25 +5,25 @@
  * exclusively and without following a final symlink, and a hardlink may only name a regular file sent earlier.
  * A hostile or malformed listing fails the transfer instead of writing through a link.
  *
- * Small files (most of a context) are kept in memory until their last chunk and written with one call; larger
- * ones are streamed through a file handle. Each file's sha256 is computed as its bytes pass and recorded in
+ * Small files (most of a context) are kept in memory until their last chunk and then written by direct system
+ * calls (`small-files.ts`: a thread-pool round trip per call cost more than the write); larger ones are streamed
+ * through a file handle. Each file's sha256 is computed as its bytes pass and recorded in
  * `digests`, so a COPY of the context need not read it again for its cache key.
  */
 import { createHash, type Hash } from 'node:crypto';
 import { constants } from 'node:fs';
-import { chmod, link, lutimes, mkdir, open, symlink, writeFile, type FileHandle } from 'node:fs/promises';
+import { chmod, link, lutimes, mkdir, open, symlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
+import { SMALL_FILE_MAX, writeNewFileSync } from '../base/small-files.js';
 import type { ContextDigests } from '../build/context-digests.js';
 import { FILE_MODE as MODE, FILE_TYPE_BITS as TYPE_BITS, type Stat } from './fsutil-packets.js';
 import { GRPC_STATUS, GrpcError } from './grpc-frames.js';
 
 /** Files whose bytes are held in memory until their end (bigger ones stream to disk). */
-const BUFFERED_MAX = 1 << 20;
-/** Files written at once. */
+const BUFFERED_MAX = SMALL_FILE_MAX;
+/** Streamed files written at once. */
 const MAX_WRITING = 64;
 /** Create only: an existing name (a duplicate entry, a symlink put there) fails instead of being written through. */
-/** Read once: the mode open() creates with is `mode & ~umask`. */
-const UMASK = process.umask();
 const CREATE_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
 
 /** Go FileMode permission and special bits as a POSIX mode. */
@@ -149,24 +149,24 @@ export class ReceivedTree {
       return;
     }
     this.incoming.delete(id);
-    if (!f.handle) await this.room();
-    this.track(this.finishFile(f));
+    const mtimeMs = f.stat.modTime ? Math.floor(f.stat.modTime / MS_PER_NS) : undefined;
+    if (f.handle) this.track(this.finishStreamed(f, mtimeMs));
+    else {
+      writeNewFileSync(f.full, f.chunks.length === 1 ? f.chunks[0]! : Buffer.concat(f.chunks), { mode: posixMode(f.stat.mode), mtimeMs });
+      this.recordDigest(f, mtimeMs);
+    }
   }
 
-  private async finishFile(f: Incoming): Promise<void> {
-    const st = f.stat;
-    if (f.handle) {
-      const fh = await f.handle;
-      await fh.close();
-    } else {
-      await writeFile(f.full, f.chunks.length === 1 ? f.chunks[0]! : Buffer.concat(f.chunks), { flag: CREATE_FLAGS, mode: posixMode(st.mode) & 0o777 });
-    }
-    // The create mode is enough unless the umask cleared bits of it or set-id/sticky bits are wanted (and a
-    // streamed file was created private until its end).
-    const mode = posixMode(st.mode);
-    if (f.handle || (mode & ~0o777) !== 0 || (mode & UMASK) !== 0) await chmod(f.full, mode);
-    const mtimeMs = st.modTime ? Math.floor(st.modTime / MS_PER_NS) : undefined;
+  private async finishStreamed(f: Incoming, mtimeMs: number | undefined): Promise<void> {
+    const fh = await f.handle!;
+    await fh.close();
+    // A streamed file was created private until its end.
+    await chmod(f.full, posixMode(f.stat.mode));
     if (mtimeMs !== undefined) await lutimes(f.full, mtimeMs / 1000, mtimeMs / 1000);
+    this.recordDigest(f, mtimeMs);
+  }
+
+  private recordDigest(f: Incoming, mtimeMs: number | undefined): void {
     if (mtimeMs !== undefined) this.digests?.record(f.full, f.hash.digest('hex'), f.size, mtimeMs);
   }
 

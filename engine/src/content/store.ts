@@ -5,12 +5,26 @@
  */
 import { createReadStream, type ReadStream } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ensureDirMode } from '../base/fsutil.js';
 import { NotFound } from '../base/errors.js';
 import { digestOf, hasher, parseDigest } from './digest.js';
 import { Ingest, syncDir } from './ingest.js';
+
+/** How much of a stream `putStream` gathers before writing it. */
+const WRITE_BATCH_BYTES = 1 << 20;
+
+/** Writes `parts` in order at the handle's position (writev may write less than all of it). */
+async function writeAll(fh: FileHandle, parts: Buffer[]): Promise<void> {
+  if (!parts.length) return;
+  const total = parts.reduce((n, p) => n + p.length, 0);
+  const { bytesWritten } = await fh.writev(parts);
+  if (bytesWritten < total) {
+    const rest = Buffer.concat(parts).subarray(bytesWritten);
+    for (let off = 0; off < rest.length; ) off += (await fh.write(rest, off)).bytesWritten;
+  }
+}
 
 export interface BlobInfo {
   digest: string;
@@ -151,11 +165,22 @@ export class ContentStore {
       await mkdir(dir, { recursive: true });
       const fh = await open(data, 'w');
       try {
+        // A tar stream comes as a 512-byte header and a small body per file: gathered into one writev per
+        // megabyte, not a thread-pool round trip each.
+        let pending: Buffer[] = [];
+        let pendingBytes = 0;
         for await (const c of source) {
           h.update(c);
           size += c.length;
-          await fh.write(c);
+          pending.push(c);
+          pendingBytes += c.length;
+          if (pendingBytes >= WRITE_BATCH_BYTES) {
+            await writeAll(fh, pending);
+            pending = [];
+            pendingBytes = 0;
+          }
         }
+        await writeAll(fh, pending);
         if (opts.sync !== false) await fh.sync();
       } finally {
         await fh.close();

@@ -6,13 +6,14 @@
  * for a caller that turns the dir itself into the layer's snapshot (what to strip so it equals the unpacked tar).
  */
 import { execFile } from 'node:child_process';
-import { createReadStream } from 'node:fs';
+import { createReadStream, lstatSync } from 'node:fs';
 import type { Stats } from 'node:fs';
-import { lstat, readdir, readFile, readlink } from 'node:fs/promises';
+import { readdir, readlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline, type Readable } from 'node:stream';
 import { promisify } from 'node:util';
 import { pack, type Header as Headers } from 'tar-stream';
+import { readSmallFileSync, SMALL_FILE_MAX } from '../base/small-files.js';
 
 
 const run = promisify(execFile);
@@ -33,30 +34,6 @@ async function readXattrs(root: string): Promise<Map<string, Map<string, Buffer>
     const eq = line.indexOf('=0x');
     if (current && eq > 0) current.set(line.slice(0, eq), Buffer.from(line.slice(eq + 3), 'hex'));
   }
-  return out;
-}
-
-/** Files read whole (one read instead of a stream's several steps), up to this many ahead of the tar. */
-const READ_WHOLE_MAX = 1 << 20;
-const READ_AHEAD = 16;
-
-/** A read-ahead that is never awaited (the tar failed first) must not end as an unhandled rejection. */
-function quiet<T>(p: Promise<T>): Promise<T> {
-  p.catch(() => undefined);
-  return p;
-}
-
-/** lstat of every path, several at once, in the paths' order. */
-async function lstatAll(paths: string[]): Promise<Stats[]> {
-  const out = new Array<Stats>(paths.length);
-  let next = 0;
-  const lane = async (): Promise<void> => {
-    while (next < paths.length) {
-      const i = next++;
-      out[i] = await lstat(paths[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(16, paths.length) }, lane));
   return out;
 }
 
@@ -103,21 +80,12 @@ export function upperDirTar(root: string, exclude: ReadonlySet<string> = new Set
     const links = new Map<string, string>();
     const walk = async (dir: string, prefix: string): Promise<void> => {
       const names = (await readdir(dir)).sort().filter((name) => !exclude.has(prefix + name));
-      const lstats = await lstatAll(names.map((name) => join(dir, name)));
-      // The tar is written in order, one entry after the other; the next small files are read meanwhile.
-      const bodies = new Map<number, Promise<Buffer>>();
-      let ahead = 0;
-      const readAhead = (upTo: number): void => {
-        for (; ahead < names.length && ahead <= upTo; ahead++) {
-          const st = lstats[ahead]!;
-          if (st.isFile() && st.size > 0 && st.size <= READ_WHOLE_MAX) bodies.set(ahead, quiet(readFile(join(dir, names[ahead]!))));
-        }
-      };
-      for (const [i, name] of names.entries()) {
-        readAhead(i + READ_AHEAD);
+      for (const name of names) {
         const abs = join(dir, name);
         const rel = prefix + name;
-        const st = lstats[i]!;
+        // Metadata and small files by direct system calls (`small-files.ts`): per entry, a thread-pool round
+        // trip cost more than the call. The loop still yields whenever the tar's reader is a buffer behind.
+        const st = lstatSync(abs);
         const attrs = xattrs.get(abs);
         const pax: Record<string, string> = {};
         const privateAttrs: string[] = [];
@@ -146,11 +114,14 @@ export function upperDirTar(root: string, exclude: ReadonlySet<string> = new Set
           }
           if (st.nlink > 1) links.set(key, rel);
           stats.size += Number(st.size);
-          const read = bodies.get(i);
-          bodies.delete(i);
-          const body = read ? await read : Number(st.size) > 0 ? createReadStream(abs) : undefined;
-          if (Buffer.isBuffer(body) && body.length !== Number(st.size)) throw new Error(`${rel} changed while its layer was written`);
-          await entry({ ...base, type: 'file', size: Number(st.size) }, body);
+          const size = Number(st.size);
+          let body: Buffer | Readable | undefined;
+          try {
+            body = size === 0 ? undefined : size <= SMALL_FILE_MAX ? readSmallFileSync(abs, size) : createReadStream(abs);
+          } catch (err) {
+            throw new Error(`${rel} changed while its layer was written`, { cause: err });
+          }
+          await entry({ ...base, type: 'file', size }, body);
         } else if (st.isFIFO()) {
           await entry({ ...base, type: 'fifo' });
         } else if (st.isCharacterDevice() || st.isBlockDevice()) {
