@@ -28,11 +28,18 @@ function helper(action: string, input: string, env: NodeJS.ProcessEnv): Promise<
   });
 }
 
-function nodeStartMs(env: NodeJS.ProcessEnv): number {
+function startMs(command: string, args: string[], env: NodeJS.ProcessEnv): number {
   const start = process.hrtime.bigint();
-  const r = spawnSync('node', ['-e', '0'], { env, stdio: 'ignore' });
-  if (r.status !== 0) throw new Error(`node -e 0 exited ${r.status}`);
+  const r = spawnSync(command, args, { env, stdio: 'ignore' });
+  if (r.status !== 0) throw new Error(`${command} ${args.join(' ')} exited ${r.status}`);
   return Number(process.hrtime.bigint() - start) / 1e6;
+}
+
+const nodeStartMs = (env: NodeJS.ProcessEnv) => startMs('node', ['-e', '0'], env);
+
+async function bashFloor(): Promise<string[]> {
+  const runs = Array.from({ length: 11 }, () => startMs('/bin/bash', ['-c', ':'], process.env));
+  return [`\`bash -c :\` alone: ${Math.round(median(runs))} ms median of 11`];
 }
 
 function median(xs: number[]): number {
@@ -57,9 +64,9 @@ function credentialHelperGetScenario(berthRunning: boolean) {
     better: 'lower',
     defaultIterations: 20,
     warmup: 2,
-    // Node's own start (the launcher runs `node` without NODE_EXTRA_CA_CERTS), at the same load: the part of the
-    // figure no Node helper can cut.
-    ...(berthRunning ? {} : { floor: nodeFloor }),
+    // At the same load: a bare bash start (what no launcher can cut), or Node's own start (the launcher runs `node`
+    // without NODE_EXTRA_CA_CERTS: what no Node helper can cut).
+    floor: berthRunning ? bashFloor : nodeFloor,
     unsupported: (target) => (target.kind !== 'berth' ? "Berth's own credential helper" : keyringUnavailable()),
     async setup() {
       // The Node helper as installed: the one-file bundle (scripts/setup.sh builds it; rebuilt here in case tsc ran since).
