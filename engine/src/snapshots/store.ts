@@ -15,6 +15,7 @@ import { ensureDirMode } from '../base/fsutil.js';
 import { BackgroundRemover } from '../base/trash.js';
 import { parseDigest } from '../content/digest.js';
 import { syncDir } from '../content/ingest.js';
+import { FlushGroup } from './flush.js';
 
 const run = promisify(execFile);
 
@@ -39,11 +40,13 @@ export class SnapshotStore {
   readonly root: string;
   private readonly ingestRoot: string;
   private readonly remover: BackgroundRemover;
+  private readonly flushes: FlushGroup;
 
   constructor(root: string) {
     this.root = root;
     this.ingestRoot = join(root, '.ingest');
     this.remover = new BackgroundRemover(root);
+    this.flushes = new FlushGroup(root);
   }
 
   async init(): Promise<void> {
@@ -84,8 +87,9 @@ export class SnapshotStore {
       commit: async (m, opts) => {
         const meta: SnapshotMeta = { ...m, created: new Date().toISOString() };
         await writeFile(join(tmp, 'meta.json'), JSON.stringify(meta));
-        // syncfs before the rename: a power cut must not leave a committed snapshot with torn files.
-        if (opts?.sync !== false) await run('sync', ['-f', tmp]);
+        // syncfs before the rename: a power cut must not leave a committed snapshot with torn files. Layers of one
+        // pull committing together share a flush.
+        if (opts?.sync !== false) await this.flushes.flush();
         const target = this.dir(m.chainId);
         try {
           await rename(tmp, target);
