@@ -23,6 +23,12 @@ rootfs_extract() {
   mkdir -p "$root/proc" "$root/sys" "$root/dev" "$root/run" "$root/tmp" "$root/root" "$root/mnt" "$root/var/lib" \
     "$root/var/log" "$root/etc"
   [ -e "$root/usr/bin/sh" ] || ln -s dash "$root/usr/bin/sh"
+  # /var/run is /run, as base-files' maintainer script (not run here) makes it: the engine's docker.sock.raw is there.
+  if [ ! -L "$root/var/run" ]; then
+    rmdir "$root/var/run" 2>/dev/null || true
+    [ ! -e "$root/var/run" ] || { echo "$root/var/run is not empty: cannot make it the link to /run" >&2; return 1; }
+    ln -s /run "$root/var/run"
+  fi
   ln -sfn /run/resolv.conf "$root/etc/resolv.conf"
   ln -sfn /run/hosts "$root/etc/hosts"
   ln -sfn /proc/self/mounts "$root/etc/mtab"

@@ -1,9 +1,11 @@
 // `berth extension …` (and `docker extension …` through the docker-extension CLI plugin): Docker Desktop's
 // extension commands against any Docker-API engine (--engine, else $DOCKER_HOST, else Berth's socket).
+import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
 import { connectEngine } from '../host/ui/engine-endpoint.js';
 import { dockerCliFrom } from '../host/extensions/docker-cli.js';
+import { guestServicesFor } from '../host/extensions/guest-services.js';
 import { EXTENSION_API_VERSION } from '../host/extensions/labels.js';
 import { ExtensionManager } from '../host/extensions/manager.js';
 import { formatLs } from '../host/extensions/ls.js';
@@ -64,7 +66,18 @@ export async function runExtensionCommand(argv: string[], io: CliIo = stdio, pro
   if (values.help || !verb) { io.out(`${USAGE.replace(/berth extension/g, prog)}\n`); return verb || values.help ? 0 : 1; }
   const engine = values.engine ?? defaultEngine();
   const { docker } = connectEngine(engine);
-  const manager = new ExtensionManager({ docker, engine, cli: dockerCliFrom(), home: berthPaths().home });
+  const paths = berthPaths();
+  // In the Berth VM, a backend's sockets are in the VM: removing an extension clears its folder there over SSH.
+  const guestServices = guestServicesFor(engine, paths, path.join(paths.home, 'extensions'));
+  const manager = new ExtensionManager({ docker, engine, cli: dockerCliFrom(), home: paths.home, guestServices });
+  try {
+    return await runVerb(manager, verb, args, values.force, io, prog);
+  } finally {
+    manager.close();
+  }
+}
+
+async function runVerb(manager: ExtensionManager, verb: string, args: string[], force: boolean, io: CliIo, prog: string): Promise<number> {
   const progress = (line: string) => io.out(`${line}\n`);
   const need = (n: number, what: string) => {
     if (args.length < n) throw new Error(`"${prog} ${verb}" requires ${what}`);
@@ -73,7 +86,7 @@ export async function runExtensionCommand(argv: string[], io: CliIo = stdio, pro
     case 'install':
     case 'update': {
       need(1, 'an image');
-      if (!values.force && !(await confirm(io))) { io.err('Aborted\n'); return 1; }
+      if (!force && !(await confirm(io))) { io.err('Aborted\n'); return 1; }
       const ext = verb === 'install' ? await manager.install(args[0]!, progress) : await manager.update(args[0]!, progress);
       io.out(`Extension "${ext.title}" ${verb === 'install' ? 'installed' : 'updated'} successfully\n`);
       return 0;

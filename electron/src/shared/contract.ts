@@ -75,7 +75,8 @@ export interface RequestChannels {
   'extensions.list': { args: void; result: ExtensionsOverview };
   'extensions.remove': { args: { id: string }; result: void };
   /** The extension UI's URL on its own loopback origin (its server starts on first open). */
-  'extensions.open': { args: { id: string }; result: { url: string; origin: string } };
+  /** `debug`: `berth extension dev debug` is on (the shell opens DevTools with the tab). */
+  'extensions.open': { args: { id: string }; result: { url: string; origin: string; debug: boolean } };
   'extensions.catalog': { args: void; result: CatalogResult };
   /**
    * Settings → "Show extension containers": sets the engine's setting when `show` is given and answers it; null when

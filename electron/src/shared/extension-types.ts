@@ -16,6 +16,15 @@ export interface ExtensionRow {
   hostBinaries: string[];
   /** The extension's containers' Compose project (hidden from Containers unless Settings says otherwise). */
   composeProject?: string;
+  /** Developer mode (`berth extension dev …`); absent when neither is set. */
+  dev?: ExtensionDevSettings;
+}
+
+export interface ExtensionDevSettings {
+  /** `dev ui-source`: the tab loads from this dev server. */
+  uiSource?: string;
+  /** `dev debug`: DevTools open with the tab. */
+  debug?: boolean;
 }
 
 export interface ExtensionsOverview {

@@ -2,14 +2,14 @@
 // daemon) are installed from the Extensions view with Docker Desktop's confirmation, their tabs run their UIs in
 // frames of their own origin with window.ddClient (docker CLI, streaming stats, backend HTTP over its socket, host
 // binaries, toasts), leaving a tab ends its processes, the sandbox holds, and removing leaves nothing behind.
-import { access, readFile, readdir } from 'node:fs/promises';
+import { access, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  CHROMIUM, dashboardPrerequisitesMissing, docker, startDashboardProcess, stopByPid, type DashboardProcess,
+  CHROMIUM, dashboardPrerequisitesMissing, docker, freeLoopbackPort, startDashboardProcess, stopByPid, type DashboardProcess,
 } from '../../../scripts/src/testrig/index.js';
-import { rigToolchain, startExtStack, type ExtStack } from '../integration/extensions/stack.js';
+import { berthExt, rigToolchain, startExtStack, type ExtStack } from '../integration/extensions/stack.js';
 import { ExtensionsPage } from './pages/extensions.js';
 import { Shell } from './pages/shell.js';
 
@@ -50,12 +50,21 @@ describe.skipIf(skip)(`extensions in the dashboard${skip ? ` (skipped: ${skip})`
     if (r.code !== 0) throw new Error(`docker ${args.join(' ')}: ${r.stderr}`);
     return r.stdout.trim();
   };
+  /** The extension's backend containers as `<compose service> <state>`, sorted. */
+  const composeServices = async (extId: string) => (await cli(['ps', '-a', '--filter', `label=com.docker.desktop.extension.name=${extId}`,
+    '--format', '{{.Label "com.docker.compose.service"}} {{.State}}'])).split('\n').filter(Boolean).sort();
   const install = async (ref: string, title: string) => {
     await shell.go('Extensions');
     const dialog = await ext.installFromImage(ref);
     await dialog.getByText('Extensions can install binaries, invoke commands and access files on your machine. Are you sure you want to continue?').waitFor();
     await dialog.getByRole('button', { name: 'Install', exact: true }).click();
-    await ext.tab(title).waitFor({ timeout: 90_000 });
+    // The tab appears, or the dialog says why not (then that is the failure to read).
+    const failed = dialog.getByRole('alert');
+    await Promise.race([ext.tab(title).waitFor({ timeout: 180_000 }), failed.waitFor({ timeout: 180_000 })]).catch(() => undefined);
+    if (await failed.isVisible()) throw new Error(`installing ${title} failed in the dashboard: ${await failed.textContent()}`);
+    await ext.tab(title).waitFor({ timeout: 1_000 }).catch(async (e: Error) => {
+      throw new Error(`${e.message}\nthe install dialog shows:\n${await dialog.innerText().catch(() => '(gone)')}`, { cause: e });
+    });
     await dialog.waitFor({ state: 'detached' });
   };
 
@@ -166,9 +175,17 @@ describe.skipIf(skip)(`extensions in the dashboard${skip ? ` (skipped: ${skip})`
     expect(await ext.result(host, 'host')).toBe('hello from the host: quoted arg');
     expect(await ext.result(host, 'host-foreign')).toMatch(/^refused: "sh" is not a host binary of extension/);
 
+    // A vm.composefile backend of two services: both start on install (the list says Running (2)); its first
+    // service binds Docker Desktop's /var/run/docker.sock.raw and reaches the engine through it.
+    const pair = id(s.exts.compose);
     await install(s.exts.compose, 'Compose Pair');
     await ext.tab('Compose Pair').click();
-    expect(await ext.result(id(s.exts.compose), 'vm-hello')).toBe('{"hello":"compose-api"}');
+    expect(await ext.result(pair, 'vm-hello')).toBe('{"hello":"compose-api"}');
+    expect(await ext.result(pair, 'vm-engine')).toBe('OK');
+    expect(await composeServices(pair)).toEqual(['api running', 'worker running']);
+    await shell.go('Extensions');
+    await expect.poll(() => ext.row('Compose Pair').locator('td').nth(3).textContent()).toBe('Running (2)');
+    expect(await cli(['volume', 'ls', '-q'])).toMatch(/compose-desktop-extension_ext-data$/m);
   });
 
   it('keeps an extension frame away from the dashboard\'s token, API and storage, other binaries and other backends', async () => {
@@ -218,6 +235,48 @@ describe.skipIf(skip)(`extensions in the dashboard${skip ? ` (skipped: ${skip})`
     expect(forged.path).toContain('is not a host binary');
   });
 
+  it('developer mode: dev debug shows in the dashboard; a dev server\'s UI reloads the tab when it changes; reset', async () => {
+    const ui = id(s.exts.ui);
+    const dev = async (args: string[]) => {
+      const r = await berthExt(s, ['dev', ...args]);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+    };
+    await dev(['debug', ui]);
+    // The author's dev server: vite, serving a page that uses ddClient, with its own live reload.
+    const root = await mkdtemp(path.join(s.home, '..', 'dev-ui-'));
+    const pageText = (v: string) => `<!doctype html><html><head><title>dev</title></head><body><h1>Dev UI ${v}</h1>`
+      + '<p id="dd"></p><script type="module">document.getElementById("dd").textContent = "ddClient " + typeof window.ddClient.docker.cli.exec;</script></body></html>\n';
+    await writeFile(path.join(root, 'index.html'), pageText('v1'));
+    const { createServer } = await import('vite');
+    const port = await freeLoopbackPort();
+    const vite = await createServer({ root, configFile: false, logLevel: 'silent', server: { host: '127.0.0.1', port, strictPort: true } });
+    await vite.listen();
+    try {
+      await dev(['ui-source', ui, `http://127.0.0.1:${port}/`]);
+      await shell.go('Extensions');
+      await expect.poll(() => ext.row('Hello UI').textContent()).toContain(`Developer mode: debug, UI from http://127.0.0.1:${port}/`);
+      await ext.tab('Hello UI').click();
+      await page.getByText('Debug mode (berth extension dev debug)').waitFor();
+      const frame = ext.frame(ui);
+      await frame.getByRole('heading', { name: 'Dev UI v1' }).waitFor({ timeout: 30_000 });
+      expect(await frame.locator('#dd').textContent()).toBe('ddClient function');
+      // The author saves: vite tells the page over its WebSocket (relayed by the extension's origin) and it reloads.
+      await writeFile(path.join(root, 'index.html'), pageText('v2'));
+      await frame.getByRole('heading', { name: 'Dev UI v2' }).waitFor({ timeout: 30_000 });
+      expect(await frame.locator('#dd').textContent()).toBe('ddClient function');
+    } finally {
+      await vite.close();
+      await rm(root, { recursive: true, force: true });
+    }
+    await dev(['reset', ui]);
+    await shell.go('Extensions');
+    await expect.poll(() => ext.row('Hello UI').textContent()).not.toContain('Developer mode');
+    await ext.tab('Hello UI').click();
+    expect(await ext.result(ui, 'ddclient')).toBe('object');
+    expect(await page.getByText('Debug mode (berth extension dev debug)').count()).toBe(0);
+  });
+
   it('hides extension containers from Containers unless Settings shows them', async () => {
     await shell.go('Containers');
     await page.getByText('e2e-stats').first().waitFor();
@@ -244,6 +303,8 @@ describe.skipIf(skip)(`extensions in the dashboard${skip ? ` (skipped: ${skip})`
     }
     expect(await cli(['ps', '-a', '--format', '{{.Names}}'])).toBe('e2e-stats');
     expect(await cli(['ps', '-a', '--filter', 'label=com.docker.desktop.extension', '--format', '{{.Names}}'])).toBe('');
+    // Both services of the composefile backend went, and its named volume with them.
+    expect(await composeServices(id(s.exts.compose))).toEqual([]);
     expect(await cli(['volume', 'ls', '-q'])).toBe('');
     const left = await readdir(path.join(s.home, 'extensions'));
     expect(left).toEqual(['state.json']);

@@ -111,8 +111,9 @@ export async function resolveMounts(
       await addVolume(b.source === '' ? undefined : b.source, b.destination, rw, b.mode, undefined, undefined, b.mode.split(',').includes('nocopy'));
       continue;
     }
-    // `-v /host/path:/ctr` creates a missing host directory, as dockerd does.
-    await fs.mkdir(b.source, { recursive: true });
+    // `-v /host/path:/ctr` creates a missing host directory, as dockerd does; an existing file or socket (such as
+    // `-v /var/run/docker.sock:/var/run/docker.sock`) is bound as it is (mkdir on it fails with EEXIST).
+    if (!(await fs.stat(b.source).then(() => true, () => false))) await fs.mkdir(b.source, { recursive: true });
     out.set(b.destination, { Type: 'bind', Source: b.source, Destination: b.destination, Mode: b.mode, RW: rw, Propagation: propagation || 'rprivate' });
   }
   for (const m of host.Mounts ?? []) {

@@ -2,7 +2,9 @@
  * on a unix socket, as real extension backends do in /run/guest-services.
  *   ext-backend SOCKET NAME
  * GET /hello -> 200 {"hello":"NAME"}; POST|PUT /echo -> 200 with the request body (and its Content-Type);
- * GET /fail -> 500 {"message":"failed on purpose"}; anything else 404. Exits on SIGTERM (it runs as PID 1). */
+ * GET /fail -> 500 {"message":"failed on purpose"}; GET /engine -> the body of the engine's GET /_ping asked over
+ * /var/run/docker.sock (extensions bind-mount the VM's /var/run/docker.sock.raw there), 502 when it cannot be
+ * reached; anything else 404. Exits on SIGTERM (it runs as PID 1). */
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,11 +18,36 @@ static void on_term(int sig) { (void)sig; _exit(0); }
 
 static void reply(int fd, int status, const char *type, const char *body, size_t len) {
   char head[256];
-  const char *reason = status == 200 ? "OK" : status == 404 ? "Not Found" : "Internal Server Error";
+  const char *reason = status == 200 ? "OK" : status == 404 ? "Not Found" : status == 502 ? "Bad Gateway" : "Internal Server Error";
   int n = snprintf(head, sizeof head, "HTTP/1.0 %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\nConnection: close\r\n\r\n",
                    status, reason, type, len);
   if (write(fd, head, (size_t)n) < 0) return;
   if (len && write(fd, body, len) < 0) return;
+}
+
+/* Asks the engine GET /_ping on /var/run/docker.sock and answers with its body ("OK"), or 502. */
+static void engine_ping(int fd) {
+  int e = socket(AF_UNIX, SOCK_STREAM, 0);
+  struct sockaddr_un addr = { .sun_family = AF_UNIX };
+  strncpy(addr.sun_path, "/var/run/docker.sock", sizeof addr.sun_path - 1);
+  static char got[8192];
+  size_t n = 0;
+  const char *ask = "GET /_ping HTTP/1.0\r\nHost: docker\r\n\r\n";
+  if (e < 0 || connect(e, (struct sockaddr *)&addr, sizeof addr) < 0 || write(e, ask, strlen(ask)) < 0) {
+    const char *body = "{\"message\":\"cannot reach /var/run/docker.sock\"}";
+    if (e >= 0) close(e);
+    reply(fd, 502, "application/json", body, strlen(body));
+    return;
+  }
+  for (ssize_t r; n < sizeof got - 1 && (r = read(e, got + n, sizeof got - 1 - n)) > 0;) n += (size_t)r;
+  close(e);
+  got[n] = 0;
+  char *body = strstr(got, "\r\n\r\n");
+  if (strncmp(got, "HTTP/1.", 7) != 0 || !body) {
+    reply(fd, 502, "text/plain", "bad answer from the engine\n", 27);
+    return;
+  }
+  reply(fd, 200, "text/plain", body + 4, strlen(body + 4));
 }
 
 static void serve(int fd, const char *name) {
@@ -55,6 +82,8 @@ static void serve(int fd, const char *name) {
     reply(fd, 200, "application/json", body, (size_t)n);
   } else if (strcmp(path, "/echo") == 0 && (strcmp(method, "POST") == 0 || strcmp(method, "PUT") == 0)) {
     reply(fd, 200, type, buf + body_at, got - body_at);
+  } else if (strcmp(path, "/engine") == 0 && strcmp(method, "GET") == 0) {
+    engine_ping(fd);
   } else if (strcmp(path, "/fail") == 0) {
     const char *body = "{\"message\":\"failed on purpose\"}";
     reply(fd, 500, "application/json", body, strlen(body));

@@ -27,6 +27,13 @@ describe('extension backend compose file', () => {
     expect(doc.services.api.restart).toBe('always');
     expect(doc.volumes).toEqual({ data: {} });
   });
+  it('gives a backend binding docker.sock.raw the engine: the VM\'s socket there, else the local engine\'s own', () => {
+    const text = 'services:\n  api:\n    image: x\n    volumes:\n      - /var/run/docker.sock.raw:/var/run/docker.sock\n      - type: bind\n        source: /var/run/docker.sock.raw\n        target: /sock\n';
+    const inVm = parse(backendModel({ vm: { composefile: 'c.yaml' } }, 'x', '/gs', text).yaml);
+    expect(inVm.services.api.volumes[0]).toBe('/var/run/docker.sock.raw:/var/run/docker.sock');
+    const local = parse(backendModel({ vm: { composefile: 'c.yaml' } }, 'x', '/gs', text, { engineSocket: '/run/e.sock' }).yaml);
+    expect(local.services.api.volumes).toEqual(['/run/e.sock:/var/run/docker.sock', { type: 'bind', source: '/run/e.sock', target: '/sock' }, '/gs:/run/guest-services']);
+  });
   it('refuses a compose file without services', () => {
     expect(() => backendModel({ vm: { composefile: 'c.yaml' } }, 'x', '/gs', 'volumes: {}\n')).toThrow(/defines no services/);
   });

@@ -6,6 +6,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket, WebSocketServer } from 'ws';
 import { ExtensionStore, type InstalledExtension } from './store.js';
 import { ExtensionUiServers } from './ui-server.js';
 
@@ -17,6 +18,9 @@ describe('extension dev ui-source', () => {
   let devUrl: string;
   let store: ExtensionStore;
   let servers: ExtensionUiServers;
+  /** The dev server's live-reload socket, as vite's and webpack's: what it saw of each upgrade. */
+  let live: WebSocketServer;
+  const upgrades: { host?: string; origin?: string; url?: string }[] = [];
   const dashboardOrigin = 'http://127.0.0.1:1';
 
   beforeAll(async () => {
@@ -25,6 +29,12 @@ describe('extension dev ui-source', () => {
       if (req.url === '/') res.writeHead(200, { 'Content-Type': 'text/html' }).end('<!doctype html><html><head><script type="module" src="/src/main.js"></script></head></html>');
       else if (req.url === '/src/main.js?v=1') res.writeHead(200, { 'Content-Type': 'text/javascript' }).end('console.log("dev")');
       else res.writeHead(404, { 'Content-Type': 'text/plain' }).end('nope');
+    });
+    live = new WebSocketServer({ server: dev });
+    live.on('connection', (ws, req) => {
+      upgrades.push({ host: req.headers.host, origin: req.headers.origin, url: req.url });
+      ws.send('{"type":"connected"}');
+      ws.on('message', (m) => ws.send(`echo ${String(m)}`));
     });
     await new Promise<void>((r) => dev.listen(0, '127.0.0.1', r));
     devUrl = `http://127.0.0.1:${(dev.address() as AddressInfo).port}/`;
@@ -44,6 +54,7 @@ describe('extension dev ui-source', () => {
   });
   afterAll(async () => {
     await servers.closeAll();
+    live.close();
     await new Promise((r) => dev.close(r));
     await rm(home, { recursive: true, force: true });
   });
@@ -62,6 +73,27 @@ describe('extension dev ui-source', () => {
     expect(await (await fetch(`${origin}/__berth/ddclient.js`)).text()).toBe('window.ddClient = {};');
   });
 
+  /** Opens a WebSocket to the extension's origin; resolves with the first message, or rejects with the refusal. */
+  const wsFirstMessage = (url: string, origin: string) => new Promise<{ ws: WebSocket; first: string }>((resolve, reject) => {
+    const ws = new WebSocket(url, { origin });
+    ws.once('message', (m) => resolve({ ws, first: String(m) }));
+    ws.once('error', reject);
+  });
+
+  it('relays the dev server\'s live-reload WebSocket from the extension\'s own page, as the dev server\'s own origin', async () => {
+    const { origin } = await servers.open(await ext());
+    const { ws, first } = await wsFirstMessage(`${origin.replace('http:', 'ws:')}/?token=abc`, origin);
+    expect(first).toBe('{"type":"connected"}');
+    const echoed = new Promise<string>((r) => ws.once('message', (m) => r(String(m))));
+    ws.send('ping');
+    expect(await echoed).toBe('echo ping');
+    ws.close();
+    expect(upgrades.at(-1)).toEqual({ host: new URL(devUrl).host, origin: new URL(devUrl).origin, url: '/?token=abc' });
+    // Another page (another origin) gets nothing.
+    await expect(wsFirstMessage(`${origin.replace('http:', 'ws:')}/`, 'http://127.0.0.1:9')).rejects.toThrow(/403/);
+    expect(upgrades).toHaveLength(1);
+  });
+
   it('says so when the dev server is down, and serves the installed files again after reset', async () => {
     const { origin } = await servers.open(await ext());
     // A port nothing listens on: taken, then given back.
@@ -77,5 +109,7 @@ describe('extension dev ui-source', () => {
     const { url } = await servers.open(await ext());
     expect(url).toBe(`${origin}/index.html`);
     expect(await (await fetch(url)).text()).toBe(`<html><head>${INJECTED}</head><body>installed</body></html>`);
+    // Without a UI source there is nothing to relay a WebSocket to.
+    await expect(wsFirstMessage(`${origin.replace('http:', 'ws:')}/`, origin)).rejects.toThrow(/403/);
   });
 });

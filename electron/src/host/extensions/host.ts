@@ -9,8 +9,10 @@ import { readCatalog } from './catalog.js';
 import { extensionContainersShown } from './container-visibility.js';
 import { dockerCliFrom, type DockerCli } from './docker-cli.js';
 import { execCollect, execStream, execTarget, type ExecContext } from './exec.js';
+import { guestServicesFor, type GuestServices } from './guest-services.js';
 import { EXTENSION_API_VERSION } from './labels.js';
 import { ExtensionManager, type Progress } from './manager.js';
+import { berthPaths } from '../paths.js';
 import type { InstalledExtension } from './store.js';
 import { ExtensionUiServers } from './ui-server.js';
 import { serviceRequest, serviceSocket } from './vm-service.js';
@@ -21,6 +23,8 @@ export interface ExtensionsHostOptions {
   cli?: DockerCli;
   /** The catalog's URL or file. */
   catalog?: string;
+  /** Where backends' sockets are (default: in the Berth VM when `engine` is its socket, else on this machine). */
+  guestServices?: GuestServices;
 }
 
 const ICON_TYPES: Record<string, string> = { '.svg': 'image/svg+xml', '.png': 'image/png', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg' };
@@ -32,7 +36,9 @@ export class ExtensionsHost {
 
   constructor(private readonly docker: Docker, engine: string, private readonly opts: ExtensionsHostOptions) {
     const cli = opts.cli ?? dockerCliFrom();
-    this.manager = new ExtensionManager({ docker, engine, cli, home: opts.home });
+    const guestServices = opts.guestServices
+      ?? guestServicesFor(engine, berthPaths({ ...process.env, BERTH_HOME: opts.home }), path.join(opts.home, 'extensions'));
+    this.manager = new ExtensionManager({ docker, engine, cli, home: opts.home, guestServices });
     this.ui = new ExtensionUiServers(this.manager.store);
     this.ctx = { manager: this.manager, cli, engine };
   }
@@ -62,6 +68,9 @@ export class ExtensionsHost {
         hostBinaries: ext.hostBinaries,
         ...(icon ? { icon } : {}), ...(tab ? { tab } : {}), ...(backend ? { backend } : {}),
         ...(ext.composeProject ? { composeProject: ext.composeProject } : {}),
+        ...(ext.devUiSource || ext.devDebug
+          ? { dev: { ...(ext.devUiSource ? { uiSource: ext.devUiSource } : {}), ...(ext.devDebug ? { debug: true } : {}) } }
+          : {}),
       };
     }));
     rows.sort((a, b) => a.title.localeCompare(b.title));
@@ -77,9 +86,10 @@ export class ExtensionsHost {
     await this.ui.stop(ext.id);
   }
 
-  async open(id: string): Promise<{ url: string; origin: string }> {
+  async open(id: string): Promise<{ url: string; origin: string; debug: boolean }> {
     if (!this.ui.available) throw new Error('extension UIs are served only in browser mode for now');
-    return this.ui.open(await this.manager.get(id));
+    const ext = await this.manager.get(id);
+    return { ...(await this.ui.open(ext)), debug: Boolean(ext.devDebug) };
   }
 
   catalog(): Promise<CatalogResult> {
@@ -94,7 +104,7 @@ export class ExtensionsHost {
       case 'docker.listImages':
         return this.docker.listImages(call.options ?? {});
       case 'vm.request':
-        return serviceRequest(serviceSocket(ext, this.manager.guestServicesDir(ext)), call);
+        return serviceRequest(this.manager.guestServices, serviceSocket(ext, this.manager.guestServices), call);
       default:
         throw new Error(`unknown extension call ${(call as { kind: string }).kind}`);
     }
@@ -110,7 +120,8 @@ export class ExtensionsHost {
     return execStream(await execTarget(this.ctx, ext, spec), splitLines, onChunk, onEnd);
   }
 
-  close(): Promise<void> {
-    return this.ui.closeAll();
+  async close(): Promise<void> {
+    this.manager.close();
+    await this.ui.closeAll();
   }
 }

@@ -6,9 +6,10 @@ import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type Docker from 'dockerode';
 import { composeDown, composeStop, composeUp, projectContainers, type BackendTarget, type ComposeProject } from './backend.js';
-import { backendModel } from './compose.js';
+import { backendModel, type BackendModelOptions } from './compose.js';
 import type { DockerCli } from './docker-cli.js';
 import { openImageFiles } from './extract.js';
+import { hostGuestServices, type GuestServices } from './guest-services.js';
 import { composeProjectName, extensionDirName, parseExtensionRef } from './ids.js';
 import { ensureImage, imageLabels } from './image.js';
 import { labelProblems, LABELS } from './labels.js';
@@ -23,10 +24,10 @@ export interface ExtensionManagerOptions {
   /** Berth's home (`~/.berth`). */
   home: string;
   /**
-   * The folder the engine bind-mounts at /run/guest-services for this extension, as a path the engine sees.
-   * Natively that is the host folder itself; the host dials the backend's socket there.
+   * Where backends' /run/guest-services folders live and how the host dials them: on the host by default, in the
+   * Berth VM when the engine runs there (guest-services.ts).
    */
-  guestServicesDir?(ext: { dir: string }): string;
+  guestServices?: GuestServices;
   platform?: NodeJS.Platform;
 }
 
@@ -45,15 +46,28 @@ export class ExtensionError extends Error {
 
 export class ExtensionManager {
   readonly store: ExtensionStore;
+  readonly guestServices: GuestServices;
   private readonly target: BackendTarget;
 
   constructor(private readonly opts: ExtensionManagerOptions) {
     this.store = new ExtensionStore(opts.home);
     this.target = { cli: opts.cli, engine: opts.engine, docker: opts.docker };
+    this.guestServices = opts.guestServices ?? hostGuestServices(this.store.root);
   }
 
   guestServicesDir(ext: { dir: string }): string {
-    return this.opts.guestServicesDir?.(ext) ?? path.join(this.store.root, ext.dir, 'guest-services');
+    return this.guestServices.dir(ext.dir);
+  }
+
+  /** Natively the engine's own socket stands in for the VM's docker.sock.raw. */
+  private backendModelOptions(): BackendModelOptions {
+    const { engine } = this.opts;
+    return this.guestServices.where === 'host' && engine.startsWith('unix://') ? { engineSocket: engine.slice('unix://'.length) } : {};
+  }
+
+  /** Lets go of what the manager holds open (the VM's SSH connection). */
+  close(): void {
+    this.guestServices.close();
   }
 
   async list(): Promise<InstalledExtension[]> {
@@ -102,14 +116,15 @@ export class ExtensionManager {
       if (metadata.vm) {
         progress('Installing service in Desktop VM...');
         progress('Setting additional compose attributes');
-        const model = backendModel(metadata, ref.id, this.guestServicesDir({ dir: dirName }), composeText);
+        const model = backendModel(metadata, ref.id, this.guestServicesDir({ dir: dirName }), composeText, this.backendModelOptions());
         await mkdir(path.join(staging, 'vm'), { recursive: true });
         await writeFile(path.join(staging, 'vm', 'docker-compose.yaml'), model.yaml);
         services = model.services;
       }
       await rm(finalDir, { recursive: true, force: true });
       await rename(staging, finalDir);
-      await mkdir(path.join(finalDir, 'guest-services'), { recursive: true, mode: 0o700 });
+      // In the VM the engine creates the folder when it binds it.
+      if (this.guestServices.where === 'host') await mkdir(path.join(finalDir, 'guest-services'), { recursive: true, mode: 0o700 });
       const ext: InstalledExtension = {
         id: ref.id, image: ref.image, version: ref.version, title,
         vendor: labels[LABELS.vendor] ?? '', description: labels[LABELS.description] ?? '', labels, metadata,
@@ -132,6 +147,7 @@ export class ExtensionManager {
     } catch (e) {
       progress(`Removing extension ${ref.image}...`);
       if (project && started) await composeDown(this.target, project).catch(() => undefined);
+      if (started) await this.guestServices.remove(dirName).catch(() => undefined);
       await rm(staging, { recursive: true, force: true });
       await rm(finalDir, { recursive: true, force: true });
       throw e;
@@ -171,6 +187,7 @@ export class ExtensionManager {
     if (project) {
       progress('Removing service in Desktop VM...');
       await composeDown(this.target, project);
+      await this.guestServices.remove(ext.dir);
       progress('VM service socket forwarding stopped');
     }
     if (ext.metadata.ui?.['dashboard-tab']) progress(`Extension UI tab ${ext.title} removed`);

@@ -5,12 +5,13 @@
 import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import os from 'node:os';
 import path from 'node:path';
 import type { FrameConfig } from '../../shared/extension-bridge.js';
 import { resolveStatic, sendFile } from '../ui/static-files.js';
-import { devEntryPath, proxyDevSource } from './dev-source.js';
+import { devEntryPath, proxyDevSource, relayDevUpgrade } from './dev-source.js';
 import type { ExtensionStore, InstalledExtension } from './store.js';
 
 const LOOPBACK = '127.0.0.1';
@@ -48,6 +49,8 @@ export function frameConfig(ext: InstalledExtension, dashboardOrigin: string): F
 interface Running {
   server: Server;
   origin: string;
+  /** WebSockets relayed to a dev server (the http server no longer tracks an upgraded socket). */
+  upgraded: Set<Duplex>;
 }
 
 export class ExtensionUiServers {
@@ -84,7 +87,8 @@ export class ExtensionUiServers {
     const r = this.running.get(id);
     this.running.delete(id);
     if (r) {
-      const { server } = await r;
+      const { server, upgraded } = await r;
+      for (const s of upgraded) s.destroy();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     }
@@ -102,12 +106,31 @@ export class ExtensionUiServers {
         res.end('internal error\n');
       });
     });
+    const upgraded = new Set<Duplex>();
+    server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
+      void this.upgrade(id, origin, req, socket, head).then((relayed) => {
+        if (!relayed) return;
+        upgraded.add(socket);
+        socket.once('close', () => upgraded.delete(socket));
+      }, () => socket.destroy());
+    });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(0, LOOPBACK, () => resolve());
     });
     origin = `http://${LOOPBACK}:${(server.address() as AddressInfo).port}`;
-    return { server, origin };
+    return { server, origin, upgraded };
+  }
+
+  /** A WebSocket from the extension's own page, relayed to its dev server (developer mode only). */
+  private async upgrade(id: string, origin: string, req: IncomingMessage, socket: Socket, head: Buffer): Promise<boolean> {
+    const ext = (await this.store.read()).extensions[id];
+    if (`http://${req.headers.host ?? ''}` !== origin || req.headers.origin !== origin || !ext?.devUiSource) {
+      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return false;
+    }
+    relayDevUpgrade(ext.devUiSource, req, socket, head);
+    return true;
   }
 
   private async serve(id: string, origin: string, req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -1,8 +1,11 @@
-// `ddClient.extension.vm.service.*`: HTTP to the extension's own backend socket in /run/guest-services, which is
-// a per-extension folder on the host (natively) so no extension can reach another's. JSON in and out; a non-2xx
-// answer rejects with the status and the body, as Docker Desktop's ServiceError.
+// `ddClient.extension.vm.service.*`: HTTP to the extension's own backend socket in /run/guest-services, a
+// per-extension folder (on the host natively, in the VM otherwise: guest-services.ts) so no extension can reach
+// another's. JSON in and out; a non-2xx answer rejects with the status and the body, as Docker Desktop's ServiceError.
 import { request } from 'node:http';
+import type { Socket } from 'node:net';
 import path from 'node:path';
+import type { Duplex } from 'node:stream';
+import type { GuestServices } from './guest-services.js';
 import { ExtensionError } from './manager.js';
 import type { InstalledExtension } from './store.js';
 
@@ -21,14 +24,21 @@ export interface ServiceRequest {
 }
 
 /** The socket the UI talks to: the tab's `backend.socket`, else the backend's `vm.exposes.socket`. */
-export function serviceSocket(ext: InstalledExtension, guestServicesDir: string): string {
+export function serviceSocket(ext: InstalledExtension, guest: GuestServices): string {
   const name = ext.metadata.ui?.['dashboard-tab']?.backend?.socket ?? ext.metadata.vm?.exposes?.socket;
   if (!name) throw new ExtensionError(`extension ${ext.id} exposes no backend socket (vm.exposes.socket)`, 'not_found');
-  return path.join(guestServicesDir, path.basename(name));
+  const join = guest.where === 'vm' ? path.posix.join : path.join;
+  return join(guest.dir(ext.dir), path.posix.basename(name));
 }
 
-export function serviceRequest(socketPath: string, req: ServiceRequest): Promise<unknown> {
-  if (!req.url.startsWith('/')) return Promise.reject(new ExtensionError(`the backend URL must start with /: ${JSON.stringify(req.url)}`));
+export async function serviceRequest(guest: GuestServices, socketPath: string, req: ServiceRequest): Promise<unknown> {
+  if (!req.url.startsWith('/')) throw new ExtensionError(`the backend URL must start with /: ${JSON.stringify(req.url)}`);
+  let conn: Duplex;
+  try {
+    conn = await guest.connect(socketPath);
+  } catch (e) {
+    throw new ExtensionError(`the extension's backend does not answer on ${path.posix.basename(socketPath)}: ${(e as Error).message}`, 'not_found');
+  }
   const method = req.method.toUpperCase();
   const headers: Record<string, string> = { ...(req.headers ?? {}) };
   let body: string | undefined;
@@ -40,7 +50,7 @@ export function serviceRequest(socketPath: string, req: ServiceRequest): Promise
     }
   }
   return new Promise((resolve, reject) => {
-    const r = request({ socketPath, method, path: req.url, headers: { ...headers, ...(body !== undefined ? { 'Content-Length': String(Buffer.byteLength(body)) } : {}) } }, (res) => {
+    const r = request({ createConnection: () => conn as Socket, method, path: req.url, headers: { ...headers, ...(body !== undefined ? { 'Content-Length': String(Buffer.byteLength(body)) } : {}) } }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
@@ -54,7 +64,10 @@ export function serviceRequest(socketPath: string, req: ServiceRequest): Promise
         }
       });
     });
-    r.on('error', (e) => reject(new ExtensionError(`the extension's backend does not answer on ${path.basename(socketPath)}: ${e.message}`, 'not_found')));
+    r.on('error', (e) => {
+      conn.destroy();
+      reject(new ExtensionError(`the extension's backend does not answer on ${path.posix.basename(socketPath)}: ${e.message}`, 'not_found'));
+    });
     r.end(body);
   });
 }

@@ -91,6 +91,10 @@ describe.skipIf(skip)(`docker extensions: install, ls, update, rm${skip ? ` (ski
       expect.stringMatching(/compose-desktop-extension-api-1$/), expect.stringMatching(/compose-desktop-extension-worker-1$/),
     ]);
     expect(await cli(['volume', 'ls', '-q'])).toMatch(/compose-desktop-extension_ext-data/);
+    // Its api service binds /var/run/docker.sock.raw, as Docker Desktop's VM offers it: here the engine's own socket.
+    const sock = path.join(dirOf(s.exts.compose), 'guest-services', 'api.sock');
+    await expect.poll(() => exists(sock), { timeout: 10_000 }).toBe(true);
+    expect(await httpOverSocket(sock, 'GET', '/engine')).toEqual({ status: 200, body: 'OK' });
   });
 
   it('hides extension containers from plain docker ps, stats and the API list unless the engine\'s setting shows them', async () => {

@@ -14,7 +14,7 @@ export function ExtensionTab({ id }: { id: string }) {
   const ext = useExtensions((s) => s.overview?.extensions.find((e) => e.id === id));
   const theme = useTheme((s) => s.theme);
   const dark = effectiveTheme(theme, window.matchMedia?.('(prefers-color-scheme: dark)').matches ?? false) === 'dark';
-  const [src, setSrc] = useState<{ url: string; origin: string }>();
+  const [src, setSrc] = useState<{ url: string; origin: string; debug: boolean }>();
   const [error, setError] = useState<string>();
   const frame = useRef<HTMLIFrameElement>(null);
   useEffect(() => {
@@ -30,6 +30,14 @@ export function ExtensionTab({ id }: { id: string }) {
   return (
     <section className="view extension-tab" aria-label={title}>
       {error && <p role="alert" className="error">Could not open {title}: {error}</p>}
+      {src?.debug && (
+        // `berth extension dev debug`: the Electron shell opens DevTools with the tab; a browser opens its own.
+        <p role="status" className="muted dev-note">
+          Debug mode (berth extension dev debug): open your browser's DevTools (F12) and pick the frame {src.origin}.
+          {ext?.dev?.uiSource && <> UI loaded from {ext.dev.uiSource}.</>}
+        </p>
+      )}
+      {src && !src.debug && ext?.dev?.uiSource && <p role="status" className="muted dev-note">UI loaded from {ext.dev.uiSource} (berth extension dev ui-source).</p>}
       {src && (
         <iframe ref={frame} key={src.url} src={src.url} title={title} data-extension={id}
           // Its own origin (allow-same-origin keeps that origin, not ours); no top navigation.

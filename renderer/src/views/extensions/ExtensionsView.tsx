@@ -13,6 +13,11 @@ function backendText(e: ExtensionRow): string {
   return e.backend.running > 0 ? `Running (${e.backend.running})` : `Stopped (${e.backend.total})`;
 }
 
+/** Developer mode as `berth extension dev …` left it. */
+function devText(dev: NonNullable<ExtensionRow['dev']>): string {
+  return `Developer mode: ${[dev.debug ? 'debug' : '', dev.uiSource ? `UI from ${dev.uiSource}` : ''].filter(Boolean).join(', ')}`;
+}
+
 function Installed({ onInstall }: { onInstall(image: string): void }) {
   const { overview, error } = useExtensions();
   const openExtension = useNav((s) => s.openExtension);
@@ -37,7 +42,10 @@ function Installed({ onInstall }: { onInstall(image: string): void }) {
           <tbody>
             {overview.extensions.map((e) => (
               <tr key={e.id} data-row-key={e.id}>
-                <td>{e.icon && <img src={e.icon} alt="" width={20} height={20} />} <strong>{e.title}</strong><div className="muted">{e.id}</div></td>
+                <td>
+                  {e.icon && <img src={e.icon} alt="" width={20} height={20} />} <strong>{e.title}</strong><div className="muted">{e.id}</div>
+                  {e.dev && <div className="muted dev-note">{devText(e.dev)}</div>}
+                </td>
                 <td>{e.vendor}</td>
                 <td>{e.version}</td>
                 <td>{backendText(e)}</td>

@@ -80,7 +80,8 @@ export async function buildExtensionFixtures(): Promise<ExtensionFixtures> {
     '  api:',
     '    image: ${DESKTOP_PLUGIN_IMAGE}',
     '    command: ["/ext-backend", "/run/guest-services/api.sock", "compose-api"]',
-    '    volumes: ["ext-data:/data"]',
+    // As extensions that drive the engine do (volumes-backup): Docker Desktop's VM serves it at docker.sock.raw.
+    '    volumes: ["ext-data:/data", "/var/run/docker.sock.raw:/var/run/docker.sock"]',
     '  worker:',
     '    image: ${DESKTOP_PLUGIN_IMAGE}',
     '    command: ["/ext-backend", "/tmp/worker.sock", "compose-worker"]',
@@ -112,7 +113,7 @@ export async function buildExtensionFixtures(): Promise<ExtensionFixtures> {
         file('ext-backend', backend, { mode: 0o755 }),
         file('docker-compose.yaml', composeYaml),
         ...meta({ icon: 'icon.svg', ...tab('Compose Pair'), vm: { composefile: 'docker-compose.yaml', exposes: { socket: 'api.sock' } } }),
-        ...probeUi('Compose Pair', 'vm'),
+        ...probeUi('Compose Pair', 'vm engine'),
       ])]),
       badApi: await image('berth-ext/too-new', 'Too New', [layer([...meta({ icon: 'icon.svg', ...tab('Too New') }), ...probeUi('Too New', '')])], undefined, '>= 1.0.0'),
       noLabels: await image('berth-ext/no-labels', 'No Labels', [layer([...meta({ ...tab('No Labels') }), ...probeUi('No Labels', '')])], undefined, undefined,

@@ -1,7 +1,7 @@
 /* global window, document */
 // The UI of the fixture extensions: plain browser JS (as a minimal extension ships it) that calls window.ddClient
 // and lists what each call gave, one <li data-key> per result, for the e2e tests to read. <body data-checks>
-// picks the calls: basics, toast, stream, vm, host, v0.
+// picks the calls: basics, toast, stream, vm, engine, host, v0.
 (function () {
   const list = document.getElementById('out');
   const out = (key, value) => {
@@ -45,6 +45,8 @@
     svc.get('/fail').then(() => out('vm-fail', 'resolved'), (e) => out('vm-fail', `${e.statusCode} ${e.message}`));
     dd.extension.vm.cli.exec('cat', ['/etc/berth-release']).then((r) => out('vm-exec', r.stdout.trim()), fail('vm-exec'));
   }
+  // A backend that binds Docker Desktop's /var/run/docker.sock.raw asks the engine itself (ext-backend's GET /engine).
+  if (checks.has('engine')) dd.extension.vm.service.get('/engine').then((r) => out('vm-engine', r), fail('vm-engine'));
   if (checks.has('host')) {
     dd.extension.host.cli.exec('hello-host', ['"quoted arg"']).then((r) => out('host', r.stdout.trim()), fail('host'));
     dd.extension.host.cli.exec('sh', ['-c', 'id']).then(() => out('host-foreign', 'ran'), (e) => out('host-foreign', `refused: ${e.message}`));

@@ -1,0 +1,151 @@
+// Docker extensions with the engine in the Berth VM (the normal case on macOS and Windows): an extension is
+// installed through the dashboard's host API, its Compose backend runs in the VM, its socket in /run/guest-services
+// is a folder of the VM reached from the host over the VM's SSH, its first service reaches the engine through the
+// VM's /var/run/docker.sock.raw, and host binaries still run on the host. One VM boot.
+import { execFile, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  buildExtensionFixtures, bundledDockerBinary, pushImage, startRegistry, testDockerConfigDir, type TestRegistry,
+} from '../../../../scripts/src/testrig/index.js';
+import { VM_EXTENSIONS_DIR } from '../../../src/host/extensions/guest-services.js';
+import { extensionDirName } from '../../../src/host/extensions/ids.js';
+import { berthPaths } from '../../../src/host/paths.js';
+import { createUiHost, type UiHost } from '../../../src/host/ui/ui-host.js';
+import { findExecutable } from '../../../src/host/vm/util.js';
+import { VmSshLink } from '../../../src/host/vm/vm-ssh.js';
+import { buildCli, ensureImage, repoRoot } from './vm-image.js';
+
+const run = promisify(execFile);
+
+function missingPrerequisites(): string | undefined {
+  const qemu = process.arch === 'arm64' ? 'qemu-system-aarch64' : 'qemu-system-x86_64';
+  if (!findExecutable(qemu)) return `${qemu} not installed`;
+  try {
+    bundledDockerBinary();
+  } catch (err) {
+    return `the rig's docker toolchain is not available (${(err as Error).message.split('\n')[0]})`;
+  }
+  try {
+    ensureImage();
+  } catch (err) {
+    return `no VM image: ${(err as Error).message.split('\n')[0]}`;
+  }
+  return undefined;
+}
+const missing = missingPrerequisites();
+
+describe.skipIf(missing)(`extensions with the engine in the Berth VM${missing ? ` (skipped: ${missing})` : ''}`, () => {
+  const home = mkdtempSync(path.join(os.tmpdir(), 'berth-ext-vm-'));
+  const env: NodeJS.ProcessEnv = { ...process.env, HOME: home, BERTH_HOME: path.join(home, '.berth'), DOCKER_CONFIG: path.join(home, '.docker') };
+  delete env.DOCKER_HOST;
+  const paths = berthPaths(env);
+  const berthBin = path.join(repoRoot, 'electron', 'bin', 'berth');
+  const berth = (...args: string[]) => spawnSync(process.execPath, [berthBin, ...args], { env, encoding: 'utf8', timeout: 400_000 });
+  // `berth extension` runs Compose with the rig's docker CLI and plugins; its engine is Berth's socket (the VM's).
+  const extEnv = { ...env, BERTH_DOCKER_CLI: bundledDockerBinary(), DOCKER_CONFIG: testDockerConfigDir() };
+  const berthExt = (...args: string[]) => run(process.execPath, [berthBin, 'extension', ...args], { env: extEnv, timeout: 400_000 })
+    .catch((e: { code?: number; stdout?: string; stderr?: string }) => { throw new Error(`berth extension ${args.join(' ')} failed (${e.code}): ${e.stderr}${e.stdout}`); });
+  const docker = async (...args: string[]) => (await run(bundledDockerBinary(), ['-H', `unix://${paths.dockerSocket}`, ...args], { env, timeout: 120_000 })).stdout.trim();
+  const vm = new VmSshLink(paths);
+  const inVm = async (...argv: string[]) => (await vm.exec(argv, { timeoutMs: 30_000 })).stdout.trim();
+  let registry: TestRegistry;
+  let host: UiHost;
+  let compose: string;
+  let hostTools: string;
+  const idOf = (ref: string) => ref.replace(/:[^/:]+$/, '');
+  const savedEnv = { BERTH_DOCKER_CLI: process.env.BERTH_DOCKER_CLI, DOCKER_CONFIG: process.env.DOCKER_CONFIG };
+
+  beforeAll(async () => {
+    buildCli();
+    registry = await startRegistry();
+    const { builder, images } = await buildExtensionFixtures();
+    const pushed = { compose: '', host: '' };
+    for (const name of ['compose', 'host'] as const) {
+      const { repo, image } = images[name];
+      await pushImage(registry, image, `${repo}:1.0.0`, { blobs: builder.blobs });
+      // The engine in the VM reaches the host's loopback registry at 10.0.2.2.
+      pushed[name] = `${registry.host.replace('127.0.0.1', '10.0.2.2')}/${repo}:1.0.0`;
+    }
+    ({ compose, host: hostTools } = pushed);
+    mkdirSync(paths.home, { recursive: true });
+    writeFileSync(paths.settings, JSON.stringify({ vm: { memoryMiB: 1536, shares: [], engineArgs: ['--insecure-registry', compose.split('/')[0]!] } }));
+    const res = berth('start');
+    if (res.status !== 0) throw new Error(`berth start failed (${res.status}): ${res.stderr}`);
+    // The dashboard's host, as `berth dashboard` makes it against the VM's socket (exec calls use the rig's CLI).
+    Object.assign(process.env, { BERTH_DOCKER_CLI: extEnv.BERTH_DOCKER_CLI, DOCKER_CONFIG: extEnv.DOCKER_CONFIG });
+    host = createUiHost({ engine: `unix://${paths.dockerSocket}`, extensions: { home: paths.home } });
+  }, 900_000);
+
+  afterAll(async () => {
+    host?.close();
+    vm.close();
+    for (const [k, v] of Object.entries(savedEnv)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+    console.log(`--- berthd log (VM) ---\n${berth('logs', 'engine', '-n', '40').stdout}`);
+    berth('stop');
+    await registry?.stop();
+    rmSync(home, { recursive: true, force: true });
+  });
+
+  it('installs a two-service composefile backend from the dashboard; vm.service reaches its socket in the VM', async () => {
+    const lines: string[] = [];
+    await new Promise<void>((resolve, reject) => {
+      void host.streams['extensions.install']({ image: compose }, {
+        data: (l) => lines.push(l),
+        end: (err?: unknown) => (err ? reject(err instanceof Error ? err : new Error(JSON.stringify(err))) : resolve()),
+      });
+    });
+    expect(lines).toContain('Service in Desktop VM started');
+    const id = idOf(compose);
+    // Both services run in the VM, and the backend's socket is in the VM (nothing of it on the host).
+    const services = await docker('ps', '-a', '--filter', `label=com.docker.desktop.extension.name=${id}`, '--format', '{{.Label "com.docker.compose.service"}} {{.State}}');
+    expect(services.split('\n').sort()).toEqual(['api running', 'worker running']);
+    const vmDir = `${VM_EXTENSIONS_DIR}/${extensionDirName(id)}`;
+    await expect.poll(() => inVm('ls', `${vmDir}/guest-services`), { timeout: 30_000 }).toBe('api.sock');
+    expect(existsSync(path.join(paths.home, 'extensions', extensionDirName(id), 'guest-services'))).toBe(false);
+
+    // ddClient.extension.vm.service.* through the host API, as the extension's tab makes them.
+    const call = (method: string, url: string, data?: unknown) =>
+      host.requests['extensions.call']({ ext: id, call: { kind: 'vm.request', method, url, ...(data !== undefined ? { data } : {}) } });
+    expect(await call('GET', '/hello')).toEqual({ hello: 'compose-api' });
+    expect(await call('POST', '/echo', { from: 'host' })).toEqual({ from: 'host' });
+    await expect(call('GET', '/fail')).rejects.toMatchObject({ status: 500, message: '{"message":"failed on purpose"}' });
+    // Its first service binds the VM's /var/run/docker.sock.raw as its /var/run/docker.sock and asks the engine.
+    expect((await vm.exec(['test', '-S', '/var/run/docker.sock.raw'])).code).toBe(0);
+    expect(await call('GET', '/engine')).toBe('OK');
+    // vm.cli.exec runs in the first service's container, in the VM.
+    expect(await host.requests['extensions.exec']({ ext: id, exec: { scope: 'vm', cmd: 'cat', args: ['/etc/berth-release'] } }))
+      .toMatchObject({ code: 0, stdout: 'berth-test busybox\n' });
+  }, 600_000);
+
+  it('lists it through `berth extension ls`, and runs a shipped host binary on the host', async () => {
+    const ls = (await berthExt('ls')).stdout;
+    const row = ls.split('\n').find((l) => l.startsWith(idOf(compose)));
+    expect(row?.split(/\s{2,}/).slice(3, 5)).toEqual(['1 tab(Compose Pair)', 'Running(2)']);
+
+    const out = (await berthExt('install', '-f', hostTools)).stdout;
+    expect(out).toContain('Extension "Host Tools" installed successfully');
+    const res = await host.requests['extensions.exec']({ ext: idOf(hostTools), exec: { scope: 'host', cmd: 'hello-host', args: ['"on the host"'] } });
+    expect(res).toMatchObject({ code: 0, stdout: 'hello from the host: on the host\n' });
+    // The binary is on the host only: the VM has no copy of it.
+    expect(await inVm('sh', '-c', `ls ${VM_EXTENSIONS_DIR} 2>/dev/null`)).toBe(extensionDirName(idOf(compose)));
+  }, 600_000);
+
+  it('removes both: the backend\'s containers and volume in the VM, its folder there, and the files on the host', async () => {
+    const id = idOf(compose);
+    await host.requests['extensions.remove']({ id });
+    await berthExt('rm', hostTools);
+    expect(await docker('ps', '-a', '--filter', 'label=com.docker.desktop.extension', '--format', '{{.Names}}')).toBe('');
+    expect(await docker('volume', 'ls', '-q')).toBe('');
+    expect(await inVm('sh', '-c', `ls -A ${VM_EXTENSIONS_DIR} 2>/dev/null`)).toBe('');
+    expect((await berthExt('ls')).stdout.trim().split('\n')).toHaveLength(1);
+    expect(existsSync(path.join(paths.home, 'extensions', extensionDirName(id)))).toBe(false);
+    expect(existsSync(path.join(paths.home, 'extensions', extensionDirName(idOf(hostTools))))).toBe(false);
+  }, 600_000);
+});
