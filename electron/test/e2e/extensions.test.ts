@@ -260,11 +260,12 @@ describe.skipIf(skip)(`extensions in the dashboard${skip ? ` (skipped: ${skip})`
       await page.getByText('Debug mode (berth extension dev debug)').waitFor();
       const frame = ext.frame(ui);
       await frame.getByRole('heading', { name: 'Dev UI v1' }).waitFor({ timeout: 30_000 });
-      expect(await frame.locator('#dd').textContent()).toBe('ddClient function');
+      // The page's module script (after vite's client) runs once its imports have loaded.
+      await expect.poll(() => frame.locator('#dd').textContent(), { timeout: 30_000 }).toBe('ddClient function');
       // The author saves: vite tells the page over its WebSocket (relayed by the extension's origin) and it reloads.
       await writeFile(path.join(root, 'index.html'), pageText('v2'));
       await frame.getByRole('heading', { name: 'Dev UI v2' }).waitFor({ timeout: 30_000 });
-      expect(await frame.locator('#dd').textContent()).toBe('ddClient function');
+      await expect.poll(() => frame.locator('#dd').textContent(), { timeout: 30_000 }).toBe('ddClient function');
     } finally {
       await vite.close();
       await rm(root, { recursive: true, force: true });
