@@ -21,11 +21,13 @@ async function listen(server: net.Server, p: string): Promise<void> {
   cleanups.push(() => new Promise<void>((r) => server.close(() => r())));
 }
 
-async function tunnel(target: string, socketPath: string): Promise<EngineSocketServer> {
+async function tunnel(target: string, socketPath: string, poolMaxIdleMs?: number): Promise<EngineSocketServer> {
   const t = new EngineSocketServer({
     socketPath,
+    ...(poolMaxIdleMs ? { poolMaxIdleMs } : {}),
     openChannel: () =>
       new Promise((resolve, reject) => {
+        // Half-open, as an ssh2 channel is: the engine's EOF alone does not close it.
         const s = net.connect({ path: target, allowHalfOpen: true });
         s.once('connect', () => resolve(s));
         s.once('error', reject);
@@ -39,7 +41,8 @@ async function tunnel(target: string, socketPath: string): Promise<EngineSocketS
 function get(socketPath: string, urlPath: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     http
-      .get({ socketPath, path: urlPath }, (res) => {
+      // A connection per request, as each docker CLI command makes (no keep-alive reuse hiding the pool).
+      .get({ socketPath, path: urlPath, agent: false }, (res) => {
         let body = '';
         res.on('data', (d: Buffer) => (body += d.toString()));
         res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
@@ -82,6 +85,43 @@ describe('EngineSocketServer', () => {
       c.end(Buffer.alloc(5 << 20, 1));
     });
     expect(reply).toBe(`got ${5 << 20} bytes`);
+  });
+
+  it('does not hand out a warm channel the engine closed while it waited (berthd closes requestless connections)', async () => {
+    const dir = tmp();
+    const engine = http.createServer((req, res) => res.end(`pong ${req.url}`));
+    // As berthd does after a minute: a connection that has sent no request is closed.
+    engine.on('connection', (s: net.Socket) => {
+      const t = setTimeout(() => s.destroy(), 200);
+      s.once('data', () => clearTimeout(t));
+    });
+    await listen(engine, path.join(dir, 'engine.sock'));
+    const sock = path.join(dir, 'docker.sock');
+    await tunnel(path.join(dir, 'engine.sock'), sock);
+    expect((await get(sock, '/_ping?1')).body).toBe('pong /_ping?1');
+    await new Promise((r) => setTimeout(r, 600));
+    expect(await get(sock, '/_ping?2')).toEqual({ status: 200, body: 'pong /_ping?2' });
+    expect(await get(sock, '/_ping?3')).toEqual({ status: 200, body: 'pong /_ping?3' });
+  });
+
+  it('replaces a warm channel older than its idle limit instead of racing the engine\'s close', async () => {
+    const dir = tmp();
+    let accepted = 0;
+    const servedOn: number[] = [];
+    const engine = http.createServer((req, res) => res.end('pong'));
+    engine.on('connection', (s: net.Socket) => {
+      const n = ++accepted;
+      s.once('data', () => servedOn.push(n));
+    });
+    await listen(engine, path.join(dir, 'engine.sock'));
+    const sock = path.join(dir, 'docker.sock');
+    await tunnel(path.join(dir, 'engine.sock'), sock, 100);
+    await new Promise((r) => setTimeout(r, 300));
+    const before = accepted;
+    expect((await get(sock, '/_ping')).body).toBe('pong');
+    // The two channels warmed at start were too old: the request went over one opened after the wait.
+    expect(before).toBe(2);
+    expect(servedOn[0]).toBeGreaterThan(before);
   });
 
   it('answers 503 with a message when the VM cannot be reached', async () => {

@@ -10,6 +10,8 @@ export interface EngineSocketOptions {
   /** Opens a new byte stream to berthd's socket in the VM (an ssh2 direct-streamlocal channel). */
   openChannel: () => Promise<Duplex>;
   poolSize?: number;
+  /** How long a warm channel may wait before it is replaced (tests shorten it). */
+  poolMaxIdleMs?: number;
 }
 
 const UNAVAILABLE = JSON.stringify({ message: 'Berth: the VM is not running. Start it with `berth start`.' });
@@ -24,7 +26,7 @@ export class EngineSocketServer {
   private readonly sockets = new Set<net.Socket>();
 
   constructor(private readonly opts: EngineSocketOptions) {
-    this.pool = new ChannelPool(opts.openChannel, opts.poolSize ?? 2);
+    this.pool = new ChannelPool(opts.openChannel, opts.poolSize ?? 2, opts.poolMaxIdleMs);
     this.server = net.createServer({ allowHalfOpen: true }, (client) => this.onClient(client));
   }
 
