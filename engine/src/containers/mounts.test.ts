@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveMounts, volumeMountSource } from './mounts.js';
-import type { HostConfig, MountPoint } from './types.js';
+import type { ContainerConfig, HostConfig, MountPoint } from './types.js';
 
 let vol: string;
 const mount = (Subpath?: string): MountPoint => ({ Type: 'volume', Name: 'v', Source: vol, Destination: '/x', Mode: '', RW: true, Propagation: '', ...(Subpath ? { Subpath } : {}) });
@@ -31,7 +31,7 @@ describe('volumeMountSource (volume-subpath)', () => {
 });
 
 describe('resolveMounts (-v binds)', () => {
-  const binds = (Binds: string[]) => resolveMounts('c1', {}, { Binds } as HostConfig, undefined, () => { throw new Error('no containers'); });
+  const binds = (Binds: string[]) => resolveMounts('c1', {} as ContainerConfig, { Binds } as HostConfig, undefined, () => { throw new Error('no containers'); });
 
   it('binds an existing file as it is, and creates a missing directory', async () => {
     await writeFile(path.join(vol, 'engine.sock'), '');

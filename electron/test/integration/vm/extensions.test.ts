@@ -3,7 +3,7 @@
 // is a folder of the VM reached from the host over the VM's SSH, its first service reaches the engine through the
 // VM's /var/run/docker.sock.raw, and host binaries still run on the host. One VM boot.
 import { execFile, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -15,7 +15,7 @@ import { VM_EXTENSIONS_DIR } from '../../../src/host/extensions/guest-services.j
 import { extensionDirName } from '../../../src/host/extensions/ids.js';
 import { berthPaths } from '../../../src/host/paths.js';
 import { createUiHost, type UiHost } from '../../../src/host/ui/ui-host.js';
-import { findExecutable } from '../../../src/host/vm/util.js';
+import { findExecutable, isAlive } from '../../../src/host/vm/util.js';
 import { VmSshLink } from '../../../src/host/vm/vm-ssh.js';
 import { buildCli, ensureImage, repoRoot } from './vm-image.js';
 
@@ -37,6 +37,17 @@ function missingPrerequisites(): string | undefined {
   return undefined;
 }
 const missing = missingPrerequisites();
+
+/** PIDs of the processes whose command line names `dir` (the QEMU this test started has its disks under it). */
+function processesUsing(dir: string): number[] {
+  return readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map(Number).filter((pid) => {
+    try {
+      return pid !== process.pid && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(dir);
+    } catch {
+      return false;
+    }
+  });
+}
 
 describe.skipIf(missing)(`extensions with the engine in the Berth VM${missing ? ` (skipped: ${missing})` : ''}`, () => {
   const home = mkdtempSync(path.join(os.tmpdir(), 'berth-ext-vm-'));
@@ -87,8 +98,21 @@ describe.skipIf(missing)(`extensions with the engine in the Berth VM${missing ? 
       if (v === undefined) delete process.env[k];
       else process.env[k] = v;
     }
-    console.log(`--- berthd log (VM) ---\n${berth('logs', 'engine', '-n', '40').stdout}`);
-    berth('stop');
+    console.log(`--- berthd log (VM) ---\n${berth('logs', 'engine', '-n', '40').stdout}\n--- host log ---\n${berth('logs', 'host', '-n', '40').stdout}`);
+    // The host process and QEMU this test started end here even when start or stop went wrong: `berth stop`
+    // first, then SIGKILL for whichever of them (by PID) outlived it.
+    let status: { pid?: number; hostPid?: number } = {};
+    try {
+      status = JSON.parse(berth('status', '--json').stdout) as typeof status;
+    } catch { /* not started: only the /proc scan below applies */ }
+    const stop = berth('stop');
+    if (stop.status !== 0) console.log(`berth stop failed (${stop.status}): ${stop.stderr}`);
+    for (const pid of new Set([status.pid, status.hostPid, ...processesUsing(home)])) {
+      if (pid && isAlive(pid)) {
+        console.log(`killing pid ${pid}, left running after berth stop`);
+        process.kill(pid, 'SIGKILL');
+      }
+    }
     await registry?.stop();
     rmSync(home, { recursive: true, force: true });
   });
