@@ -1,7 +1,7 @@
 // The one typed contract between the UI and the host. Electron IPC and the browser-mode WebSocket both carry it
 // (see wire.ts); main, preload, the renderer and the host's session all type-check against these maps.
 import type {
-  ContainerDetail, ContainerRow, DaemonJsonCheck, Diagnostics, EngineInfo, EngineStatus, FileEntry, HostSettings,
+  ContainerDetail, ContainerRow, DaemonJsonCheck, Diagnostics, EngineInfo, EngineStatus, FileEntry, HostDirListing, HostSettings,
   ImageDetail, ImageRow, LogLine, NetworkRow, ProgressEvent, RegistriesView, ResetPlan, Resource, RunSpec, StatsSample, VmUsage, VolumeRow,
 } from './types.js';
 import type { SettingsChange } from './settings-rules.js';
@@ -86,6 +86,11 @@ export interface RequestChannels {
   /** A ddClient call of extension `ext` (the dashboard names it from the frame's origin, never from the frame). */
   'extensions.call': { args: { ext: string; call: HostCall }; result: unknown };
   'extensions.exec': { args: { ext: string; exec: ExecSpec }; result: ExecOutcome };
+  /**
+   * A folder of the user's machine (default: home) for the dashboard's own open dialog, which answers an extension's
+   * `desktopUI.dialog.showOpenDialog` where there is no native dialog; the extension gets only the picked paths.
+   */
+  'host.listDir': { args: { path?: string }; result: HostDirListing };
 }
 
 /** A call that answers with many messages; `input` is what the UI may send into it while it runs. */
@@ -139,7 +144,7 @@ export const REQUEST_CHANNELS: readonly RequestChannel[] = [
   'registries.list', 'registries.signIn', 'registries.signOut', 'registries.migrate', 'registries.useContext', 'registries.systemLinks',
   'troubleshoot.diagnostics', 'troubleshoot.logs', 'troubleshoot.resetPlan', 'troubleshoot.reset',
   'extensions.list', 'extensions.remove', 'extensions.open', 'extensions.catalog', 'extensions.call', 'extensions.exec',
-  'extensions.showContainers',
+  'extensions.showContainers', 'host.listDir',
 ];
 export const STREAM_CHANNELS: readonly StreamChannel[] = [
   'images.pull', 'images.push', 'containers.logs', 'containers.stats', 'containers.exec', 'engine.vmUsage',

@@ -177,6 +177,16 @@ export interface FileEntry {
   linkTarget?: string;
 }
 
+/** A folder of the user's machine, as the dashboard's open dialog shows it. */
+export interface HostDirListing {
+  /** The directory listed, absolute and normalised (a file's path lists its folder). */
+  path: string;
+  /** Its folder, or null at the root. */
+  parent: string | null;
+  /** Folders first, then by name; a symlink is described by what it points at, with `linkTarget`. */
+  entries: FileEntry[];
+}
+
 export interface VolumeRow {
   name: string;
   driver: string;

@@ -2,7 +2,7 @@
 // daemon) are installed from the Extensions view with Docker Desktop's confirmation, their tabs run their UIs in
 // frames of their own origin with window.ddClient (docker CLI, streaming stats, backend HTTP over its socket, host
 // binaries, toasts), leaving a tab ends its processes, the sandbox holds, and removing leaves nothing behind.
-import { access, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { access, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,6 +18,7 @@ declare const window: { parent: { location: { href: string }; document: { title:
 declare const localStorage: Record<string, string>;
 declare function getComputedStyle(e: unknown): { backgroundColor: string };
 declare const parent: { postMessage(m: unknown, o: string): void };
+type OpenDialogClient = { ddClient: { desktopUI: { dialog: { showOpenDialog(o: object): Promise<{ canceled: boolean; filePaths: string[] }> } } } };
 declare function addEventListener(t: 'message', l: (ev: { data?: { id?: number; ok?: boolean; value?: unknown; error: { message: string } } }) => void): void;
 
 const toolchain = await rigToolchain();
@@ -233,6 +234,47 @@ describe.skipIf(skip)(`extensions in the dashboard${skip ? ` (skipped: ${skip})`
     expect(forged.backend).toContain('exposes no backend socket');
     expect(forged.binary).toMatch(/"hello-host" is not a host binary of extension .*hello-ui/);
     expect(forged.path).toContain('is not a host binary');
+  });
+
+  it('answers showOpenDialog with the dashboard\'s own dialog over the host\'s folders; the extension gets only what was picked', async () => {
+    const root = await mkdtemp(path.join(s.home, '..', 'open-dialog-'));
+    try {
+      await mkdir(path.join(root, 'inner'));
+      await writeFile(path.join(root, 'notes.txt'), 'notes');
+      await writeFile(path.join(root, 'about.txt'), 'about');
+      await writeFile(path.join(root, 'skip.log'), 'not text');
+      await writeFile(path.join(root, 'inner', 'deep.txt'), 'deep');
+      await ext.tab('Hello UI').click();
+      await ext.result(id(s.exts.ui), 'platform');
+      const frame = page.frames().find((f) => f.url().includes('/index.html') && f !== page.mainFrame())!;
+      const ask = (options: object) => frame.evaluate((o) => (window as unknown as OpenDialogClient).ddClient.desktopUI.dialog.showOpenDialog(o), options);
+
+      const picked = ask({ properties: ['openFile', 'multiSelections'], filters: [{ name: 'Text', extensions: ['txt'] }], defaultPath: root });
+      const dialog = page.getByRole('dialog', { name: 'Open' });
+      await dialog.getByText('Hello UI asks you to pick files on this machine; it gets only what you pick.').waitFor();
+      const row = (name: string) => dialog.locator(`[data-testid="open-dialog-row"][data-name="${name}"]`);
+      await row('notes.txt').waitFor();
+      expect(await dialog.getByTestId('open-dialog-row').count()).toBe(3);
+      expect(await row('skip.log').count()).toBe(0);
+      // Into a folder and back up (ticks belong to the folder shown, as in a native dialog), then two files.
+      await dialog.getByRole('button', { name: 'inner' }).click();
+      await row('deep.txt').waitFor();
+      await dialog.getByRole('button', { name: 'Parent folder' }).click();
+      await dialog.getByLabel('Pick notes.txt').check();
+      await dialog.getByLabel('Pick about.txt').check();
+      await dialog.getByRole('button', { name: 'Open' }).click();
+      expect(await picked).toEqual({ canceled: false, filePaths: [path.join(root, 'about.txt'), path.join(root, 'notes.txt')] });
+      await dialog.waitFor({ state: 'detached' });
+
+      // A folder picker: Escape closes it, and the extension hears that it was canceled.
+      const canceled = ask({ properties: ['openDirectory'], title: 'Choose a workspace', defaultPath: root });
+      const folderDialog = page.getByRole('dialog', { name: 'Choose a workspace' });
+      await folderDialog.locator('[data-testid="open-dialog-row"][data-name="inner"]').waitFor();
+      await page.keyboard.press('Escape');
+      expect(await canceled).toEqual({ canceled: true, filePaths: [] });
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
   });
 
   it('developer mode: dev debug shows in the dashboard; a dev server\'s UI reloads the tab when it changes; reset', async () => {

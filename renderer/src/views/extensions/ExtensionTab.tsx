@@ -3,6 +3,7 @@ import { berth } from '../../api/berth.js';
 import { useExtensions } from '../../stores/extensions.js';
 import { effectiveTheme, useTheme } from '../../stores/theme.js';
 import { dashboardCalls } from './dashboard-calls.js';
+import { OpenDialogHost } from './OpenDialog.js';
 import { startRelay } from './relay.js';
 
 /**
@@ -44,6 +45,7 @@ export function ExtensionTab({ id }: { id: string }) {
           sandbox="allow-scripts allow-same-origin allow-forms allow-popups allow-popups-to-escape-sandbox allow-modals allow-downloads"
           style={{ colorScheme: dark ? 'dark' : 'light', border: 0, width: '100%', height: '100%', flex: 1 }} />
       )}
+      {src && <OpenDialogHost key={src.url} />}
     </section>
   );
 }

@@ -1,9 +1,10 @@
 // The ddClient calls the dashboard answers itself: toasts, navigation to Berth's own views (rejecting a target
-// that does not exist, as Docker Desktop does) and opening http(s) links.
+// that does not exist, as Docker Desktop does), opening http(s) links, and the open dialog (OpenDialog.tsx).
 import type { DashboardCall } from '@berth/electron/shared/extension-bridge.js';
 import { berth } from '../../api/berth.js';
 import { useNav } from '../../stores/nav.js';
 import { useToasts } from '../../stores/toasts.js';
+import { useOpenDialog } from './open-dialog.js';
 
 export function dashboardCalls(title: string) {
   return {
@@ -21,7 +22,7 @@ export function dashboardCalls(title: string) {
         case 'ui.navigate':
           return navigate(c.target, c.args);
         case 'ui.showOpenDialog':
-          throw new Error('showOpenDialog needs the Berth app: the browser dashboard cannot open a host file dialog');
+          return useOpenDialog.getState().ask(title, c.options);
       }
     },
   };

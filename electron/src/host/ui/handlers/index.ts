@@ -5,6 +5,7 @@ import { containerHandlers } from './containers.js';
 import { extensionHandlers, extensionStreams } from './extensions.js';
 import type { ExtensionsHost } from '../../extensions/host.js';
 import { fileHandlers } from './files.js';
+import { hostFileHandlers } from './host-files.js';
 import { imageHandlers, imageStreams } from './images.js';
 import { registryHandlers } from './registries.js';
 import { settingsHandlers } from './settings.js';
@@ -29,6 +30,7 @@ export function createHandlers(docker: Docker, opts: UiHostOptions, extensions?:
       ...registryHandlers(docker, opts.registries),
       ...troubleshootHandlers(docker, opts),
       ...extensionHandlers(extensions),
+      ...hostFileHandlers(),
     },
     streams: { ...imageStreams(docker, opts.registries?.credentials), ...containerStreams(docker), ...vmUsageStreams(opts.controls ?? {}), ...extensionStreams(extensions) },
   };
