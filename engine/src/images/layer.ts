@@ -16,6 +16,7 @@ import type { BlobStream } from '../registry/repository.js';
 import { decompressed } from '../snapshots/decompress.js';
 import type { SnapshotStore } from '../snapshots/store.js';
 import { unpackLayer } from '../snapshots/unpack.js';
+import { cancelled } from './cancel.js';
 
 export interface LayerJob {
   desc: Descriptor;
@@ -64,11 +65,21 @@ async function sameFileSystem(a: string, b: string): Promise<boolean> {
   return sa.dev === sb.dev;
 }
 
-const inFlight = new Map<string, Promise<number>>();
+/** One unpack of a chain ID, shared by every pull that needs it; it stops only when all of them have gone. */
+interface SharedUnpack {
+  result: Promise<number>;
+  stop: AbortController;
+  waiters: number;
+}
+
+const inFlight = new Map<string, SharedUnpack>();
 
 /**
  * Returns the layer's unpacked size. `fetch` is absent when the blob must already be in the content store.
- * Concurrent callers for one chain ID (two pulls sharing a base layer) share one unpack.
+ * Concurrent callers for one chain ID (two pulls sharing a base layer) share one unpack. A caller whose `signal`
+ * aborts (its client hung up) stops waiting at once; the download itself stops when no caller is left, keeping
+ * what it received for the next pull to resume (as dockerd's transfers, which outlive a client while another
+ * still watches).
  */
 export function ensureLayer(
   content: ContentStore,
@@ -76,13 +87,37 @@ export function ensureLayer(
   job: LayerJob,
   fetch: BlobFetcher | undefined,
   cb: LayerCallbacks = {},
+  signal?: AbortSignal,
 ): Promise<number> {
+  if (signal?.aborted) return Promise.reject(cancelled());
   const key = `${snapshots.root}\0${job.chainId}`;
-  const running = inFlight.get(key);
-  if (running) return running;
-  const p = ensureLayerOnce(content, snapshots, job, fetch, cb).finally(() => inFlight.delete(key));
-  inFlight.set(key, p);
-  return p;
+  let shared = inFlight.get(key);
+  if (!shared) {
+    const stop = new AbortController();
+    const result = ensureLayerOnce(content, snapshots, job, fetch, cb, stop.signal).finally(() => inFlight.delete(key));
+    shared = { result, stop, waiters: 0 };
+    inFlight.set(key, shared);
+  }
+  const joined = shared;
+  joined.waiters++;
+  if (!signal) return joined.result;
+  return new Promise<number>((resolve, reject) => {
+    const leave = (): void => {
+      if (--joined.waiters === 0) joined.stop.abort();
+      reject(cancelled());
+    };
+    signal.addEventListener('abort', leave, { once: true });
+    joined.result.then(
+      (size) => {
+        signal.removeEventListener('abort', leave);
+        resolve(size);
+      },
+      (err: unknown) => {
+        signal.removeEventListener('abort', leave);
+        reject(err);
+      },
+    );
+  });
 }
 
 async function ensureLayerOnce(
@@ -90,7 +125,8 @@ async function ensureLayerOnce(
   snapshots: SnapshotStore,
   job: LayerJob,
   fetch: BlobFetcher | undefined,
-  cb: LayerCallbacks = {},
+  cb: LayerCallbacks,
+  stop: AbortSignal,
 ): Promise<number> {
   const existing = await snapshots.meta(job.chainId);
   if (existing) return existing.size;
@@ -101,6 +137,10 @@ async function ensureLayerOnce(
     let source: AsyncIterable<Buffer>;
     if (ingest) {
       const remote = await fetch!(job.desc.digest, ingest.offset);
+      // Every pull waiting for this layer has gone: hang up on the registry; the unpack below fails and cleans up.
+      const hangUp = (): void => void remote.body.destroy(cancelled());
+      if (stop.aborted) hangUp();
+      else stop.addEventListener('abort', hangUp, { once: true });
       if (remote.start === 0 && ingest.offset > 0) await ingest.truncate();
       source = recorded(ingest, ingest.partialStream(), remote.body, cb);
     } else {

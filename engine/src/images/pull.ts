@@ -12,6 +12,7 @@ import { MT, isIndex, isManifest, type Descriptor, type Index, type Manifest, ty
 import { DEFAULT_DOMAIN, familiarName, familiarString, repositoryName, type Reference } from '../registry/reference.js';
 import { fetchBlob, fetchManifest, listTags, type FetchedManifest } from '../registry/repository.js';
 import type { ImageConfig, ImageDeps } from './deps.js';
+import { stillWanted } from './cancel.js';
 import { ensureLayer } from './layer.js';
 import { platformMatches, platformString, selectManifest } from './platform.js';
 import { runLimited } from './pool.js';
@@ -22,6 +23,8 @@ import type { ImageRecord } from './store.js';
 export interface PullOptions {
   platform?: Platform | undefined;
   auth?: AuthConfig | undefined;
+  /** Aborts when the client has gone: the pull stops where it is and tags nothing, as dockerd cancels its context. */
+  signal?: AbortSignal | undefined;
 }
 
 const CONCURRENT_DOWNLOADS = 3;
@@ -40,12 +43,12 @@ function explain(err: unknown, ref: Reference): unknown {
 }
 
 /** Transient failures (connection drops, 5xx) retried like dockerd: 5 attempts, resuming the partial download. */
-async function withRetries<T>(work: () => Promise<T>, onRetry: (seconds: number) => void): Promise<T> {
+async function withRetries<T>(work: () => Promise<T>, onRetry: (seconds: number) => void, signal: AbortSignal | undefined): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await work();
     } catch (err) {
-      const permanent = err instanceof InvalidArgument || err instanceof NotFound || err instanceof Unauthorized;
+      const permanent = err instanceof InvalidArgument || err instanceof NotFound || err instanceof Unauthorized || signal?.aborted === true;
       if (permanent || attempt >= 5) throw err;
       onRetry(attempt);
       await new Promise((r) => setTimeout(r, attempt * 1000));
@@ -111,6 +114,7 @@ export async function pullImage(deps: ImageDeps, ref: Reference, opts: PullOptio
   const { manifest, desc } = await resolveManifest(deps, client, ref, top, opts);
   refusePlugin(manifest);
   const configData = await fetchJsonBlob(deps, client, manifest.config);
+  stillWanted(opts.signal);
   const config = JSON.parse(configData.toString('utf8')) as ImageConfig;
   const id = manifest.config.digest;
   if (digestOf(configData) !== id) throw new InvalidArgument(`image config verification failed for ${id}`);
@@ -127,7 +131,7 @@ export async function pullImage(deps: ImageDeps, ref: Reference, opts: PullOptio
   const chains = chainIds(diffIds);
   const release = deps.leases.hold([top.digest, desc.digest, id, ...chains, ...manifest.layers.map((l) => l.digest)]);
   try {
-    return await pullLayers(deps, client, ref, { top, desc, manifest, config, diffIds, chains, platform }, sink);
+    return await pullLayers(deps, client, ref, { top, desc, manifest, config, diffIds, chains, platform }, sink, opts.signal);
   } finally {
     release();
   }
@@ -143,7 +147,14 @@ interface Resolution {
   platform: Platform;
 }
 
-async function pullLayers(deps: ImageDeps, client: RepositoryClient, ref: Reference, r: Resolution, sink: ProgressSink): Promise<ImageRecord> {
+async function pullLayers(
+  deps: ImageDeps,
+  client: RepositoryClient,
+  ref: Reference,
+  r: Resolution,
+  sink: ProgressSink,
+  signal: AbortSignal | undefined,
+): Promise<ImageRecord> {
   const { top, desc, manifest, config, diffIds, chains, platform } = r;
   const id = manifest.config.digest;
   const present = await Promise.all(chains.map((c) => deps.snapshots.has(c)));
@@ -174,13 +185,15 @@ async function pullLayers(deps: ImageDeps, client: RepositoryClient, ref: Refere
             statusLine(sink, lid, 'Download complete');
           },
         },
+        signal,
       );
-    sizes[i] = await withRetries(attempt, (n) => statusLine(sink, lid, `Retrying in ${n} second${n > 1 ? 's' : ''}`));
+    sizes[i] = await withRetries(attempt, (n) => statusLine(sink, lid, `Retrying in ${n} second${n > 1 ? 's' : ''}`), signal);
     new LayerProgress(sink, lid, 'Extracting', layer.size).update(layer.size, true);
     statusLine(sink, lid, 'Pull complete');
   });
   for (let i = 0; i < chains.length; i++) if (present[i]) sizes[i] = (await deps.snapshots.meta(chains[i]!))?.size ?? 0;
 
+  stillWanted(signal);
   const before = ref.tag ? deps.meta.tagTarget(`${repositoryName(ref)}:${ref.tag}`) : undefined;
   // As dockerd: "up to date" means no reference changed (the tag, or for a digest pull the repo digest).
   const digestKnown = deps.meta.get(id)?.repoDigests.includes(`${repositoryName(ref)}@${top.digest}`) ?? false;
@@ -215,6 +228,7 @@ export async function pullAllTags(deps: ImageDeps, ref: Reference, opts: PullOpt
   }
   if (tags.length === 0) throw new NotFound(`no tags found for ${familiarName(ref)}`);
   for (const tag of tags.sort()) {
+    stillWanted(opts.signal);
     await pullImage(deps, { domain: ref.domain, path: ref.path, tag }, opts, (m) => {
       if (!m.status?.startsWith('Status: ')) sink(m);
     });

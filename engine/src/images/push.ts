@@ -15,6 +15,7 @@ import { familiarName, familiarString, parseReference, repositoryName, type Refe
 import { finishUpload, putManifest, startUpload, statBlob } from '../registry/repository.js';
 import type { ImageDeps } from './deps.js';
 import { findByReference } from './lookup.js';
+import { stillWanted } from './cancel.js';
 import { runLimited } from './pool.js';
 import { pushableLayer } from './push-layers.js';
 import { LayerProgress, statusLine, type ProgressSink } from './progress.js';
@@ -53,8 +54,10 @@ async function pushBlob(
   desc: Descriptor,
   sources: string[],
   sink: ProgressSink | undefined,
+  signal: AbortSignal | undefined,
   id = shortDigest(desc.digest),
 ): Promise<void> {
+  stillWanted(signal);
   if ((await statBlob(client, desc.digest)) !== undefined) {
     if (sink) statusLine(sink, id, 'Layer already exists');
     return;
@@ -66,20 +69,30 @@ async function pushBlob(
       if (sink) statusLine(sink, id, `Mounted from ${from}`);
       return;
     }
-    return upload(deps, client, started, desc, sink, id);
+    return upload(deps, client, started, desc, sink, signal, id);
   }
   const location = await startUpload(client);
   if (location === 'mounted') return;
-  return upload(deps, client, location, desc, sink, id);
+  return upload(deps, client, location, desc, sink, signal, id);
 }
 
-async function upload(deps: ImageDeps, client: RepositoryClient, location: URL, desc: Descriptor, sink: ProgressSink | undefined, id: string): Promise<void> {
+async function upload(
+  deps: ImageDeps,
+  client: RepositoryClient,
+  location: URL,
+  desc: Descriptor,
+  sink: ProgressSink | undefined,
+  signal: AbortSignal | undefined,
+  id: string,
+): Promise<void> {
   const bar = sink ? new LayerProgress(sink, id, 'Pushing', desc.size) : undefined;
   let sent = 0;
   const source = deps.content.readStream(desc.digest);
   const counted = Readable.from(
     (async function* () {
       for await (const c of source) {
+        // The client has gone: the upload's request fails and the registry drops the unfinished upload.
+        stillWanted(signal);
         sent += (c as Buffer).length;
         bar?.update(sent);
         yield c as Buffer;
@@ -90,7 +103,14 @@ async function upload(deps: ImageDeps, client: RepositoryClient, location: URL, 
   if (sink) statusLine(sink, id, 'Pushed');
 }
 
-export async function pushImage(deps: ImageDeps, name: string, tag: string, auth: AuthConfig | undefined, sink: ProgressSink): Promise<void> {
+export async function pushImage(
+  deps: ImageDeps,
+  name: string,
+  tag: string,
+  auth: AuthConfig | undefined,
+  sink: ProgressSink,
+  signal?: AbortSignal,
+): Promise<void> {
   let ref = parseReference(name);
   if (tag) ref = tag.includes(':') ? { ...ref, digest: tag } : { ...ref, tag };
   const targets: { ref: Reference; image: ImageRecord }[] = [];
@@ -106,10 +126,17 @@ export async function pushImage(deps: ImageDeps, name: string, tag: string, auth
   if (targets.length === 0) throw new NotFound(`An image does not exist locally with the tag: ${familiarName(ref)}`);
   sink({ status: `The push refers to repository [${repositoryName(ref)}]` });
   const client = new RepositoryClient(ref.domain, ref.path, { config: deps.registry, auth, push: true });
-  for (const t of targets) await pushOne(deps, client, t.ref, t.image, sink);
+  for (const t of targets) await pushOne(deps, client, t.ref, t.image, sink, signal);
 }
 
-async function pushOne(deps: ImageDeps, client: RepositoryClient, ref: Reference, img: ImageRecord, sink: ProgressSink): Promise<void> {
+async function pushOne(
+  deps: ImageDeps,
+  client: RepositoryClient,
+  ref: Reference,
+  img: ImageRecord,
+  sink: ProgressSink,
+  signal: AbortSignal | undefined,
+): Promise<void> {
   const sources = mountSources(img, ref);
   const layers = [...img.layers].reverse(); // dockerd lists the top layer first
   for (const l of layers) statusLine(sink, shortDigest(l.digest), 'Preparing');
@@ -120,15 +147,17 @@ async function pushOne(deps: ImageDeps, client: RepositoryClient, ref: Reference
     await runLimited(layers, CONCURRENT_UPLOADS, async (l) => {
       const desc = await pushableLayer(deps, l, (d) => releases.push(deps.leases.hold([d])));
       wire.set(l.digest, desc);
-      await pushBlob(deps, client, desc, sources, sink, shortDigest(l.digest));
+      await pushBlob(deps, client, desc, sources, sink, signal, shortDigest(l.digest));
     });
   } finally {
     for (const release of releases) release();
   }
   const configSize = (await deps.content.size(img.id)) ?? 0;
-  await pushBlob(deps, client, { mediaType: MT.dockerConfig, digest: img.id, size: configSize }, sources, undefined);
+  await pushBlob(deps, client, { mediaType: MT.dockerConfig, digest: img.id, size: configSize }, sources, undefined, signal);
   const { mediaType, data } = await manifestFor(deps, img, img.layers.map((l) => wire.get(l.digest) ?? l));
   const reference = ref.tag ?? ref.digest!;
+  // Last chance: once the manifest is up, the registry has the tag.
+  stillWanted(signal);
   const digest = await putManifest(client, reference, mediaType, data);
   await deps.content.put(data, digest);
   const repoDigest = `${repositoryName(ref)}@${digest}`;

@@ -25,7 +25,7 @@ import { resolveImage } from './lookup.js';
 import { hostPlatform } from './platform.js';
 import { noProgress, type ProgressSink } from './progress.js';
 import { pruneImages, type PruneResult } from './prune.js';
-import { pullAllTags, pullImage } from './pull.js';
+import { pullAllTags, pullImage, type PullOptions } from './pull.js';
 import { pushImage } from './push.js';
 import { tagImage } from './register.js';
 import { removeImage, type DeleteItem, type RemoveOptions } from './remove.js';
@@ -112,11 +112,11 @@ export class ImageService {
     };
   }
 
-  pull(ref: Reference, opts: { platform?: Platform | undefined; auth?: AuthConfig | undefined }, sink: ProgressSink = noProgress): Promise<ImageRecord> {
+  pull(ref: Reference, opts: PullOptions, sink: ProgressSink = noProgress): Promise<ImageRecord> {
     return pullImage(this.deps, ref, opts, sink);
   }
 
-  pullAllTags(ref: Reference, opts: { platform?: Platform | undefined; auth?: AuthConfig | undefined }, sink: ProgressSink = noProgress): Promise<void> {
+  pullAllTags(ref: Reference, opts: PullOptions, sink: ProgressSink = noProgress): Promise<void> {
     return pullAllTags(this.deps, ref, opts, sink);
   }
 
@@ -198,8 +198,8 @@ export class ImageService {
     };
   }
 
-  async push(name: string, tag: string, auth: AuthConfig | undefined, sink: ProgressSink): Promise<void> {
-    await pushImage(this.deps, name, tag, auth, sink);
+  async push(name: string, tag: string, auth: AuthConfig | undefined, sink: ProgressSink, signal?: AbortSignal): Promise<void> {
+    await pushImage(this.deps, name, tag, auth, sink, signal);
   }
 
   checkSave(names: string[]): void {

@@ -10,7 +10,7 @@ import { JsonMessageStream, sendError } from '../respond.js';
 
 /** Push, save, load and import: the verbs that move whole images in and out. */
 export interface ImageArchiveBackend {
-  push(name: string, tag: string, auth: AuthConfig | undefined, sink: ProgressSink): Promise<void>;
+  push(name: string, tag: string, auth: AuthConfig | undefined, sink: ProgressSink, signal?: AbortSignal): Promise<void>;
   save(names: string[], out: Writable): Promise<void>;
   /** Checks the names before any byte of the tar goes out, so a bad name is a clean 404. */
   checkSave(names: string[]): void;
@@ -48,7 +48,7 @@ export function registerImageArchiveRoutes(router: Router, backend: ImageArchive
   router.get('/images/{name:.*}/get', (ctx) => save(ctx, backend, [ctx.params.name ?? '']));
   router.post('/images/{name:.*}/push', async (ctx) => {
     const auth = decodeRegistryAuth(ctx.req.headers['x-registry-auth'] as string | undefined);
-    await stream(ctx, (sink) => backend.push(ctx.params.name ?? '', ctx.query.get('tag') ?? '', auth, sink));
+    await stream(ctx, (sink) => backend.push(ctx.params.name ?? '', ctx.query.get('tag') ?? '', auth, sink, ctx.signal));
   });
 }
 

@@ -90,12 +90,12 @@ export function registerImageRoutes(router: Router, backend: ImagesBackend): voi
     const auth = decodeRegistryAuth(ctx.req.headers['x-registry-auth'] as string | undefined);
     // No tag anywhere means every tag (`docker pull --all-tags` sends none); the CLI otherwise always sends one.
     if (tag === '' && named.tag === undefined && named.digest === undefined) {
-      await streamProgress(ctx, (stream) => backend.pullAllTags(named, { platform, auth }, (m) => stream.write({ ...m })));
+      await streamProgress(ctx, (stream) => backend.pullAllTags(named, { platform, auth, signal: ctx.signal }, (m) => stream.write({ ...m })));
       return;
     }
     const ref = pullReference(fromImage, tag);
     await streamProgress(ctx, async (stream) => {
-      await backend.pull(ref, { platform, auth }, (m) => stream.write({ ...m }));
+      await backend.pull(ref, { platform, auth, signal: ctx.signal }, (m) => stream.write({ ...m }));
     });
   });
 

@@ -50,6 +50,42 @@ export function cutMidStream(socketPath: string, method: string, path: string, o
   });
 }
 
+/** A streaming request kept open until the test hangs up: `seen(text)` waits for a text of the reply. */
+export interface HeldStream {
+  seen(text: string, timeoutMs?: number): Promise<void>;
+  hangUp(): void;
+}
+
+export function holdStream(socketPath: string, method: string, path: string): HeldStream {
+  const socket = net.createConnection({ path: socketPath });
+  socket.write(`${method} ${path} HTTP/1.1\r\nHost: berthd\r\nContent-Length: 0\r\n\r\n`);
+  let got = '';
+  const waiters = new Set<() => void>();
+  socket.on('data', (chunk: Buffer) => {
+    got += chunk.toString('latin1');
+    for (const w of waiters) w();
+  });
+  socket.on('error', () => undefined);
+  return {
+    seen: (text, timeoutMs = 30_000) =>
+      new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          reject(new Error(`${method} ${path}: no ${text} within ${timeoutMs} ms; got ${got.slice(0, 400)}`));
+        }, timeoutMs);
+        const check = (): void => {
+          if (!got.includes(text)) return;
+          clearTimeout(timer);
+          waiters.delete(check);
+          resolve();
+        };
+        waiters.add(check);
+        check();
+      }),
+    hangUp: () => socket.destroy(),
+  };
+}
+
 /** What a process's file descriptors point at (`socket:[…]`, paths, `pipe:[…]`), for counting and for messages. */
 export async function openFds(pid: number): Promise<string[]> {
   const fds = await readdir(`/proc/${pid}/fd`);

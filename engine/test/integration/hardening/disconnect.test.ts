@@ -7,7 +7,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildLayerTar, dockerBinary, dockerEnv, file, pingSocket } from '../../../../scripts/src/testrig/index.js';
 import { startContainerRig, type ContainerRig } from '../containers/harness.js';
-import { cutMidStream, openFds, pooledConnections, waitFor } from './cut-stream.js';
+import { startStallingRegistry } from './stalling-registry.js';
+import { cutMidStream, holdStream, openFds, pooledConnections, waitFor } from './cut-stream.js';
 
 let rig: ContainerRig;
 let sock: string;
@@ -89,6 +90,46 @@ describe('a client that hangs up mid-stream', () => {
     await stillWhole();
     await rig.ok(['pull', '-q', ref]);
     await rig.ok(['push', '-q', `${rig.registry.host}/cut/push:1`]);
+  });
+
+  it('of a pull stops its download once no pull waits for it, and tags nothing', async () => {
+    const registry = await startStallingRegistry();
+    const create = `/images/create?fromImage=${encodeURIComponent(registry.ref)}`;
+    const first = holdStream(sock, 'POST', create);
+    const second = holdStream(sock, 'POST', create);
+    try {
+      await first.seen('Downloading');
+      await second.seen('Pulling fs layer');
+      // Both pulls wait for the layer's one download: the first to leave does not stop it for the other.
+      first.hangUp();
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(registry.openDownloads()).toBe(1);
+      second.hangUp();
+      await waitFor('berthd to hang up the layer download', async () => (registry.openDownloads() === 0 ? true : undefined), 10_000);
+      expect(registry.startedDownloads()).toBe(1);
+      const inspect = await rig.docker(['image', 'inspect', registry.ref]);
+      expect(inspect.stderr).toContain('No such image');
+    } finally {
+      first.hangUp();
+      second.hangUp();
+      await registry.close();
+    }
+    await stillWhole();
+  });
+
+  it('of a push stops its upload and never puts the tag on the registry', async () => {
+    const ref = `${rig.registry.host}/cut/bigpush:1`;
+    await rig.ok(['run', '--name', 'bigpush', rig.busybox, 'sh', '-c', 'head -c 40000000 /dev/urandom > /big']);
+    await rig.ok(['commit', 'bigpush', ref]);
+    await rig.ok(['rm', 'bigpush']);
+    await cutMidStream(sock, 'POST', `/images/${rig.registry.host}/cut/bigpush/push?tag=1`, { headers: { 'X-Registry-Auth': 'e30=' }, after: 'Pushing' });
+    // Once berthd has let go of the upload, the registry must still not know the tag.
+    await stillWhole();
+    const manifest = await fetch(`http://${rig.registry.host}/v2/cut/bigpush/manifests/1`, {
+      headers: { Accept: 'application/vnd.docker.distribution.manifest.v2+json' },
+    });
+    expect(manifest.status).toBe(404);
+    await rig.ok(['rmi', ref]);
   });
 
   it('of a classic build stops the build: its RUN container goes, nothing is tagged', async () => {
