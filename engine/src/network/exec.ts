@@ -19,6 +19,10 @@ export function execTool(cmd: string, args: string[], input?: string): Promise<E
     child.on('close', (code) =>
       resolve({ code: code ?? 128, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() }),
     );
+    // A tool that exits before reading all of its input (nsenter into a namespace that is gone, iptables-restore
+    // failing early) makes the write fail with EPIPE: its exit status says what went wrong, and an unhandled
+    // 'error' on the pipe would end berthd (seen restoring containers at the VM's boot).
+    child.stdin?.on('error', () => undefined);
     if (input !== undefined) child.stdin?.end(input);
   });
 }
