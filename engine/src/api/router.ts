@@ -24,6 +24,16 @@ export interface RequestContext {
 
 export type Handler = (ctx: RequestContext) => Promise<void> | void;
 
+export interface RouteMatch {
+  handler: Handler;
+  params: Record<string, string>;
+}
+
+/** What the API server asks of a route table: the handler of a request, or none (404). */
+export interface RouteTable {
+  match(method: string, path: string): RouteMatch | undefined;
+}
+
 interface Route {
   method: HttpMethod;
   pattern: string;
@@ -36,7 +46,7 @@ interface Route {
  * Routes written the way moby writes them: `/containers/{id}/json`, and `{name:.*}` for image names that contain
  * slashes. The first registered match wins, so register literal paths before patterns that could swallow them.
  */
-export class Router {
+export class Router implements RouteTable {
   private readonly routes: Route[] = [];
 
   add(method: HttpMethod, pattern: string, handler: Handler): this {
@@ -70,7 +80,7 @@ export class Router {
     return this.add('DELETE', pattern, handler);
   }
 
-  match(method: string, path: string): { handler: Handler; params: Record<string, string> } | undefined {
+  match(method: string, path: string): RouteMatch | undefined {
     for (const route of this.routes) {
       if (route.method !== method) continue;
       const m = route.regex.exec(path);

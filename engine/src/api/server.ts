@@ -5,7 +5,7 @@ import { NotFound } from '../base/errors.js';
 import type { Logger } from '../base/log.js';
 import { API_VERSION, ENGINE_VERSION } from '../base/version.js';
 import { sendError } from './respond.js';
-import type { RequestContext, Router } from './router.js';
+import type { RequestContext, RouteTable } from './router.js';
 import { checkVersion, splitVersion } from './version.js';
 
 /** Sent on every response, as dockerd's version middleware does. */
@@ -29,7 +29,7 @@ export function defaultTimeouts(env: NodeJS.ProcessEnv = process.env): ApiTimeou
   return { requestIdleMs: Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : 60_000 };
 }
 
-class PageNotFound extends NotFound {
+export class PageNotFound extends NotFound {
   constructor() {
     super('page not found');
   }
@@ -41,14 +41,14 @@ class PageNotFound extends NotFound {
  */
 export class ApiServer {
   readonly http: http.Server;
-  private readonly router: Router;
+  private readonly router: RouteTable;
   private readonly log: Logger;
   private readonly open = new Set<AbortController>();
 
   private readonly timeouts: ApiTimeouts;
   private readonly connections = new WeakMap<Socket, { busy: number; idleSince: number }>();
 
-  constructor(router: Router, log: Logger, timeouts: ApiTimeouts = defaultTimeouts()) {
+  constructor(router: RouteTable, log: Logger, timeouts: ApiTimeouts = defaultTimeouts()) {
     this.router = router;
     this.log = log;
     this.timeouts = timeouts;

@@ -1,7 +1,10 @@
 import type net from 'node:net';
 import { errorMessage } from '../base/errors.js';
 import type { Logger } from '../base/log.js';
+import { Router } from '../api/router.js';
+import { registerSystemRoutes, type SystemBackend } from '../api/routers/system.js';
 import { ApiServer } from '../api/server.js';
+import { StartingRoutes } from '../api/starting-routes.js';
 import type { DaemonConfig } from './config.js';
 import { loadEngineId } from './engine-id.js';
 import { readHostFacts } from './host-facts.js';
@@ -41,22 +44,27 @@ export async function startDaemon(config: DaemonConfig, log: Logger): Promise<Ru
   try {
     const socketPaths = config.hosts.map(socketPathFromHost);
     await prepareRoots({ dataRoot: config.dataRoot, execRoot: config.execRoot, publicFiles: [...socketPaths, config.pidfile] });
-    const lock = await acquireDataRootLock(config.dataRoot);
+    const lock = await timer.time('lock', () => acquireDataRootLock(config.dataRoot));
     cleanup.push(() => lock.release());
     const removePidfile = await writePidfile(config.pidfile);
     cleanup.push(removePidfile);
 
     const engineId = await loadEngineId(config.dataRoot);
     const facts = readHostFacts();
-    const services = await createServices(config, log, timer);
-    cleanup.push(async () => {
-      for (const close of [...services.closers].reverse()) await close();
-    });
-    const router = buildRouter(services, {
+    // The socket answers /_ping and /version as soon as the data root is ours; the services start behind it, and
+    // any other request waits for them (StartingRoutes). Under emulation their start-up (stores, bridges, firewall,
+    // runtimes) is the longest part of the VM's start, and the host's handshake and the CLI's first calls overlap
+    // it instead of waiting for it. They start once the sockets listen (a spawn blocks the event loop while it forks).
+    let listening!: () => void;
+    const starting = new Promise<void>((resolve) => (listening = resolve)).then(() => createServices(config, log, timer));
+    starting.catch(() => undefined); // awaited below
+    const system: SystemBackend = {
       version: () => buildVersion(facts),
-      info: () => buildInfo(engineId, config, facts, services.info),
-    });
-    const api = new ApiServer(router, log.child({ component: 'api' }));
+      info: async () => buildInfo(engineId, config, facts, (await starting).info),
+    };
+    const early = new Router();
+    registerSystemRoutes(early, system);
+    const api = new ApiServer(new StartingRoutes(early, starting.then((services) => buildRouter(services, system))), log.child({ component: 'api' }));
     cleanup.push(() => api.close());
     const listeners: Array<[net.Server, string]> = [];
     for (const socketPath of socketPaths) {
@@ -65,6 +73,12 @@ export async function startDaemon(config: DaemonConfig, log: Logger): Promise<Ru
       cleanup.push(() => closeListener(server, socketPath));
       log.info({ socket: socketPath }, 'API listening');
     }
+    timer.mark('listening');
+    listening();
+    const services = await starting;
+    cleanup.push(async () => {
+      for (const close of [...services.closers].reverse()) await close();
+    });
     timer.report(log);
     services.events.publish('daemon', 'start', engineId, { name: facts.hostname });
     log.info({ version: buildVersion(facts).Version, dataRoot: config.dataRoot, execRoot: config.execRoot }, 'berthd started');

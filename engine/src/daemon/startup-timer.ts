@@ -21,6 +21,11 @@ export class StartupTimer {
     }
   }
 
+  /** Records when `moment` happened, in ms since the timer was made (e.g. when the API started listening). */
+  mark(moment: string): void {
+    this.phases[moment] = this.since(this.t0);
+  }
+
   /** `sinceProcessStart` includes Node's own start and module loading, which the phases do not. */
   report(log: Logger): void {
     log.debug({ ms: this.phases, totalMs: this.since(this.t0), sinceProcessStartMs: Math.round(process.uptime() * 1000) }, 'start-up phases');

@@ -116,6 +116,36 @@ describe('daemon.json', () => {
   });
 });
 
+describe('start-up', () => {
+  it('answers calls made the moment its socket appears: version at once, the rest once its services have started', async () => {
+    const dir = path.join(tmp, 'early-calls');
+    const args = await isolated('early-calls');
+    const { spawn } = await import('node:child_process');
+    const child = spawn(process.execPath, [BERTHD_BIN, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const exited = new Promise((r) => child.once('exit', (code, signal) => r(signal ?? code)));
+    try {
+      const sock = path.join(dir, 's.sock');
+      for (let i = 0; i < 2000 && !existsSync(sock); i++) await new Promise((r) => setTimeout(r, 5));
+      expect(existsSync(sock), stderr).toBe(true);
+      const host = `unix://${sock}`;
+      const [version, networks] = await Promise.all([
+        docker(['version', '--format', '{{.Server.Version}}'], { host }),
+        docker(['network', 'ls', '--format', '{{.Name}}'], { host }),
+      ]);
+      expect(version.code, version.stderr).toBe(0);
+      expect(version.stdout.trim()).not.toBe('');
+      expect(networks.code, networks.stderr).toBe(0);
+      expect(networks.stdout.split('\n').filter(Boolean).sort()).toEqual(['bridge', 'host', 'none']);
+      expect(stderr).toContain('berthd started');
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await exited, stderr).toBe(0);
+  });
+});
+
 describe('shutdown', () => {
   it('on SIGTERM removes its socket and pidfile, and a restart on the same data root works', async () => {
     const daemon = await startBerthd({ keep: true });
