@@ -14,7 +14,7 @@ engine_build() {
     # One file at dist/cmd/berthd.cjs: under TCG, loading ~150 modules costs seconds of boot; one bundle does not.
     # It keeps its place in dist/ so the engine's relative reads (../../package.json, ../build-info.json) hold.
     # CommonJS, not ESM, because only a classic script can be compiled with a V8 code cache on Node 20 (see
-    # rootfs/usr/local/lib/berth/berthd-loader.mjs); import.meta.url becomes the bundle's own file URL.
+    # rootfs/usr/local/lib/berth/berthd-loader.cjs); import.meta.url becomes the bundle's own file URL.
     (cd "$repo" && npx esbuild engine/dist/cmd/berthd.js --bundle --platform=node --target=node20 --format=cjs \
       --outfile="$stage/dist/cmd/berthd.cjs" --log-level=warning --define:import.meta.url=__berthImportMetaUrl \
       --banner:js="const __berthImportMetaUrl = require('node:url').pathToFileURL(__filename).href; const __berthImport = (s) => Promise.resolve().then(() => { const m = require(s); return { ...m, default: m }; });") >&2
@@ -67,11 +67,31 @@ engine_copy() {
 # The V8 code cache of the bundle (dist/cmd/berthd.cjs.v8cache), made by the VM's own Node binary running the VM's
 # loader with the flags /usr/local/bin/berthd gives it: V8 accepts a cache only from the same version and flags.
 # Only when that binary runs here (same architecture); the loader compiles from source without it.
+# First the cache of the bundle's evaluation; then, when a network namespace can be had (root, or an unprivileged
+# user namespace), one made after berthd really started there on throwaway roots and answered version and info,
+# which also holds the functions its start-up runs (under TCG, compiling those lazily cost seconds of each boot).
+# Its bridge and firewall rules live and die with that namespace; nothing on this machine is touched.
 engine_code_cache() {
-  local root=$1 bundle=$1/opt/berth/engine/dist/cmd/berthd.cjs
+  local root=$1 bundle=$1/opt/berth/engine/dist/cmd/berthd.cjs tmp ns
   [ -f "$bundle" ] || return 0
   [ "$arch" = "$(dpkg --print-architecture)" ] || { echo "no berthd code cache for $arch (cross build)" >&2; return 0; }
   env -i BERTHD_BUNDLE="$bundle" "$root/usr/local/bin/node" --semi-space-growth-factor=1 \
-    "$root/usr/local/lib/berth/berthd-loader.mjs" --write-code-cache >&2
+    "$root/usr/local/lib/berth/berthd-loader.cjs" --write-code-cache >&2
+  tmp=$(mktemp -d)
+  echo '{}' > "$tmp/daemon.json"   # not the machine's /etc/docker/daemon.json
+  for ns in "unshare --net" "unshare --net --map-root-user"; do
+    # shellcheck disable=SC2086 # $ns is the unshare command line
+    if timeout 300 $ns -- env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin BERTHD_BUNDLE="$bundle" \
+      BERTH_MONITOR="$root/opt/berth/engine/bin/berth-monitor" "$root/usr/local/bin/node" --semi-space-growth-factor=1 \
+      "$root/usr/local/lib/berth/berthd-loader.cjs" --write-code-cache -H "unix://$tmp/berthd.sock" --data-root "$tmp/data" \
+      --exec-root "$tmp/exec" --pidfile "$tmp/berthd.pid" --config-file "$tmp/daemon.json" --host-gateway-ip 10.0.2.2 \
+      --default-runtime crun > "$tmp/berthd.log" 2>&1; then
+      grep -h '^berthd-loader' "$tmp/berthd.log" >&2
+      break
+    fi
+    echo "berthd code cache after a start: not made with $ns (the evaluation's cache stays); its log:" >&2
+    tail -n 5 "$tmp/berthd.log" >&2
+  done
+  rm -rf "$tmp"
   touch -h -d @0 "$bundle.v8cache"
 }

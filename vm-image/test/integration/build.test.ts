@@ -51,7 +51,7 @@ describe('vm-image build', () => {
       '/usr/local/bin/node',
       '/opt/berth/engine/dist/cmd/berthd.cjs',
       '/opt/berth/engine/dist/cmd/berthd.cjs.v8cache',
-      '/usr/local/lib/berth/berthd-loader.mjs',
+      '/usr/local/lib/berth/berthd-loader.cjs',
       '/opt/berth/engine/bin/berth-monitor',
       '/usr/sbin/berth-init',
       '/usr/sbin/sshd',

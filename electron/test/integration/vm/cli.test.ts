@@ -58,6 +58,9 @@ describe('berth CLI with the QEMU VM', () => {
     const res = berth('ssh', 'cat', '/proc/cmdline');
     expect(res.status).toBe(0);
     expect(res.stdout).toContain('root=/dev/vda');
+    // The image's V8 code cache of berthd (made after a real start at build time) is one the VM's Node accepts.
+    const loader = berth('ssh', 'grep', '-h', 'berthd-loader', '/var/log/berthd.log');
+    expect(loader.stdout).toMatch(/code cache used/);
   });
 
   it('says which changed settings need a restart', () => {

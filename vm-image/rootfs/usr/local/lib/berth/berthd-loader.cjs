@@ -1,20 +1,29 @@
 // berthd in the VM. Under emulation, starting berthd is mostly V8 parsing, compiling and evaluating the 2 MB bundle,
-// so this loader
+// so this loader (CommonJS: an ES module entry makes Node set up its ESM loader first, ~6 % of the start under TCG)
 //   1. compiles the bundle with the V8 code cache made when the image was built (`--write-code-cache`, run by
-//      vm-image/build.sh with this same Node binary and flags; a rejected or missing cache only costs time),
+//      vm-image/build.sh with this same Node binary and flags; a rejected or missing cache only costs time). Given
+//      berthd's arguments, `--write-code-cache` starts berthd for real (the image build runs it in a network
+//      namespace of its own on throwaway roots), asks it what `docker version` and `docker info` ask, and writes
+//      the cache then: it holds every function berthd's start-up and first calls ran (commander, the stores,
+//      networks, firewall), which otherwise V8 compiles lazily at each boot,
 //   2. evaluates it while berth-init is still loading kernel modules and mounting the data disk,
 //   3. calls berthd's main() once $BERTHD_WAIT_FOR exists (berth-init's "system ready"), first pointing stdout and
 //      stderr at $BERTHD_LOG, which only then is the data disk's file,
 //   4. reports the "berthd-ready" start stage on the virtio-serial port ($BERTH_STAGE_PORT) once its API socket
-//      ($BERTHD_READY_SOCKET) accepts a connection.
+//      ($BERTHD_READY_SOCKET) accepts a connection (berthd listens before its services have started: /_ping and
+//      /version answer at once, other calls wait for them), and "berthd-started" once main() has returned (its
+//      services are up).
 // Node flags go on the command line (/usr/local/bin/berthd), never through v8.setFlagsFromString: a flag set at
 // run time makes V8 reject the code cache embedded in Node for its own modules, and compiling those under
 // emulation cost seconds.
-import fs from 'node:fs';
-import Module from 'node:module';
-import net from 'node:net';
-import path from 'node:path';
-import vm from 'node:vm';
+'use strict';
+/* eslint-disable @typescript-eslint/no-require-imports -- the one import form a CommonJS entry has */
+const fs = require('node:fs');
+const http = require('node:http');
+const Module = require('node:module');
+const net = require('node:net');
+const path = require('node:path');
+const vm = require('node:vm');
 
 const bundle = process.env.BERTHD_BUNDLE || '/opt/berth/engine/dist/cmd/berthd.cjs';
 const cacheFile = `${bundle}.v8cache`;
@@ -111,12 +120,40 @@ function reportWhenListening(socket) {
   probe();
 }
 
-async function main() {
-  if (process.argv[2] === '--write-code-cache') {
-    const { script } = load();
-    fs.writeFileSync(cacheFile, script.createCachedData());
-    return;
+/** GET `path` on berthd's API socket; resolves with the status code. */
+function apiGet(socket, urlPath) {
+  return new Promise((resolve, reject) => {
+    http
+      .get({ socketPath: socket, path: urlPath }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode));
+      })
+      .on('error', reject);
+  });
+}
+
+/**
+ * `--write-code-cache [berthd args]`: without arguments, the cache of the bundle's evaluation; with them, berthd is
+ * started, asked for /_ping, /version and /info, and the cache is written once they answered (then berthd is
+ * stopped by SIGTERM, as berth-init stops it). A start that fails exits non-zero and leaves the file as it was.
+ */
+async function writeCodeCache(berthdArgs) {
+  const { script, exports } = load();
+  if (berthdArgs.length > 0) {
+    await exports.main(berthdArgs);
+    const socket = berthdArgs[berthdArgs.indexOf('-H') + 1].replace(/^unix:\/\//, '');
+    for (const urlPath of ['/_ping', '/v1.41/version', '/v1.41/info']) {
+      const status = await apiGet(socket, urlPath);
+      if (status !== 200) throw new Error(`berthd answered ${urlPath} with ${status}`);
+    }
   }
+  fs.writeFileSync(cacheFile, script.createCachedData());
+  process.stderr.write(`berthd-loader: code cache written (${notes.join(', ')})\n`);
+  if (berthdArgs.length > 0) process.kill(process.pid, 'SIGTERM');
+}
+
+async function main() {
+  if (process.argv[2] === '--write-code-cache') return writeCodeCache(process.argv.slice(3));
   const { exports } = load();
   const t0 = performance.now();
   await waitFor(process.env.BERTHD_WAIT_FOR);
@@ -124,6 +161,7 @@ async function main() {
   process.stderr.write(`berthd-loader: ${notes.join(', ')}, waited ${ms(t0)} ms for ${process.env.BERTHD_WAIT_FOR || 'nothing'}\n`);
   reportWhenListening(process.env.BERTHD_READY_SOCKET);
   await exports.main(process.argv.slice(2));
+  stage('berthd-started');
 }
 
 main().catch((err) => {
