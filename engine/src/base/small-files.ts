@@ -1,13 +1,13 @@
 /**
- * Whole-file reads and writes of small files (a build context's, a layer's) as direct system calls on the event
- * loop's thread. Each async fs call is a round trip through libuv's thread pool (a queue, a wake-up of a pool
- * thread, a wake-up of the loop); for a 10 KB file in the page cache that round trip costs several times the
- * system call itself, and a file takes four or five of them. Across 20,000 files the round trips, not the bytes,
- * were most of a context transfer's and a layer tar's time (and worse on a loaded machine, where every wake-up
- * waits for a CPU). Callers keep these to files up to `SMALL_FILE_MAX`, so one call blocks the loop for
- * microseconds; bigger files stay streamed.
+ * Whole-file reads and writes of small files (a build context's, a layer's). Reads are direct system calls on the
+ * event loop's thread: each async fs call is a round trip through libuv's thread pool (a queue, a wake-up of a
+ * pool thread, a wake-up of the loop), which for a 10 KB file in the page cache costs several times the call
+ * itself, four or five times per file (and worse on a loaded machine, where every wake-up waits for a CPU).
+ * Callers keep these to files up to `SMALL_FILE_MAX`, so one call blocks the loop for microseconds; bigger files
+ * stay streamed. Writes stay asynchronous (see `writeNewFile`).
  */
-import { closeSync, constants, fchmodSync, futimesSync, openSync, readSync, writeSync } from 'node:fs';
+import { close, closeSync, constants, fchmod, futimes, open, openSync, readSync, write } from 'node:fs';
+import { promisify } from 'node:util';
 
 /** The largest file read or written whole by these functions. */
 export const SMALL_FILE_MAX = 1 << 20;
@@ -24,16 +24,27 @@ export interface NewFile {
   mtimeMs?: number | undefined;
 }
 
-/** Creates `path` (which must not exist) holding `data`, with `mode` and the time given. */
-export function writeNewFileSync(path: string, data: Buffer, file: NewFile): void {
-  const fd = openSync(path, CREATE_NEW, file.mode & 0o777);
+const openFd = promisify(open);
+const writeFd = promisify(write);
+const fchmodFd = promisify(fchmod);
+const futimesFd = promisify(futimes);
+const closeFd = promisify(close);
+
+/**
+ * Creates `path` (which must not exist, and is never reached through a final symlink) holding `data`, with `mode`
+ * exactly (set-id bits and bits the umask would clear too) and the time given. Written through the thread pool on
+ * a plain descriptor (no FileHandle object per file), unlike the reads: creating a file can wait on the file
+ * system's journal while other writers keep the disk busy, and several creates at once overlap those waits where
+ * direct calls would queue them on the event loop (measured: 5,000 creates 1.1-5.1 s direct, 0.7-1.2 s 16 at once).
+ */
+export async function writeNewFile(path: string, data: Buffer, file: NewFile): Promise<void> {
+  const fd = await openFd(path, CREATE_NEW, file.mode & 0o777);
   try {
-    for (let off = 0; off < data.length; ) off += writeSync(fd, data, off, data.length - off);
-    // The create mode is enough unless the umask cleared bits of it or set-id/sticky bits are wanted.
-    if ((file.mode & ~0o777) !== 0 || (file.mode & UMASK) !== 0) fchmodSync(fd, file.mode);
-    if (file.mtimeMs !== undefined) futimesSync(fd, file.mtimeMs / 1000, file.mtimeMs / 1000);
+    for (let off = 0; off < data.length; ) off += (await writeFd(fd, data, off, data.length - off)).bytesWritten;
+    if ((file.mode & ~0o777) !== 0 || (file.mode & UMASK) !== 0) await fchmodFd(fd, file.mode);
+    if (file.mtimeMs !== undefined) await futimesFd(fd, file.mtimeMs / 1000, file.mtimeMs / 1000);
   } finally {
-    closeSync(fd);
+    await closeFd(fd);
   }
 }
 

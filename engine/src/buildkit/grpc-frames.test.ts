@@ -14,6 +14,25 @@ describe('gRPC framing and our proto subset', () => {
     expect(r.pending).toBe(false);
   });
 
+  it('gives every message whole however the chunks split them (headers too), and views, not copies, of those inside one chunk', () => {
+    const messages = Array.from({ length: 200 }, (_, i) => Buffer.alloc((i * 37) % 300, i));
+    const all = Buffer.concat(messages.map((m) => frame(m)));
+    for (const size of [1, 2, 5, 7, 64, 1000, all.length]) {
+      const r = new FrameReader();
+      const got: Buffer[] = [];
+      for (let off = 0; off < all.length; off += size) got.push(...r.push(all.subarray(off, off + size)));
+      expect(got.map((m) => m.toString('hex'))).toEqual(messages.map((m) => m.toString('hex')));
+      expect(r.pending).toBe(false);
+      if (size === all.length) expect(got.every((m) => m.buffer === all.buffer)).toBe(true);
+    }
+  });
+
+  it('keeps a partial message pending', () => {
+    const r = new FrameReader();
+    expect(r.push(frame(Buffer.from('abc')).subarray(0, 6))).toEqual([]);
+    expect(r.pending).toBe(true);
+  });
+
   it('round-trips a fsutil packet with Go file modes and a Control solve request with maps', () => {
     const packets = codec<{ type: number; stat: { path: string; mode: number; modTime: number } | null; ID: number }>('fsutil.types.Packet');
     const p = packets.decode(packets.encode({ type: 0, stat: { path: 'dir/ü', mode: 0x800001ed, modTime: 1_700_000_000_123_456_000 } }));

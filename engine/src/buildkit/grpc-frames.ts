@@ -39,24 +39,81 @@ export function frame(message: Buffer): Buffer {
 }
 
 /** Splits a stream of DATA chunks into whole messages. */
+/**
+ * Splits a stream's DATA chunks into messages. A message inside one chunk is a view of it; only a message that
+ * spans chunks is copied, once, into a buffer of its own size. (Appending every chunk to the unread rest copied
+ * each byte again per chunk, and a 200 MB context's churn of such buffers kept the garbage collector busy.)
+ */
 export class FrameReader {
-  private buf: Buffer = Buffer.alloc(0);
+  private chunks: Buffer[] = [];
+  /** Unread bytes across `chunks` (the first one's read offset is `offset`). */
+  private unread = 0;
+  private offset = 0;
 
   push(chunk: Buffer): Buffer[] {
-    this.buf = this.buf.length ? Buffer.concat([this.buf, chunk]) : chunk;
+    if (chunk.length) {
+      this.chunks.push(chunk);
+      this.unread += chunk.length;
+    }
     const out: Buffer[] = [];
-    while (this.buf.length >= 5) {
-      const len = this.buf.readUInt32BE(1);
-      if (this.buf.length < 5 + len) break;
-      if (this.buf[0] !== 0) throw new GrpcError(GRPC_STATUS.INTERNAL, 'compressed gRPC messages are not supported');
-      out.push(this.buf.subarray(5, 5 + len));
-      this.buf = this.buf.subarray(5 + len);
+    while (this.unread >= 5) {
+      const head = this.peek(5);
+      const len = head.readUInt32BE(1);
+      if (this.unread < 5 + len) break;
+      if (head[0] !== 0) throw new GrpcError(GRPC_STATUS.INTERNAL, 'compressed gRPC messages are not supported');
+      this.take(5);
+      out.push(this.take(len));
     }
     return out;
   }
 
   get pending(): boolean {
-    return this.buf.length > 0;
+    return this.unread > 0;
+  }
+
+  /** The next `n` unread bytes (n <= unread), without consuming them. */
+  private peek(n: number): Buffer {
+    const first = this.chunks[0]!;
+    if (first.length - this.offset >= n) return first.subarray(this.offset, this.offset + n);
+    return this.gather(n, false);
+  }
+
+  /** Consumes the next `n` unread bytes (n <= unread). */
+  private take(n: number): Buffer {
+    const first = this.chunks[0];
+    if (first && first.length - this.offset >= n) {
+      const out = first.subarray(this.offset, this.offset + n);
+      this.advance(n);
+      return out;
+    }
+    return this.gather(n, true);
+  }
+
+  private gather(n: number, consume: boolean): Buffer {
+    const out = Buffer.allocUnsafe(n);
+    let copied = 0;
+    let offset = this.offset;
+    for (let i = 0; copied < n; i++) {
+      const c = this.chunks[i]!;
+      copied += c.copy(out, copied, offset, Math.min(c.length, offset + n - copied));
+      offset = 0;
+    }
+    if (consume) this.advance(n);
+    return out;
+  }
+
+  private advance(n: number): void {
+    this.unread -= n;
+    while (n > 0) {
+      const left = this.chunks[0]!.length - this.offset;
+      if (n < left) {
+        this.offset += n;
+        return;
+      }
+      n -= left;
+      this.chunks.shift();
+      this.offset = 0;
+    }
   }
 }
 

@@ -5,23 +5,22 @@
  * exclusively and without following a final symlink, and a hardlink may only name a regular file sent earlier.
  * A hostile or malformed listing fails the transfer instead of writing through a link.
  *
- * Small files (most of a context) are kept in memory until their last chunk and then written by direct system
- * calls (`small-files.ts`: a thread-pool round trip per call cost more than the write); larger ones are streamed
- * through a file handle. Each file's sha256 is computed as its bytes pass and recorded in
+ * Small files (most of a context) are kept in memory until their last chunk and then written on a plain
+ * descriptor, many at once (`small-files.ts`); larger ones are streamed through a file handle. Each file's sha256 is computed as its bytes pass and recorded in
  * `digests`, so a COPY of the context need not read it again for its cache key.
  */
 import { createHash, type Hash } from 'node:crypto';
 import { constants } from 'node:fs';
 import { chmod, link, lutimes, mkdir, open, symlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import { SMALL_FILE_MAX, writeNewFileSync } from '../base/small-files.js';
+import { SMALL_FILE_MAX, writeNewFile } from '../base/small-files.js';
 import type { ContextDigests } from '../build/context-digests.js';
 import { FILE_MODE as MODE, FILE_TYPE_BITS as TYPE_BITS, type Stat } from './fsutil-packets.js';
 import { GRPC_STATUS, GrpcError } from './grpc-frames.js';
 
 /** Files whose bytes are held in memory until their end (bigger ones stream to disk). */
 const BUFFERED_MAX = SMALL_FILE_MAX;
-/** Streamed files written at once. */
+/** Files written at once. */
 const MAX_WRITING = 64;
 /** Create only: an existing name (a duplicate entry, a symlink put there) fails instead of being written through. */
 const CREATE_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
@@ -152,8 +151,9 @@ export class ReceivedTree {
     const mtimeMs = f.stat.modTime ? Math.floor(f.stat.modTime / MS_PER_NS) : undefined;
     if (f.handle) this.track(this.finishStreamed(f, mtimeMs));
     else {
-      writeNewFileSync(f.full, f.chunks.length === 1 ? f.chunks[0]! : Buffer.concat(f.chunks), { mode: posixMode(f.stat.mode), mtimeMs });
-      this.recordDigest(f, mtimeMs);
+      await this.room();
+      const data = f.chunks.length === 1 ? f.chunks[0]! : Buffer.concat(f.chunks);
+      this.track(writeNewFile(f.full, data, { mode: posixMode(f.stat.mode), mtimeMs }).then(() => this.recordDigest(f, mtimeMs)));
     }
   }
 
