@@ -1,7 +1,7 @@
 // Docker extension images for the tests, assembled from files without a daemon (as the rig's busybox images
 // are): each is one Docker Desktop extension as an author would publish it, labels and metadata.json included.
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -48,10 +48,16 @@ const tab = (title: string, extra: object = {}) => ({ ui: { 'dashboard-tab': { t
 
 /** Compiles the fixture backend (static, so it runs in a busybox image); `gcc` is a setup.sh dependency. */
 export async function buildExtBackend(): Promise<Buffer> {
-  const out = path.join(await mkdtemp(path.join(os.tmpdir(), 'berth-ext-backend-')), 'ext-backend');
-  const cc = spawnSync('gcc', ['-static', '-O2', '-o', out, path.join(SRC, '..', 'ext-backend.c')], { encoding: 'utf8' });
-  if (cc.status !== 0) throw new Error(`gcc ext-backend.c failed: ${cc.stderr}`);
-  return readFileSync(out);
+  // The binary is read into the image; its folder goes at once (each test run made another one under /tmp).
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'berth-ext-backend-'));
+  try {
+    const out = path.join(dir, 'ext-backend');
+    const cc = spawnSync('gcc', ['-static', '-O2', '-o', out, path.join(SRC, '..', 'ext-backend.c')], { encoding: 'utf8' });
+    if (cc.status !== 0) throw new Error(`gcc ext-backend.c failed: ${cc.stderr}`);
+    return readFileSync(out);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 export const HOST_BINARY = '#!/bin/sh\necho "hello from the host: $*"\n';
