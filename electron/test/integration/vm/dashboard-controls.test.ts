@@ -9,23 +9,13 @@ import { controlSocket } from '../../../src/cli/vm/control.js';
 import { connectRemoteVmControls, type RemoteVmControls } from '../../../src/cli/vm/remote-engine-controls.js';
 import { berthPaths } from '../../../src/host/paths.js';
 import { createUiHost, type UiHost } from '../../../src/host/ui/ui-host.js';
-import { findExecutable, sleep } from '../../../src/host/vm/util.js';
+import { sleep } from '../../../src/host/vm/util.js';
 import type { EngineStatus, VmUsage } from '../../../src/shared/types.js';
-import { buildCli, ensureImage, repoRoot } from './vm-image.js';
+import { buildCli, repoRoot, vmTestsMissing } from './vm-image.js';
 
 const run = promisify(execFile);
 
-function missingPrerequisites(): string | undefined {
-  const qemu = process.arch === 'arm64' ? 'qemu-system-aarch64' : 'qemu-system-x86_64';
-  if (!findExecutable(qemu)) return `${qemu} not installed`;
-  try {
-    ensureImage();
-  } catch (err) {
-    return `no VM image: ${(err as Error).message.split('\n')[0]}`;
-  }
-  return undefined;
-}
-const missing = missingPrerequisites();
+const missing = vmTestsMissing();
 
 // The dashboard host as `berth dashboard` runs it against the Berth VM: `berth daemon` owns the VM, the host
 // reaches it over the control socket. Two boots: the restart that starts the VM, and the factory reset.

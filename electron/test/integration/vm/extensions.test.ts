@@ -15,28 +15,13 @@ import { VM_EXTENSIONS_DIR } from '../../../src/host/extensions/guest-services.j
 import { extensionDirName } from '../../../src/host/extensions/ids.js';
 import { berthPaths } from '../../../src/host/paths.js';
 import { createUiHost, type UiHost } from '../../../src/host/ui/ui-host.js';
-import { findExecutable, isAlive } from '../../../src/host/vm/util.js';
+import { isAlive } from '../../../src/host/vm/util.js';
 import { VmSshLink } from '../../../src/host/vm/vm-ssh.js';
-import { buildCli, ensureImage, repoRoot } from './vm-image.js';
+import { buildCli, repoRoot, vmTestsMissing } from './vm-image.js';
 
 const run = promisify(execFile);
 
-function missingPrerequisites(): string | undefined {
-  const qemu = process.arch === 'arm64' ? 'qemu-system-aarch64' : 'qemu-system-x86_64';
-  if (!findExecutable(qemu)) return `${qemu} not installed`;
-  try {
-    bundledDockerBinary();
-  } catch (err) {
-    return `the rig's docker toolchain is not available (${(err as Error).message.split('\n')[0]})`;
-  }
-  try {
-    ensureImage();
-  } catch (err) {
-    return `no VM image: ${(err as Error).message.split('\n')[0]}`;
-  }
-  return undefined;
-}
-const missing = missingPrerequisites();
+const missing = vmTestsMissing({ dockerClient: true });
 
 /** PIDs of the processes whose command line names `dir` (the QEMU this test started has its disks under it). */
 function processesUsing(dir: string): number[] {

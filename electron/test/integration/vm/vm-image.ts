@@ -2,6 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bundledDockerBinary } from '../../../../scripts/src/testrig/index.js';
+import { findExecutable } from '../../../src/host/vm/util.js';
 
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
 
@@ -20,4 +22,26 @@ export function ensureImage(): string {
 export function buildCli(): void {
   const build = spawnSync('npx', ['tsc', '-b', 'electron'], { cwd: repoRoot, encoding: 'utf8' });
   if (!existsSync(join(repoRoot, 'electron', 'dist', 'cli', 'start.js'))) throw new Error(`electron build failed:\n${build.stdout}${build.stderr}`);
+}
+
+/**
+ * Why the VM tests of a file cannot run here, or undefined: QEMU for this architecture, the VM image (built or
+ * reused by `ensureImage`), and with `dockerClient` the rig's docker client.
+ */
+export function vmTestsMissing(opts: { dockerClient?: boolean } = {}): string | undefined {
+  const qemu = process.arch === 'arm64' ? 'qemu-system-aarch64' : 'qemu-system-x86_64';
+  if (!findExecutable(qemu)) return `${qemu} not installed`;
+  if (opts.dockerClient) {
+    try {
+      bundledDockerBinary();
+    } catch (err) {
+      return `the rig's docker toolchain is not available (${(err as Error).message.split('\n')[0]})`;
+    }
+  }
+  try {
+    ensureImage();
+  } catch (err) {
+    return `no VM image: ${(err as Error).message.split('\n')[0]}`;
+  }
+  return undefined;
 }
