@@ -17,6 +17,12 @@ export interface StaticBuild {
    * with the file upstream serves, and packaging refuses it.
    */
   checked?: string;
+  /**
+   * Public records of this same URL's sha256 made by others (`owner/repo path@commit`: package manifests whose bots
+   * hashed the download, or copies of upstream's checksums). They say the pin is not invented; they are not a
+   * download, so they never stand in for `checked`.
+   */
+  corroboratedBy?: string[];
 }
 
 export interface StaticTool {
@@ -73,9 +79,20 @@ export function checkManifest(raw: unknown, where = 'the manifest'): StaticTools
       if (!['tgz', 'zip', 'file'].includes(b.archive)) fail(at, 'archive must be "tgz", "zip" or "file"');
       if (b.archive !== 'file' && !b.member) fail(at, `a ${b.archive} build names its binary in "member"`);
       if (b.checked !== undefined && (typeof b.checked !== 'string' || !b.checked)) fail(at, '"checked" is a non-empty note of when the pin matched the download');
+      if (b.corroboratedBy !== undefined) checkCorroboration(b.corroboratedBy, (what) => fail(at, what));
     }
   }
   return raw as StaticToolsManifest;
+}
+
+// A record someone can open again: the repository, the file, and the commit it was read at (a branch moves).
+const RECORD = /^[A-Za-z0-9][A-Za-z0-9_.-]*\/[A-Za-z0-9][A-Za-z0-9_.-]* [^\s@]+@[0-9a-f]{40}$/;
+
+function checkCorroboration(records: unknown, fail: (what: string) => never): void {
+  if (!Array.isArray(records) || records.length === 0) fail('"corroboratedBy" is a non-empty list of "owner/repo path@commit"');
+  for (const r of records as unknown[]) {
+    if (typeof r !== 'string' || !RECORD.test(r)) fail(`"corroboratedBy" entry ${JSON.stringify(r)} is not "owner/repo path@<40-hex commit>"`);
+  }
 }
 
 /** What `target` (e.g. `darwin-arm64`) gets; a target the manifest does not cover is an error naming what it does. */

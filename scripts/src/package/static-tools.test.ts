@@ -244,6 +244,8 @@ describe('pins never checked against the real download', () => {
     const outDir = path.join(root, 'out');
     const m = manifest();
     delete m.tools['docker-buildx']!.builds['darwin-arm64']!.checked;
+    // A public record of the same checksum says the pin is not invented; it is not a download, so it changes nothing.
+    m.tools['docker-buildx']!.builds['darwin-arm64']!.corroboratedBy = [`docker-library/docker versions.json@${'a'.repeat(40)}`];
     const err = await fetchStaticTools({ manifest: m, target: 'darwin-arm64', outDir }).then(() => undefined, (e: Error) => e);
     expect(err?.message).toMatch(
       new RegExp(`^refusing to package darwin-arm64: the sha256 pins of docker-buildx 0\\.17\\.1 \\(${base}/releases/buildx\\) were never checked against the real downloads`),
@@ -268,6 +270,7 @@ describe('pins never checked against the real download', () => {
   it('check-pins records "checked" for the pins whose download matches, reports the others, and keeps every other key', async () => {
     const file = path.join(root, 'manifest.json');
     const raw = { _comment: ['kept as it is'], ...manifest({ unchecked: true, composeSha: 'b'.repeat(64) }) };
+    raw.tools.docker!.builds['darwin-arm64']!.corroboratedBy = [`ScoopInstaller/Main bucket/docker.json@${'c'.repeat(40)}`];
     writeFileSync(file, `${JSON.stringify(raw, null, 2)}\n`);
     const results = await checkPins(file, { note: 'checked in a test' });
     expect(results.filter((r) => r.problem).map((r) => `${r.name} ${r.target}`)).toEqual(['docker-compose darwin-arm64']);
@@ -299,11 +302,26 @@ describe('the pinned manifest', () => {
     for (const t of planTarget(m, 'darwin-arm64')) expect(new URL(t.url).protocol).toBe('https:');
   });
 
+  it('names for every pin not yet checked the public records of its sha256', () => {
+    const m = readStaticToolsManifest(path.join(repoRoot, 'scripts/deps/docker-static-tools.json'));
+    const bare = Object.entries(m.tools).flatMap(([name, tool]) =>
+      Object.entries(tool.builds).filter(([, b]) => !b.checked && !b.corroboratedBy?.length).map(([target]) => `${name} ${target}`),
+    );
+    expect(bare).toEqual([]);
+  });
+
   it('refuses a hand edit that breaks a pin, naming where', () => {
     expect(() => checkManifest({ tools: { docker: { version: '1', dest: 'bin', builds: { 'darwin-arm64': { url: 'https://x/y.tgz', sha256: 'abc', archive: 'tgz', member: 'docker/docker' } } } } }))
       .toThrow('the manifest: docker.builds.darwin-arm64: sha256 must be 64 lower-case hex digits');
     expect(() => checkManifest({ tools: { docker: { version: '1', dest: 'bin', builds: { 'darwin-arm64': { url: 'https://x/y.tgz', sha256: 'a'.repeat(64), archive: 'tgz' } } } } }))
       .toThrow('a tgz build names its binary in "member"');
+    const corroborated = (corroboratedBy: unknown) => () =>
+      checkManifest({ tools: { docker: { version: '1', dest: 'bin', builds: { 'win32-x64': { url: 'https://x/y.exe', sha256: 'a'.repeat(64), archive: 'file', corroboratedBy } } } } });
+    expect(corroborated([])).toThrow('the manifest: docker.builds.win32-x64: "corroboratedBy" is a non-empty list of "owner/repo path@commit"');
+    expect(corroborated(['ScoopInstaller/Main bucket/docker.json@master'])).toThrow(
+      'the manifest: docker.builds.win32-x64: "corroboratedBy" entry "ScoopInstaller/Main bucket/docker.json@master" is not "owner/repo path@<40-hex commit>"',
+    );
+    expect(corroborated([`ScoopInstaller/Main bucket/docker.json@${'d'.repeat(40)}`])).not.toThrow();
     expect(() => planTarget(manifest(), 'darwin-x64')).toThrow('the static tools manifest has no docker build for darwin-x64 (it has: darwin-arm64, win32-x64)');
   });
 
