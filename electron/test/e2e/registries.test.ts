@@ -1,14 +1,19 @@
 // Settings → Registries in Chromium against berthd, an htpasswd registry and a real gnome-keyring: a wrong password
-// is refused by the registry (through the engine's POST /auth), sign-in stores the login in the keyring, a private
+// is refused by the registry (through the engine's POST /auth), an unreachable registry and one whose certificate the
+// engine does not trust are refused with what to do next, none of them stores anything, sign-in stores the login in the keyring, a private
 // image pulls with one click (X-Registry-Auth), sign-out empties the list, and neither the diagnostics bundle nor
 // the logs ever hold the secret.
+import { spawnSync } from 'node:child_process';
+import { lookup } from 'node:dns/promises';
 import { mkdir, mkdtemp, readdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:https';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  CHROMIUM, keyringUnavailable, pushTestImages, startBerthd, startKeyring, startRegistry, stopByPid,
+  CHROMIUM, freeLoopbackPort, keyringUnavailable, pushTestImages, startBerthd, startKeyring, startRegistry, stopByPid,
   type DashboardProcess, type PushedTestImages, type RunningBerthd, type TestKeyring, type TestRegistry,
 } from '../../../scripts/src/testrig/index.js';
 import { KEYCHAIN_SERVICE } from '../../src/host/credentials/os-keychain.js';
@@ -64,6 +69,67 @@ describe('registry sign-in in the dashboard', () => {
   });
 
   const card = () => page.getByRole('region', { name: 'Registries' });
+
+  /** Sign-in refused: the alert's text, once the engine has answered; the form stays as the user filled it. */
+  const refusedSignIn = async (server: string): Promise<string> => {
+    const shell = new Shell(page);
+    await shell.go('Settings');
+    const form = card().getByRole('form', { name: 'Sign in to a registry' });
+    await form.getByLabel('Registry').fill(server);
+    await form.getByLabel('User name').fill(auth.username);
+    await form.getByLabel('Password').fill(auth.password);
+    await form.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => card().getByRole('alert').textContent(), { timeout: 30_000 }).toContain(server);
+    return (await card().getByRole('alert').textContent()) ?? '';
+  };
+  /** Nothing stored: no keychain item, no index entry, and the list still empty. */
+  const nothingStored = async (server: string) => {
+    expect(await keyring.secretTool(['search', '--all', 'service', KEYCHAIN_SERVICE]).catch(() => '')).toBe('');
+    expect(await readFile(path.join(work, 'berth', 'credentials.json'), 'utf8').catch(() => '')).not.toContain(server);
+    expect(await card().getByText('Not signed in to any registry.').count()).toBe(1);
+  };
+
+  it('says what to do when the registry cannot be reached, and stores nothing', async () => {
+    // A loopback port nobody listens on: the engine tries HTTPS, then plain HTTP (loopback is insecure), both refused.
+    const closed = `127.0.0.1:${await freeLoopbackPort()}`;
+    const text = await refusedSignIn(closed);
+    expect(text).toContain(`Cannot reach ${closed}`);
+    expect(text).toContain('connect: connection refused. Check the registry address and port');
+    expect(text).toContain('Check the registry address and port, that the registry is running');
+    await nothingStored(closed);
+  });
+
+  it('says what to do when the engine does not trust the registry\'s certificate, and stores nothing', async (ctx) => {
+    // The engine treats loopback addresses (and localhost) as insecure registries, as dockerd does, so it never
+    // verifies their certificates. This machine's own host name is not one of those names; when it resolves to a
+    // loopback address, an HTTPS server with a self-signed certificate there is a registry the engine verifies.
+    const name = os.hostname();
+    const address = await lookup(name).then((a) => a.address, () => undefined);
+    if (!address || !(address.startsWith('127.') || address === '::1')) {
+      ctx.skip(`this machine's host name (${name}) does not resolve to a loopback address (${address ?? 'no address'})`);
+      return;
+    }
+    const dir = path.join(work, 'tls');
+    await mkdir(dir);
+    const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '2',
+      '-subj', `/CN=${name}`, '-addext', `subjectAltName=DNS:${name}`, '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem')], { encoding: 'utf8' });
+    expect(made.status, made.stderr).toBe(0);
+    const server: Server = createServer({ key: await readFile(path.join(dir, 'key.pem')), cert: await readFile(path.join(dir, 'cert.pem')) }, (_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/json', 'Docker-Distribution-Api-Version': 'registry/2.0' }).end('{}');
+    });
+    await new Promise<void>((resolve) => server.listen(0, address, resolve));
+    try {
+      const registryName = `${name}:${(server.address() as AddressInfo).port}`;
+      const text = await refusedSignIn(registryName);
+      expect(text).toContain(`The engine does not trust the TLS certificate of ${registryName}`);
+      expect(text).toContain('x509: certificate signed by unknown authority. If it is your registry');
+      expect(text).toContain(`add ${registryName} under Settings → Resources and registries → Insecure registries`);
+      await nothingStored(registryName);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
 
   it('refuses a wrong password, signs in, pulls a private image with one click, signs out', async () => {
     const shell = new Shell(page);

@@ -51,6 +51,16 @@ export class TransportError extends Unavailable {
   }
 }
 
+/** Node's TLS failures in Go's words (what dockerd prints): a plain-HTTP server, or a certificate not trusted. */
+function tlsFailureText(err: NodeJS.ErrnoException): string {
+  const code = err.code ?? '';
+  if (/wrong version number|WRONG_VERSION_NUMBER/i.test(`${code} ${err.message}`)) return 'http: server gave HTTP response to HTTPS client';
+  if (/SELF_SIGNED|UNABLE_TO_GET_ISSUER|UNABLE_TO_VERIFY_LEAF/.test(code)) return 'tls: failed to verify certificate: x509: certificate signed by unknown authority';
+  if (code === 'CERT_HAS_EXPIRED' || code === 'CERT_NOT_YET_VALID') return 'tls: failed to verify certificate: x509: certificate has expired or is not yet valid';
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') return `tls: failed to verify certificate: x509: ${err.message}`;
+  return `tls: ${err.message}`;
+}
+
 function verb(method: string): string {
   return method.charAt(0) + method.slice(1).toLowerCase();
 }
@@ -77,7 +87,7 @@ async function once(req: HttpRequest): Promise<HttpResponse> {
       let detail = err.message;
       if (err.code === 'ECONNREFUSED') detail = `dial tcp ${host}: connect: connection refused`;
       else if (err.code === 'ENOTFOUND' || err.code === 'EAI_AGAIN') detail = `dial tcp: lookup ${url.hostname}: no such host`;
-      else if (tls) detail = `http: server gave HTTP response to HTTPS client`;
+      else if (tls) detail = tlsFailureText(err);
       reject(new TransportError(`${verb(req.method)} "${url.href}": ${detail}`, tls, err));
     });
     if (req.body === undefined) r.end();

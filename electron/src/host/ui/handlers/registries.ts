@@ -22,16 +22,34 @@ export function serverKey(input: string): string {
 function signInError(server: string, err: unknown): { code: string; message: string; hint?: string } {
   const e = err as { statusCode?: number; json?: { message?: string }; message?: string };
   const detail = e.json?.message ?? e.message ?? String(err);
+  // The hint follows on the same line: the engine's words end in a full stop.
+  const said = `${detail.replace(/[.\s]+$/, '')}.`;
   if (e.statusCode === 401 || /unauthorized|authentication required|incorrect username or password/i.test(detail)) {
     return { code: 'unauthorized', message: `Wrong user name or password for ${server}.`, hint: detail };
   }
-  if (/certificate|x509|tls|ssl/i.test(detail)) {
-    return { code: 'invalid', message: `TLS failure talking to ${server}: ${detail}`, hint: 'A registry with a self-signed certificate must be listed in Settings → insecure registries.' };
+  const insecure = `Settings → Resources and registries → Insecure registries`;
+  if (/certificate|x509/i.test(detail)) {
+    return {
+      code: 'invalid',
+      message: `The engine does not trust the TLS certificate of ${server}: ${said}`,
+      hint: `If it is your registry with a self-signed or private certificate, add ${server} under ${insecure}, save (restart when Berth asks), then sign in again.`,
+    };
   }
-  if (/ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EHOSTUNREACH|connect|unreachable|no such host/i.test(detail)) {
-    return { code: 'internal', message: `Cannot reach ${server}: ${detail}`, hint: 'Check the address and that the engine can reach it.' };
+  if (/HTTP response to HTTPS client|tls:|ssl/i.test(detail)) {
+    return {
+      code: 'invalid',
+      message: `TLS failure talking to ${server}: ${said}`,
+      hint: `A registry served over plain HTTP must be added under ${insecure}; otherwise check that the address is the registry's HTTPS port.`,
+    };
   }
-  return { code: 'internal', message: `Sign-in to ${server} failed: ${detail}` };
+  if (/ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EHOSTUNREACH|connect|unreachable|no such host|timeout/i.test(detail)) {
+    return {
+      code: 'internal',
+      message: `Cannot reach ${server}: ${said}`,
+      hint: 'Check the registry address and port, that the registry is running, and that the engine can reach it, then sign in again.',
+    };
+  }
+  return { code: 'internal', message: `Sign-in to ${server} failed: ${said}` };
 }
 
 export function registryHandlers(docker: Docker, reg: HostRegistries | undefined): Requests {
