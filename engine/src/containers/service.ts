@@ -119,6 +119,8 @@ export class ContainerService {
       cgroupsPath: `${record.HostConfig.CgroupParent || this.ctx.host.cgroupParent}/${record.Id}`,
     }).catch(() => undefined);
     if (proc?.monitorAlive()) {
+      // Start writes the record before the command runs, so its pid is the monitor's to tell.
+      record.State = { ...record.State, Pid: proc.pid };
       this.ctx.processes.set(record.Id, proc);
       watchExit(this.ctx, record, proc);
       return;

@@ -35,6 +35,32 @@ async function prepareRootfs(ctx: ContainerContext, record: ContainerRecord, roo
   return undefined;
 }
 
+/** The state a started container has; its pid is filled in once the command runs. */
+function runningState(record: ContainerRecord, startedAt: string): ContainerRecord['State'] {
+  return {
+    ...record.State,
+    Status: 'running',
+    Running: true,
+    Paused: false,
+    Restarting: false,
+    OOMKilled: false,
+    Dead: false,
+    Pid: 0,
+    ExitCode: 0,
+    Error: '',
+    StartedAt: startedAt,
+    ...(record.Config.Healthcheck?.Test && record.Config.Healthcheck.Test[0] !== 'NONE'
+      ? { Health: { Status: 'starting', FailingStreak: 0, Log: [] } }
+      : {}),
+  };
+}
+
+/** The OCI spec, 0600: it holds the container's environment. */
+async function writeSpec(bundle: string, spec: unknown): Promise<void> {
+  await fs.writeFile(path.join(bundle, 'config.json'), JSON.stringify(spec), { mode: 0o600 });
+  await fs.chmod(path.join(bundle, 'config.json'), 0o600);
+}
+
 /**
  * Starts a created or exited container: prepares its monitor (which mounts its root filesystem), sets its network
  * up, writes the OCI bundle and runs it under the monitor. On failure everything taken is given back and the container is
@@ -124,32 +150,29 @@ export async function startContainer(ctx: ContainerContext, record: ContainerRec
       linkEnv: links.env,
       joined,
     });
-    await fs.writeFile(path.join(bundle, 'config.json'), JSON.stringify(spec), { mode: 0o600 });
-    await fs.chmod(path.join(bundle, 'config.json'), 0o600);
     mark('spec');
     const started = procReady.value;
-    for (const hook of ctx.beforeStart) await hook(record, started);
+    const running = runningState(record, new Date().toISOString());
+    // The record says "running" on disk before the command runs, so only in-memory work is left between its first
+    // instruction and start's answer. With a slow fsync there, a short `--rm` container could exit before start
+    // answered and be gone by the client's next call (docker-py's containers.run got 404s from logs and wait), and
+    // a berthd killed there left it "created" beside a process that ran. The pid is known only once it runs: a
+    // restarted berthd asks the monitor for it.
+    const ready = await Promise.allSettled([
+      writeSpec(bundle, spec),
+      ctx.store.persist({ ...record, State: running, MonitorPid: started.monitorPid() }),
+      (async () => {
+        for (const hook of ctx.beforeStart) await hook(record, started);
+      })(),
+    ]);
+    const failed = ready.find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
+    mark('saved');
     await started.start();
     mark('run');
     ctx.processes.set(record.Id, started);
-    record.State = {
-      ...record.State,
-      Status: 'running',
-      Running: true,
-      Paused: false,
-      Restarting: false,
-      OOMKilled: false,
-      Dead: false,
-      Pid: started.pid,
-      ExitCode: 0,
-      Error: '',
-      StartedAt: new Date().toISOString(),
-      ...(record.Config.Healthcheck?.Test && record.Config.Healthcheck.Test[0] !== 'NONE'
-        ? { Health: { Status: 'starting', FailingStreak: 0, Log: [] } }
-        : {}),
-    };
+    record.State = { ...running, Pid: started.pid };
     record.MonitorPid = started.monitorPid();
-    await ctx.store.save(record);
     publish(ctx, record, 'start');
     watchExit(ctx, record, started);
     ctx.log.debug({ id: record.Id, ms: phases }, 'container started');

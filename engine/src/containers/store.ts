@@ -72,9 +72,17 @@ export class ContainerStore {
   }
 
   async save(record: ContainerRecord): Promise<void> {
+    await this.persist(record);
+    this.byId.set(record.Id, record);
+  }
+
+  /**
+   * Writes a record to disk only, durably, leaving the one in memory as it is: start writes the state a container
+   * is about to have before its command runs, and shows it once it does.
+   */
+  async persist(record: ContainerRecord): Promise<void> {
     await fs.mkdir(this.dir(record.Id), { recursive: true, mode: 0o710 });
     await atomicWriteJson(path.join(this.dir(record.Id), CONFIG_FILE), record, 0o600);
-    this.byId.set(record.Id, record);
   }
 
   /**

@@ -192,4 +192,19 @@ emit(out)
     expect((got.restarting as [number, string])[1]).toMatch(/^You cannot remove a (restarting|running) container [0-9a-f]{64}\. Stop the container before attempting removal or force remove$/);
     expect(got.logdriver).toEqual([400, 'error looking up logging plugin asdf: plugin "asdf" not found']);
   });
+
+  it('runs an auto-remove container that fails into ContainerError, as containers.run does after start: logs, inspect, wait', async () => {
+    // docker-py's own test_run_with_auto_remove_error: run() starts the container, then opens its logs (which
+    // inspects it) and waits for it. The container lives 2 s; start must have answered long before it is removed.
+    const got = await py<unknown[]>(`
+out = []
+try:
+    client.containers.run(image, 'sh -c ">&2 echo error && sleep 2 && exit 1"', auto_remove=True)
+    out.append("no error")
+except docker.errors.ContainerError as e:
+    out.append([e.exit_status, e.stderr])
+emit(out)
+`);
+    expect(got).toEqual([[1, null]]);
+  });
 });
