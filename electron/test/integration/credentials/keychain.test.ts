@@ -1,6 +1,6 @@
 // The OS-keychain CredentialStore against a real Secret Service (gnome-keyring-daemon on a private D-Bus session,
 // unlocked with a test password), and the docker-credential-berth binary over it.
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { credentialStoreConformance } from '../../../src/host/credentials/conformance.test-helper.js';
 import { KEYCHAIN_SERVICE, OsKeychainStore } from '../../../src/host/credentials/os-keychain.js';
 import { keyringUnavailable, startCredentialService, startKeyring, type TestKeyring } from '../../../../scripts/src/testrig/index.js';
+import { SECRET_TOOL } from '../../../../scripts/src/testrig/keyring.js';
 import { runHelper } from './helper-bin.js';
 
 const noKeyring = process.platform === 'linux' ? keyringUnavailable() : 'the Secret Service backend runs on Linux';
@@ -18,6 +19,10 @@ describe.skipIf(!!noKeyring)(`Secret Service (gnome-keyring) backend${noKeyring 
   let home: string;
   let env: NodeJS.ProcessEnv;
   const savedBus = process.env.DBUS_SESSION_BUS_ADDRESS;
+  const onlyNode = mkdtempSync(path.join(os.tmpdir(), 'berth-path-node-'));
+  const onlySecretTool = mkdtempSync(path.join(os.tmpdir(), 'berth-path-secret-tool-'));
+  const nodeOnly = () => ({ ...env, PATH: onlyNode });
+  const secretToolOnly = () => ({ ...env, PATH: onlySecretTool });
 
   beforeAll(async () => {
     keyring = await startKeyring();
@@ -25,19 +30,25 @@ describe.skipIf(!!noKeyring)(`Secret Service (gnome-keyring) backend${noKeyring 
     process.env.DBUS_SESSION_BUS_ADDRESS = keyring.env.DBUS_SESSION_BUS_ADDRESS;
     home = mkdtempSync(path.join(os.tmpdir(), 'berth-home-'));
     env = { ...process.env, BERTH_HOME: home, ...keyring.env };
+    // A PATH with only one of the two ways the launcher answers `get` without Berth (bash + secret-tool, or Node):
+    // then which one answered is certain, since the other cannot run.
+    for (const [dir, target, name] of [[onlyNode, process.execPath, 'node'], [onlySecretTool, SECRET_TOOL, 'secret-tool']] as const) symlinkSync(target, path.join(dir, name));
   });
   afterAll(async () => {
     if (savedBus === undefined) delete process.env.DBUS_SESSION_BUS_ADDRESS;
     else process.env.DBUS_SESSION_BUS_ADDRESS = savedBus;
     await keyring?.stop();
     if (home) rmSync(home, { recursive: true, force: true });
+    for (const dir of [onlyNode, onlySecretTool]) rmSync(dir, { recursive: true, force: true });
   });
 
   describe('CredentialStore conformance', () => {
     credentialStoreConformance(() => new OsKeychainStore());
   });
 
-  it('docker-credential-berth keeps the secret in the keyring and only the user name in Berth state', async () => {
+  // With secret-tool on PATH, `get` is answered by bash and secret-tool; with Node alone, by the Node helper.
+  it.each([['secret-tool and Node on PATH', () => env], ['Node alone on PATH', nodeOnly]])('docker-credential-berth keeps the secret in the keyring and only the user name in Berth state (%s)', async (_name, envFor) => {
+    const env = envFor();
     const store = await runHelper('store', '{"ServerURL":"127.0.0.1:5999","Username":"alice","Secret":"kr-s3cret"}', env);
     expect(store).toMatchObject({ code: 0, stdout: '' });
     const found = await keyring.secretTool(['search', '--all', 'service', KEYCHAIN_SERVICE]);
@@ -53,7 +64,7 @@ describe.skipIf(!!noKeyring)(`Secret Service (gnome-keyring) backend${noKeyring 
 
   it('starts without reading NODE_EXTRA_CA_CERTS (no TLS in the helper; Node 20 would parse the bundle first)', async () => {
     // Node warns on stderr about a CA file it cannot load: silence means the variable never reached it.
-    const res = await runHelper('get', '127.0.0.1:5999', { ...env, NODE_EXTRA_CA_CERTS: path.join(home, 'no-such-ca-bundle.pem') });
+    const res = await runHelper('get', '127.0.0.1:5999', { ...nodeOnly(), NODE_EXTRA_CA_CERTS: path.join(home, 'no-such-ca-bundle.pem') });
     expect(res).toMatchObject({ code: 1, stdout: 'credentials not found in native keychain\n', stderr: '' });
   });
 
@@ -110,6 +121,68 @@ describe.skipIf(!!noKeyring)(`Secret Service (gnome-keyring) backend${noKeyring 
         foreign.close();
         await runHelper('erase', server, env);
       }
+    });
+  });
+
+  describe('get with no Berth running: bash and secret-tool where they can answer exactly, else the Node helper', () => {
+    const logins = [
+      { ServerURL: 'plain.example:5000', Username: 'carol', Secret: "p@ss w*rd $HOME;`id`'x" },
+      { ServerURL: 'https://Mixed.Example/v2/', Username: 'dave smith', Secret: 'tok-123' },
+      // Characters Go's JSON encoder escapes, and UTF-8: left to Node.
+      { ServerURL: 'escaped.example', Username: 'erin', Secret: 'a<b>&"c\\d' },
+      { ServerURL: 'utf8.example', Username: 'frédéric', Secret: 'plain' },
+    ];
+    const index = () => path.join(home, 'credentials.json');
+
+    beforeAll(async () => {
+      for (const login of logins) expect(await runHelper('store', JSON.stringify(login), nodeOnly())).toMatchObject({ code: 0, stdout: '' });
+    });
+    afterAll(async () => {
+      for (const login of logins) await runHelper('erase', login.ServerURL, nodeOnly());
+    });
+
+    it('answers as the Node helper does, byte for byte, and hands it what it cannot', async () => {
+      const answeredByBash = [
+        'plain.example:5000', '  plain.example:5000\n', 'https://PLAIN.example:5000/', 'http://plain.example:5000//',
+        'mixed.example/v2', 'HTTPS://MIXED.example/v2/', 'unknown.example', 'https://index.docker.io/v1/', 'Plain.Example:5000/other',
+      ];
+      for (const input of answeredByBash) {
+        const fromNode = await runHelper('get', input, nodeOnly());
+        expect(fromNode.stderr, input).toBe('');
+        expect(await runHelper('get', input, secretToolOnly()), input).toEqual(fromNode);
+        expect(await runHelper('get', input, env), input).toEqual(fromNode);
+      }
+      expect(await runHelper('get', 'plain.example:5000', secretToolOnly())).toEqual({
+        code: 0, stdout: `{"ServerURL":"plain.example:5000","Username":"carol","Secret":"p@ss w*rd $HOME;\`id\`'x"}\n`, stderr: '',
+      });
+      expect(await runHelper('get', 'unknown.example', secretToolOnly())).toEqual({ code: 1, stdout: 'credentials not found in native keychain\n', stderr: '' });
+      // Escapes, UTF-8 (the input or a stored string), an empty input: Node answers (127: not on this PATH).
+      for (const input of ['escaped.example', 'utf8.example', 'plaïn.example', '', ' \n']) {
+        expect(await runHelper('get', input, secretToolOnly()), input).toMatchObject({ code: 127 });
+        const fromNode = await runHelper('get', input, nodeOnly());
+        expect(await runHelper('get', input, env), input).toEqual(fromNode);
+      }
+      expect((await runHelper('get', 'escaped.example', env)).stdout).toBe('{"ServerURL":"escaped.example","Username":"erin","Secret":"a\\u003cb\\u003e\\u0026\\"c\\\\d"}\n');
+    });
+
+    it('leaves to Node an index in another layout, a listed login with no keychain item, or no session bus', async () => {
+      const canonical = readFileSync(index(), 'utf8');
+      try {
+        writeFileSync(index(), JSON.stringify(JSON.parse(canonical)));
+        expect(await runHelper('get', 'plain.example:5000', secretToolOnly())).toMatchObject({ code: 127 });
+        expect(await runHelper('get', 'plain.example:5000', env)).toMatchObject({ code: 0, stdout: expect.stringContaining('"Username":"carol"') });
+        writeFileSync(index(), '{\n  "version": 1,\n  "registries": {}\n}\n');
+        expect(await runHelper('get', 'plain.example:5000', secretToolOnly())).toEqual({ code: 1, stdout: 'credentials not found in native keychain\n', stderr: '' });
+        rmSync(index());
+        expect(await runHelper('get', 'plain.example:5000', secretToolOnly())).toEqual({ code: 1, stdout: 'credentials not found in native keychain\n', stderr: '' });
+      } finally {
+        writeFileSync(index(), canonical);
+      }
+      expect(await runHelper('get', 'plain.example:5000', { ...secretToolOnly(), DBUS_SESSION_BUS_ADDRESS: '' })).toMatchObject({ code: 127 });
+      // Listed, but its keychain item gone (removed behind Berth's back): secret-tool finds nothing, Node says so.
+      await keyring.secretTool(['clear', 'service', KEYCHAIN_SERVICE, 'username', 'plain.example:5000']);
+      expect(await runHelper('get', 'plain.example:5000', secretToolOnly())).toMatchObject({ code: 127 });
+      expect(await runHelper('get', 'plain.example:5000', env)).toEqual({ code: 1, stdout: 'credentials not found in native keychain\n', stderr: '' });
     });
   });
 

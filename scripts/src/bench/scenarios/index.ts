@@ -3,7 +3,7 @@ import buildNoCache, { buildCached, buildContext200, buildkitCached, buildkitNoC
 import { buildkitCacheMount, buildkitContext20k, buildkitParallelStages } from './buildkit.js';
 import { containerList500Event, containerList500Render } from './container-list-500.js';
 import createStartRmX20 from './create-start-rm-x20.js';
-import credentialHelperGet, { credentialHelperGetNoBerth } from './credential-helper-get.js';
+import credentialHelperGet, { credentialHelperGetNoBerth, credentialHelperGetNode } from './credential-helper-get.js';
 import dashboardFirstPaint from './dashboard-first-paint.js';
 import dashboardIdleCpu from './dashboard-idle-cpu.js';
 import dockerVersion from './docker-version.js';
@@ -30,6 +30,7 @@ export const scenarios: BenchScenario[] = [
   dockerVersion,
   credentialHelperGet,
   credentialHelperGetNoBerth,
+  credentialHelperGetNode,
   pingThroughput,
   pull,
   pullPresent,
