@@ -9,6 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ContextDigests } from '../build/context-digests.js';
 import { readIgnoreFile } from '../build/dockerignore.js';
 import { codec } from './codec.js';
+import { FrameReader } from './grpc-frames.js';
 import { receiveDir } from './filesync.js';
 import { sendDir } from './filesend.js';
 import { FILE_MODE, PACKET, type Packet, type Stat } from './fsutil-packets.js';
@@ -26,31 +27,38 @@ function callPair(): [CallStream, CallStream] {
     s.failure ??= failure;
     s.wake?.();
   };
-  const side = (mine: typeof a, theirs: typeof a): CallStream => ({
-    write: (m) => {
+  const side = (mine: typeof a, theirs: typeof a): CallStream => {
+    const write = (m: Buffer): boolean => {
       if (!theirs.ended) theirs.queue.push(m);
       theirs.wake?.();
       return true;
-    },
-    drain: async () => undefined,
-    end: () => end(theirs),
-    cancel: () => {
-      end(theirs, new Error('cancelled by peer'));
-      end(mine, new Error('cancelled'));
-    },
-    [Symbol.asyncIterator]: async function* () {
-      for (;;) {
-        if (mine.queue.length) {
-          yield mine.queue.shift()!;
-          continue;
+    };
+    return {
+      write,
+      writeFrames: (framed) => {
+        for (const m of new FrameReader().push(framed)) write(m);
+        return true;
+      },
+      drain: async () => undefined,
+      end: () => end(theirs),
+      cancel: () => {
+        end(theirs, new Error('cancelled by peer'));
+        end(mine, new Error('cancelled'));
+      },
+      [Symbol.asyncIterator]: async function* () {
+        for (;;) {
+          if (mine.queue.length) {
+            yield mine.queue.shift()!;
+            continue;
+          }
+          if (mine.failure) throw mine.failure;
+          if (mine.ended) return;
+          await new Promise<void>((r) => (mine.wake = r));
+          mine.wake = undefined;
         }
-        if (mine.failure) throw mine.failure;
-        if (mine.ended) return;
-        await new Promise<void>((r) => (mine.wake = r));
-        mine.wake = undefined;
-      }
-    },
-  });
+      },
+    };
+  };
   return [side(a, b), side(b, a)];
 }
 

@@ -5,8 +5,8 @@
  * `ReceivedTree`, under `dest` and never outside it.
  */
 import type { ContextDigests } from '../build/context-digests.js';
-import { codec } from './codec.js';
-import { PACKET, type Packet } from './fsutil-packets.js';
+import { PACKET } from './fsutil-packets.js';
+import { decodePacket, FIN_PACKET, framedRequests } from './fsutil-wire.js';
 import { GRPC_STATUS, GrpcError } from './grpc-frames.js';
 import { ReceivedTree } from './received-tree.js';
 import type { ClientSession, Metadata } from './session-client.js';
@@ -39,12 +39,14 @@ function metadata(req: DiffCopyRequest): Metadata {
   return md;
 }
 
+/** REQs waiting to go out together (one stream write) once the packets already received are handled. */
+const REQ_BATCH_MAX = 512;
+
 /**
  * Receives the session's local dir `dirName` into `dest` (which exists and is empty); resolves to the bytes
  * received. With `digests`, each file's content digest is recorded as it arrives.
  */
 export async function receiveDir(session: Pick<ClientSession, 'call'>, dest: string, req: DiffCopyRequest, digests?: ContextDigests): Promise<number> {
-  const packets = codec<Packet>('fsutil.types.Packet');
   const call = session.call(DIFFCOPY_PATH, metadata(req));
   const abort = (): void => call.cancel();
   req.signal?.addEventListener('abort', abort);
@@ -52,28 +54,51 @@ export async function receiveDir(session: Pick<ClientSession, 'call'>, dest: str
   let stats = 0;
   let listed = false;
   let finSent = false;
-  const send = (p: Partial<Packet>): void => void call.write(packets.encode(p));
+  let closed = false;
+  // REQs are sent in batches: every STAT asks for its file, and a write per file was an HTTP/2 frame each.
+  let reqs: number[] = [];
+  let flushQueued = false;
+  const flushReqs = (): void => {
+    flushQueued = false;
+    if (!reqs.length || closed) return;
+    call.writeFrames(framedRequests(reqs));
+    reqs = [];
+  };
+  const request = (id: number): void => {
+    reqs.push(id);
+    if (reqs.length >= REQ_BATCH_MAX) flushReqs();
+    else if (!flushQueued) {
+      flushQueued = true;
+      // After the messages already queued have been handled (they are taken without waiting on I/O).
+      setImmediate(flushReqs);
+    }
+  };
   const maybeFinish = (): void => {
     if (listed && tree.pending === 0 && !finSent) {
+      flushReqs();
       finSent = true;
-      send({ type: PACKET.FIN });
+      call.write(FIN_PACKET);
     }
   };
   try {
     for await (const raw of call) {
-      const p = packets.decode(raw);
+      const p = decodePacket(raw);
       if (p.type === PACKET.STAT) {
         if (!p.stat || p.stat.path === '') {
           listed = true;
+          flushReqs();
           maybeFinish();
           continue;
         }
         // IDs are implicit: the n-th STAT is entry n.
         const id = stats++;
-        if (await tree.entry(id, p.stat)) send({ type: PACKET.REQ, ID: id });
+        // Files and links are placed without I/O; only directories and symlinks are made now.
+        const made = tree.entry(id, p.stat);
+        if (made === true || (made !== false && (await made))) request(id);
       } else if (p.type === PACKET.DATA) {
         const before = tree.bytes;
-        await tree.data(p.ID, p.data);
+        const room = tree.data(p.ID, p.data);
+        if (room) await room;
         if (tree.bytes !== before) req.onBytes?.(tree.bytes);
         else maybeFinish();
       } else if (p.type === PACKET.FIN) {
@@ -86,6 +111,7 @@ export async function receiveDir(session: Pick<ClientSession, 'call'>, dest: str
     await tree.finish();
     return tree.bytes;
   } finally {
+    closed = true;
     req.signal?.removeEventListener('abort', abort);
     await tree.settle();
     if (!finSent) call.cancel();

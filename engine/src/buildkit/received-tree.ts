@@ -13,7 +13,7 @@ import { createHash, type Hash } from 'node:crypto';
 import { constants } from 'node:fs';
 import { chmod, link, lutimes, mkdir, open, symlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import { SMALL_FILE_MAX, writeNewFile } from '../base/small-files.js';
+import { SMALL_FILE_MAX, writeNewFileThen } from '../base/small-files.js';
 import type { ContextDigests } from '../build/context-digests.js';
 import { FILE_MODE as MODE, FILE_TYPE_BITS as TYPE_BITS, type Stat } from './fsutil-packets.js';
 import { GRPC_STATUS, GrpcError } from './grpc-frames.js';
@@ -79,7 +79,9 @@ export class ReceivedTree {
   private readonly files = new Set<string>();
   private readonly hardlinks: Array<[string, string]> = [];
   private readonly incoming = new Map<number, Incoming>();
-  private readonly writing = new Set<Promise<void>>();
+  /** Writes under way, and who waits for one of them to end. */
+  private writing = 0;
+  private waiters: Array<() => void> = [];
   private failure: unknown;
   bytes = 0;
 
@@ -104,18 +106,17 @@ export class ReceivedTree {
     return path.join(this.dest, rel);
   }
 
-  /** Makes a listed entry; true when it is a regular file whose bytes are to be requested (under `id`). */
-  async entry(id: number, st: Stat): Promise<boolean> {
+  /**
+   * Makes a listed entry; true when it is a regular file whose bytes are to be requested (under `id`). Files and
+   * hardlinks are only noted (answered at once, no promise); directories and symlinks are made before it resolves.
+   */
+  entry(id: number, st: Stat): boolean | Promise<boolean> {
     const full = this.place(st.path);
     if (st.mode & MODE.DIR) {
-      await mkdir(full, { mode: 0o700 });
       this.dirs.set(st.path, st);
-      return false;
+      return mkdir(full, { mode: 0o700 }).then(() => false);
     }
-    if (st.mode & MODE.SYMLINK) {
-      await symlink(st.linkname, full);
-      return false;
-    }
+    if (st.mode & MODE.SYMLINK) return symlink(st.linkname, full).then(() => false);
     // Pipes, sockets and devices have no content a build could use; dockerd's BuildKit skips sockets too.
     if (st.mode & TYPE_BITS) return false;
     if (st.linkname) {
@@ -129,8 +130,11 @@ export class ReceivedTree {
     return true;
   }
 
-  /** A chunk of file `id`; an empty one ends it. Resolves once there is room for more writes. */
-  async data(id: number, chunk: Buffer): Promise<void> {
+  /**
+   * A chunk of file `id`; an empty one ends it. Returns a promise only when the writes under way are at their
+   * limit: it resolves once there is room (most chunks are taken without one).
+   */
+  data(id: number, chunk: Buffer): Promise<void> | undefined {
     if (this.failure) throw this.failure;
     const f = this.incoming.get(id);
     if (!f) throw invalid(`unexpected data for ${id}`);
@@ -140,21 +144,40 @@ export class ReceivedTree {
       this.bytes += chunk.length;
       if (f.handle) f.handle = quiet(f.handle.then((fh) => write(fh, [chunk])));
       else f.chunks.push(chunk);
-      if (!f.handle && f.size > BUFFERED_MAX) {
-        await this.room();
-        const parts = f.chunks.splice(0);
-        f.handle = quiet(open(f.full, CREATE_FLAGS, 0o600).then((fh) => write(fh, parts)));
-      }
-      return;
+      if (!f.handle && f.size > BUFFERED_MAX) return this.whenRoom(() => this.stream(f));
+      return undefined;
     }
     this.incoming.delete(id);
     const mtimeMs = f.stat.modTime ? Math.floor(f.stat.modTime / MS_PER_NS) : undefined;
-    if (f.handle) this.track(this.finishStreamed(f, mtimeMs));
-    else {
-      await this.room();
-      const data = f.chunks.length === 1 ? f.chunks[0]! : Buffer.concat(f.chunks);
-      this.track(writeNewFile(f.full, data, { mode: posixMode(f.stat.mode), mtimeMs }).then(() => this.recordDigest(f, mtimeMs)));
+    if (f.handle) {
+      this.track(this.finishStreamed(f, mtimeMs));
+      return undefined;
     }
+    return this.whenRoom(() => this.writeWhole(f, mtimeMs));
+  }
+
+  /** Runs `start` now when fewer than MAX_WRITING writes are under way, else once one has ended. */
+  private whenRoom(start: () => void): Promise<void> | undefined {
+    if (this.writing < MAX_WRITING) {
+      start();
+      return undefined;
+    }
+    return this.room().then(start);
+  }
+
+  /** A file that outgrew memory: created now, its chunks so far written, the rest chained on its handle. */
+  private stream(f: Incoming): void {
+    const parts = f.chunks.splice(0);
+    f.handle = quiet(open(f.full, CREATE_FLAGS, 0o600).then((fh) => write(fh, parts)));
+  }
+
+  private writeWhole(f: Incoming, mtimeMs: number | undefined): void {
+    const data = f.chunks.length === 1 ? f.chunks[0]! : Buffer.concat(f.chunks);
+    this.writing++;
+    writeNewFileThen(f.full, data, { mode: posixMode(f.stat.mode), mtimeMs }, (err) => {
+      if (!err) this.recordDigest(f, mtimeMs);
+      this.ended(err);
+    });
   }
 
   private async finishStreamed(f: Incoming, mtimeMs: number | undefined): Promise<void> {
@@ -170,20 +193,26 @@ export class ReceivedTree {
     if (mtimeMs !== undefined) this.digests?.record(f.full, f.hash.digest('hex'), f.size, mtimeMs);
   }
 
+  /** One write ended (with its error, if any): wakes whoever waits for room or for the end. */
+  private ended(err: unknown): void {
+    this.writing--;
+    if (err) this.failure ??= err;
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const wake of waiters) wake();
+  }
+
   private async room(): Promise<void> {
-    while (this.writing.size >= MAX_WRITING) await Promise.race(this.writing);
+    while (this.writing >= MAX_WRITING) await new Promise<void>((resolve) => this.waiters.push(resolve));
     if (this.failure) throw this.failure;
   }
 
   private track(p: Promise<void>): void {
-    const done: Promise<void> = p.then(
-      () => void this.writing.delete(done),
-      (err: unknown) => {
-        this.writing.delete(done);
-        this.failure ??= err;
-      },
+    this.writing++;
+    p.then(
+      () => this.ended(null),
+      (err: unknown) => this.ended(err),
     );
-    this.writing.add(done);
   }
 
   /** Waits for every write; then the hardlinks, and directory modes and times (deepest first, after their children). */
@@ -203,6 +232,6 @@ export class ReceivedTree {
   async settle(): Promise<void> {
     for (const f of this.incoming.values()) if (f.handle) this.track(f.handle.then((fh) => fh.close()));
     this.incoming.clear();
-    while (this.writing.size) await Promise.race(this.writing);
+    while (this.writing) await new Promise<void>((resolve) => this.waiters.push(resolve));
   }
 }
