@@ -10,7 +10,7 @@ import type { BuildContext } from '../build/context.js';
 import { ContextDigests } from '../build/context-digests.js';
 import { IgnoreMatcher, readIgnoreFile } from '../build/dockerignore.js';
 import { errorSourceLines } from '../build/error-source.js';
-import type { BuildOutput } from '../build/builder.js';
+import type { BuildOutput } from '../build/build-progress.js';
 import type { BuildOptions, NamedContext } from '../build/options.js';
 import type { BuildService } from '../build/service.js';
 import { sourceDetails } from './error-source.js';

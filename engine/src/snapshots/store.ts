@@ -49,6 +49,14 @@ export class SnapshotStore {
     this.flushes = new FlushGroup(root);
   }
 
+  /**
+   * Resolves once everything written to the store's file system before the call is on disk: one syncfs shared
+   * with any layer commits and other callers flushing at the same time (a build flushes its unsynced layers once).
+   */
+  flush(): Promise<void> {
+    return this.flushes.flush();
+  }
+
   async init(): Promise<void> {
     // 0710 as dockerd's overlay2: layers hold setuid binaries, so no host user may reach them.
     await ensureDirMode(this.root, 0o710);
