@@ -21,6 +21,14 @@ describe('atomicWriteFile', () => {
     expect(await readJsonIfExists(f)).toEqual({ v: 2 });
     expect(await fs.readdir(dir)).toEqual(['state.json']);
   });
+  it('replaces content the same way without its fsyncs (sync: false), with the mode given', async () => {
+    const f = path.join(dir, 'volatile.json');
+    await atomicWriteFile(f, '{"v":1}', 0o600, { sync: false });
+    await atomicWriteFile(f, '{"v":2}', 0o600, { sync: false });
+    expect(await readJsonIfExists(f)).toEqual({ v: 2 });
+    expect((await fs.stat(f)).mode & 0o777).toBe(0o600);
+    expect(await fs.readdir(dir)).toEqual(['volatile.json']);
+  });
   it('reads a missing file as undefined', async () => {
     expect(await readJsonIfExists(path.join(dir, 'nope.json'))).toBeUndefined();
   });

@@ -5,15 +5,17 @@ import { InvalidArgument } from './errors.js';
 
 /**
  * Writes a file so that a crash (kill -9, power cut) leaves either the old content or the new, never a torn file:
- * write a temp file beside it, fsync it, rename over the target, fsync the directory.
+ * write a temp file beside it, fsync it, rename over the target, fsync the directory. `sync: false` leaves out both
+ * fsyncs: still whole after a kill -9 (the rename), but a power cut may leave it torn or old, for a file whose
+ * reader copes with that (each fsync can wait on every other writer's data on a busy disk).
  */
-export async function atomicWriteFile(file: string, data: string | Uint8Array, mode = 0o644): Promise<void> {
+export async function atomicWriteFile(file: string, data: string | Uint8Array, mode = 0o644, opts: { sync?: boolean } = {}): Promise<void> {
   const dir = path.dirname(file);
   const tmp = path.join(dir, `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
   const handle = await fs.open(tmp, fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_EXCL, mode);
   try {
     await handle.writeFile(data);
-    await handle.sync();
+    if (opts.sync !== false) await handle.sync();
   } finally {
     await handle.close();
   }
@@ -23,11 +25,11 @@ export async function atomicWriteFile(file: string, data: string | Uint8Array, m
     await fs.rm(tmp, { force: true });
     throw err;
   }
-  await fsyncDir(dir);
+  if (opts.sync !== false) await fsyncDir(dir);
 }
 
-export async function atomicWriteJson(file: string, value: unknown, mode = 0o644): Promise<void> {
-  await atomicWriteFile(file, `${JSON.stringify(value)}\n`, mode);
+export async function atomicWriteJson(file: string, value: unknown, mode = 0o644, opts: { sync?: boolean } = {}): Promise<void> {
+  await atomicWriteFile(file, `${JSON.stringify(value)}\n`, mode, opts);
 }
 
 /** Reads JSON, or returns undefined when the file does not exist. */

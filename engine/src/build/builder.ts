@@ -51,6 +51,8 @@ export class Builder {
   /** Each stage's run, once started: FROM and `COPY --from` of a stage wait for it. */
   private readonly stageRuns = new Map<number, Promise<StageState>>();
   private readonly mounts: MountedImage[] = [];
+  /** Clean-up that need not hold up the next step (a finished step's container removal); awaited at the end. */
+  private readonly deferred: Array<Promise<void>> = [];
   /** Aborted by the client (`out.signal`) or by the first stage to fail, which stops the others. */
   private readonly abort = new AbortController();
   /** A step committed a layer without flushing it (the build flushes once at its end). */
@@ -120,8 +122,14 @@ export class Builder {
       if (this.unsynced) await this.deps.images.deps.snapshots.flush();
       return last.image.record.id;
     } finally {
+      await Promise.all(this.deferred.splice(0));
       for (const m of this.mounts.splice(0)) await m.dispose();
     }
+  }
+
+  /** Runs `work` beside the steps that follow; the build answers (or fails) only once it is done. */
+  defer(work: Promise<void>): void {
+    this.deferred.push(work.catch(() => undefined));
   }
 
   /** BuildKit's `--label`s: set on the target's config at the end, with no history entry (the classic builder adds a LABEL step). */

@@ -50,9 +50,12 @@ async function run(b: Builder, state: StageState, node: Node, mounts: RunMounts 
   const image = state.image;
   let id: string | undefined;
   let ran = false;
+  /** The exit handled by the containers layer (see `RunResult.settled`): a removal before it would race it. */
+  let settled: Promise<void> = Promise.resolve();
   const { containers, outputs } = b.deps;
   const remove = async (): Promise<void> => {
     if (!id) return;
+    await settled;
     await containers.remove(id, { force: true, removeVolumes: true }).catch((err: unknown) => {
       b.chrome(`Failed to remove intermediate container ${shortId(id!)}: ${errorMessage(err)}\n`);
     });
@@ -77,6 +80,7 @@ async function run(b: Builder, state: StageState, node: Node, mounts: RunMounts 
             extraHosts: b.opts.extraHosts,
             shmSize: b.opts.shmSize,
             mounts: mounts?.mounts ?? [],
+            ephemeral: b.opts.forceRm,
           },
           b.stepLog(),
           (cid) => {
@@ -85,6 +89,7 @@ async function run(b: Builder, state: StageState, node: Node, mounts: RunMounts 
           },
           b.signal,
         );
+        settled = result.settled;
         if (result.exitCode !== 0) {
           const message = b.out.events
             ? `process ${JSON.stringify(cmd.join(' '))} did not complete successfully: exit code: ${result.exitCode}`
@@ -101,6 +106,8 @@ async function run(b: Builder, state: StageState, node: Node, mounts: RunMounts 
     },
     finish: async () => {
       if (!ran || !id || (!b.opts.rm && !b.opts.forceRm)) return;
+      // BuildKit shows no removal: the step is done once its layer is committed, and the next one need not wait.
+      if (b.out.events) return b.defer(remove());
       await remove();
       b.chrome(removingLine(id));
     },

@@ -30,11 +30,18 @@ export interface RunRequest {
   shmSize: number;
   /** RUN --mount mounts. */
   mounts?: ContainerMount[];
+  /**
+   * The container is removed whatever the outcome (BuildKit's steps, `--force-rm`): nobody can read its log, so
+   * it has none (its output reaches the build through the attach), and its record is saved without fsync.
+   */
+  ephemeral?: boolean;
 }
 
 export interface RunResult {
   containerId: string;
   exitCode: number;
+  /** Resolves once the containers layer has handled the exit (runtime and network released, state saved). */
+  settled: Promise<void>;
 }
 
 /** Routes each build container's output to its build; one hook on the containers layer serves every build. */
@@ -81,14 +88,20 @@ export async function runContainer(
         ...(req.extraHosts.length ? { ExtraHosts: req.extraHosts } : {}),
         ...(req.shmSize ? { ShmSize: req.shmSize } : {}),
         ...(req.mounts?.length ? { Mounts: req.mounts } : {}),
+        ...(req.ephemeral ? { LogConfig: { Type: 'none', Config: {} } } : {}),
       },
     },
     undefined,
+    // It lives for seconds and a build interrupted by a crash is run again: its record needs no fsync on each save
+    // (create, start, exit), which on a busy disk waited on every other writer's data.
+    req.ephemeral ? { durable: false } : {},
   );
   announce(id);
   let pumping: Promise<void> = Promise.resolve();
+  let exitFrame: Promise<number | undefined> | undefined;
   const cancelOutput = outputs.expect(id, async (proc) => {
     const attachment = await proc.attach();
+    exitFrame = attachment.exit;
     pumping = (async () => {
       for await (const chunk of attachment.output as AsyncIterable<{ data: Buffer; stream: 'stdout' | 'stderr' }>) {
         write(chunk.data, chunk.stream);
@@ -108,13 +121,21 @@ export async function runContainer(
   if (signal?.aborted) kill();
   let exitCode: number;
   try {
-    exitCode = await waiter.promise;
+    // An ephemeral container's exit code is taken from the monitor's exit frame (sent once the root filesystem is
+    // unmounted), so its layer is committed while the containers layer still releases its runtime state and network;
+    // its removal waits for `settled`.
+    exitCode = await (req.ephemeral && exitFrame ? exitFrame.then((code) => code ?? waiter.promise) : waiter.promise);
     await pumping;
   } finally {
     signal?.removeEventListener('abort', kill);
   }
-  signal?.throwIfAborted();
-  return { containerId: id, exitCode };
+  const settled = waiter.promise.then(() => undefined, () => undefined);
+  if (signal?.aborted) {
+    // The caller removes the container at once: not before its exit is handled.
+    await settled;
+    signal.throwIfAborted();
+  }
+  return { containerId: id, exitCode, settled };
 }
 
 /**

@@ -9,6 +9,7 @@ import { errorMessage } from '../base/errors.js';
 import type { Filters } from '../base/filters.js';
 import type { Logger } from '../base/log.js';
 import { shortId } from '../base/ids.js';
+import { BackgroundRemover } from '../base/trash.js';
 import { unmountRootfs } from '../containers/rootfs.js';
 import type { ContainerService } from '../containers/service.js';
 import type { ImageService } from '../images/service.js';
@@ -39,6 +40,8 @@ export class BuildService {
   private readonly execDir: string;
   private readonly contextDir: string;
   private readonly cacheMountDir: string;
+  /** Deletes finished builds' context dirs in the background. */
+  private readonly contextRemover: BackgroundRemover;
 
   constructor(private readonly o: BuildServiceOptions) {
     this.outputs = new RunOutputs(o.containers);
@@ -46,6 +49,7 @@ export class BuildService {
     this.contextDir = path.join(o.dataRoot, 'build', 'contexts');
     this.execDir = path.join(o.execRoot, 'build');
     this.cacheMountDir = path.join(o.dataRoot, 'build', 'cache-mounts');
+    this.contextRemover = new BackgroundRemover(this.contextDir);
   }
 
   /** Resolves once init() has run: everything that touches the build dirs waits for it. */
@@ -96,10 +100,18 @@ export class BuildService {
     return this.builder(opts, ctx, out).build();
   }
 
-  /** A private directory for a context received another way; the caller removes it. */
+  /** A private directory for a context received another way; the caller removes it (`discardScratch`). */
   async contextScratch(): Promise<string> {
     await this.ready;
     return mkdtemp(path.join(this.contextDir, 'session-'));
+  }
+
+  /**
+   * Removes a `contextScratch` dir without holding up the build's answer: renamed aside at once, its files (a
+   * context can be 20,000 of them) deleted in the background; init() clears what a crash left.
+   */
+  async discardScratch(dir: string): Promise<void> {
+    if (!(await this.contextRemover.discard(dir, 'session'))) await rm(dir, { recursive: true, force: true });
   }
 
   /** An image's filesystem mounted for reading (BuildKit's local and tar exporters); dispose() unmounts it. */

@@ -3,7 +3,7 @@
  * the context (the client filters it with the ignore patterns), and runs the Dockerfile executor with progress as
  * BuildKit vertexes. Resolves to the built image's ID.
  */
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { errorMessage, InvalidArgument } from '../base/errors.js';
 import type { BuildContext } from '../build/context.js';
@@ -87,7 +87,7 @@ async function dockerfileFrontend(builds: BuildService, run: FrontendRun): Promi
   const defDir = path.join(scratch, 'dockerfile');
   const ctxDir = path.join(scratch, 'context');
   const ignoreDir = path.join(scratch, 'ignore');
-  const cleanup = (): Promise<void> => rm(scratch, { recursive: true, force: true });
+  const cleanup = (): Promise<void> => builds.discardScratch(scratch);
   try {
     for (const d of [defDir, ctxDir, ignoreDir]) await mkdir(d);
     const follow = [name, `${name}.dockerignore`, ...(name === 'Dockerfile' ? ['dockerfile'] : [])];

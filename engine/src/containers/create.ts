@@ -51,6 +51,8 @@ export async function createContainer(
   body: CreateRequest,
   name: string | undefined,
   defaults: HostConfigDefaults,
+  /** `durable: false`: a build step's container, whose record is saved without fsync (`ContainerStore.save`). */
+  opts: { durable?: boolean } = {},
 ): Promise<CreateResult> {
   const user = normalizeConfig(body);
   if (user.Image === '') throw new InvalidArgument('config cannot be empty in order to create a container');
@@ -93,7 +95,7 @@ export async function createContainer(
     ctx.networking.validate?.(record);
     if (hostConfig.NetworkMode.startsWith('container:')) ctx.store.get(hostConfig.NetworkMode.slice('container:'.length));
     record.Mounts = await resolveMounts(id, config, hostConfig, ctx.volumes, (x) => ctx.store.get(x));
-    await ctx.store.save(record);
+    await ctx.store.save(record, opts);
     publish(ctx, record, 'create');
     return { Id: id, Warnings: warnings };
   } catch (err) {

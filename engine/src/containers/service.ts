@@ -156,8 +156,8 @@ export class ContainerService {
     return this.ctx.store.get(idOrName);
   }
 
-  create(body: CreateRequest, name: string | undefined): Promise<CreateResult> {
-    return createContainer(this.ctx, body, name, this.defaults);
+  create(body: CreateRequest, name: string | undefined, opts: { durable?: boolean } = {}): Promise<CreateResult> {
+    return createContainer(this.ctx, body, name, this.defaults, opts);
   }
 
   async start(idOrName: string): Promise<void> {

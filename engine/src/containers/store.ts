@@ -15,6 +15,11 @@ const CONFIG_FILE = 'config.v2.json';
 export class ContainerStore {
   private readonly byId = new Map<string, ContainerRecord>();
   private readonly byName = new Map<string, string>();
+  /**
+   * Containers whose record need not survive a power cut (a build step's, gone within seconds and cleared by the
+   * build either way): saved without fsync. load() drops a record it cannot read, so a torn one is no harm.
+   */
+  private readonly volatile = new Set<string>();
   /** Deletes removed containers' files in the background. */
   private readonly remover: BackgroundRemover;
   readonly root: string;
@@ -71,18 +76,20 @@ export class ContainerStore {
     return this.byName.has(name);
   }
 
-  async save(record: ContainerRecord): Promise<void> {
+  /** `durable: false` (at create) marks the container volatile: this save and every later one skip the fsyncs. */
+  async save(record: ContainerRecord, opts: { durable?: boolean } = {}): Promise<void> {
+    if (opts.durable === false) this.volatile.add(record.Id);
     await this.persist(record);
     this.byId.set(record.Id, record);
   }
 
   /**
-   * Writes a record to disk only, durably, leaving the one in memory as it is: start writes the state a container
-   * is about to have before its command runs, and shows it once it does.
+   * Writes a record to disk only, durably (but for a volatile container), leaving the one in memory as it is:
+   * start writes the state a container is about to have before its command runs, and shows it once it does.
    */
   async persist(record: ContainerRecord): Promise<void> {
     await fs.mkdir(this.dir(record.Id), { recursive: true, mode: 0o710 });
-    await atomicWriteJson(path.join(this.dir(record.Id), CONFIG_FILE), record, 0o600);
+    await atomicWriteJson(path.join(this.dir(record.Id), CONFIG_FILE), record, 0o600, { sync: !this.volatile.has(record.Id) });
   }
 
   /**
@@ -97,6 +104,7 @@ export class ContainerStore {
       this.remover.later(dir);
     }
     this.byId.delete(record.Id);
+    this.volatile.delete(record.Id);
     this.releaseName(record.Name, record.Id);
   }
 
