@@ -11,19 +11,30 @@ import { buildCli, ensureImage, repoRoot } from './vm-image.js';
 const run = promisify(execFile);
 
 // The user's path: `berth start` (background host process, VM, socket, context), docker through the `berth`
-// context, the host process killed and re-attached, `berth stop`. A temporary HOME/BERTH_HOME/DOCKER_CONFIG.
+// context, the host process killed and re-attached, `berth stop`. A temporary HOME/BERTH_HOME/DOCKER_CONFIG whose
+// docker had its own current context before Berth: start makes `berth` current (plain `docker` reaches the VM), stop
+// leaves it, uninstall puts the user's back.
 describe('berth CLI with the QEMU VM', () => {
   const home = mkdtempSync(path.join(os.tmpdir(), 'berth-cli-'));
-  const env = { ...process.env, HOME: home, BERTH_HOME: path.join(home, '.berth'), DOCKER_CONFIG: path.join(home, '.docker') };
+  const env: NodeJS.ProcessEnv = { ...process.env, HOME: home, BERTH_HOME: path.join(home, '.berth'), DOCKER_CONFIG: path.join(home, '.docker') };
+  // Nothing but the config names the engine: no DOCKER_HOST or DOCKER_CONTEXT from the caller's shell.
+  for (const k of ['DOCKER_HOST', 'DOCKER_CONTEXT', 'DOCKER_TLS_VERIFY', 'DOCKER_CERT_PATH']) delete env[k];
   const berthBin = path.join(repoRoot, 'electron', 'bin', 'berth');
   const berth = (...args: string[]) => spawnSync(process.execPath, [berthBin, ...args], { env, encoding: 'utf8', timeout: 400_000 });
   const docker = (...args: string[]) => run(bundledDockerBinary(), ['--context', 'berth', ...args], { env });
+  /** `docker ARGS` as typed by the user: no flags, no DOCKER_HOST; only config.json's current context decides. */
+  const plainDocker = (...args: string[]) => run(bundledDockerBinary(), args, { env });
   const status = () => JSON.parse(berth('status', '--json').stdout) as { state: string; pid?: number; hostPid?: number; note?: string };
 
   beforeAll(() => {
     ensureImage();
     // The CLI runs from electron/dist, as `npx berth` does.
     buildCli();
+    // The user's own context, current before Berth ever ran (an engine that is not there).
+    for (const args of [['context', 'create', 'mine', '--docker', `host=unix://${path.join(home, 'no-engine.sock')}`], ['context', 'use', 'mine']]) {
+      const r = spawnSync(bundledDockerBinary(), args, { env, encoding: 'utf8' });
+      if (r.status !== 0) throw new Error(`docker ${args.join(' ')}: ${r.stderr}`);
+    }
   }, 600_000);
 
   afterAll(() => {
@@ -49,6 +60,11 @@ describe('berth CLI with the QEMU VM', () => {
     expect(v.stdout.trim()).toBe('linux');
     const ctx = await docker('context', 'inspect', 'berth', '--format', '{{.Endpoints.docker.Host}}');
     expect(ctx.stdout.trim()).toBe(`unix://${path.join(home, '.berth', 'run', 'docker.sock')}`);
+    // Made current by the start: plain `docker ps` reaches the VM's engine (the user's previous context names a
+    // socket nobody serves, so an answer can only come from Berth's).
+    expect(res.stdout).toContain('Current docker context: berth');
+    expect((await plainDocker('context', 'show')).stdout.trim()).toBe('berth');
+    expect((await plainDocker('ps')).stdout).toMatch(/^CONTAINER ID/);
     // A cold start under TCG on a loaded machine took 107 s (load ~19, 2026-12-07), close to the suite's 120 s: the
     // start's own stage deadlines (qemu-backend STAGE_TIMEOUTS_MS, 315 s in all) bound it, as for a user.
   }, 400_000);
@@ -88,5 +104,13 @@ describe('berth CLI with the QEMU VM', () => {
     expect(status().state).toBe('stopped');
     for (const p of [pid, hostPid]) expect(isAlive(p ?? 0)).toBe(false);
     await expect(docker('version')).rejects.toThrow();
+    // Stopping leaves the context current (Docker Desktop's way: docker says the engine is not running).
+    expect((await plainDocker('context', 'show')).stdout.trim()).toBe('berth');
+  });
+
+  it('uninstall puts the user\'s own context back', async () => {
+    const res = berth('uninstall', '--force');
+    expect(res.status, res.stderr).toBe(0);
+    expect((await plainDocker('context', 'show')).stdout.trim()).toBe('mine');
   });
 });
