@@ -13,6 +13,7 @@ function buildCommand(): Command {
     .description('Berth container engine: a Docker Engine API daemon.')
     .version(`Berth Engine version ${ENGINE_VERSION}, build ${BUILD_INFO.gitCommit}`, '-v, --version', 'Print version information and quit')
     .option('-H, --host <socket>', `Daemon socket to listen on, repeatable (default ${DEFAULTS.hosts[0]})`, collect)
+    .option('--raw-host <socket>', 'Socket serving the unfiltered API (Docker Desktop\'s docker.sock.raw): extension containers are always listed, repeatable', collect)
     .option('--data-root <dir>', `Root directory of persistent state (default ${DEFAULTS.dataRoot})`)
     .option('--exec-root <dir>', `Root directory for execution state files (default ${DEFAULTS.execRoot})`)
     .option('-p, --pidfile <file>', `Path to use for the daemon PID file (default ${DEFAULTS.pidfile})`)
@@ -37,6 +38,7 @@ function explicitFlags(cmd: Command): FlagValues {
   const given = (key: string): boolean => cmd.getOptionValueSource(key) === 'cli';
   const flags: FlagValues = {};
   if (given('host')) flags.hosts = o.host as string[];
+  if (given('rawHost')) flags.rawHosts = o.rawHost as string[];
   if (given('dataRoot')) flags.dataRoot = o.dataRoot as string;
   if (given('execRoot')) flags.execRoot = o.execRoot as string;
   if (given('pidfile')) flags.pidfile = o.pidfile as string;

@@ -4,7 +4,8 @@
 // filtering itself: while the setting is off, a list without a label filter leaves out containers labelled
 // com.docker.desktop.extension=true. A list that filters by label names what it wants (Compose's project lookups,
 // `docker ps --filter label=com.docker.desktop.extension=true`, Berth's own), so it still sees them. The setting is
-// the engine's, kept under the data root, so it holds for every client and across restarts.
+// the engine's, kept under the data root, so it holds for every client and across restarts. A raw socket
+// (`--raw-host`, the VM's /var/run/docker.sock.raw) hides nothing, as Docker Desktop's raw socket is dockerd itself.
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { atomicWriteJson, readJsonIfExists } from '../base/fsutil.js';

@@ -238,11 +238,12 @@ export class ContainerService {
     return opts.size ? { ...view, ...(await containerSizes(this.ctx, record)) } : view;
   }
 
-  async list(opts: { all: boolean; limit: number; filters: string | null; size?: boolean }): Promise<Record<string, unknown>[]> {
+  /** `raw`: asked on docker.sock.raw, which hides no extension container (api/raw-connections.ts). */
+  async list(opts: { all: boolean; limit: number; filters: string | null; size?: boolean; raw?: boolean }): Promise<Record<string, unknown>[]> {
     const filters = Filters.parse(opts.filters);
     const selected = selectContainers(
       this.ctx.store.all(),
-      { all: opts.all, limit: opts.limit, filters, hidden: (r) => this.extensionContainers.hides(r.Config.Labels, filters) },
+      { all: opts.all, limit: opts.limit, filters, hidden: (r) => !opts.raw && this.extensionContainers.hides(r.Config.Labels, filters) },
       (x) => this.ctx.store.find(x),
       (ref, imageId) => {
         try {

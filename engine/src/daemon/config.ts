@@ -6,6 +6,12 @@ import { parseAddressPool, parseCidr, type AddressPool } from './cidr.js';
 /** berthd's effective configuration: flags merged with daemon.json. */
 export interface DaemonConfig {
   hosts: string[];
+  /**
+   * Sockets serving the unfiltered API, as Docker Desktop's VM serves `/var/run/docker.sock.raw` to extensions:
+   * extension containers are listed there whatever the "Show extension containers" setting says
+   * (api/raw-connections.ts). A flag only (`--raw-host`): dockerd has no such directive for daemon.json.
+   */
+  rawHosts: string[];
   dataRoot: string;
   execRoot: string;
   pidfile: string;
@@ -33,6 +39,7 @@ export const DEFAULT_CONFIG_FILE = '/etc/berth/daemon.json';
 
 export const DEFAULTS: Omit<DaemonConfig, 'extra'> = {
   hosts: ['unix:///run/berth/berthd.sock'],
+  rawHosts: [],
   dataRoot: '/var/lib/berth',
   execRoot: '/run/berth',
   pidfile: '/run/berth/berthd.pid',
@@ -145,6 +152,7 @@ export function validateConfig(c: DaemonConfig): DaemonConfig {
     throw new InvalidArgument(`unable to parse logging level: ${c.logLevel}`);
   }
   c.hosts = stringList('hosts', c.hosts);
+  c.rawHosts = stringList('raw hosts', c.rawHosts);
   c.insecureRegistries = stringList('insecure-registries', c.insecureRegistries);
   c.registryMirrors = stringList('registry-mirrors', c.registryMirrors);
   for (const m of c.registryMirrors) {

@@ -43,7 +43,8 @@ export async function startDaemon(config: DaemonConfig, log: Logger): Promise<Ru
   const timer = new StartupTimer();
   try {
     const socketPaths = config.hosts.map(socketPathFromHost);
-    await prepareRoots({ dataRoot: config.dataRoot, execRoot: config.execRoot, publicFiles: [...socketPaths, config.pidfile] });
+    const rawSocketPaths = config.rawHosts.map(socketPathFromHost);
+    await prepareRoots({ dataRoot: config.dataRoot, execRoot: config.execRoot, publicFiles: [...socketPaths, ...rawSocketPaths, config.pidfile] });
     const lock = await timer.time('lock', () => acquireDataRootLock(config.dataRoot));
     cleanup.push(() => lock.release());
     const removePidfile = await writePidfile(config.pidfile);
@@ -67,11 +68,11 @@ export async function startDaemon(config: DaemonConfig, log: Logger): Promise<Ru
     const api = new ApiServer(new StartingRoutes(early, starting.then((services) => buildRouter(services, system))), log.child({ component: 'api' }));
     cleanup.push(() => api.close());
     const listeners: Array<[net.Server, string]> = [];
-    for (const socketPath of socketPaths) {
-      const server = await listenUnix(api.http, socketPath, config.group);
+    for (const [socketPath, raw] of [...socketPaths.map((p) => [p, false] as const), ...rawSocketPaths.map((p) => [p, true] as const)]) {
+      const server = await listenUnix(api.http, socketPath, config.group, { raw });
       listeners.push([server, socketPath]);
       cleanup.push(() => closeListener(server, socketPath));
-      log.info({ socket: socketPath }, 'API listening');
+      log.info({ socket: socketPath, ...(raw ? { raw } : {}) }, 'API listening');
     }
     timer.mark('listening');
     listening();
@@ -86,7 +87,7 @@ export async function startDaemon(config: DaemonConfig, log: Logger): Promise<Ru
     return {
       config,
       services,
-      sockets: socketPaths,
+      sockets: [...socketPaths, ...rawSocketPaths],
       stop: () => {
         stopping ??= unwind();
         return stopping;

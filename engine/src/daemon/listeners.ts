@@ -3,6 +3,7 @@ import net from 'node:net';
 import path from 'node:path';
 import type http from 'node:http';
 import { Conflict, InvalidArgument } from '../base/errors.js';
+import { markRawConnection } from '../api/raw-connections.js';
 
 const DEFAULT_SOCKET = '/run/berth/berthd.sock';
 
@@ -51,12 +52,16 @@ async function claimSocketPath(socketPath: string): Promise<void> {
 
 /**
  * Opens one unix socket (mode 0660, group `docker` when it exists, as dockerd does) and hands its connections to
- * the API's http.Server, so several -H listeners share one server.
+ * the API's http.Server, so several -H listeners share one server. A `raw` listener's connections are marked, so
+ * nothing is hidden from them (api/raw-connections.ts).
  */
-export async function listenUnix(api: http.Server, socketPath: string, group: string): Promise<net.Server> {
+export async function listenUnix(api: http.Server, socketPath: string, group: string, opts: { raw?: boolean } = {}): Promise<net.Server> {
   await fs.mkdir(path.dirname(socketPath), { recursive: true, mode: 0o755 });
   await claimSocketPath(socketPath);
-  const server = net.createServer({ allowHalfOpen: true }, (socket) => api.emit('connection', socket));
+  const server = net.createServer({ allowHalfOpen: true }, (socket) => {
+    if (opts.raw) markRawConnection(socket);
+    api.emit('connection', socket);
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err) =>
       reject(new Conflict(`cannot listen on ${socketPath}: ${(err as Error).message}`, { cause: err })),

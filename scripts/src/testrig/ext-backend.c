@@ -3,8 +3,9 @@
  *   ext-backend SOCKET NAME
  * GET /hello -> 200 {"hello":"NAME"}; POST|PUT /echo -> 200 with the request body (and its Content-Type);
  * GET /fail -> 500 {"message":"failed on purpose"}; GET /engine -> the body of the engine's GET /_ping asked over
- * /var/run/docker.sock (extensions bind-mount the VM's /var/run/docker.sock.raw there), 502 when it cannot be
- * reached; anything else 404. Exits on SIGTERM (it runs as PID 1). */
+ * /var/run/docker.sock (extensions bind-mount the VM's /var/run/docker.sock.raw there), GET /engine/containers ->
+ * the engine's GET /containers/json?all=1 there (as an extension listing its own containers does), 502 when it
+ * cannot be reached; anything else 404. Exits on SIGTERM (it runs as PID 1). */
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,14 +26,15 @@ static void reply(int fd, int status, const char *type, const char *body, size_t
   if (len && write(fd, body, len) < 0) return;
 }
 
-/* Asks the engine GET /_ping on /var/run/docker.sock and answers with its body ("OK"), or 502. */
-static void engine_ping(int fd) {
+/* Asks the engine GET `what` on /var/run/docker.sock and answers with its body (for /_ping "OK"), or 502. */
+static void engine_get(int fd, const char *what, const char *type) {
   int e = socket(AF_UNIX, SOCK_STREAM, 0);
   struct sockaddr_un addr = { .sun_family = AF_UNIX };
   strncpy(addr.sun_path, "/var/run/docker.sock", sizeof addr.sun_path - 1);
-  static char got[8192];
+  static char got[262144];
   size_t n = 0;
-  const char *ask = "GET /_ping HTTP/1.0\r\nHost: docker\r\n\r\n";
+  char ask[512];
+  snprintf(ask, sizeof ask, "GET %s HTTP/1.0\r\nHost: docker\r\n\r\n", what);
   if (e < 0 || connect(e, (struct sockaddr *)&addr, sizeof addr) < 0 || write(e, ask, strlen(ask)) < 0) {
     const char *body = "{\"message\":\"cannot reach /var/run/docker.sock\"}";
     if (e >= 0) close(e);
@@ -47,7 +49,7 @@ static void engine_ping(int fd) {
     reply(fd, 502, "text/plain", "bad answer from the engine\n", 27);
     return;
   }
-  reply(fd, 200, "text/plain", body + 4, strlen(body + 4));
+  reply(fd, 200, type, body + 4, strlen(body + 4));
 }
 
 static void serve(int fd, const char *name) {
@@ -83,7 +85,9 @@ static void serve(int fd, const char *name) {
   } else if (strcmp(path, "/echo") == 0 && (strcmp(method, "POST") == 0 || strcmp(method, "PUT") == 0)) {
     reply(fd, 200, type, buf + body_at, got - body_at);
   } else if (strcmp(path, "/engine") == 0 && strcmp(method, "GET") == 0) {
-    engine_ping(fd);
+    engine_get(fd, "/_ping", "text/plain");
+  } else if (strcmp(path, "/engine/containers") == 0 && strcmp(method, "GET") == 0) {
+    engine_get(fd, "/containers/json?all=1", "application/json");
   } else if (strcmp(path, "/fail") == 0) {
     const char *body = "{\"message\":\"failed on purpose\"}";
     reply(fd, 500, "application/json", body, strlen(body));

@@ -1,7 +1,8 @@
 // Docker extensions with the engine in the Berth VM (the normal case on macOS and Windows): an extension is
 // installed through the dashboard's host API, its Compose backend runs in the VM, its socket in /run/guest-services
 // is a folder of the VM reached from the host over the VM's SSH, its first service reaches the engine through the
-// VM's /var/run/docker.sock.raw, and host binaries still run on the host. One VM boot.
+// VM's /var/run/docker.sock.raw (which, as Docker Desktop's, hides none of the extension containers that Berth's own
+// socket hides), and host binaries still run on the host. One VM boot.
 import { execFile, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -53,6 +54,9 @@ describe.skipIf(missing)(`extensions with the engine in the Berth VM${missing ? 
   let compose: string;
   let hostTools: string;
   const idOf = (ref: string) => ref.replace(/:[^/:]+$/, '');
+  /** ddClient.extension.vm.service.* of an extension, through the host API, as its tab makes them. */
+  const call = (ext: string, method: string, url: string, data?: unknown) =>
+    host.requests['extensions.call']({ ext, call: { kind: 'vm.request', method, url, ...(data !== undefined ? { data } : {}) } });
   const savedEnv = { BERTH_DOCKER_CLI: process.env.BERTH_DOCKER_CLI, DOCKER_CONFIG: process.env.DOCKER_CONFIG };
 
   beforeAll(async () => {
@@ -120,17 +124,26 @@ describe.skipIf(missing)(`extensions with the engine in the Berth VM${missing ? 
     expect(existsSync(path.join(paths.home, 'extensions', extensionDirName(id), 'guest-services'))).toBe(false);
 
     // ddClient.extension.vm.service.* through the host API, as the extension's tab makes them.
-    const call = (method: string, url: string, data?: unknown) =>
-      host.requests['extensions.call']({ ext: id, call: { kind: 'vm.request', method, url, ...(data !== undefined ? { data } : {}) } });
-    expect(await call('GET', '/hello')).toEqual({ hello: 'compose-api' });
-    expect(await call('POST', '/echo', { from: 'host' })).toEqual({ from: 'host' });
-    await expect(call('GET', '/fail')).rejects.toMatchObject({ status: 500, message: '{"message":"failed on purpose"}' });
+    expect(await call(id, 'GET', '/hello')).toEqual({ hello: 'compose-api' });
+    expect(await call(id, 'POST', '/echo', { from: 'host' })).toEqual({ from: 'host' });
+    await expect(call(id, 'GET', '/fail')).rejects.toMatchObject({ status: 500, message: '{"message":"failed on purpose"}' });
     // Its first service binds the VM's /var/run/docker.sock.raw as its /var/run/docker.sock and asks the engine.
     expect((await vm.exec(['test', '-S', '/var/run/docker.sock.raw'])).code).toBe(0);
-    expect(await call('GET', '/engine')).toBe('OK');
+    expect(await call(id, 'GET', '/engine')).toBe('OK');
     // vm.cli.exec runs in the first service's container, in the VM.
     expect(await host.requests['extensions.exec']({ ext: id, exec: { scope: 'vm', cmd: 'cat', args: ['/etc/berth-release'] } }))
       .toMatchObject({ code: 0, stdout: 'berth-test busybox\n' });
+  }, 600_000);
+
+  it('shows the backend its own containers through docker.sock.raw, while docker ps on Berth\'s socket hides them', async () => {
+    const id = idOf(compose);
+    // The api service lists the engine's containers through the VM's docker.sock.raw (bound as its docker.sock).
+    const seen = await call(id, 'GET', '/engine/containers') as { Labels?: Record<string, string> }[];
+    expect(seen.filter((c) => c.Labels?.['com.docker.desktop.extension.name'] === id).map((c) => c.Labels?.['com.docker.compose.service']).sort())
+      .toEqual(['api', 'worker']);
+    // The user's docker ps (the host's socket, tunnelled to berthd's own) hides them: the setting is off.
+    expect(await host.requests['extensions.showContainers']({})).toEqual({ show: false });
+    expect((await docker('ps', '-a', '--format', '{{.Names}}')).split('\n').filter((n) => n.includes('-desktop-extension'))).toEqual([]);
   }, 600_000);
 
   it('lists it through `berth extension ls`, and runs a shipped host binary on the host', async () => {

@@ -1,6 +1,7 @@
 import { InvalidArgument } from '../../base/errors.js';
 import { boolParam, intParam } from '../../base/query.js';
 import { versionAtLeast } from '../../base/version.js';
+import { isRawRequest } from '../raw-connections.js';
 import type { Router, RequestContext } from '../router.js';
 import { readJsonBody, sendJson, sendStatus, startStream } from '../respond.js';
 import { containerCreate } from '../validate/bodies.gen.js';
@@ -9,7 +10,8 @@ type WaitCondition = 'not-running' | 'next-exit' | 'removed';
 
 /** What the container routes need; the containers layer's ContainerService provides it. */
 export interface ContainersBackend {
-  list(options: { all: boolean; limit: number; filters: string | null; size: boolean }): Promise<unknown[]>;
+  /** `raw`: the request came in on a raw socket (docker.sock.raw), from which no container is hidden. */
+  list(options: { all: boolean; limit: number; filters: string | null; size: boolean; raw: boolean }): Promise<unknown[]>;
   inspect(idOrName: string, options: { size: boolean }): Promise<unknown>;
   create(body: Record<string, unknown>, name: string | undefined): Promise<{ Id: string; Warnings: string[] }>;
   start(idOrName: string): Promise<void>;
@@ -49,7 +51,9 @@ async function waitRoute(ctx: RequestContext, backend: ContainersBackend): Promi
 export function registerContainerRoutes(router: Router, backend: ContainersBackend): void {
   router.get('/containers/json', async (ctx) => {
     const limit = intParam(ctx.query, 'limit', -1);
-    sendJson(ctx, 200, await backend.list({ all: boolParam(ctx.query, 'all'), limit, filters: ctx.query.get('filters'), size: boolParam(ctx.query, 'size') }));
+    sendJson(ctx, 200, await backend.list({
+      all: boolParam(ctx.query, 'all'), limit, filters: ctx.query.get('filters'), size: boolParam(ctx.query, 'size'), raw: isRawRequest(ctx.req),
+    }));
   });
   router.post('/containers/create', async (ctx) => {
     const body = await readJsonBody<Record<string, unknown>>(ctx, containerCreate);
