@@ -99,7 +99,10 @@ export class ContainerService {
         this.ctx.log.warn({ id: record.Id, err: errorMessage(err) }, 'could not restore container');
       }
     }
-    const running = this.ctx.store.all().filter((r) => r.State.Running).map((r) => r.Id);
+    // A container whose process ended while berthd was down (a VM reboot) is restarting by policy from the loop
+    // above, its start maybe under way with a fresh namespace: its network is not a leftover. (Releasing it made
+    // that start fail with "open /run/netns/…: No such file or directory" and left the container exited.)
+    const running = this.ctx.store.all().filter((r) => r.State.Running || r.State.Restarting).map((r) => r.Id);
     await this.ctx.networking.reconcile?.(running).catch((err: unknown) => this.ctx.log.warn({ err: errorMessage(err) }, 'network reconcile failed'));
   }
 

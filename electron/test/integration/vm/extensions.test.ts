@@ -2,9 +2,10 @@
 // installed through the dashboard's host API, its Compose backend runs in the VM, its socket in /run/guest-services
 // is a folder of the VM reached from the host over the VM's SSH, its first service reaches the engine through the
 // VM's /var/run/docker.sock.raw (which, as Docker Desktop's, hides none of the extension containers that Berth's own
-// socket hides), and host binaries still run on the host. One VM boot.
+// socket hides), and host binaries still run on the host. Both extensions survive the app's host closing and a VM
+// restart. One VM boot and one restart.
 import { execFile, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -57,6 +58,19 @@ describe.skipIf(missing)(`extensions with the engine in the Berth VM${missing ? 
   /** ddClient.extension.vm.service.* of an extension, through the host API, as its tab makes them. */
   const call = (ext: string, method: string, url: string, data?: unknown) =>
     host.requests['extensions.call']({ ext, call: { kind: 'vm.request', method, url, ...(data !== undefined ? { data } : {}) } });
+  /** The real docker CLI running Berth's docker-extension plugin (from a DOCKER_CONFIG that also reaches Compose). */
+  const dockerExtension = async (...args: string[]) => {
+    const dockerConfig = path.join(home, '.docker-ext');
+    if (!existsSync(dockerConfig)) {
+      mkdirSync(path.join(dockerConfig, 'cli-plugins'), { recursive: true });
+      symlinkSync(path.join(repoRoot, 'electron', 'bin', 'docker-extension'), path.join(dockerConfig, 'cli-plugins', 'docker-extension'));
+      const base = JSON.parse(readFileSync(path.join(testDockerConfigDir(), 'config.json'), 'utf8')) as { cliPluginsExtraDirs?: string[] };
+      writeFileSync(path.join(dockerConfig, 'config.json'), JSON.stringify({ cliPluginsExtraDirs: [...(base.cliPluginsExtraDirs ?? []), path.join(dockerConfig, 'cli-plugins')] }));
+    }
+    return (await run(bundledDockerBinary(), ['extension', ...args], { env: { ...extEnv, DOCKER_CONFIG: dockerConfig, DOCKER_CLI_HINTS: 'false' }, timeout: 400_000 })).stdout;
+  };
+  /** The `VM` column of `ls` output for the extension `id`. */
+  const vmColumn = (ls: string, id: string) => ls.split('\n').find((l) => l.startsWith(`${id} `))?.split(/\s{2,}/)[4];
   const savedEnv = { BERTH_DOCKER_CLI: process.env.BERTH_DOCKER_CLI, DOCKER_CONFIG: process.env.DOCKER_CONFIG };
 
   beforeAll(async () => {
@@ -158,6 +172,28 @@ describe.skipIf(missing)(`extensions with the engine in the Berth VM${missing ? 
     // The binary is on the host only: the VM has no copy of it.
     expect(await inVm('sh', '-c', `ls ${VM_EXTENSIONS_DIR} 2>/dev/null`)).toBe(extensionDirName(idOf(compose)));
   }, 600_000);
+
+  it('keeps both across the app closing and a VM restart: listed, backend running and answering, host binary usable', async () => {
+    const id = idOf(compose);
+    host.close();
+    const restart = berth('restart');
+    expect(restart.status, `berth restart: ${restart.stderr}`).toBe(0);
+    host = createUiHost({ engine: `unix://${paths.dockerSocket}`, extensions: { home: paths.home } });
+
+    const { extensions } = await host.requests['extensions.list']();
+    expect(extensions.map((e) => e.id).sort()).toEqual([id, idOf(hostTools)].sort());
+    // berthd brings the backend's services back (restart: unless-stopped) once it has restored its containers.
+    const services = () => docker('ps', '-a', '--filter', `label=com.docker.desktop.extension.name=${id}`, '--format', '{{.Label "com.docker.compose.service"}} {{.State}}');
+    await expect.poll(async () => (await services()).split('\n').sort(), { timeout: 120_000, interval: 2_000 }).toEqual(['api running', 'worker running']);
+    // Its socket in the VM answers again (the backend binds it anew at start), and it reaches the engine.
+    await expect.poll(() => call(id, 'GET', '/hello').catch((e: Error) => e.message), { timeout: 60_000, interval: 1_000 }).toEqual({ hello: 'compose-api' });
+    expect(await call(id, 'GET', '/engine')).toBe('OK');
+    expect((await host.requests['extensions.list']()).extensions.find((e) => e.id === id)?.backend).toEqual({ running: 2, total: 2 });
+    expect(vmColumn((await berthExt('ls')).stdout, id)).toBe('Running(2)');
+    expect(vmColumn(await dockerExtension('ls'), id)).toBe('Running(2)');
+    const res = await host.requests['extensions.exec']({ ext: idOf(hostTools), exec: { scope: 'host', cmd: 'hello-host', args: ['after restart'] } });
+    expect(res).toMatchObject({ code: 0, stdout: 'hello from the host: after restart\n' });
+  }, 900_000);
 
   it('removes both: the backend\'s containers and volume in the VM, its folder there, and the files on the host', async () => {
     const id = idOf(compose);
