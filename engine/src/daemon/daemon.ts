@@ -30,8 +30,10 @@ export interface RunningDaemon {
  */
 export async function startDaemon(config: DaemonConfig, log: Logger): Promise<RunningDaemon> {
   const cleanup: Array<() => Promise<void> | void> = [];
+  // The pidfile and the data root's lock go last, once nothing of this daemon (its sockets included) is left.
+  const claims: Array<() => Promise<void> | void> = [];
   const unwind = async (): Promise<void> => {
-    for (const fn of cleanup.reverse()) {
+    for (const fn of [...cleanup.reverse(), ...claims.reverse()]) {
       try {
         await fn();
       } catch (err) {
@@ -39,33 +41,41 @@ export async function startDaemon(config: DaemonConfig, log: Logger): Promise<Ru
       }
     }
     cleanup.length = 0;
+    claims.length = 0;
   };
   const timer = new StartupTimer();
   try {
     const socketPaths = config.hosts.map(socketPathFromHost);
     const rawSocketPaths = config.rawHosts.map(socketPathFromHost);
     await prepareRoots({ dataRoot: config.dataRoot, execRoot: config.execRoot, publicFiles: [...socketPaths, ...rawSocketPaths, config.pidfile] });
-    const lock = await timer.time('lock', () => acquireDataRootLock(config.dataRoot));
-    cleanup.push(() => lock.release());
-    const removePidfile = await writePidfile(config.pidfile);
-    cleanup.push(removePidfile);
-
-    const engineId = await loadEngineId(config.dataRoot);
+    // Before the socket answers, so that whoever waits for /_ping finds this daemon's pid in it (and a second daemon
+    // with the same pidfile is refused before it listens).
+    claims.push(await writePidfile(config.pidfile));
     const facts = readHostFacts();
-    // The socket answers /_ping and /version as soon as the data root is ours; the services start behind it, and
-    // any other request waits for them (StartingRoutes). Under emulation their start-up (stores, bridges, firewall,
-    // runtimes) is the longest part of the VM's start, and the host's handshake and the CLI's first calls overlap
-    // it instead of waiting for it. They start once the sockets listen (a spawn blocks the event loop while it forks).
+    // The socket answers /_ping and /version first; then the data root is claimed (lock, engine ID) and the
+    // services start behind it, and any other request waits for them (StartingRoutes). Under emulation in the VM
+    // the lock (a `flock` process: Node has no flock(2)) took most of a second and the services' start-up (stores,
+    // bridges, firewall, runtimes) the longest part of the start; the host's handshake and the CLI's first calls
+    // overlap both. Nothing reads or writes the data root before its lock is held. The claim starts once the
+    // sockets listen (a spawn blocks the event loop while it forks).
     let listening!: () => void;
-    const starting = new Promise<void>((resolve) => (listening = resolve)).then(() => createServices(config, log, timer));
+    const claimed = new Promise<void>((resolve) => (listening = resolve)).then(async () => {
+      const lock = await timer.time('lock', () => acquireDataRootLock(config.dataRoot));
+      claims.push(() => lock.release());
+      return loadEngineId(config.dataRoot);
+    });
+    const starting = claimed.then(async (engineId) => ({ engineId, services: await createServices(config, log, timer) }));
     starting.catch(() => undefined); // awaited below
     const system: SystemBackend = {
       version: () => buildVersion(facts),
-      info: async () => buildInfo(engineId, config, facts, (await starting).info),
+      info: async () => {
+        const { engineId, services } = await starting;
+        return buildInfo(engineId, config, facts, services.info);
+      },
     };
     const early = new Router();
     registerSystemRoutes(early, system);
-    const api = new ApiServer(new StartingRoutes(early, starting.then((services) => buildRouter(services, system))), log.child({ component: 'api' }));
+    const api = new ApiServer(new StartingRoutes(early, starting.then(({ services }) => buildRouter(services, system))), log.child({ component: 'api' }));
     cleanup.push(() => api.close());
     const listeners: Array<[net.Server, string]> = [];
     for (const [socketPath, raw] of [...socketPaths.map((p) => [p, false] as const), ...rawSocketPaths.map((p) => [p, true] as const)]) {
@@ -76,7 +86,7 @@ export async function startDaemon(config: DaemonConfig, log: Logger): Promise<Ru
     }
     timer.mark('listening');
     listening();
-    const services = await starting;
+    const { engineId, services } = await starting;
     cleanup.push(async () => {
       for (const close of [...services.closers].reverse()) await close();
     });

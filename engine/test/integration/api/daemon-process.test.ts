@@ -94,6 +94,10 @@ describe('two daemons', () => {
     const r = await berthdExits([...(await isolated('second')), '--data-root', first.dataRoot]);
     expect(r.code).not.toBe(0);
     expect(r.stderr).toContain(`is in use by another berthd (pid ${first.pid})`);
+    // Its socket listened before the lock was refused: the failed start takes it away again, and leaves no pidfile.
+    expect(existsSync(path.join(tmp, 'second', 's.sock'))).toBe(false);
+    expect(existsSync(path.join(tmp, 'second', 'p.pid'))).toBe(false);
+    expect(await docker(['version', '--format', '{{.Server.Os}}'], { host: first.dockerHost })).toMatchObject({ code: 0 });
   });
 
   it('never share a socket', async () => {
