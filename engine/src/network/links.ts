@@ -29,14 +29,26 @@ export interface BridgeSpec {
  * route_localnet lets DNAT'ed loopback traffic (`curl 127.0.0.1:8080`) leave through the bridge.
  */
 export async function ensureBridge(spec: BridgeSpec): Promise<void> {
-  // Adding and accepting "File exists" is one spawn where checking first was two.
-  const r = await execTool('ip', ['link', 'add', 'name', spec.name, 'type', 'bridge']);
-  if (r.code !== 0 && !/File exists/.test(r.stderr)) await mustExec('ip', ['link', 'add', 'name', spec.name, 'type', 'bridge']);
-  const batch = [`link set dev ${spec.name} mtu ${spec.mtu}`];
+  // One `ip` process for it all (at each start, for the default bridge: under emulation in the VM each spawn is a
+  // fork of berthd and an exec). `-force` carries the batch on past its first line when the bridge is already there
+  // ("File exists", after a restart); any other failure fails the set-up.
+  const batch = [`link add name ${spec.name} type bridge`, `link set dev ${spec.name} mtu ${spec.mtu}`];
   if (spec.gatewayCidr) batch.push(`address replace ${spec.gatewayCidr} dev ${spec.name}`);
   batch.push(`link set dev ${spec.name} up`);
-  await mustExec('ip', ['-batch', '-'], `${batch.join('\n')}\n`);
+  const r = await execTool('ip', ['-force', '-batch', '-'], `${batch.join('\n')}\n`);
+  if (r.code !== 0 && !onlyExisted(r.stderr)) {
+    throw new SystemError(`ip -batch (bridge ${spec.name}): ${r.stderr.trim() || `exit status ${r.code}`}`);
+  }
   await writeSysctl(`net.ipv4.conf.${spec.name}.route_localnet`, '1');
+}
+
+/**
+ * True when what an `ip -force -batch` printed is only its first line (the `link add`) failing with "File exists":
+ * any other line (another command failed, or one ip could not parse) is a failure.
+ */
+export function onlyExisted(stderr: string): boolean {
+  const lines = stderr.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  return lines.some((l) => /File exists/.test(l)) && lines.every((l) => /File exists/.test(l) || /^Command failed \S*:1$/.test(l));
 }
 
 export async function deleteLink(name: string): Promise<void> {
