@@ -1,6 +1,8 @@
 import { docker } from '../../testrig/docker-cli.js';
+import { BIG_SHAPE } from '../big-image.js';
 import { benchImage, dockerOk, pulledInto, type BenchImageName } from '../fixtures.js';
 import { defineScenario, type BenchScenario, type BenchTarget } from '../scenario.js';
+import { pullFloor } from './pull-floor.js';
 
 interface Ctx {
   ref: string;
@@ -16,6 +18,7 @@ export default coldPullScenario({
   name: 'pull',
   description: '`docker pull` of a 4-layer ~100 MiB (75 MiB gzip) image from a loopback registry into an empty store, ms',
   image: 'big',
+  floor: () => pullFloor(BIG_SHAPE, 'big'),
 });
 
 /**
