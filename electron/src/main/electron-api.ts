@@ -11,6 +11,9 @@ export interface ElectronApi {
   Notification: { new (options: Electron.NotificationConstructorOptions): Electron.Notification; isSupported(): boolean };
   nativeImage: Pick<typeof Electron.nativeImage, 'createFromPath'>;
   shell: Pick<Electron.Shell, 'openExternal'>;
+  /** Extension views (extension-views.ts): the privileged scheme and each extension's partition. */
+  protocol: Pick<Electron.Protocol, 'registerSchemesAsPrivileged'>;
+  session: Pick<typeof Electron.session, 'fromPartition'>;
 }
 
 /** What the tray and the quit path need from whoever runs the engine (the VM backend, or nothing natively). */

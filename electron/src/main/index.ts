@@ -14,8 +14,12 @@ import { vmEngineController } from '../host/vm/engine-controller.js';
 import { vmFiles } from '../host/vm/vm-files.js';
 import { appendTo, logVmEvents } from '../host/vm/vm-log.js';
 import type { ElectronApi } from './electron-api.js';
+import { registerExtensionScheme } from './extension-views.js';
 import { hostToolsOnStart } from './host-tools-on-start.js';
 import { startShell } from './shell.js';
+
+// Before anything is awaited: a privileged scheme must be registered before the app is ready.
+registerExtensionScheme(electron as unknown as ElectronApi);
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const appRoot = path.resolve(here, '..', '..');
@@ -57,6 +61,11 @@ void startShell(electron as unknown as ElectronApi, {
   ...(remote ? { controls: remote.controls, hostLogFile: remote.hostLog, ...(remote.tray ? { controller: remote.tray } : {}) } : {}),
   indexHtml: path.join(uiDir, 'index.html'),
   preload: path.join(here, '..', 'preload', 'index.cjs'),
+  extensionViews: {
+    home: paths.home,
+    preload: path.join(here, '..', 'preload', 'extension.cjs'),
+    clientScript: path.join(uiDir, 'extension-client', 'ddclient.js'),
+  },
   trayIcon: path.join(appRoot, 'build', 'tray.png'),
   stateFile: path.join(electron.app.getPath('userData'), 'window-state.json'),
   startAtLogin: electron.app.getLoginItemSettings().openAtLogin,

@@ -9,6 +9,8 @@ export interface MainWindowOptions {
   indexUrl: string;
   state: WindowState;
   stateFile: string;
+  /** Extension tabs are <webview>s (each checked on attach: extension-views.ts). */
+  webviewTag?: boolean;
 }
 
 export function createMainWindow(e: ElectronApi, opts: MainWindowOptions): Electron.BrowserWindow {
@@ -25,6 +27,7 @@ export function createMainWindow(e: ElectronApi, opts: MainWindowOptions): Elect
       nodeIntegration: false,
       webSecurity: true,
       spellcheck: false,
+      webviewTag: opts.webviewTag ?? false,
     },
   });
   if (opts.state.maximized) win.maximize();

@@ -1,11 +1,12 @@
 import { chmodSync, mkdirSync, readdirSync, readlinkSync, writeFileSync } from 'node:fs';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EventChannels } from '../shared/contract.js';
 import type { EngineStatus } from '../shared/types.js';
 import type { UiHost } from '../host/ui/ui-host.js';
+import { ExtensionStore } from '../host/extensions/store.js';
 import { berthPaths } from '../host/paths.js';
 import { controlVm } from '../host/vm/engine-controller.js';
 import { MockVmService } from '../host/vm/mock-vm-service.js';
@@ -41,6 +42,8 @@ beforeEach(async () => {
     stateFile: path.join(dir, 'window.json'), startAtLogin: true, keepEngineOnQuit: false, ...over,
   });
 });
+// Each test's folder goes with it (a run left one per test under /tmp).
+afterEach(() => rm(dir, { recursive: true, force: true }));
 
 describe('Electron shell wiring', () => {
   it('quits at once when another Berth already runs', async () => {
@@ -63,6 +66,25 @@ describe('Electron shell wiring', () => {
     expect(win.shown).toBe(1);
     expect(win.webContents.openHandler!({ url: 'http://localhost:8080' })).toEqual({ action: 'deny' });
     expect(f.opened).toEqual(['http://localhost:8080']);
+  });
+
+  it('shows extension tabs as checked <webview>s only when asked to, with the host switched to scheme views', async () => {
+    const f = fakeElectron();
+    await startShell(f.e, options({ host: fakeHost().host }));
+    expect((f.windows()[0]!.options.webPreferences as Record<string, unknown>).webviewTag).toBe(false);
+
+    const g = fakeElectron();
+    const { host } = fakeHost();
+    let schemeViews = false;
+    Object.assign(host, { extensions: { manager: { store: new ExtensionStore(dir) }, useElectronViews: () => { schemeViews = true; } } });
+    await startShell(g.e, options({ host, extensionViews: { home: dir, preload: '/app/preload/extension.cjs', clientScript: '/app/renderer/extension-client/ddclient.js' } }));
+    const win = g.windows()[0]!;
+    expect((win.options.webPreferences as Record<string, unknown>).webviewTag).toBe(true);
+    expect(schemeViews).toBe(true);
+    // A webview the policy refuses (nothing is installed) never attaches.
+    let prevented = false;
+    win.webContents.emit('will-attach-webview', { preventDefault: () => { prevented = true; } }, {}, { src: 'https://example.com/' });
+    expect(prevented).toBe(true);
   });
 
   it('answers IPC from its own page only', async () => {

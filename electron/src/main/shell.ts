@@ -12,6 +12,7 @@ import { inProcessVmControls } from '../host/ui/vm-engine-controls.js';
 import type { VmEngineController } from '../host/vm/engine-controller.js';
 import type { ManagedVm } from '../host/vm/vm-service.js';
 import type { ElectronApi, EngineController } from './electron-api.js';
+import { attachExtensionViews } from './extension-views.js';
 import { createIpcBridge } from './ipc-bridge.js';
 import { createMainWindow } from './main-window.js';
 import { trayMenuTemplate } from './tray-menu.js';
@@ -50,6 +51,11 @@ export interface ShellOptions {
   log?: (line: string) => void;
   /** For tests: the host behind the contract. */
   host?: UiHost;
+  /**
+   * Docker extensions installed under `home` (Berth's home), their tabs as <webview>s on their own scheme and
+   * partition (extension-views.ts): `preload` is dist/preload/extension.cjs, `clientScript` the built ddClient.
+   */
+  extensionViews?: { home: string; preload: string; clientScript: string };
 }
 
 export interface RunningShell {
@@ -98,11 +104,14 @@ export async function startShell(e: ElectronApi, opts: ShellOptions): Promise<Ru
     ...(opts.settingsFile ? { settingsPath: opts.settingsFile } : {}),
     ...(opts.hostLogFile ? { hostLogPath: opts.hostLogFile } : {}),
     ...(opts.registries ? { registries: opts.registries } : {}),
+    ...(opts.extensionViews ? { extensions: { home: opts.extensionViews.home } } : {}),
     controls: {
       ...(opts.vm ? inProcessVmControls(opts.vm) : (opts.controls ?? (controller ? { restartEngine: () => controller.restart() } : {}))),
       setStartAtLogin: (on) => e.app.setLoginItemSettings({ openAtLogin: on }),
     },
   });
+  const views = opts.extensionViews && host.extensions ? { ...opts.extensionViews, store: host.extensions.manager.store } : undefined;
+  if (views) host.extensions?.useElectronViews();
   const indexUrl = pathToFileURL(opts.indexHtml).href;
   const bridge = createIpcBridge(e, host, indexUrl);
 
@@ -114,8 +123,9 @@ export async function startShell(e: ElectronApi, opts: ShellOptions): Promise<Ru
       win.focus();
       return;
     }
-    win = createMainWindow(e, { preload: opts.preload, indexUrl, state: loadWindowState(opts.stateFile), stateFile: opts.stateFile });
+    win = createMainWindow(e, { preload: opts.preload, indexUrl, state: loadWindowState(opts.stateFile), stateFile: opts.stateFile, webviewTag: !!views });
     bridge.attach(win.webContents);
+    if (views) attachExtensionViews(e, win.webContents, { store: views.store, preload: views.preload, clientScript: views.clientScript, log });
   };
   openDashboard();
   e.app.on('second-instance', openDashboard);

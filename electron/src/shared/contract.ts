@@ -74,9 +74,12 @@ export interface RequestChannels {
   'troubleshoot.logs': { args: { source: 'host' | 'engine'; tail: number }; result: { lines: string[] } };
   'extensions.list': { args: void; result: ExtensionsOverview };
   'extensions.remove': { args: { id: string }; result: void };
-  /** The extension UI's URL on its own loopback origin (its server starts on first open). */
-  /** `debug`: `berth extension dev debug` is on (the shell opens DevTools with the tab). */
-  'extensions.open': { args: { id: string }; result: { url: string; origin: string; debug: boolean } };
+  /**
+   * The extension UI's URL on its own origin: a loopback port in browser mode (its server starts on first open); in
+   * the Electron shell `berth-extension://…` with `partition`, its own session, for the <webview> showing it.
+   * `debug`: `berth extension dev debug` is on (the shell opens DevTools with the tab).
+   */
+  'extensions.open': { args: { id: string }; result: { url: string; origin: string; debug: boolean; partition?: string } };
   'extensions.catalog': { args: void; result: CatalogResult };
   /**
    * Settings → "Show extension containers": sets the engine's setting when `show` is given and answers it; null when

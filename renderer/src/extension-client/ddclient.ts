@@ -1,9 +1,10 @@
-// window.ddClient for Docker Desktop extensions, injected by the extension's server before any page script runs
+// window.ddClient for Docker Desktop extensions, injected by the extension's server (or the Electron shell's scheme
+// handler) before any page script runs
 // (built as a classic script: dist/extension-client/ddclient.js). The v1 surface and the deprecated v0 aliases on
 // one object, as Docker Desktop exposes them; every call goes over the frame bridge to the dashboard and host.
 import type { BridgeError, ExecChunk, ExecScope, FrameConfig, NavigateTarget } from '@berth/electron/shared/extension-bridge.js';
 import { execResult } from './exec-result.js';
-import { createFrameBridge } from './frame-bridge.js';
+import { createFrameBridge, windowPort } from './frame-bridge.js';
 import { themeBag } from './themes.js';
 
 interface ExecOptions {
@@ -30,7 +31,8 @@ const config = window.__berthExtension;
 if (config) install(config);
 
 function install(cfg: FrameConfig): void {
-  const bridge = createFrameBridge(cfg.dashboardOrigin);
+  // The Electron view's preload pipe when there is one (its config names no dashboard origin), else the dashboard window.
+  const bridge = createFrameBridge(window.__berthFrameBridge ?? windowPort(cfg.dashboardOrigin));
 
   const exec = (scope: ExecScope) => (cmd: string, args: string[] = [], opts: ExecOptions = {}) => {
     const spec = { scope, cmd, args: args.map(String), ...(opts.cwd ? { cwd: opts.cwd } : {}), ...(opts.env ? { env: opts.env } : {}) };

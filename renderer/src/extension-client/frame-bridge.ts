@@ -1,5 +1,7 @@
-// The frame's end of the ddClient bridge: posts FrameMessages to the dashboard window only (by origin) and
-// accepts answers only from it. Every call is answered by id; streaming execs get chunks until their exit.
+// The frame's end of the ddClient bridge. Every call is answered by id; streaming execs get chunks until their exit.
+// Two transports: in a browser the page is a frame of the dashboard and posts FrameMessages to the dashboard window
+// only (by origin), accepting answers only from it; in the Electron shell it is a <webview> whose preload
+// (electron/src/preload/extension.cts) exposes `__berthFrameBridge`, a pipe to its embedder and nothing else.
 import type { BridgeError, DashboardMessage, ExecChunk, ExecSpec, ExtensionCall, FrameMessage } from '@berth/electron/shared/extension-bridge.js';
 
 type Pending = { resolve(v: unknown): void; reject(e: BridgeError): void };
@@ -10,15 +12,37 @@ export interface FrameBridge {
   stream(exec: ExecSpec, splitOutputLines: boolean, onChunk: (c: ExecChunk) => void): { close(): void };
 }
 
-export function createFrameBridge(dashboardOrigin: string, target: Window = window.parent): FrameBridge {
+/** How FrameMessages leave the page and answers come back. */
+export interface FramePort {
+  post(m: FrameMessage): void;
+  listen(onMessage: (m: unknown) => void): void;
+}
+
+declare global {
+  interface Window {
+    /** The Electron extension view's preload pipe (absent in a browser). */
+    __berthFrameBridge?: FramePort;
+  }
+}
+
+/** A browser frame: postMessage to the dashboard window, answers only from it and its origin. */
+export function windowPort(dashboardOrigin: string, target: Window = window.parent): FramePort {
+  return {
+    post: (m) => target.postMessage(m, dashboardOrigin),
+    listen: (onMessage) => window.addEventListener('message', (ev: MessageEvent) => {
+      if (ev.origin === dashboardOrigin && ev.source === target) onMessage(ev.data);
+    }),
+  };
+}
+
+export function createFrameBridge(port: FramePort): FrameBridge {
   let nextId = 1;
   const pending = new Map<number, Pending>();
   const streams = new Map<number, (c: ExecChunk) => void>();
-  const post = (m: FrameMessage) => target.postMessage(m, dashboardOrigin);
+  const post = (m: FrameMessage) => port.post(m);
 
-  window.addEventListener('message', (ev: MessageEvent) => {
-    if (ev.origin !== dashboardOrigin || ev.source !== target) return;
-    const m = ev.data as DashboardMessage;
+  port.listen((data: unknown) => {
+    const m = data as DashboardMessage;
     if (!m || m.berthExt !== 1 || typeof m.id !== 'number') return;
     if (m.op === 'chunk') {
       const s = streams.get(m.id);

@@ -15,6 +15,7 @@ import { ExtensionManager, type Progress } from './manager.js';
 import { berthPaths } from '../paths.js';
 import type { InstalledExtension } from './store.js';
 import { ExtensionUiServers } from './ui-server.js';
+import { viewOrigin, viewPartition, viewUrl } from './view-scheme.js';
 import { serviceRequest, serviceSocket } from './vm-service.js';
 
 export interface ExtensionsHostOptions {
@@ -33,6 +34,7 @@ export class ExtensionsHost {
   readonly manager: ExtensionManager;
   readonly ui: ExtensionUiServers;
   private readonly ctx: ExecContext;
+  private electronViews = false;
 
   constructor(private readonly docker: Docker, engine: string, private readonly opts: ExtensionsHostOptions) {
     const cli = opts.cli ?? dockerCliFrom();
@@ -86,9 +88,21 @@ export class ExtensionsHost {
     await this.ui.stop(ext.id);
   }
 
-  async open(id: string): Promise<{ url: string; origin: string; debug: boolean }> {
-    if (!this.ui.available) throw new Error('extension UIs are served only in browser mode for now');
+  /**
+   * The Electron shell shows extension UIs as <webview>s on their own `berth-extension://` origin and partition
+   * (view-scheme.ts) instead of loopback servers.
+   */
+  useElectronViews(): void {
+    this.electronViews = true;
+  }
+
+  async open(id: string): Promise<{ url: string; origin: string; debug: boolean; partition?: string }> {
     const ext = await this.manager.get(id);
+    if (this.electronViews) {
+      // Developer mode's ui-source is proxied by the loopback servers only; the shell's views serve the installed files.
+      return { url: viewUrl(ext), origin: viewOrigin(ext.id), debug: Boolean(ext.devDebug), partition: viewPartition(ext.id) };
+    }
+    if (!this.ui.available) throw new Error('extension UIs are served only in browser mode and in the Electron shell');
     return { ...(await this.ui.open(ext)), debug: Boolean(ext.devDebug) };
   }
 

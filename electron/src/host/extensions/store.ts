@@ -1,6 +1,7 @@
 // Installed extensions under Berth's home (`~/.berth/extensions/`): one folder per extension with the files
 // copied out of its image, and `state.json` listing them. Written atomically (temp file + rename), so a crash
 // leaves the old list or the new one; read fresh on every call, so the CLI and a running dashboard agree.
+import { readFileSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ExtensionMetadata } from './metadata.js';
@@ -50,13 +51,34 @@ export class ExtensionStore {
   }
 
   async read(): Promise<ExtensionsState> {
+    return this.parse(() => readFile(this.file, 'utf8'));
+  }
+
+  /** For the Electron shell's `will-attach-webview`, which must decide before it returns. */
+  readSync(): ExtensionsState {
     try {
-      const parsed = JSON.parse(await readFile(this.file, 'utf8')) as Partial<ExtensionsState>;
-      return { enabled: parsed.enabled ?? true, extensions: parsed.extensions ?? {} };
+      return this.parsed(readFileSync(this.file, 'utf8'));
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { enabled: true, extensions: {} };
-      throw new Error(`cannot read ${this.file}: ${(e as Error).message}`, { cause: e });
+      return this.failed(e);
     }
+  }
+
+  private async parse(text: () => Promise<string>): Promise<ExtensionsState> {
+    try {
+      return this.parsed(await text());
+    } catch (e) {
+      return this.failed(e);
+    }
+  }
+
+  private parsed(text: string): ExtensionsState {
+    const parsed = JSON.parse(text) as Partial<ExtensionsState>;
+    return { enabled: parsed.enabled ?? true, extensions: parsed.extensions ?? {} };
+  }
+
+  private failed(e: unknown): ExtensionsState {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { enabled: true, extensions: {} };
+    throw new Error(`cannot read ${this.file}: ${(e as Error).message}`, { cause: e });
   }
 
   async write(state: ExtensionsState): Promise<void> {

@@ -33,8 +33,13 @@ export async function resolveStatic(root: string, urlPath: string): Promise<stri
   return (await stat(index).catch(() => undefined))?.isFile() ? index : undefined;
 }
 
+/** The Content-Type a file is served with. */
+export function contentType(file: string): string {
+  return TYPES[path.extname(file)] ?? 'application/octet-stream';
+}
+
 export function sendFile(res: ServerResponse, file: string, headers: Record<string, string>): void {
-  const type = TYPES[path.extname(file)] ?? 'application/octet-stream';
+  const type = contentType(file);
   // Vite puts a content hash in asset names, so they can be cached for good; index.html never.
   const cache = file.includes(`${path.sep}assets${path.sep}`) ? 'public, max-age=31536000, immutable' : 'no-store';
   res.writeHead(200, { 'Content-Type': type, 'Cache-Control': cache, 'X-Content-Type-Options': 'nosniff', ...headers });
