@@ -86,8 +86,12 @@ export async function handleExit(ctx: ContainerContext, record: ContainerRecord,
 
 /** Follows a running container's monitor until it exits, then handles the exit. */
 export function watchExit(ctx: ContainerContext, record: ContainerRecord, proc: ContainerProcess): void {
-  void proc
-    .wait()
+  followExit(ctx, record, proc.wait());
+}
+
+/** Handles the exit `exited` resolves with (start chains it after its own write of the record). */
+export function followExit(ctx: ContainerContext, record: ContainerRecord, exited: Promise<ExitStatus>): void {
+  void exited
     .then((status) => handleExit(ctx, record, status))
     .catch((err: unknown) => ctx.log.error({ id: record.Id, err: errorMessage(err) }, 'exit handling failed'));
 }

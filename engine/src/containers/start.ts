@@ -5,7 +5,7 @@ import { resolveInRoot } from '../base/rooted-fs.js';
 import { ContainerProcess } from '../runtime/index.js';
 import { bundleDir, publish, type ContainerContext } from './context.js';
 import { etcFilePaths, writeEtcFiles } from './etc-files.js';
-import { watchExit } from './exit.js';
+import { followExit } from './exit.js';
 import { jsonFileLog } from './log-config.js';
 import { deleteFromRuntime } from './runtime-state.js';
 import { mountShareableShm, shareableShmPath, unmountShareableShm } from './ipc-shm.js';
@@ -153,28 +153,36 @@ export async function startContainer(ctx: ContainerContext, record: ContainerRec
     mark('spec');
     const started = procReady.value;
     const running = runningState(record, new Date().toISOString());
-    // The record says "running" on disk before the command runs, so only in-memory work is left between its first
-    // instruction and start's answer. With a slow fsync there, a short `--rm` container could exit before start
-    // answered and be gone by the client's next call (docker-py's containers.run got 404s from logs and wait), and
-    // a berthd killed there left it "created" beside a process that ran. The pid is known only once it runs: a
-    // restarted berthd asks the monitor for it.
+    // The record says "running" before the command runs, so a berthd killed while start is still being answered
+    // finds the container on restart (reattached, or exited with the code its monitor recorded), never "created"
+    // beside a process that ran. Not fsync'd: a kill -9 keeps the page cache, and the durable write follows.
     const ready = await Promise.allSettled([
       writeSpec(bundle, spec),
-      ctx.store.persist({ ...record, State: running, MonitorPid: started.monitorPid() }),
+      ctx.store.persist({ ...record, State: running, MonitorPid: started.monitorPid() }, { durable: false }),
       (async () => {
         for (const hook of ctx.beforeStart) await hook(record, started);
       })(),
     ]);
     const failed = ready.find((r) => r.status === 'rejected');
     if (failed) throw failed.reason;
-    mark('saved');
     await started.start();
     mark('run');
     ctx.processes.set(record.Id, started);
     record.State = { ...running, Pid: started.pid };
     record.MonitorPid = started.monitorPid();
+    // Then the record with its pid, durably (dockerd's checkpoint after its start). Start answers once that is
+    // written or once the container has already ended, whichever comes first: a slow fsync (seconds on a busy disk)
+    // must not outlast a short container, or a `--rm` one is exited and removed by the time the client's next call
+    // arrives (docker-py's containers.run follows start with logs, inspect and wait: 404s). Its exit is handled
+    // after the write, which would otherwise overwrite it.
+    const exited = started.wait();
+    const saved = ctx.store.save(record).then(
+      () => mark('saved'),
+      (err: unknown) => ctx.log.warn({ id: record.Id, err: errorMessage(err) }, 'could not record the container as started'),
+    );
+    await Promise.race([saved, exited.then(() => mark('exited'), () => undefined)]);
     publish(ctx, record, 'start');
-    watchExit(ctx, record, started);
+    followExit(ctx, record, saved.then(() => exited));
     ctx.log.debug({ id: record.Id, ms: phases }, 'container started');
   } catch (err) {
     proc?.abandon();

@@ -84,12 +84,14 @@ export class ContainerStore {
   }
 
   /**
-   * Writes a record to disk only, durably (but for a volatile container), leaving the one in memory as it is:
-   * start writes the state a container is about to have before its command runs, and shows it once it does.
+   * Writes a record to disk only, durably (but for a volatile container, or with `durable: false`: no fsync, which
+   * a kill -9 of berthd still finds), leaving the one in memory as it is: start writes the state a container is
+   * about to have before its command runs, and shows it once it does.
    */
-  async persist(record: ContainerRecord): Promise<void> {
+  async persist(record: ContainerRecord, opts: { durable?: boolean } = {}): Promise<void> {
     await fs.mkdir(this.dir(record.Id), { recursive: true, mode: 0o710 });
-    await atomicWriteJson(path.join(this.dir(record.Id), CONFIG_FILE), record, 0o600, { sync: !this.volatile.has(record.Id) });
+    const sync = opts.durable !== false && !this.volatile.has(record.Id);
+    await atomicWriteJson(path.join(this.dir(record.Id), CONFIG_FILE), record, 0o600, { sync });
   }
 
   /**

@@ -379,6 +379,26 @@ static int wait_for_start(void) {
   return strcmp(buf, "start\n") == 0;
 }
 
+/* The runtime can exit before the container's init has exec'd the command: runc's init is still "runc:[2:INIT]"
+ * then, waiting for the CPU on a busy machine. The pid is answered once the command runs (it has left the runtime's
+ * code), so what berthd then tells its client (start answered) is true of the command: a `start` then `logs` of a
+ * short command finds it begun. An init that exits instead, or 2 s, end the wait. */
+static void wait_for_exec(pid_t pid) {
+  char path[64], comm[32];
+  snprintf(path, sizeof path, "/proc/%d/comm", (int)pid);
+  for (int i = 0; i < 2000; i++) {
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return;
+    ssize_t n = read(fd, comm, sizeof comm - 1);
+    close(fd);
+    if (n <= 0 || strncmp(comm, "runc:[2:INIT]", 13) != 0) return;
+    siginfo_t si = {0};
+    if (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) != 0 || si.si_pid == pid) return;
+    struct timespec ts = {0, 500000};
+    nanosleep(&ts, NULL);
+  }
+}
+
 /* Ends every client after its exit frame. Closing a unix socket while unread input sits in it resets the connection,
  * and a client that sees the reset may drop output it has not handed on yet (Node does, exit frame included): a
  * `docker exec -i` whose close-stdin frame arrived after its process exited lost its whole answer. So each client
@@ -547,6 +567,7 @@ int main(int argc, char **argv) {
   if (pfd < 0 || read(pfd, pidbuf, sizeof pidbuf - 1) <= 0) die("read pid file %s: %s", pid_file, strerror(errno));
   close(pfd);
   container = (pid_t)atoi(pidbuf);
+  if (!hold_output) wait_for_exec(container);
 
   if (attach_listen < 0) attach_listen = serve_attach();
   dprintf(sync_fd, "{\"pid\":%d}\n", (int)container);
