@@ -48,6 +48,16 @@ export function fakeElectron(opts: { singleInstance?: boolean } = {}) {
   const opened: string[] = [];
   const ipcMain = new EventEmitter();
   FakeWindow.created = [];
+  // Extension views' partitions: the scheme handlers each has and how often its storage was cleared.
+  const sessions = new Map<string, { handled: Set<string>; cleared: number }>();
+  const fromPartition = (partition: string) => {
+    const s = sessions.get(partition) ?? { handled: new Set<string>(), cleared: 0 };
+    sessions.set(partition, s);
+    return {
+      protocol: { handle: (scheme: string) => void s.handled.add(scheme), unhandle: (scheme: string) => void s.handled.delete(scheme) },
+      clearStorageData: async () => { s.cleared++; },
+    };
+  };
   const e = {
     app,
     BrowserWindow: FakeWindow,
@@ -57,6 +67,8 @@ export function fakeElectron(opts: { singleInstance?: boolean } = {}) {
     Notification: class { static isSupported() { return true; } constructor(readonly n: { title: string; body: string }) {} show() { notifications.push(this.n); } },
     nativeImage: { createFromPath: (p: string) => p },
     shell: { openExternal: async (u: string) => { opened.push(u); } },
+    protocol: { registerSchemesAsPrivileged: () => undefined },
+    session: { fromPartition },
   };
-  return { e: e as unknown as ElectronApi, app, ipcMain, trays, notifications, opened, windows: () => FakeWindow.created };
+  return { e: e as unknown as ElectronApi, app, ipcMain, trays, notifications, opened, sessions, windows: () => FakeWindow.created };
 }

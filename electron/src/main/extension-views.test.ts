@@ -15,14 +15,23 @@ import { attachExtensionViews, registerExtensionScheme } from './extension-views
 type Handler = (r: { url: string; method: string }) => Promise<Response>;
 
 function fakeElectron() {
-  const sessions = new Map<string, { partition: string; handlers: Map<string, Handler>; protocol: { handle(s: string, h: Handler): void } }>();
+  type FakeSession = { partition: string; handlers: Map<string, Handler>; cleared: number; protocol: { handle(s: string, h: Handler): void; unhandle(s: string): void }; clearStorageData(): Promise<void> };
+  const sessions = new Map<string, FakeSession>();
   const privileged: unknown[] = [];
   const opened: string[] = [];
   const fromPartition = (partition: string) => {
     let s = sessions.get(partition);
     if (!s) {
       const handlers = new Map<string, Handler>();
-      s = { partition, handlers, protocol: { handle: (scheme: string, h: Handler) => void handlers.set(scheme, h) } };
+      s = {
+        partition, handlers, cleared: 0,
+        protocol: {
+          // Electron throws on a second handler for the same scheme in one session.
+          handle: (scheme: string, h: Handler) => { if (handlers.has(scheme)) throw new Error(`${scheme} already handled`); handlers.set(scheme, h); },
+          unhandle: (scheme: string) => void handlers.delete(scheme),
+        },
+        async clearStorageData() { this.cleared++; },
+      };
       sessions.set(partition, s);
     }
     return s;
@@ -70,14 +79,14 @@ describe('the shell\'s extension views', () => {
   const setUp = () => {
     const f = fakeElectron();
     const dashboard = new FakeWebContents();
-    attachExtensionViews(f.e, dashboard as never, { store, preload: '/app/preload/extension.cjs', clientScript: path.join(home, 'ddclient.js'), log: (l) => logs.push(l) });
+    const views = attachExtensionViews(f.e, dashboard as never, { store, preload: '/app/preload/extension.cjs', clientScript: path.join(home, 'ddclient.js'), log: (l) => logs.push(l) });
     const attach = (params: { src?: string; partition?: string }) => {
       const prefs: Record<string, unknown> = { nodeIntegration: true, preload: '/evil.js', webSecurity: false };
       let prevented = false;
       dashboard.emit('will-attach-webview', { preventDefault: () => { prevented = true; } }, prefs, params);
       return { prefs, prevented };
     };
-    return { f, dashboard, attach };
+    return { f, dashboard, attach, views };
   };
 
   it('registers one privileged, secure, standard scheme', () => {
@@ -129,5 +138,21 @@ describe('the shell\'s extension views', () => {
     const stray = new FakeGuest(new EventEmitter());
     dashboard.emit('did-attach-webview', {}, stray);
     expect(stray.closed).toBe(true);
+  });
+
+  it('clears a removed extension\'s partition and drops its handler, so a reinstall starts clean', async () => {
+    const { f, attach, views } = setUp();
+    attach({ src: viewUrl(one), partition: viewPartition(one.id) });
+    const session = f.sessions.get(viewPartition(one.id))!;
+    expect(session.handlers.has('berth-extension')).toBe(true);
+    await views.forget(one.id);
+    expect(session.handlers.has('berth-extension')).toBe(false);
+    expect(session.cleared).toBe(1);
+    // Installed again: its view attaches and is served again.
+    expect(attach({ src: viewUrl(one), partition: viewPartition(one.id) }).prevented).toBe(false);
+    expect((await session.handlers.get('berth-extension')!({ url: `${viewOrigin(one.id)}/index.html`, method: 'GET' })).status).toBe(200);
+    // A partition left from an earlier run (no view shown in this one) is cleared too.
+    await views.forget(two.id);
+    expect(f.sessions.get(viewPartition(two.id))!.cleared).toBe(1);
   });
 });

@@ -8,7 +8,7 @@ import type * as Electron from 'electron';
 import { readFile } from 'node:fs/promises';
 import type { ExtensionStore } from '../host/extensions/store.js';
 import { decideWebview, externalTarget, viewMayNavigate } from '../host/extensions/view-policy.js';
-import { EXTENSION_SCHEME, EXTENSION_SCHEME_PRIVILEGES, schemeResponse } from '../host/extensions/view-scheme.js';
+import { EXTENSION_SCHEME, EXTENSION_SCHEME_PRIVILEGES, schemeResponse, viewPartition } from '../host/extensions/view-scheme.js';
 import type { ElectronApi } from './electron-api.js';
 
 /** Must run before the app is ready (Electron's rule for privileged schemes). */
@@ -36,12 +36,45 @@ function handlerFor(opts: ExtensionViewsOptions, id: string) {
   };
 }
 
-/** Checks and prepares every <webview> the dashboard's page attaches. */
-export function attachExtensionViews(e: ElectronApi, dashboard: Electron.WebContents, opts: ExtensionViewsOptions): void {
+export interface ExtensionViews {
+  /** Checks and prepares every <webview> this dashboard page attaches. */
+  attach(dashboard: Electron.WebContents): void;
+  /**
+   * A removed extension: its partition's scheme handler goes and its storage (cookies, local storage, IndexedDB,
+   * cache) is cleared, so a reinstall starts clean, as in Docker Desktop.
+   */
+  forget(id: string): Promise<void>;
+}
+
+/** The views of every dashboard window: a partition's scheme handler is registered once, whichever window asks. */
+export function extensionViews(e: ElectronApi, opts: ExtensionViewsOptions): ExtensionViews {
   const served = new Set<string>();
   // Between will-attach-webview and did-attach-webview: which extension each new guest's partition is.
   const pending = new Map<string, { id: string; debug: boolean }>();
+  return {
+    attach: (dashboard) => attachTo(e, dashboard, opts, served, pending),
+    async forget(id) {
+      const partition = viewPartition(id);
+      const session = e.session.fromPartition(partition);
+      pending.delete(partition);
+      if (served.delete(partition)) session.protocol.unhandle(EXTENSION_SCHEME);
+      // Also when no view was shown in this run: the partition persists across restarts.
+      await session.clearStorageData();
+    },
+  };
+}
 
+/** One dashboard page's views (tests; the shell keeps one `extensionViews` for all its windows). */
+export function attachExtensionViews(e: ElectronApi, dashboard: Electron.WebContents, opts: ExtensionViewsOptions): ExtensionViews {
+  const views = extensionViews(e, opts);
+  views.attach(dashboard);
+  return views;
+}
+
+function attachTo(
+  e: ElectronApi, dashboard: Electron.WebContents, opts: ExtensionViewsOptions,
+  served: Set<string>, pending: Map<string, { id: string; debug: boolean }>,
+): void {
   dashboard.on('will-attach-webview', (event, webPreferences, params) => {
     let decision: ReturnType<typeof decideWebview>;
     try {

@@ -7,6 +7,7 @@ import type { EventChannels } from '../shared/contract.js';
 import type { EngineStatus } from '../shared/types.js';
 import type { UiHost } from '../host/ui/ui-host.js';
 import { ExtensionStore } from '../host/extensions/store.js';
+import { viewPartition } from '../host/extensions/view-scheme.js';
 import { berthPaths } from '../host/paths.js';
 import { controlVm } from '../host/vm/engine-controller.js';
 import { MockVmService } from '../host/vm/mock-vm-service.js';
@@ -76,7 +77,8 @@ describe('Electron shell wiring', () => {
     const g = fakeElectron();
     const { host } = fakeHost();
     let schemeViews = false;
-    Object.assign(host, { extensions: { manager: { store: new ExtensionStore(dir) }, useElectronViews: () => { schemeViews = true; } } });
+    const removed = new Set<(ext: { id: string }) => void>();
+    Object.assign(host, { extensions: { manager: { store: new ExtensionStore(dir) }, useElectronViews: () => { schemeViews = true; }, onRemoved: (l: (ext: { id: string }) => void) => removed.add(l) } });
     await startShell(g.e, options({ host, extensionViews: { home: dir, preload: '/app/preload/extension.cjs', clientScript: '/app/renderer/extension-client/ddclient.js' } }));
     const win = g.windows()[0]!;
     expect((win.options.webPreferences as Record<string, unknown>).webviewTag).toBe(true);
@@ -85,6 +87,9 @@ describe('Electron shell wiring', () => {
     let prevented = false;
     win.webContents.emit('will-attach-webview', { preventDefault: () => { prevented = true; } }, {}, { src: 'https://example.com/' });
     expect(prevented).toBe(true);
+    // The dashboard removed an extension: its partition's storage is cleared, so a reinstall starts clean.
+    removed.forEach((l) => l({ id: 'acme/gone' }));
+    await expect.poll(() => g.sessions.get(viewPartition('acme/gone'))?.cleared).toBe(1);
   });
 
   it('answers IPC from its own page only', async () => {

@@ -12,7 +12,7 @@ import { inProcessVmControls } from '../host/ui/vm-engine-controls.js';
 import type { VmEngineController } from '../host/vm/engine-controller.js';
 import type { ManagedVm } from '../host/vm/vm-service.js';
 import type { ElectronApi, EngineController } from './electron-api.js';
-import { attachExtensionViews } from './extension-views.js';
+import { extensionViews } from './extension-views.js';
 import { createIpcBridge } from './ipc-bridge.js';
 import { createMainWindow } from './main-window.js';
 import { trayMenuTemplate } from './tray-menu.js';
@@ -112,6 +112,12 @@ export async function startShell(e: ElectronApi, opts: ShellOptions): Promise<Ru
   });
   const views = opts.extensionViews && host.extensions ? { ...opts.extensionViews, store: host.extensions.manager.store } : undefined;
   if (views) host.extensions?.useElectronViews();
+  const viewWiring = views ? extensionViews(e, { store: views.store, preload: views.preload, clientScript: views.clientScript, log }) : undefined;
+  if (viewWiring) {
+    host.extensions?.onRemoved((ext) => {
+      viewWiring.forget(ext.id).catch((err: Error) => log(`${new Date().toISOString()} extension ${ext.id}'s storage was not cleared: ${err.message}\n`));
+    });
+  }
   const indexUrl = pathToFileURL(opts.indexHtml).href;
   const bridge = createIpcBridge(e, host, indexUrl);
 
@@ -125,7 +131,7 @@ export async function startShell(e: ElectronApi, opts: ShellOptions): Promise<Ru
     }
     win = createMainWindow(e, { preload: opts.preload, indexUrl, state: loadWindowState(opts.stateFile), stateFile: opts.stateFile, webviewTag: !!views });
     bridge.attach(win.webContents);
-    if (views) attachExtensionViews(e, win.webContents, { store: views.store, preload: views.preload, clientScript: views.clientScript, log });
+    viewWiring?.attach(win.webContents);
   };
   openDashboard();
   e.app.on('second-instance', openDashboard);

@@ -35,6 +35,7 @@ export class ExtensionsHost {
   readonly ui: ExtensionUiServers;
   private readonly ctx: ExecContext;
   private electronViews = false;
+  private readonly removedListeners = new Set<(ext: InstalledExtension) => void>();
 
   constructor(private readonly docker: Docker, engine: string, private readonly opts: ExtensionsHostOptions) {
     const cli = opts.cli ?? dockerCliFrom();
@@ -86,6 +87,16 @@ export class ExtensionsHost {
   async remove(id: string): Promise<void> {
     const ext = await this.manager.remove(id);
     await this.ui.stop(ext.id);
+    for (const listener of this.removedListeners) listener(ext);
+  }
+
+  /**
+   * Called after the dashboard removed an extension: the Electron shell clears its view's partition then, so a
+   * reinstall starts with empty storage, as in Docker Desktop. Returns the unsubscribe.
+   */
+  onRemoved(listener: (ext: InstalledExtension) => void): () => void {
+    this.removedListeners.add(listener);
+    return () => this.removedListeners.delete(listener);
   }
 
   /**
