@@ -7,7 +7,7 @@ import { GO_KEYS, useGlobalShortcuts } from './lib/keyboard/shortcuts.js';
 import { useEngine } from './stores/engine.js';
 import { useNav, type View } from './stores/nav.js';
 import { useContainers, useImages } from './stores/resources.js';
-import { effectiveTheme, useTheme } from './stores/theme.js';
+import { useThemeAttribute } from './lib/use-theme-attribute.js';
 import { ContainersView } from './views/containers/ContainersView.js';
 import { ImagesView } from './views/images/ImagesView.js';
 import { NetworksView } from './views/NetworksView.js';
@@ -32,17 +32,6 @@ const NAV_BOTTOM: typeof NAV = [
   { view: 'settings', label: 'Settings', icon: 'gear' },
   { view: 'troubleshoot', label: 'Troubleshoot', icon: 'wrench' },
 ];
-
-function useThemeAttribute() {
-  const theme = useTheme((s) => s.theme);
-  useEffect(() => {
-    const mq = window.matchMedia?.('(prefers-color-scheme: dark)');
-    const apply = () => { document.documentElement.dataset.theme = effectiveTheme(theme, mq?.matches ?? false); };
-    apply();
-    mq?.addEventListener?.('change', apply);
-    return () => mq?.removeEventListener?.('change', apply);
-  }, [theme]);
-}
 
 function NavButton({ item }: { item: (typeof NAV)[number] }) {
   const { view, go } = useNav();

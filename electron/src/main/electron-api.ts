@@ -14,6 +14,8 @@ export interface ElectronApi {
   /** Extension views (extension-views.ts): the privileged scheme and each extension's partition. */
   protocol: Pick<Electron.Protocol, 'registerSchemesAsPrivileged'>;
   session: Pick<typeof Electron.session, 'fromPartition'>;
+  /** The dashboard's theme as the app's (so extension views' `prefers-color-scheme` follows it). */
+  nativeTheme: Pick<Electron.NativeTheme, 'themeSource'>;
 }
 
 /** What the tray and the quit path need from whoever runs the engine (the VM backend, or nothing natively). */

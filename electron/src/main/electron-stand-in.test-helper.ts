@@ -69,6 +69,7 @@ export function fakeElectron(opts: { singleInstance?: boolean } = {}) {
     shell: { openExternal: async (u: string) => { opened.push(u); } },
     protocol: { registerSchemesAsPrivileged: () => undefined },
     session: { fromPartition },
+    nativeTheme: { themeSource: 'system' },
   };
-  return { e: e as unknown as ElectronApi, app, ipcMain, trays, notifications, opened, sessions, windows: () => FakeWindow.created };
+  return { e: e as unknown as ElectronApi, app, ipcMain, trays, notifications, opened, sessions, nativeTheme: e.nativeTheme, windows: () => FakeWindow.created };
 }

@@ -217,6 +217,17 @@ describe('Electron shell running the Berth VM', () => {
     await shell.quit();
     expect(service.backend.calls.at(-1)).toBe('stop');
   });
+
+  it('makes the dashboard\'s theme the native theme, so extension views\' prefers-color-scheme follows it', async () => {
+    const { f, ask, shell } = await withVm();
+    expect((await ask('settings.theme', { theme: 'dark' })).ok).toBe(true);
+    expect(f.nativeTheme.themeSource).toBe('dark');
+    expect((await ask('settings.theme', { theme: 'system' })).ok).toBe(true);
+    expect(f.nativeTheme.themeSource).toBe('system');
+    expect((await ask('settings.theme', { theme: 'sepia' })).ok).toBe(false);
+    expect(f.nativeTheme.themeSource).toBe('system');
+    await shell.quit();
+  });
 });
 
 describe('Electron shell setting up the host tools, as berth start does', () => {

@@ -108,6 +108,8 @@ export async function startShell(e: ElectronApi, opts: ShellOptions): Promise<Ru
     controls: {
       ...(opts.vm ? inProcessVmControls(opts.vm) : (opts.controls ?? (controller ? { restartEngine: () => controller.restart() } : {}))),
       setStartAtLogin: (on) => e.app.setLoginItemSettings({ openAtLogin: on }),
+      // The dashboard's own media queries follow it too, so its "system" stays the OS's and its light/dark agree.
+      setTheme: (theme) => { e.nativeTheme.themeSource = theme; },
     },
   });
   const views = opts.extensionViews && host.extensions ? { ...opts.extensionViews, store: host.extensions.manager.store } : undefined;

@@ -57,6 +57,12 @@ export interface RequestChannels {
   'settings.saveDaemonJson': { args: { text: string }; result: { restartNeeded: boolean } };
   /** Invalid changes fail with code 'invalid' and one sentence per field (the rules are in settings-rules.ts). */
   'settings.save': { args: SettingsChange; result: HostSettings };
+  /**
+   * The dashboard's theme (the dashboard keeps it), sent at start and on every change: the Electron shell makes it
+   * the native theme, so extension views' `prefers-color-scheme` follows it (a <webview> guest does not inherit the
+   * page's `color-scheme`); browser mode tells its iframes itself and ignores this.
+   */
+  'settings.theme': { args: { theme: 'light' | 'dark' | 'system' }; result: void };
   'registries.list': { args: void; result: RegistriesView };
   /** Checked against the registry through the engine (POST /auth) before anything is stored. */
   'registries.signIn': { args: { server: string; username: string; password: string }; result: RegistriesView };
@@ -143,7 +149,7 @@ export const REQUEST_CHANNELS: readonly RequestChannel[] = [
   'volumes.list', 'volumes.create', 'volumes.remove', 'volumes.prune', 'volumes.files',
   'volumes.readFile', 'volumes.usage',
   'networks.list', 'networks.inspect', 'networks.create', 'networks.remove',
-  'settings.get', 'settings.checkDaemonJson', 'settings.saveDaemonJson', 'settings.save',
+  'settings.get', 'settings.checkDaemonJson', 'settings.saveDaemonJson', 'settings.save', 'settings.theme',
   'registries.list', 'registries.signIn', 'registries.signOut', 'registries.migrate', 'registries.useContext', 'registries.systemLinks',
   'troubleshoot.diagnostics', 'troubleshoot.logs', 'troubleshoot.resetPlan', 'troubleshoot.reset',
   'extensions.list', 'extensions.remove', 'extensions.open', 'extensions.catalog', 'extensions.call', 'extensions.exec',

@@ -16,7 +16,7 @@ import { vmDaemonJsonFile } from '../../host/vm/vm-settings.js';
 export const HOST_GONE_HINT = 'The Berth host process is not running: start Berth with `berth start` (or scripts/start.sh).';
 
 export interface RemoteVmControls {
-  controls: Required<Omit<EngineControls, 'setStartAtLogin'>>;
+  controls: Required<Omit<EngineControls, 'setStartAtLogin' | 'setTheme'>>;
   /** `berth daemon`'s log file, for Troubleshoot's "Host log". */
   hostLog: string;
   /**

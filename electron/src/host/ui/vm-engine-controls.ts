@@ -16,7 +16,7 @@ const explained = (op: () => Promise<void>) => () =>
     throw err instanceof VmStartError ? vmFailure(err.detail) : err;
   });
 
-export function inProcessVmControls(ctl: VmEngineController<ManagedVm>): Required<Omit<EngineControls, 'setStartAtLogin'>> {
+export function inProcessVmControls(ctl: VmEngineController<ManagedVm>): Required<Omit<EngineControls, 'setStartAtLogin' | 'setTheme'>> {
   return {
     restartEngine: explained(() => ctl.restart()),
     runningVmSettings: async () => {

@@ -72,6 +72,17 @@ describe('Berth settings through the contract', () => {
     expect((await h['settings.get']()).berth!.restartReasons).toEqual(['daemon.json changed']);
   });
 
+  it('hands the dashboard\'s theme to the host that applies it, and refuses an unknown one', async () => {
+    const themes: string[] = [];
+    const h = handlers({ setTheme: (t) => themes.push(t) });
+    await h['settings.theme']({ theme: 'dark' });
+    await h['settings.theme']({ theme: 'system' });
+    await expect(h['settings.theme']({ theme: 'sepia' as never })).rejects.toMatchObject({ code: 'invalid' });
+    expect(themes).toEqual(['dark', 'system']);
+    // A host that has no theme to set (browser mode) takes it and does nothing.
+    await expect(handlers()['settings.theme']({ theme: 'light' })).resolves.toBeUndefined();
+  });
+
   it('says how to get settings when the host keeps none', async () => {
     await expect(settingsHandlers({ engine: 'unix:///x.sock' })['settings.save']({ cpus: 2 })).rejects.toMatchObject({ code: 'not_implemented' });
     expect((await settingsHandlers({ engine: 'unix:///x.sock' })['settings.get']()).berth).toBeUndefined();

@@ -5,7 +5,7 @@ import { hostLimits, readStoredSettings, saveStoredSettings, SettingsInvalid } f
 import { checkDaemonJson } from './daemon-json.js';
 import type { RequestHandlers, UiHostOptions } from './types.js';
 
-type Requests = Pick<RequestHandlers, 'settings.get' | 'settings.checkDaemonJson' | 'settings.saveDaemonJson' | 'settings.save'>;
+type Requests = Pick<RequestHandlers, 'settings.get' | 'settings.checkDaemonJson' | 'settings.saveDaemonJson' | 'settings.save' | 'settings.theme'>;
 
 export function settingsHandlers(opts: UiHostOptions): Requests {
   const controls = opts.controls ?? {};
@@ -64,6 +64,10 @@ export function settingsHandlers(opts: UiHostOptions): Requests {
       }
       if (change.startAtLogin !== undefined) controls.setStartAtLogin?.(change.startAtLogin);
       return get();
+    },
+    async 'settings.theme'({ theme }) {
+      if (theme !== 'light' && theme !== 'dark' && theme !== 'system') throw { code: 'invalid', message: `unknown theme ${String(theme)}` };
+      controls.setTheme?.(theme);
     },
   };
 }

@@ -45,6 +45,8 @@ export interface EngineControls {
   factoryReset?: { deletes: string[]; run(): Promise<void> };
   /** Applies "start at login" right away (the Electron shell does; browser mode only stores it). */
   setStartAtLogin?(on: boolean): void;
+  /** Applies the dashboard's theme to the app (the Electron shell: `nativeTheme.themeSource`). */
+  setTheme?(theme: 'light' | 'dark' | 'system'): void;
   /** Follows the VM (state, start stage, progress, failure): called at once and on every change; returns the unsubscribe. */
   watchVm?(listener: (view: VmView) => void): () => void;
   /** One reading of the VM process's CPU time and memory; null while no VM runs. */
