@@ -2,6 +2,8 @@
 // which <webview>s it lets attach and with what preferences, what each partition's scheme handler serves, and how a
 // guest's navigation, pop-ups and DevTools are handled.
 import { EventEmitter } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -154,5 +156,20 @@ describe('the shell\'s extension views', () => {
     // A partition left from an earlier run (no view shown in this one) is cleared too.
     await views.forget(two.id);
     expect(f.sessions.get(viewPartition(two.id))!.cleared).toBe(1);
+  });
+
+  it('serves the dev server\'s page under dev ui-source, read from the store at each request', async () => {
+    const dev = createServer((_req, res) => res.writeHead(200, { 'Content-Type': 'text/html' }).end('<html><head></head><body>dev</body></html>'));
+    await new Promise<void>((r) => dev.listen(0, '127.0.0.1', r));
+    try {
+      const { f, attach } = setUp();
+      attach({ src: viewUrl(one), partition: viewPartition(one.id) });
+      const handler = f.sessions.get(viewPartition(one.id))!.handlers.get('berth-extension')!;
+      await store.update((s) => { s.extensions[one.id]!.devUiSource = `http://127.0.0.1:${(dev.address() as AddressInfo).port}/`; });
+      expect(await (await handler({ url: `${viewOrigin(one.id)}/`, method: 'GET' })).text())
+        .toBe('<html><head><script src="/__berth/config.js"></script><script src="/__berth/ddclient.js"></script></head><body>dev</body></html>');
+    } finally {
+      await new Promise((r) => dev.close(r));
+    }
   });
 });

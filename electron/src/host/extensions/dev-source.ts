@@ -15,6 +15,24 @@ export function devEntryPath(source: string): string {
   return `${u.pathname}${u.search}`;
 }
 
+/**
+ * What the dev server answers for the page's `url` (its path and query), HTML with Berth's scripts injected; a dev
+ * server that cannot be reached is a 502 saying so. Shared by the loopback origins and the Electron scheme.
+ */
+export async function fetchDevSource(source: string, url: URL, method: string, inject: (html: string) => string): Promise<{ status: number; type: string; body: Buffer<ArrayBuffer> }> {
+  const target = new URL(`${url.pathname}${url.search}`, source);
+  let upstream: Response;
+  try {
+    upstream = await fetch(target, { method });
+  } catch (e) {
+    const why = (e as Error & { cause?: Error }).cause?.message ?? (e as Error).message;
+    return { status: 502, type: 'text/plain; charset=utf-8', body: Buffer.from(`the extension's UI source ${source} cannot be reached: ${why}\n`) };
+  }
+  const type = upstream.headers.get('content-type') ?? 'application/octet-stream';
+  const body = /^text\/html/i.test(type) ? Buffer.from(inject(await upstream.text())) : Buffer.from(await upstream.arrayBuffer());
+  return { status: upstream.status, type, body };
+}
+
 export async function proxyDevSource(
   source: string,
   url: URL,
@@ -23,21 +41,9 @@ export async function proxyDevSource(
   headers: Record<string, string>,
   inject: (html: string) => string,
 ): Promise<void> {
-  const target = new URL(`${url.pathname}${url.search}`, source);
-  let upstream: Response;
-  try {
-    upstream = await fetch(target, { method });
-  } catch (e) {
-    const why = (e as Error & { cause?: Error }).cause?.message ?? (e as Error).message;
-    res.writeHead(502, { 'Content-Type': 'text/plain; charset=utf-8', ...headers });
-    res.end(`the extension's UI source ${source} cannot be reached: ${why}\n`);
-    return;
-  }
-  const type = upstream.headers.get('content-type') ?? 'application/octet-stream';
-  const out = { 'Content-Type': type, 'Cache-Control': 'no-store', ...headers };
-  const body = /^text\/html/i.test(type) ? Buffer.from(inject(await upstream.text())) : Buffer.from(await upstream.arrayBuffer());
-  res.writeHead(upstream.status, out);
-  res.end(method === 'HEAD' ? undefined : body);
+  const r = await fetchDevSource(source, url, method, inject);
+  res.writeHead(r.status, { 'Content-Type': r.type, ...(r.status === 502 ? {} : { 'Cache-Control': 'no-store' }), ...headers });
+  res.end(method === 'HEAD' ? undefined : r.body);
 }
 
 /**

@@ -110,7 +110,7 @@ export class ExtensionsHost {
   async open(id: string): Promise<{ url: string; origin: string; debug: boolean; partition?: string }> {
     const ext = await this.manager.get(id);
     if (this.electronViews) {
-      // Developer mode's ui-source is proxied by the loopback servers only; the shell's views serve the installed files.
+      // Under developer mode's ui-source the view's entry is the dev server's path; the scheme proxies it (view-scheme.ts).
       return { url: viewUrl(ext), origin: viewOrigin(ext.id), debug: Boolean(ext.devDebug), partition: viewPartition(ext.id) };
     }
     if (!this.ui.available) throw new Error('extension UIs are served only in browser mode and in the Electron shell');

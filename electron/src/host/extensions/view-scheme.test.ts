@@ -3,6 +3,8 @@
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InstalledExtension } from './store.js';
 import { decideWebview, externalTarget, extensionOfUrl, viewMayNavigate } from './view-policy.js';
@@ -58,7 +60,7 @@ describe('the extension scheme', () => {
     expect((await get('/alias.html')).body).toContain('/__berth/ddclient.js');
     expect(await get('/assets/app.js')).toMatchObject({ status: 200, file: path.join(ctx.dir, 'ui', 'assets', 'app.js'), headers: { 'Content-Type': 'text/javascript; charset=utf-8' } });
     expect(await get('/__berth/ddclient.js')).toMatchObject({ status: 200, file: ctx.clientScript });
-    const config = (await get('/__berth/config.js')).body ?? '';
+    const config = String((await get('/__berth/config.js')).body ?? '');
     expect(JSON.parse(config.replace(/^window\.__berthExtension = /, '').replace(/;\n$/, ''))).toMatchObject({ image: 'acme/one:1.0.0', dashboardOrigin: '' });
     const head = await get('/index.html', 'HEAD');
     expect([head.status, head.body]).toEqual([200, undefined]);
@@ -113,5 +115,51 @@ describe('which <webview> the dashboard may attach', () => {
     expect(externalTarget('https://docs.docker.com/')).toBe('https://docs.docker.com/');
     expect(externalTarget('file:///etc/passwd')).toBeUndefined();
     expect(externalTarget('javascript:alert(1)')).toBeUndefined();
+  });
+});
+
+describe('the extension scheme under dev ui-source', () => {
+  let dev: Server;
+  let source: string;
+  let work: string;
+  beforeAll(async () => {
+    work = await mkdtemp(path.join(os.tmpdir(), 'berth-view-dev-'));
+    await mkdir(path.join(work, 'ext', 'ui'), { recursive: true });
+    await writeFile(path.join(work, 'ext', 'ui', 'index.html'), '<html><head></head><body>installed</body></html>');
+    // The author's dev server, on loopback.
+    dev = createServer((req, res) => {
+      if (req.url === '/app/?x=1') res.writeHead(200, { 'Content-Type': 'text/html' }).end('<html><head><script type="module" src="/src/main.js"></script></head><body>dev</body></html>');
+      else if (req.url === '/src/main.js') res.writeHead(200, { 'Content-Type': 'text/javascript' }).end('console.log("dev")');
+      else res.writeHead(404, { 'Content-Type': 'text/plain' }).end('nope');
+    });
+    await new Promise<void>((r) => dev.listen(0, '127.0.0.1', r));
+    source = `http://127.0.0.1:${(dev.address() as AddressInfo).port}/app/?x=1`;
+  });
+  afterAll(async () => {
+    await new Promise((r) => dev.close(r));
+    await rm(work, { recursive: true, force: true });
+  });
+
+  it('opens the dev server\'s page on the extension\'s own origin, with Berth\'s scripts injected, and its assets', async () => {
+    const ext = installed('acme/dev', { devUiSource: source });
+    const ctx = { dir: path.join(work, 'ext'), clientScript: path.join(work, 'ddclient.js') };
+    expect(viewUrl(ext)).toBe(`${viewOrigin(ext.id)}/app/?x=1`);
+    const get = (p: string) => schemeResponse(ext, ctx, { url: `${viewOrigin(ext.id)}${p}`, method: 'GET' });
+    const page = await get('/app/?x=1');
+    expect(page.status).toBe(200);
+    expect(Buffer.from(page.body as Uint8Array).toString()).toBe('<html><head><script src="/__berth/config.js"></script><script src="/__berth/ddclient.js"></script><script type="module" src="/src/main.js"></script></head><body>dev</body></html>');
+    expect(page.headers).toMatchObject({ 'Content-Type': 'text/html', 'Content-Security-Policy': "frame-ancestors 'none'" });
+    const js = await get('/src/main.js');
+    expect([js.status, Buffer.from(js.body as Uint8Array).toString(), js.headers['Content-Type']]).toEqual([200, 'console.log("dev")', 'text/javascript']);
+    // Another extension's host still gets nothing, even through the dev server.
+    expect((await schemeResponse(ext, ctx, { url: `${viewOrigin('acme/other')}/app/?x=1`, method: 'GET' })).status).toBe(403);
+    // A dev server that went away says so; with the UI source reset, the installed files are served again.
+    const gone = installed('acme/dev', { devUiSource: 'http://127.0.0.1:1/' });
+    const down = await schemeResponse(gone, ctx, { url: `${viewOrigin(gone.id)}/`, method: 'GET' });
+    expect(down.status).toBe(502);
+    expect(Buffer.from(down.body as Uint8Array).toString()).toContain('cannot be reached');
+    const reset = installed('acme/dev');
+    expect(viewUrl(reset)).toBe(`${viewOrigin(reset.id)}/index.html`);
+    expect((await schemeResponse(reset, ctx, { url: `${viewOrigin(reset.id)}/index.html`, method: 'GET' })).body).toContain('installed');
   });
 });

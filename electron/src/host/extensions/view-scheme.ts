@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { contentType, resolveStatic } from '../ui/static-files.js';
+import { devEntryPath, fetchDevSource } from './dev-source.js';
 import type { InstalledExtension } from './store.js';
 import { frameConfig, injectScripts } from './ui-server.js';
 
@@ -37,10 +38,11 @@ export function viewPartition(id: string): string {
   return `persist:${EXTENSION_SCHEME}-${viewHost(id)}`;
 }
 
-/** The tab's entry page. */
+/** The tab's entry page: under `dev ui-source`, the UI source's own path and query on the extension's origin. */
 export function viewUrl(ext: InstalledExtension): string {
   const tab = ext.metadata.ui?.['dashboard-tab'];
   if (!tab) throw new Error(`extension ${ext.id} has no UI tab`);
+  if (ext.devUiSource) return `${viewOrigin(ext.id)}${devEntryPath(ext.devUiSource)}`;
   return `${viewOrigin(ext.id)}/${tab.src.replace(/^\.?\/+/, '')}`;
 }
 
@@ -48,7 +50,7 @@ export function viewUrl(ext: InstalledExtension): string {
 export interface SchemeResponse {
   status: number;
   headers: Record<string, string>;
-  body?: string;
+  body?: string | Uint8Array<ArrayBuffer>;
   file?: string;
 }
 
@@ -76,7 +78,9 @@ const text = (status: number, body: string): SchemeResponse => ({ status, header
  * One request of extension `ext`'s partition. Only its own host is answered; GET and HEAD only; `/__berth/config.js`
  * and `/__berth/ddclient.js` are Berth's (injected first in every HTML page's head, so `window.ddClient` exists
  * before any page script); anything else is a file under its `ui/`, never outside it (resolveStatic clamps `..`,
- * encoded or not). The frame config names no dashboard origin: the view talks through its preload.
+ * encoded or not), or, under `berth extension dev ui-source`, what the author's dev server answers for the same path
+ * (HTML injected likewise), as the loopback origins do in browser mode. The frame config names no dashboard origin:
+ * the view talks through its preload.
  */
 export async function schemeResponse(ext: InstalledExtension, ctx: SchemeContext, req: { url: string; method: string }): Promise<SchemeResponse> {
   let url: URL;
@@ -94,6 +98,10 @@ export async function schemeResponse(ext: InstalledExtension, ctx: SchemeContext
   if (url.pathname === '/__berth/ddclient.js') {
     await stat(ctx.clientScript);
     return { status: 200, headers: js, file: ctx.clientScript };
+  }
+  if (ext.devUiSource) {
+    const dev = await fetchDevSource(ext.devUiSource, url, req.method, injectScripts);
+    return { status: dev.status, headers: { ...HEADERS, 'Content-Type': dev.type }, ...(req.method === 'HEAD' ? {} : { body: dev.body }) };
   }
   const file = await resolveStatic(path.join(ctx.dir, 'ui'), url.pathname);
   if (!file) return text(404, 'not found\n');
