@@ -193,6 +193,8 @@ export class ContainerAttacher {
     publish(this.ctx, record, 'attach');
     let attachment = o.stream ? await this.connectLive(record.Id) : undefined;
     if (o.logs && record.HostConfig.LogConfig.Type !== 'none') {
+      // Logs only (no stream): what a running container wrote so far is read from its pipes first, as for `logs`.
+      if (!o.stream && record.State.Running) await this.ctx.processes.get(record.Id)?.flushOutput();
       const entries = readJsonFileLog(logPath(this.ctx.store.dir(record.Id), record.Id), {
         stdout: o.stdout, stderr: o.stderr, tail: -1, signal: client.signal,
       });

@@ -53,8 +53,12 @@ export function containerLogs(ctx: ContainerContext, idOrName: string, q: LogsQu
   const reader = timed
     ? mapBatches(readJsonFileLog(path, { ...base, ...(sinceNs !== undefined ? { sinceNs } : {}), ...(untilNs !== undefined ? { untilNs } : {}) }), (b) => encodeEntries(b, tty, stamp))
     : readFramedLog(path, { ...base, multiplexed: !tty });
+  const proc = record.State.Running ? ctx.processes.get(record.Id) : undefined;
   async function* chunks(): AsyncGenerator<Buffer[]> {
     try {
+      // A running container's output may still sit in its pipes (its monitor not yet scheduled on a busy machine):
+      // the read starts once the monitor has written what the container wrote before this request.
+      await proc?.flushOutput();
       yield* reader;
     } finally {
       waiter?.cancel();

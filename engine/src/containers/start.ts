@@ -170,21 +170,20 @@ export async function startContainer(ctx: ContainerContext, record: ContainerRec
     ctx.processes.set(record.Id, started);
     record.State = { ...running, Pid: started.pid };
     record.MonitorPid = started.monitorPid();
-    // Then the record with its pid, durably (dockerd's checkpoint after its start), but start does not wait for it:
-    // an fsync can take seconds on a busy disk, longer than a short container lives, and a `--rm` one was then
-    // exited and removed by the time the client's next call arrived (docker-py's containers.run follows start with
-    // logs, inspect and wait: 404s, 1 suite run in 3 even with the answer at the first of write and exit). Its exit
-    // is handled after the write, which would otherwise overwrite it.
+    // Then the record with its pid, durably (dockerd's checkpoint after its start). Start answers once that is
+    // written or once the container has already ended, whichever comes first: a slow fsync (seconds on a busy disk)
+    // must not outlast a short container, or a `--rm` one is exited and removed by the time the client's next call
+    // arrives (docker-py's containers.run follows start with logs, inspect and wait: 404s). Its exit is handled
+    // after the write, which would otherwise overwrite it.
     const exited = started.wait();
     const saved = ctx.store.save(record).then(
-      () => {
-        mark('saved');
-        ctx.log.debug({ id: record.Id, ms: phases }, 'container started');
-      },
+      () => mark('saved'),
       (err: unknown) => ctx.log.warn({ id: record.Id, err: errorMessage(err) }, 'could not record the container as started'),
     );
+    await Promise.race([saved, exited.then(() => mark('exited'), () => undefined)]);
     publish(ctx, record, 'start');
     followExit(ctx, record, saved.then(() => exited));
+    ctx.log.debug({ id: record.Id, ms: phases }, 'container started');
   } catch (err) {
     proc?.abandon();
     if (networkUp) await ctx.networking.teardown(record).catch(() => undefined);

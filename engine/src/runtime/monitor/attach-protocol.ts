@@ -2,8 +2,8 @@
  * The monitor's attach socket speaks docker's 8-byte stream framing in both directions:
  * `[type, 0, 0, 0, length (u32 big-endian)] payload`. See berth-monitor.c for the types.
  */
-export const FROM_MONITOR = { stdout: 1, stderr: 2, exit: 3, signalled: 4 } as const;
-export const TO_MONITOR = { stdin: 0, closeStdin: 1, resize: 2, signal: 3 } as const;
+export const FROM_MONITOR = { stdout: 1, stderr: 2, exit: 3, signalled: 4, flushed: 5 } as const;
+export const TO_MONITOR = { stdin: 0, closeStdin: 1, resize: 2, signal: 3, flush: 4 } as const;
 
 export function frame(type: number, payload: Buffer = Buffer.alloc(0)): Buffer {
   const header = Buffer.alloc(8);

@@ -8,10 +8,13 @@
  * behind the attach socket.
  *
  * Attach protocol (both directions use docker's 8-byte stream header: type, 0, 0, 0, big-endian length):
- *   monitor -> client: type 1 stdout, 2 stderr, 3 exit (payload: 4-byte big-endian exit code), 4 signal sent
+ *   monitor -> client: type 1 stdout, 2 stderr, 3 exit (payload: 4-byte big-endian exit code), 4 signal sent,
+ *                      5 output flushed
  *   client -> monitor: type 0 stdin data, 1 close stdin, 2 resize (payload: rows, cols as big-endian u16),
  *                      3 signal the process (payload: 4-byte big-endian signal number). The process is this
  *                      monitor's child until it is reaped here, so its pid cannot have been reused: no race.
+ *                      4 flush: what the process has written so far is read from its pipes and is in the log
+ *                      when the answer (5) comes; a log read of a running container asks first.
  * The create result is one JSON line on --sync-fd: {"pid":N} or {"error":"..."}.
  * --start-on-stdin: the runtime argv runs the container in one go (`run --detach`, one runtime process where
  * `create` + `start` were two). The monitor first serves the attach socket and says {"ready":true} on --sync-fd,
@@ -77,6 +80,7 @@ static char *stdin_buf;
 static size_t stdin_len, stdin_cap;
 static char attach_path[4096];
 static pid_t container; /* the container's (or exec's) process, once the runtime reported it */
+static struct stream streams[2] = {{-1, "stdout", {0}, 0}, {-1, "stderr", {0}, 0}};
 static int exited;      /* ...and reaped */
 
 static void die(const char *fmt, ...) {
@@ -287,6 +291,22 @@ static void stdin_queue(const unsigned char *p, size_t n) {
   stdin_flush();
 }
 
+/* Reads what the process has written so far (at most 1 MiB a stream: a chatty one never keeps us here) into the
+ * log and to the clients; EOF and errors are left to the main loop. */
+static void drain_streams(void) {
+  for (int s = 0; s < 2; s++) {
+    for (int k = 0; k < 16 && streams[s].fd >= 0; k++) {
+      char buf[65536];
+      ssize_t r = read(streams[s].fd, buf, sizeof buf);
+      if (r < 0 && errno == EINTR) continue;
+      if (r <= 0) break;
+      stream_output(&streams[s], buf, (size_t)r);
+      broadcast(s + 1, buf, (size_t)r);
+    }
+  }
+  if (log_fd >= 0) log_flush();
+}
+
 static void client_frame(struct client *c, int type, const unsigned char *p, size_t n) {
   if (type == 0 && stdin_fd >= 0) stdin_queue(p, n);
   else if (type == 1 && stdin_fd >= 0 && !want_tty) { stdin_close_pending = 1; stdin_flush(); }
@@ -295,6 +315,9 @@ static void client_frame(struct client *c, int type, const unsigned char *p, siz
     ioctl(master_fd, TIOCSWINSZ, &ws);
   } else if (type == 3 && n >= 4 && container > 0 && !exited) {
     if (kill(container, (int)((unsigned)p[0] << 24 | (unsigned)p[1] << 16 | (unsigned)p[2] << 8 | p[3])) == 0) client_queue(c, 4, NULL, 0);
+  } else if (type == 4) {
+    if (!(hold_output && !ever_attached)) drain_streams();
+    if (c->fd >= 0) client_queue(c, 5, NULL, 0);
   }
 }
 
@@ -574,7 +597,8 @@ int main(int argc, char **argv) {
   close(sync_fd);
   sync_fd = -1;
 
-  struct stream streams[2] = {{want_tty ? master_fd : out[0], "stdout", {0}, 0}, {want_tty ? -1 : err[0], "stderr", {0}, 0}};
+  streams[0].fd = want_tty ? master_fd : out[0];
+  streams[1].fd = want_tty ? -1 : err[0];
   if (want_tty) { close(out[0]); close(err[0]); set_nonblock(master_fd); stdin_fd = master_fd; }
   int exit_status = 0;
   struct timespec exited_at = {0};

@@ -176,6 +176,27 @@ export class ContainerProcess {
   }
 
   /**
+   * Resolves once what the process has written so far is in its log (the monitor reads its pipes on this request),
+   * so a log read that follows sees it, however busy the machine. Never rejects: a monitor that is gone, or one of an
+   * older berthd that ignores the request and closes, leaves the log as it is.
+   */
+  flushOutput(): Promise<void> {
+    return new Promise((resolve) => {
+      const socket = createConnection(paths(this.o.stateDir).attach);
+      const decoder = new FrameDecoder();
+      socket.once('error', () => resolve());
+      socket.once('connect', () => socket.end(frame(TO_MONITOR.flush)));
+      socket.on('data', (chunk: Buffer) => {
+        if (decoder.push(chunk).some((f) => f.type === FROM_MONITOR.flushed)) {
+          socket.destroy();
+          resolve();
+        }
+      });
+      socket.once('close', () => resolve());
+    });
+  }
+
+  /**
    * Resolves once the monitor has applied the size (as dockerd's resize answers after the ioctl): it handles this
    * connection's frames in order and closes it after our end. Without the wait, input sent right after on another
    * connection could reach the process before the new size.
