@@ -20,6 +20,12 @@ export class ContainerStore {
    * build either way): saved without fsync. load() drops a record it cannot read, so a torn one is no harm.
    */
   private readonly volatile = new Set<string>();
+  /**
+   * Containers removed in the last minutes, by ID, with when: a save still in flight for one (exit handling, a
+   * health probe, a network change that raced `rm -f`) must not bring it back into the list or onto the disk.
+   * IDs are never reused, so a late save is simply dropped.
+   */
+  private readonly removed = new Map<string, number>();
   /** Deletes removed containers' files in the background. */
   private readonly remover: BackgroundRemover;
   readonly root: string;
@@ -78,9 +84,10 @@ export class ContainerStore {
 
   /** `durable: false` (at create) marks the container volatile: this save and every later one skip the fsyncs. */
   async save(record: ContainerRecord, opts: { durable?: boolean } = {}): Promise<void> {
+    if (this.removed.has(record.Id)) return;
     if (opts.durable === false) this.volatile.add(record.Id);
     await this.persist(record);
-    this.byId.set(record.Id, record);
+    if (!this.removed.has(record.Id)) this.byId.set(record.Id, record);
   }
 
   /**
@@ -89,9 +96,20 @@ export class ContainerStore {
    * about to have before its command runs, and shows it once it does.
    */
   async persist(record: ContainerRecord, opts: { durable?: boolean } = {}): Promise<void> {
-    await fs.mkdir(this.dir(record.Id), { recursive: true, mode: 0o710 });
+    if (this.removed.has(record.Id)) return;
+    const dir = this.dir(record.Id);
     const sync = opts.durable !== false && !this.volatile.has(record.Id);
-    await atomicWriteJson(path.join(this.dir(record.Id), CONFIG_FILE), record, 0o600, { sync });
+    try {
+      await fs.mkdir(dir, { recursive: true, mode: 0o710 });
+      await atomicWriteJson(path.join(dir, CONFIG_FILE), record, 0o600, { sync });
+    } catch (err) {
+      // The directory was taken away by a removal while this write was on its way: the container is gone.
+      if (this.removed.has(record.Id) && (err as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw err;
+    }
+    // A removal that came between the check and the write: without its config the directory is never loaded as a
+    // container again (load() clears it), whichever of the removal's rename and this write came first.
+    if (this.removed.has(record.Id)) await fs.rm(path.join(dir, CONFIG_FILE), { force: true });
   }
 
   /**
@@ -99,6 +117,7 @@ export class ContainerStore {
    * one), then its files (the writable layer can be big) are deleted in the background.
    */
   async delete(record: ContainerRecord): Promise<void> {
+    this.markRemoved(record.Id);
     const dir = this.dir(record.Id);
     if (!(await this.remover.discard(dir, record.Id))) {
       // Not renamed: without its config the directory is never loaded as a container again; delete it in place.
@@ -108,6 +127,16 @@ export class ContainerStore {
     this.byId.delete(record.Id);
     this.volatile.delete(record.Id);
     this.releaseName(record.Name, record.Id);
+  }
+
+  /** Remembers a removal for ten minutes, far longer than any save in flight can take. */
+  private markRemoved(id: string): void {
+    const now = Date.now();
+    for (const [old, at] of this.removed) {
+      if (now - at < 600_000) break;
+      this.removed.delete(old);
+    }
+    this.removed.set(id, now);
   }
 
   /** Resolves once the files of every container removed so far are gone. */
