@@ -3,8 +3,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bundledDockerBinary, pushImage, startRegistry, testImages, type TestRegistry } from '../../../../scripts/src/testrig/index.js';
-import { buildCli, ensureImage, repoRoot, vmTestsMissing } from './vm-image.js';
+import { bundledDockerBinary, type TestRegistry } from '../../../../scripts/src/testrig/index.js';
+import { buildCli, ensureImage, hostRegistryForVm, repoRoot, vmTestsMissing } from './vm-image.js';
 
 const missing = vmTestsMissing({ dockerClient: true });
 if (missing) console.log(`skipping VM build tests: ${missing}`);
@@ -56,13 +56,7 @@ describe.skipIf(missing !== undefined)('BuildKit builds in the VM through the be
   beforeAll(async () => {
     ensureImage();
     buildCli();
-    registry = await startRegistry();
-    const { catalog, blobs } = await testImages();
-    await pushImage(registry, catalog.busybox.image, catalog.busybox.ref, { blobs });
-    const inVm = registry.host.replace('127.0.0.1', '10.0.2.2');
-    base = `${inVm}/${catalog.busybox.ref}`;
-    mkdirSync(env.BERTH_HOME!, { recursive: true });
-    writeFileSync(path.join(env.BERTH_HOME!, 'settings.json'), JSON.stringify({ vm: { engineArgs: ['--insecure-registry', inVm] } }));
+    ({ registry, image: base } = await hostRegistryForVm(env.BERTH_HOME!));
     const res = berth('start');
     if (res.status !== 0) throw new Error(`berth start failed (${res.status}): ${res.stderr}`);
   }, 600_000);

@@ -6,8 +6,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bundledDockerBinary, buildUdpEcho, freeLoopbackPort, freeLoopbackUdpPort, pushImage, startRegistry, testImages, type TestRegistry } from '../../../../scripts/src/testrig/index.js';
-import { buildCli, ensureImage, repoRoot } from './vm-image.js';
+import { bundledDockerBinary, buildUdpEcho, freeLoopbackPort, freeLoopbackUdpPort, type TestRegistry } from '../../../../scripts/src/testrig/index.js';
+import { buildCli, ensureImage, hostRegistryForVm, repoRoot } from './vm-image.js';
 
 const run = promisify(execFile);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -98,13 +98,7 @@ describe('containers in the VM through the berth context', () => {
   beforeAll(async () => {
     ensureImage();
     buildCli();
-    registry = await startRegistry();
-    const { catalog, blobs } = await testImages();
-    await pushImage(registry, catalog.busybox.image, catalog.busybox.ref, { blobs });
-    const inVm = registry.host.replace('127.0.0.1', '10.0.2.2');
-    image = `${inVm}/${catalog.busybox.ref}`;
-    mkdirSync(env.BERTH_HOME, { recursive: true });
-    writeFileSync(path.join(env.BERTH_HOME, 'settings.json'), JSON.stringify({ vm: { engineArgs: ['--insecure-registry', inVm] } }));
+    ({ registry, image } = await hostRegistryForVm(env.BERTH_HOME));
     const res = berth('start');
     if (res.status !== 0) throw new Error(`berth start failed (${res.status}): ${res.stderr}`);
   }, 600_000);

@@ -1,12 +1,12 @@
 import { execFile, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { bundledDockerBinary, pushImage, startRegistry, testImages, type TestRegistry } from '../../../../scripts/src/testrig/index.js';
-import { buildCli, ensureImage, repoRoot } from './vm-image.js';
+import { bundledDockerBinary, type TestRegistry } from '../../../../scripts/src/testrig/index.js';
+import { buildCli, ensureImage, hostRegistryForVm, repoRoot } from './vm-image.js';
 
 const run = promisify(execFile);
 const rssMiB = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) / 1024;
@@ -23,13 +23,7 @@ let image: string;
 beforeAll(async () => {
   ensureImage();
   buildCli();
-  registry = await startRegistry();
-  const { catalog, blobs } = await testImages();
-  await pushImage(registry, catalog.busybox.image, catalog.busybox.ref, { blobs });
-  const inVm = registry.host.replace('127.0.0.1', '10.0.2.2');
-  image = `${inVm}/${catalog.busybox.ref}`;
-  mkdirSync(env.BERTH_HOME, { recursive: true });
-  writeFileSync(path.join(env.BERTH_HOME, 'settings.json'), JSON.stringify({ vm: { engineArgs: ['--insecure-registry', inVm] } }));
+  ({ registry, image } = await hostRegistryForVm(env.BERTH_HOME));
   const started = berth('start');
   if (started.status !== 0) throw new Error(`berth start failed: ${started.stderr}`);
   await docker('pull', '--quiet', image);

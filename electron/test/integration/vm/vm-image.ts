@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { bundledDockerBinary } from '../../../../scripts/src/testrig/index.js';
+import { bundledDockerBinary, pushImage, startRegistry, testImages, type TestRegistry } from '../../../../scripts/src/testrig/index.js';
 import { findExecutable } from '../../../src/host/vm/util.js';
 
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
@@ -44,4 +44,24 @@ export function vmTestsMissing(opts: { dockerClient?: boolean } = {}): string | 
     return `no VM image: ${(err as Error).message.split('\n')[0]}`;
   }
   return undefined;
+}
+
+/**
+ * A registry on the host's loopback holding the rig's busybox, named as the VM reaches it (10.0.2.2 is QEMU's
+ * host), and Berth's settings under `berthHome` letting the VM's engine pull from it over plain HTTP. The caller
+ * stops the registry.
+ */
+export async function hostRegistryForVm(berthHome: string): Promise<{ registry: TestRegistry; image: string }> {
+  const registry = await startRegistry();
+  try {
+    const { catalog, blobs } = await testImages();
+    await pushImage(registry, catalog.busybox.image, catalog.busybox.ref, { blobs });
+    const inVm = registry.host.replace('127.0.0.1', '10.0.2.2');
+    mkdirSync(berthHome, { recursive: true });
+    writeFileSync(join(berthHome, 'settings.json'), JSON.stringify({ vm: { engineArgs: ['--insecure-registry', inVm] } }));
+    return { registry, image: `${inVm}/${catalog.busybox.ref}` };
+  } catch (err) {
+    await registry.stop();
+    throw err;
+  }
 }
