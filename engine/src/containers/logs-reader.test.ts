@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -127,5 +128,40 @@ describe('merged reading (no timestamps)', () => {
     const both = Buffer.concat([text(), invalid, text()]);
     const got = frames(Buffer.concat(frameLogLines(both, both.length, { stdout: true, stderr: true, multiplexed: true })));
     expect(got.map((e) => e[1])).toEqual([...Array(10).fill('abcdefghi\n'), '\ufffd'.repeat(40), ...Array(10).fill('abcdefghi\n')]);
+  });
+});
+
+describe('following across rotations', () => {
+  it('loses no file when it looks while the writer is between two renames', async () => {
+    // Another process rotates as the monitor does (keeping every file), back to back: `.n-1`→`.n` … `.1`→`.2`, live→`.1`, a new live file.
+    // A listing taken at one of those gaps used to skip the file caught between two names.
+    const followed = path.join(dir, 'rotating-json.log');
+    await writeFile(followed, '');
+    const rotations = 60;
+    const writer = [
+      'const fs = require("node:fs");',
+      'const [log, rotations] = [process.argv[1], Number(process.argv[2])];',
+      'let n = 0;',
+      // A millisecond at each gap, as a busy machine gives the monitor between two system calls.
+      'const gap = () => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1);',
+      'const entry = (t) => JSON.stringify({ log: t + "\\n", stream: "stdout", time: "2026-01-01T00:00:01Z" }) + "\\n";',
+      'for (let r = 0; r < rotations; r++) {',
+      '  for (let k = 0; k < 3; k++) fs.appendFileSync(log, entry("line" + n++));',
+      '  for (let i = r; i >= 1; i--) { fs.renameSync(log + "." + i, log + "." + (i + 1)); gap(); }',
+      '  fs.renameSync(log, log + ".1");',
+      '  gap();',
+      '  fs.writeFileSync(log, "");',
+      '}',
+      'fs.appendFileSync(log, entry("last"));',
+    ].join('\n');
+    const child = spawn(process.execPath, ['-e', writer, followed, String(rotations)], { stdio: 'ignore' });
+    const done = new Promise<void>((r) => child.on('exit', () => r()));
+    // Followed until the writer is done, then one last pass, as for a container that exited.
+    let out = '';
+    for await (const batch of readJsonFileLog(followed, { stdout: true, stderr: true, tail: -1, follow: { stopped: done }, signal: new AbortController().signal })) {
+      for (const e of batch) out += e.data.toString();
+    }
+    const expected = Array.from({ length: rotations * 3 }, (_, i) => `line${i}\n`).join('');
+    expect(out).toBe(`${expected}last\n`);
   });
 });

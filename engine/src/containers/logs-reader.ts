@@ -1,5 +1,5 @@
-import { watch, type FSWatcher } from 'node:fs';
-import { open, readdir, stat, type FileHandle } from 'node:fs/promises';
+import { readdirSync, statSync, watch, type FSWatcher } from 'node:fs';
+import { open, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { decodeLogLine as decode, frameLogLines, type LogEntry } from './log-lines.js';
 
@@ -31,19 +31,6 @@ export function parseLogTime(time: string): { ns: bigint; fixed: string } {
   const frac = (m?.[1] ?? '').padEnd(9, '0');
   const ms = Date.parse(`${base}Z`);
   return { ns: BigInt(Number.isNaN(ms) ? 0 : ms) * 1_000_000n + BigInt(frac), fixed: `${base}.${frac}Z` };
-}
-
-/** The log file and its rotated siblings (`.1` is the newest of those), oldest first. */
-export async function logFiles(logPath: string): Promise<string[]> {
-  const dir = path.dirname(logPath);
-  const base = path.basename(logPath);
-  const names = await readdir(dir).catch(() => [] as string[]);
-  const rotated = names
-    .map((n) => (n.startsWith(`${base}.`) ? Number(n.slice(base.length + 1)) : NaN))
-    .filter((n) => Number.isInteger(n) && n > 0)
-    .sort((a, b) => b - a)
-    .map((n) => `${logPath}.${n}`);
-  return [...rotated, logPath];
 }
 
 /** Just past the last complete line of `fh` now: a line still being written is not part of the snapshot. */
@@ -110,33 +97,95 @@ class LineReader {
   }
 }
 
+/** A log file by name and inode: the inode is what stays the same while rotations rename it. */
+interface LogFile {
+  name: string;
+  ino: number;
+}
+
+/** The log's files that exist now, oldest first (`.1` is the newest rotated one), in one quick synchronous pass. */
+function listLogFiles(logPath: string): LogFile[] {
+  const dir = path.dirname(logPath);
+  const base = path.basename(logPath);
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  const rotated = names
+    .map((n) => (n.startsWith(`${base}.`) ? Number(n.slice(base.length + 1)) : NaN))
+    .filter((n) => Number.isInteger(n) && n > 0)
+    .sort((a, b) => b - a)
+    .map((n) => `${logPath}.${n}`);
+  const files: LogFile[] = [];
+  for (const name of [...rotated, logPath]) {
+    const st = statSync(name, { throwIfNoEntry: false });
+    if (st) files.push({ name, ino: st.ino });
+  }
+  return files;
+}
+
+/**
+ * The log's files in order. The monitor rotates by renames from the oldest down (… `.1`→`.2`, then the live
+ * file→`.1`, then a new live file); a listing taken part way still has the files in order, but one torn by a rename
+ * while it was taken need not. Two listings in a row that agree are a state the directory was in.
+ */
+function logFileOrder(logPath: string): LogFile[] {
+  let before = listLogFiles(logPath);
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const after = listLogFiles(logPath);
+    const same = after.length === before.length && after.every((f, i) => f.name === before[i]?.name && f.ino === before[i]?.ino);
+    if (same) return after;
+    before = after;
+  }
+  return before;
+}
+
+/** Opens the file with `file.ino`, following it to its new name if a rotation moved it; undefined once it is gone. */
+async function openLogFile(logPath: string, file: LogFile): Promise<FileHandle | undefined> {
+  let name = file.name;
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const fh = await open(name, 'r').catch(() => undefined);
+    if (fh) {
+      if ((await fh.stat()).ino === file.ino) return fh;
+      await fh.close();
+    }
+    const moved = logFileOrder(logPath).find((f) => f.ino === file.ino);
+    if (!moved) return undefined;
+    name = moved.name;
+  }
+  return undefined;
+}
+
+/**
+ * The log's files, oldest first, opened, and the live one among them: the order from one state of the directory,
+ * each file opened by its inode, so that a rotation while they are opened neither reorders nor skips a file.
+ */
+async function openChain(logPath: string): Promise<{ handles: FileHandle[]; inodes: number[]; live?: FileHandle }> {
+  const handles: FileHandle[] = [];
+  const inodes: number[] = [];
+  let live: FileHandle | undefined;
+  for (const file of logFileOrder(logPath)) {
+    const fh = await openLogFile(logPath, file);
+    if (!fh) continue;
+    handles.push(fh);
+    inodes.push(file.ino);
+    if (file.name === logPath) live = fh;
+  }
+  return { handles, inodes, ...(live ? { live } : {}) };
+}
+
 /**
  * The files written after the one with inode `ino` (itself renamed by a rotation), oldest first, ending with the
- * live file. Opened, then checked against a second look at the names, so a rotation in between is retried.
+ * live file.
  */
 async function newerFiles(logPath: string, ino: number | undefined): Promise<FileHandle[]> {
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const names = await logFiles(logPath);
-    const handles: FileHandle[] = [];
-    const inodes: number[] = [];
-    for (const name of names) {
-      const fh = await open(name, 'r').catch(() => undefined);
-      if (!fh) continue;
-      handles.push(fh);
-      inodes.push((await fh.stat()).ino);
-    }
-    const again = await Promise.all(names.map((n) => stat(n).then((st) => st.ino, () => -1)));
-    const stable = again.filter((x) => x !== -1).join(',') === inodes.join(',');
-    if (!stable) {
-      for (const fh of handles) await fh.close();
-      continue;
-    }
-    // Not found: the old file was rotated away entirely; everything left is newer.
-    const from = ino === undefined ? 0 : inodes.indexOf(ino) + 1;
-    for (const fh of handles.slice(0, from)) await fh.close();
-    return handles.slice(from);
-  }
-  return [];
+  const { handles, inodes } = await openChain(logPath);
+  // Not found: the old file was rotated away entirely; everything left is newer.
+  const from = ino === undefined ? 0 : inodes.indexOf(ino) + 1;
+  for (const fh of handles.slice(0, from)) await fh.close();
+  return handles.slice(from);
 }
 
 /** The entries of a json-file log (and its rotated files), in batches (one per read), as `docker logs` shows them. */
@@ -180,14 +229,8 @@ export function readFramedLog(logPath: string, o: Omit<ReadLogOptions, 'sinceNs'
  * the old file is finished, then the new one is read from its start.
  */
 async function* readLog<T>(logPath: string, o: ReadLogOptions, chunk: number, decodeRead: DecodeRead<T>): AsyncGenerator<T[]> {
-  const names = await logFiles(logPath);
-  const handles: FileHandle[] = [];
-  let live: FileHandle | undefined;
-  for (const name of names) {
-    const fh = await open(name, 'r').catch(() => undefined);
-    if (fh) handles.push(fh);
-    if (name === logPath) live = fh;
-  }
+  const { handles, live: liveAtStart } = await openChain(logPath);
+  let live = liveAtStart;
   let watcher: FSWatcher | undefined;
   try {
     // The log as it is now: what comes after belongs to following, never to this read (dockerd's snapshot).
@@ -249,7 +292,7 @@ async function* readLog<T>(logPath: string, o: ReadLogOptions, chunk: number, de
           livePos = yield* readOn(live, livePos, lines);
           if (livePos < 0) return;
         }
-        if (finalPass || o.signal.aborted) return;
+        if (o.signal.aborted) return;
         // Rotated (a new file under the name) or truncated (max-file 1): catch up or rewind.
         const now = await stat(logPath).catch(() => undefined);
         const liveStat = live ? await live.stat() : undefined;
@@ -272,6 +315,8 @@ async function* readLog<T>(logPath: string, o: ReadLogOptions, chunk: number, de
           lines = new LineReader();
           continue;
         }
+        // The container has exited and its last file is read: a rotation just before the exit was caught above.
+        if (finalPass) return;
         if (dirty) {
           dirty = false;
           continue;
