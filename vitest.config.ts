@@ -6,6 +6,7 @@ import SummaryReporter from './scripts/src/test/summary-reporter.js';
 export default defineConfig({
   test: {
     reporters: ['default', new SummaryReporter()],
+    globalSetup: ['./scripts/src/test/run-temp-dir.ts'],
     projects: [
       {
         test: {

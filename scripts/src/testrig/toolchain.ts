@@ -53,14 +53,15 @@ export function pluginDirs(opts: { buildx?: boolean } = {}): string[] {
 const configDirs = new Map<boolean, string>();
 
 /**
- * A DOCKER_CONFIG (shared per process, removed at exit) holding only `cliPluginsExtraDirs`, so tests never read or
- * write the user's `~/.docker` and see exactly the plugins they asked for.
+ * A DOCKER_CONFIG (shared per process) holding only `cliPluginsExtraDirs`, so tests never read or write the user's
+ * `~/.docker` and see exactly the plugins they asked for. Under vitest it lives in the run's folder (removed when the
+ * run ends; a worker is ended without its exit handlers), elsewhere it is removed at exit.
  */
 export function testDockerConfigDir(opts: { buildx?: boolean } = {}): string {
   const buildx = opts.buildx ?? false;
   let dir = configDirs.get(buildx);
   if (!dir) {
-    const made = mkdtempSync(path.join(os.tmpdir(), `berth-docker-config${buildx ? '-buildx' : ''}-`));
+    const made = mkdtempSync(path.join(process.env.BERTH_TEST_RUN_DIR ?? os.tmpdir(), `berth-docker-config${buildx ? '-buildx' : ''}-`));
     writePluginConfig(made, opts);
     process.on('exit', () => rmSync(made, { recursive: true, force: true }));
     configDirs.set(buildx, made);

@@ -73,7 +73,7 @@ describe.skipIf(!!noKeyring)(`Secret Service (gnome-keyring) backend${noKeyring 
     const secret = 'fa\\st "s3cret" <é>';
     const answer = `{"ServerURL":"${server}","Username":"bob","Secret":"fa\\\\st \\"s3cret\\" \\u003cé\\u003e"}\n`;
     // No node on PATH: only the host process can answer; the launcher's Node fallback would fail with 127.
-    const noNode = () => ({ ...env, PATH: mkdtempSync(path.join(os.tmpdir(), 'berth-empty-path-')) });
+    const noNode = () => ({ ...env, PATH: mkdtempSync(path.join(home, 'empty-path-')) });
 
     it('answers exactly what the Node helper answers, with no Node start; the service file is 0600 and goes with the process', async () => {
       expect(await runHelper('store', JSON.stringify({ ServerURL: server, Username: 'bob', Secret: secret }), env)).toMatchObject({ code: 0, stdout: '' });

@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundledDockerBinary } from '../../../../scripts/src/testrig/index.js';
 import { isAlive } from '../../../src/host/vm/util.js';
-import { buildCli, ensureImage, repoRoot } from './vm-image.js';
+import { buildCli, repoRoot, vmTestsMissing } from './vm-image.js';
 
 const run = promisify(execFile);
 
@@ -14,7 +14,10 @@ const run = promisify(execFile);
 // context, the host process killed and re-attached, `berth stop`. A temporary HOME/BERTH_HOME/DOCKER_CONFIG whose
 // docker had its own current context before Berth: start makes `berth` current (plain `docker` reaches the VM), stop
 // leaves it, uninstall puts the user's back.
-describe('berth CLI with the QEMU VM', () => {
+const missing = vmTestsMissing({ dockerClient: true });
+if (missing) console.log(`skipping the berth CLI VM tests: ${missing}`);
+
+describe.skipIf(missing !== undefined)('berth CLI with the QEMU VM', () => {
   const home = mkdtempSync(path.join(os.tmpdir(), 'berth-cli-'));
   const env: NodeJS.ProcessEnv = { ...process.env, HOME: home, BERTH_HOME: path.join(home, '.berth'), DOCKER_CONFIG: path.join(home, '.docker') };
   // Nothing but the config names the engine: no DOCKER_HOST or DOCKER_CONTEXT from the caller's shell.
@@ -27,7 +30,6 @@ describe('berth CLI with the QEMU VM', () => {
   const status = () => JSON.parse(berth('status', '--json').stdout) as { state: string; pid?: number; hostPid?: number; note?: string };
 
   beforeAll(() => {
-    ensureImage();
     // The CLI runs from electron/dist, as `npx berth` does.
     buildCli();
     // The user's own context, current before Berth ever ran (an engine that is not there).
