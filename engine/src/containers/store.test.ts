@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -53,6 +53,20 @@ describe('ContainerStore', () => {
     await store.settled();
     expect(await reloaded()).toEqual([]);
     expect((await readdir(root)).filter((n) => !n.startsWith('.'))).toEqual(expect.not.arrayContaining([expect.stringMatching(/^[0-9a-f]{64}$/)]));
+  });
+
+  it('writes saves of one container in the order they were made: the last one wins in memory and on disk', async () => {
+    const store = new ContainerStore(root);
+    await store.load();
+    for (let i = 0; i < 10; i++) {
+      const id = `${i.toString(16).padStart(2, '0')}${'c'.repeat(62)}`;
+      const running = { ...record(id, `/ordered-${i}`), Padding: 'x'.repeat(1 << 20) } as ContainerRecord;
+      const exited = { ...record(id, `/ordered-${i}`), State: { Status: 'exited' } } as unknown as ContainerRecord;
+      // As start's durable write (fsync, a big record) and the exit handling's save right behind it.
+      await Promise.all([store.persist(running), store.save(exited, { durable: false })]);
+      expect(store.find(id)?.State.Status).toBe('exited');
+      expect(JSON.parse(await readFile(path.join(root, id, 'config.v2.json'), 'utf8')).State.Status).toBe('exited');
+    }
   });
 
   it('keeps saving containers that were not removed', async () => {

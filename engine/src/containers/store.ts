@@ -26,6 +26,8 @@ export class ContainerStore {
    * IDs are never reused, so a late save is simply dropped.
    */
   private readonly removed = new Map<string, number>();
+  /** Each container's last write, so that the next one waits for it: writes land in the order they were asked for. */
+  private readonly writing = new Map<string, Promise<void>>();
   /** Deletes removed containers' files in the background. */
   private readonly remover: BackgroundRemover;
   readonly root: string;
@@ -95,7 +97,20 @@ export class ContainerStore {
    * a kill -9 of berthd still finds), leaving the one in memory as it is: start writes the state a container is
    * about to have before its command runs, and shows it once it does.
    */
-  async persist(record: ContainerRecord, opts: { durable?: boolean } = {}): Promise<void> {
+  persist(record: ContainerRecord, opts: { durable?: boolean } = {}): Promise<void> {
+    // Two writes of one file side by side could land in either order (an fsync'd one behind one without): the
+    // older state would win on disk, and in memory too, where save() puts what it wrote.
+    const id = record.Id;
+    const write = (this.writing.get(id) ?? Promise.resolve()).then(() => this.write(record, opts));
+    const done = write.catch(() => undefined);
+    this.writing.set(id, done);
+    void done.then(() => {
+      if (this.writing.get(id) === done) this.writing.delete(id);
+    });
+    return write;
+  }
+
+  private async write(record: ContainerRecord, opts: { durable?: boolean }): Promise<void> {
     if (this.removed.has(record.Id)) return;
     const dir = this.dir(record.Id);
     const sync = opts.durable !== false && !this.volatile.has(record.Id);
