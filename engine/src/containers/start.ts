@@ -6,6 +6,7 @@ import { ContainerProcess } from '../runtime/index.js';
 import { bundleDir, publish, type ContainerContext } from './context.js';
 import { etcFilePaths, writeEtcFiles } from './etc-files.js';
 import { followExit } from './exit.js';
+import { startAnswered } from './start-answer.js';
 import { jsonFileLog } from './log-config.js';
 import { deleteFromRuntime } from './runtime-state.js';
 import { mountShareableShm, shareableShmPath, unmountShareableShm } from './ipc-shm.js';
@@ -171,16 +172,16 @@ export async function startContainer(ctx: ContainerContext, record: ContainerRec
     record.State = { ...running, Pid: started.pid };
     record.MonitorPid = started.monitorPid();
     // Then the record with its pid, durably (dockerd's checkpoint after its start). Start answers once that is
-    // written or once the container has already ended, whichever comes first: a slow fsync (seconds on a busy disk)
-    // must not outlast a short container, or a `--rm` one is exited and removed by the time the client's next call
-    // arrives (docker-py's containers.run follows start with logs, inspect and wait: 404s). Its exit is handled
-    // after the write, which would otherwise overwrite it.
+    // written, once the container has already ended or after a short cap (`startAnswered`): a slow fsync (seconds
+    // on a busy disk) must not outlast a short container, or a `--rm` one is exited and removed by the time the
+    // client's next call arrives (docker-py's containers.run follows start with logs, inspect and wait: 404s). Its
+    // exit is handled after the write, which would otherwise overwrite it.
     const exited = started.wait();
     const saved = ctx.store.save(record).then(
       () => mark('saved'),
       (err: unknown) => ctx.log.warn({ id: record.Id, err: errorMessage(err) }, 'could not record the container as started'),
     );
-    await Promise.race([saved, exited.then(() => mark('exited'), () => undefined)]);
+    mark(`answered (${await startAnswered(saved, exited)})`);
     publish(ctx, record, 'start');
     followExit(ctx, record, saved.then(() => exited));
     ctx.log.debug({ id: record.Id, ms: phases }, 'container started');
