@@ -5,6 +5,7 @@ import { formatTable, type BenchReport, type ScenarioResult } from './report.js'
 import type { BenchScenario } from './scenario.js';
 import { scenarios } from './scenarios/index.js';
 import { stopBenchFixtures } from './fixtures.js';
+import { measureAlternating, measureOn, settledBy } from './measure.js';
 import { summarize, type Summary } from './stats.js';
 import { resolvePeer, startBerthTarget, type StartedTarget } from './targets.js';
 
@@ -53,8 +54,12 @@ export async function main(argv: string[]): Promise<number> {
       const n = iterations ?? s.defaultIterations;
       log(`${s.name}: ${n} iterations on ${started.map((t) => t.kind).join(' and ')}`);
       const notes: string[] = [];
-      const bm = await measureOn(s, berth, n, notes, log);
-      const dm = peer.target ? await measureOn(s, peer.target, n, notes, log) : null;
+      const beforeEach = s.settled ? settledBy(started, notes) : undefined;
+      const [bm, dm] =
+        s.settled && peer.target
+          ? await measureAlternating(s, [berth, peer.target], n, notes, log, beforeEach)
+          : [await measureOn(s, berth, n, notes, log, beforeEach), peer.target ? await measureOn(s, peer.target, n, notes, log, beforeEach) : null];
+      if (s.settled) notes.push(`each iteration after every engine was quiet and \`sync\` ran${peer.target ? ', the engines taking turns (first alternating)' : ''}`);
       const [b, d] = [bm?.summary ?? null, dm?.summary ?? null];
       if (s.floor) notes.push(...(await s.floor().catch((err: unknown) => [`floor not measured: ${String(err)}`])));
       results.push({
@@ -96,30 +101,6 @@ export async function main(argv: string[]): Promise<number> {
   } finally {
     await stopBenchFixtures().catch((err: unknown) => log(`stopping the bench registry: ${String(err)}`));
     for (const t of started.reverse()) await t.stop().catch((err: unknown) => log(`stopping ${t.label}: ${String(err)}`));
-  }
-}
-
-/** One engine's samples, or null with the reason in `notes` when the scenario does not apply there or failed. */
-async function measureOn(
-  s: BenchScenario,
-  target: StartedTarget,
-  n: number,
-  notes: string[],
-  log: (msg: string) => void,
-): Promise<{ summary: Summary; parts: Record<string, number[]> } | null> {
-  const skip = s.unsupported(target);
-  if (skip) {
-    notes.push(`${target.kind} not measured: ${skip}`);
-    return null;
-  }
-  try {
-    const { samples, parts } = await s.measure(target, n, notes);
-    return { summary: summarize(samples), parts };
-  } catch (err) {
-    const msg = err instanceof Error ? err.message : String(err);
-    log(`${s.name} on ${target.label} failed: ${msg}`);
-    notes.push(`${target.kind} failed: ${msg.split('\n')[0]}`);
-    return null;
   }
 }
 

@@ -42,6 +42,12 @@ export interface ScenarioSpec<Ctx> {
   defaultIterations: number;
   /** Iterations run first and thrown away (caches, connection set-up, JIT). */
   warmup?: number;
+  /**
+   * Disk-bound: every timed iteration starts on a settled machine (all engines quiet, dirty pages written back,
+   * `settle.ts`) and, with a peer, the engines take turns iteration by iteration, the one going first alternating,
+   * so neither pays for the other's writeback and both see the same load.
+   */
+  settled?: boolean;
   /** Why this scenario cannot run on `target` (it is then reported without that engine), or undefined. */
   unsupported?(target: BenchTarget): string | undefined;
   setup?(target: BenchTarget): Promise<Ctx>;
@@ -54,6 +60,16 @@ export interface ScenarioSpec<Ctx> {
   floor?(): Promise<string[]>;
 }
 
+/** A scenario set up (and warmed up) on one engine, taking its timed iterations one at a time. */
+export interface ScenarioSession {
+  /** One timed iteration; its sample is kept for `finish`. */
+  iterate(): Promise<void>;
+  /** The samples so far, the scenario's notes added to `notes`, then its teardown. */
+  finish(notes?: string[]): Promise<Measured>;
+  /** Teardown only (after a failure elsewhere). */
+  abandon(): Promise<void>;
+}
+
 /** A scenario with its context type erased, which is all the harness needs. */
 export interface BenchScenario {
   name: string;
@@ -61,27 +77,44 @@ export interface BenchScenario {
   unit: BenchUnit;
   better: 'lower' | 'higher';
   defaultIterations: number;
+  /** See `ScenarioSpec.settled`. */
+  settled: boolean;
   unsupported(target: BenchTarget): string | undefined;
-  measure(target: BenchTarget, iterations: number, notes?: string[]): Promise<Measured>;
+  /** Set up and warm up on `target`; `beforeEach` runs (untimed) before every timed iteration. */
+  start(target: BenchTarget, beforeEach?: () => Promise<void>): Promise<ScenarioSession>;
+  measure(target: BenchTarget, iterations: number, notes?: string[], beforeEach?: () => Promise<void>): Promise<Measured>;
   floor?(): Promise<string[]>;
 }
 
 export function defineScenario<Ctx = undefined>(spec: ScenarioSpec<Ctx>): BenchScenario {
-  return {
+  const scenario: BenchScenario = {
     name: spec.name,
     description: spec.description,
     unit: spec.unit,
     better: spec.better,
     defaultIterations: spec.defaultIterations,
+    settled: spec.settled ?? false,
     unsupported: (target) => spec.unsupported?.(target),
     ...(spec.floor ? { floor: spec.floor } : {}),
-    async measure(target, iterations, notes) {
+    async start(target, beforeEach) {
       const ctx = (spec.setup ? await spec.setup(target) : undefined) as Ctx;
+      const samples: number[] = [];
+      const parts: Record<string, number[]> = {};
+      let tornDown = false;
+      const teardown = async (): Promise<void> => {
+        if (tornDown) return;
+        tornDown = true;
+        await spec.teardown?.(ctx, target);
+      };
       try {
         for (let i = 0; i < (spec.warmup ?? 1); i++) await spec.run(ctx, target);
-        const samples: number[] = [];
-        const parts: Record<string, number[]> = {};
-        for (let i = 0; i < iterations; i++) {
+      } catch (err) {
+        await teardown();
+        throw err;
+      }
+      return {
+        async iterate() {
+          await beforeEach?.();
           const start = process.hrtime.bigint();
           const value = await spec.run(ctx, target);
           const elapsedMs = Number(process.hrtime.bigint() - start) / 1e6;
@@ -91,12 +124,28 @@ export function defineScenario<Ctx = undefined>(spec: ScenarioSpec<Ctx>): BenchS
           } else {
             samples.push(typeof value === 'number' ? value : elapsedMs);
           }
-        }
-        if (spec.notes) notes?.push(...(await spec.notes(ctx, target)).map((line) => `${target.kind}: ${line}`));
-        return { samples, parts };
-      } finally {
-        await spec.teardown?.(ctx, target);
+        },
+        async finish(notes) {
+          try {
+            if (spec.notes) notes?.push(...(await spec.notes(ctx, target)).map((line) => `${target.kind}: ${line}`));
+            return { samples, parts };
+          } finally {
+            await teardown();
+          }
+        },
+        abandon: teardown,
+      };
+    },
+    async measure(target, iterations, notes, beforeEach) {
+      const session = await scenario.start(target, beforeEach);
+      try {
+        for (let i = 0; i < iterations; i++) await session.iterate();
+      } catch (err) {
+        await session.abandon();
+        throw err;
       }
+      return session.finish(notes);
     },
   };
+  return scenario;
 }
