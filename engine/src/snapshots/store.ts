@@ -12,6 +12,7 @@ import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/p
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ensureDirMode } from '../base/fsutil.js';
+import { spreadTrees } from '../base/spread-trees.js';
 import { BackgroundRemover } from '../base/trash.js';
 import { parseDigest } from '../content/digest.js';
 import { syncDir } from '../content/ingest.js';
@@ -34,18 +35,6 @@ export interface PreparedSnapshot {
   /** `sync: false` leaves flushing the files to the caller (a build syncs once at its end, not per layer). */
   commit(meta: Omit<SnapshotMeta, 'created'>, opts?: { sync?: boolean }): Promise<void>;
   abort(): Promise<void>;
-}
-
-/**
- * Marks `dir` as a top of directory hierarchies for ext2/3/4 (`chattr +T`), so each snapshot prepared in it starts in
- * a block group of its own (the Orlov allocator spreads top-level trees) instead of beside the layers removed just
- * before. On ext4 without a journal (this project's build machines) the inode allocator skips every inode freed in
- * the last minutes (five, while their inode table is dirty) and scans past them again for each new file: creating a
- * layer's 8,000 files right after an `rmi` of the same shape cost quadratic time in the kernel. Elsewhere (another
- * file system, no chattr) nothing changes.
- */
-async function spreadTrees(dir: string): Promise<void> {
-  await run('chattr', ['+T', dir]).catch(() => undefined);
 }
 
 export class SnapshotStore {
@@ -100,6 +89,7 @@ export class SnapshotStore {
   }
 
   async prepare(): Promise<PreparedSnapshot> {
+    // Each layer's tree in a block group of its own (`spread-trees.ts`).
     this.spread ??= spreadTrees(this.ingestRoot);
     await this.spread;
     const tmp = join(this.ingestRoot, randomBytes(8).toString('hex'));
