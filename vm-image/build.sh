@@ -53,7 +53,7 @@ step "building berthd"
 engine_stage=$cache/engine
 engine_build "$repo" "$engine_stage"
 engine_key=$(engine_hash "$engine_stage")
-key="$base_key-$(inputs_hash build.sh initramfs rootfs scripts)-$engine_key"
+key="$base_key-$(inputs_hash build.sh initramfs rootfs scripts tools)-$engine_key"
 if [ -f "$out/manifest.json" ] && [ "$(node -p "require('$out/manifest.json').key" 2>/dev/null)" = "$key" ]; then
   step "up to date ($key)"
   exit 0
@@ -79,6 +79,11 @@ rm -f "$stage/.complete"
 rootfs_overlay "$stage" "$here/rootfs"
 mkdir -p "$stage/opt/berth"
 cp -a "$engine_stage" "$stage/opt/berth/engine"
+# berth-init's go-ahead step after the boot-snapshot point (clock, kernel RNG reseed): C, built statically here.
+cc=cc
+[ "$arch" = "$(dpkg --print-architecture)" ] || cc=$(dpkg-architecture -a "$arch" -q DEB_HOST_GNU_TYPE)-gcc
+mkdir -p "$stage/usr/local/sbin"
+"$cc" -O2 -Wall -static -o "$stage/usr/local/sbin/berth-resume" "$here/tools/berth-resume.c"
 step "berthd code cache"
 engine_code_cache "$stage"
 
@@ -102,6 +107,8 @@ step "manifest"
 printf '%s\n' "$kernel_deb" "${pkgs[@]}" > "$tmp/packages.txt"
 node "$here/scripts/manifest.mjs" "$tmp" "$key" "$arch" "$kernel_ver" "$NODE_VERSION" "$repo/engine/package.json" > "$tmp/manifest.json"
 rm -f "$out"/data-ext4-*.qcow2
+# Boot snapshots the host saved beside the image belong to the image they were made from.
+rm -rf "$out/boot-snapshots"
 for f in vmlinuz initrd.img rootfs.squashfs data-ext4-64g.qcow2 packages.txt manifest.json; do
   [ -f "$tmp/$f" ] && mv -f "$tmp/$f" "$out/$f"
 done

@@ -206,7 +206,7 @@ describe('Electron shell running the Berth VM', () => {
     const { ask, vm, service, paths, shell } = await withVm();
     await vm.start();
     const plan = await ask('troubleshoot.resetPlan');
-    expect(plan.value).toEqual({ deletes: [path.join(paths.vm, 'data.qcow2'), path.join(paths.home, 'ssh'), paths.logs] });
+    expect(plan.value).toEqual({ deletes: [path.join(paths.vm, 'data.qcow2'), path.join(paths.home, 'ssh'), path.join(paths.vm, 'boot-snapshots'), paths.logs] });
     const saved = await ask('settings.save', { cpus: 1 });
     expect(saved.value).toMatchObject({ berth: { cpus: 1, canRestart: true, restartReasons: ['CPUs 2 → 1'] } });
     expect((await ask('engine.restart')).ok).toBe(true);

@@ -73,7 +73,7 @@ describe('EngineControls of `berth dashboard` (the VM in `berth daemon`, over it
     const files = seedFiles(d.paths);
     const remote = (await connectRemoteVmControls(controlSocket(d.paths)))!;
     expect(remote.hostLog).toBe(files.hostLog);
-    expect(remote.controls.factoryReset.deletes).toEqual([files.dataDisk, files.sshDir, d.paths.logs]);
+    expect(remote.controls.factoryReset.deletes).toEqual([files.dataDisk, files.sshDir, files.bootSnapshotDir, d.paths.logs]);
     const views: VmView[] = [];
     const unwatch = remote.controls.watchVm((v) => views.push(v));
     await expect.poll(() => views[0]).toEqual({ state: 'stopped' });

@@ -30,7 +30,7 @@ describe('EngineControls of the Electron app (VM in the same process)', () => {
     expect(views.some((v) => v.state === 'starting' && v.operation === 'restart')).toBe(true);
     expect(await controls.runningVmSettings()).toMatchObject({ cpus: 2, memoryMiB: 2048 });
     expect(await controls.engineLog(1)).toEqual(['API listening on /run/berth/berthd.sock']);
-    expect(controls.factoryReset.deletes).toEqual([path.join(paths.vm, 'data.qcow2'), path.join(paths.home, 'ssh'), paths.logs]);
+    expect(controls.factoryReset.deletes).toEqual([path.join(paths.vm, 'data.qcow2'), path.join(paths.home, 'ssh'), path.join(paths.vm, 'boot-snapshots'), paths.logs]);
     await controls.factoryReset.run();
     expect(service.backend.calls).toEqual(['stop', 'start', 'stop', 'start']);
     off();

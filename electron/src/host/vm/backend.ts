@@ -32,6 +32,11 @@ export interface VmSettings {
   engineArgs: string[];
   /** The engine's daemon.json (~/.berth/daemon.json), handed to berthd in the VM; absent when empty. */
   daemonJson?: string;
+  /**
+   * Start from a saved boot snapshot (qemu/boot-snapshot.ts): the first start saves the VM's state at the point
+   * before anything per start happens, later ones resume there. Default on; false boots every time.
+   */
+  bootSnapshot?: boolean;
 }
 
 export type Accelerator = 'kvm' | 'hvf' | 'whpx' | 'tcg';

@@ -67,7 +67,7 @@ describe('vmEngineController', () => {
     const stages: string[] = [];
     ctl.feed.on('change', (v) => { if (v.stage && stages.at(-1) !== v.stage) stages.push(v.stage); });
     await ctl.factoryReset();
-    expect(factoryResetTargets(paths)).toEqual([files.dataDisk, files.sshDir, paths.logs]);
+    expect(factoryResetTargets(paths)).toEqual([files.dataDisk, files.sshDir, files.bootSnapshotDir, paths.logs]);
     expect(existsSync(files.dataDisk)).toBe(false);
     expect(existsSync(files.sshDir)).toBe(false);
     // Emptied, not unlinked: the host process keeps appending to it.

@@ -5,11 +5,11 @@ import { vmFiles } from './vm-files.js';
 
 /**
  * What a factory reset deletes, in the order shown to the user: the VM's data disk (every image, container,
- * volume and network), its SSH keys, and the logs. Settings stay. `berth reset` and the dashboard share this list.
+ * volume and network), its SSH keys, its boot snapshots, and the logs. Settings stay. `berth reset` and the dashboard share this list.
  */
 export function factoryResetTargets(paths: BerthPaths): string[] {
   const files = vmFiles(paths);
-  return [files.dataDisk, files.sshDir, paths.logs];
+  return [files.dataDisk, files.sshDir, files.bootSnapshotDir, paths.logs];
 }
 
 /**

@@ -13,6 +13,10 @@ export interface VmFiles {
   consoleLog: string;
   /** The VM's start-stage lines (virtio-serial port written to a file by QEMU). */
   stagesFile: string;
+  /** The VM's control port (virtio-serial, a QEMU chardev socket; a pipe name on Windows): the go-ahead. */
+  controlSocket: string;
+  /** This install's boot snapshots, when the image directory is not writable (qemu/boot-snapshot.ts). */
+  bootSnapshotDir: string;
   /** When each stage of the last start ended (host and guest clocks), for `npm run bench` and Troubleshoot. */
   startTimeline: string;
   qemuLog: string;
@@ -32,6 +36,8 @@ export function vmFiles(paths: BerthPaths, platform: NodeJS.Platform = process.p
     stateFile: path.join(paths.vm, 'state.json'),
     consoleLog: path.join(paths.logs, 'console.log'),
     stagesFile: path.join(paths.vm, 'stages.log'),
+    controlSocket: platform === 'win32' ? 'berth-control' : path.join(paths.vm, 'control.sock'),
+    bootSnapshotDir: path.join(paths.vm, 'boot-snapshots'),
     startTimeline: path.join(paths.logs, 'last-start.json'),
     qemuLog: path.join(paths.logs, 'qemu.log'),
     hostLog: path.join(paths.logs, 'host.log'),

@@ -62,5 +62,7 @@ export function loadVmSettings(settingsFile: string, env: NodeJS.ProcessEnv = pr
     shares: Array.isArray(vm.shares) ? vm.shares.map(String) : [env.HOME ?? os.homedir()],
     engineArgs: Array.isArray(vm.engineArgs) ? vm.engineArgs.map(String) : [...DEFAULT_VM_SETTINGS.engineArgs],
     ...(daemonJson !== undefined ? { daemonJson } : {}),
+    // BERTH_VM_BOOT_SNAPSHOT=0 boots every time whatever the settings say (measuring a boot, say).
+    bootSnapshot: env.BERTH_VM_BOOT_SNAPSHOT === '0' ? false : typeof vm.bootSnapshot === 'boolean' ? vm.bootSnapshot : true,
   };
 }

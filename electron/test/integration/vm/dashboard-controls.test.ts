@@ -109,7 +109,7 @@ describe.skipIf(missing)(`the dashboard controls the Berth VM${missing ? ` (skip
     await docker('import', tar, 'made-before-reset:1');
     expect((await host.requests['images.list']()).some((i) => i.tags.includes('made-before-reset:1'))).toBe(true);
     const plan = await host.requests['troubleshoot.resetPlan']();
-    expect(plan?.deletes).toEqual([path.join(paths.vm, 'data.qcow2'), path.join(paths.home, 'ssh'), paths.logs]);
+    expect(plan?.deletes).toEqual([path.join(paths.vm, 'data.qcow2'), path.join(paths.home, 'ssh'), path.join(paths.vm, 'boot-snapshots'), paths.logs]);
 
     const from = seen.length;
     const t0 = Date.now();

@@ -16,6 +16,7 @@ const base: QemuLaunchSpec = {
   qmp: '/h/vm/qmp.sock',
   consoleLog: '/h/logs/console.log',
   stagesFile: '/h/vm/stages.log',
+  controlSocket: '/h/vm/control.sock',
   pidFile: '/h/vm/qemu.pid',
 };
 
@@ -47,6 +48,15 @@ describe('qemuCommand', () => {
       expect.arrayContaining(['virtio-balloon-pci,free-page-reporting=on', 'virtio-serial-pci', 'virtserialport,chardev=stages,name=org.berth.stages']),
     );
     expect(argAfter(args, '-chardev')).toContain('file,id=stages,path=/h/vm/stages.log');
+  });
+
+  it('gives the VM its control port (the go-ahead at the boot-snapshot point) and waits for a snapshot with incoming', () => {
+    const { args } = qemuCommand(base);
+    expect(argAfter(args, '-chardev')).toContain('socket,id=control,path=/h/vm/control.sock,server=on,wait=off');
+    expect(argAfter(args, '-device')).toContain('virtserialport,chardev=control,name=org.berth.control');
+    expect(args).not.toContain('-incoming');
+    expect(argAfter(qemuCommand({ ...base, incoming: true }).args, '-incoming')).toEqual(['defer']);
+    expect(argAfter(qemuCommand({ ...base, platform: 'win32', controlSocket: 'berth-control' }).args, '-chardev')).toContain('pipe,id=control,path=berth-control');
   });
 
   it('uses KVM with the host CPU when the probe says it works', () => {

@@ -20,7 +20,14 @@ export interface QemuLaunchSpec {
   consoleLog: string;
   /** File QEMU writes the VM's start-stage port (virtio-serial `org.berth.stages`) to; see guest-stages.ts. */
   stagesFile: string;
+  /**
+   * Unix socket (pipe name on Windows) of the virtio-serial port `org.berth.control`, on which the host sends the
+   * VM its go-ahead at the boot-snapshot point (boot-snapshot.ts).
+   */
+  controlSocket: string;
   pidFile: string;
+  /** Resume from a saved boot snapshot: QEMU waits for `migrate-incoming` instead of booting. */
+  incoming?: boolean;
 }
 
 export interface QemuCommand {
@@ -73,6 +80,11 @@ function monitor(spec: QemuLaunchSpec): string[] {
   return ['-qmp', `unix:${spec.qmp},server=on,wait=off`];
 }
 
+function control(spec: QemuLaunchSpec): string[] {
+  const chardev = spec.platform === 'win32' ? `pipe,id=control,path=${spec.controlSocket}` : `socket,id=control,path=${spec.controlSocket},server=on,wait=off`;
+  return ['-chardev', chardev, '-device', 'virtserialport,chardev=control,name=org.berth.control'];
+}
+
 function disk(id: string, file: string, format: 'raw' | 'qcow2', extra: string): string[] {
   return ['-drive', `if=none,id=${id},file=${file},format=${format}${extra}`, '-device', `virtio-blk-pci,drive=${id},serial=berth-${id}`];
 }
@@ -103,10 +115,12 @@ export function qemuCommand(spec: QemuLaunchSpec): QemuCommand {
     '-device', 'virtio-serial-pci',
     '-chardev', `file,id=stages,path=${spec.stagesFile}`,
     '-device', 'virtserialport,chardev=stages,name=org.berth.stages',
+    ...control(spec),
     '-chardev', `file,id=console,path=${spec.consoleLog}`,
     '-serial', 'chardev:console',
     ...monitor(spec),
     '-pidfile', spec.pidFile,
+    ...(spec.incoming ? ['-incoming', 'defer'] : []),
   ];
   return { binary, args };
 }

@@ -4,11 +4,11 @@ import { closeSync, openSync, readSync, watch, writeFileSync, type FSWatcher } f
 /**
  * Start stages the VM reports on its virtio-serial port `org.berth.stages` (QEMU writes the port to a file), one
  * `<stage> <uptime in s> [note]` line each: berth-init for the kernel, the initramfs, its own set-up, sshd, the data
- * disk and the kernel modules; berthd's loader once berthd's API socket accepts connections (`berthd-ready`: /_ping
+ * disk and the kernel modules, the boot-snapshot point and the go-ahead after it (boot-snapshot.ts); berthd's loader once berthd's API socket accepts connections (`berthd-ready`: /_ping
  * and /version answer, other calls wait for its services) and once those have started. The host learns the VM
  * is ready from these lines (inotify on the file), without polling through SSH.
  */
-export const GUEST_STAGES = ['kernel-done', 'initramfs-done', 'init-done', 'sshd-listening', 'data-disk-done', 'modules-needed', 'berthd-ready', 'berthd-started', 'modules-done'] as const;
+export const GUEST_STAGES = ['kernel-done', 'initramfs-done', 'snapshot-point', 'go-ahead', 'init-done', 'sshd-listening', 'data-disk-done', 'modules-needed', 'berthd-ready', 'berthd-started', 'modules-done'] as const;
 export type GuestStageName = (typeof GUEST_STAGES)[number];
 
 export interface GuestStage {

@@ -44,3 +44,23 @@ export function parseHostForwards(infoUsernet: string): HostForward[] {
   }
   return out;
 }
+
+/** Runs one HMP command line (over QMP). */
+export type Hmp = (line: string) => Promise<string>;
+
+/**
+ * Adds or removes one forward. An earlier host process may have left the same rule: it is removed first, so adding
+ * is idempotent. A host port taken by another program fails with QEMU's message (UDP too, even when that program
+ * set SO_REUSEADDR: checked with QEMU 7.2).
+ */
+export async function applyHostForward(hmp: Hmp, op: 'add' | 'remove', f: HostForward): Promise<void> {
+  await hmp(hostfwdRemove(f)).catch(() => undefined);
+  if (op === 'remove') return;
+  const out = await hmp(hostfwdAdd(f));
+  if (out.trim()) throw new Error(`${out.trim()} (EADDRINUSE: the port is taken on the host)`);
+}
+
+/** The published-port rules QEMU holds now, the SSH rule (TCP `sshPort`) left out. */
+export async function listHostForwards(hmp: Hmp, sshPort: number | undefined): Promise<HostForward[]> {
+  return parseHostForwards(await hmp('info usernet')).filter((f) => !(f.proto === 'tcp' && f.hostPort === sshPort));
+}

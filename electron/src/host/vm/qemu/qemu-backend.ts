@@ -1,8 +1,7 @@
-import { spawn, execFile } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import { copyFileSync, existsSync, mkdirSync, openSync, closeSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, closeSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import {
   restartReasons,
   VmStartError,
@@ -17,44 +16,27 @@ import {
   type VmStatus,
 } from '../backend.js';
 import { ENGINE_SOCKET_IN_VM, pingOver } from '../engine-probe.js';
-import { seedTar } from '../seed.js';
 import { findExecutable, freeLoopbackPort, isAlive, sleep, tailFile, withTimeout } from '../util.js';
 import type { VmFiles } from '../vm-files.js';
 import { ensureSshKeys, type SshKeys } from '../../ssh/keys.js';
 import { SshLink } from '../../ssh/ssh-link.js';
 import { probeAccelerator } from './accel.js';
-import { qemuCommand } from './command-line.js';
-import { guestEpoch, GuestStageWatcher, type GuestStage, type GuestStageName } from './guest-stages.js';
-import { hostfwdAdd, hostfwdRemove, parseHostForwards, type HostForward } from './hostfwd.js';
+import { findSnapshot, removeSnapshots, restoreSnapshot, saveSnapshot, snapshotDirs, snapshotKey } from './boot-snapshot.js';
+import { qemuCommand, type QemuCommand } from './command-line.js';
+import { ControlPort } from './control-port.js';
+import { GuestStageWatcher, type GuestStage, type GuestStageName } from './guest-stages.js';
+import { applyHostForward, listHostForwards, type HostForward } from './hostfwd.js';
+import { checkImage, ensureDataDisk, launchSpec, writeSeedDisk, type Launch, type VmStateFile } from './launch-files.js';
 import { QmpClient } from './qmp.js';
+import { timelineWithStages, type StartTimeline } from './start-timeline.js';
 
-const run = promisify(execFile);
-
-/** Per-stage timeouts, generous for TCG (software emulation): ~6 s to SSH, a few more for Node to start berthd. */
-export const STAGE_TIMEOUTS_MS: Record<StartStage, number> = { prepare: 60_000, boot: 15_000, ssh: 120_000, engine: 120_000 };
+export type { StartTimeline } from './start-timeline.js';
 
 /**
- * When each step of the last start ended, in ms after start() was called: the host's own steps and the stages the
- * VM reported (placed on the host clock through guestEpoch). Written to VmFiles.startTimeline by VmService.
+ * Per-stage timeouts, generous for TCG (software emulation): boot runs until the VM's go-ahead (a restored boot
+ * snapshot, or kernel and init up to the snapshot point and maybe saving it), then SSH and berthd.
  */
-export interface StartTimeline {
-  /** Date.now() when start() was called. */
-  startedAt: number;
-  /** qemu-spawned, qmp-up, ssh-connected, engine-answered (and socket-served, added by VmService). */
-  host: Record<string, number>;
-  /** The VM's uptime 0 (the kernel starting), on the same scale. */
-  guestEpochMs?: number;
-  guest: Array<{ name: string; atMs: number; uptimeMs: number; note?: string }>;
-}
-
-/** What a later host process needs to re-attach to a running VM. */
-interface VmStateFile {
-  pid: number;
-  sshPort: number;
-  accel: Accelerator;
-  startedAt: string;
-  settings: VmSettings;
-}
+export const STAGE_TIMEOUTS_MS: Record<StartStage, number> = { prepare: 60_000, boot: 120_000, ssh: 120_000, engine: 120_000 };
 
 export interface QemuBackendOptions {
   files: VmFiles;
@@ -73,6 +55,8 @@ export class QemuBackend extends EventEmitter<VmBackendEvents> implements VmBack
   private link: SshLink | undefined;
   private keys: SshKeys | undefined;
   private readonly stages: GuestStageWatcher;
+  private readonly control: ControlPort;
+  private imageDir: string | undefined;
   private timeline: StartTimeline | undefined;
   private readonly platform: NodeJS.Platform;
   private readonly arch: 'x64' | 'arm64';
@@ -82,24 +66,12 @@ export class QemuBackend extends EventEmitter<VmBackendEvents> implements VmBack
     this.platform = opts.platform ?? process.platform;
     this.arch = opts.arch ?? (process.arch === 'arm64' ? 'arm64' : 'x64');
     this.stages = new GuestStageWatcher(opts.files.stagesFile);
+    this.control = new ControlPort(opts.files.controlSocket);
   }
 
   /** The steps of the last start (undefined before the first, or after a re-attach). */
   startTimeline(): StartTimeline | undefined {
-    if (!this.timeline) return undefined;
-    const t = this.timeline;
-    const epoch = guestEpoch(this.stages.seen);
-    return {
-      ...t,
-      host: { ...t.host },
-      ...(epoch !== undefined ? { guestEpochMs: epoch - t.startedAt } : {}),
-      guest: this.stages.seen.map((g: GuestStage) => ({
-        name: g.name,
-        uptimeMs: g.uptimeMs,
-        atMs: epoch !== undefined ? epoch - t.startedAt + g.uptimeMs : g.receivedAt - t.startedAt,
-        ...(g.note ? { note: g.note } : {}),
-      })),
-    };
+    return this.timeline ? timelineWithStages(this.timeline, this.stages.seen) : undefined;
   }
 
   /** Resolves when the booting VM reports `name` (see guest-stages.ts). */
@@ -156,7 +128,7 @@ export class QemuBackend extends EventEmitter<VmBackendEvents> implements VmBack
     };
     try {
       const launch = await step('prepare', () => this.prepare(settings));
-      await step('boot', () => this.boot(launch.command, launch.sshPort, launch.accel, settings), launch.accel);
+      await step('boot', () => this.bootToGoAhead(launch, settings), launch.accel);
       // One SSH session, opened once the VM says sshd listens (berthd is starting meanwhile, not waiting for it).
       await step('ssh', () =>
         this.raceCrash(
@@ -176,9 +148,11 @@ export class QemuBackend extends EventEmitter<VmBackendEvents> implements VmBack
         ),
       );
       this.stages.close();
+      this.control.close();
       this.setState('running');
     } catch (err) {
       this.stages.close();
+      this.control.close();
       const detail = this.toVmError(err, stage);
       await this.kill();
       this.fail(detail);
@@ -186,68 +160,82 @@ export class QemuBackend extends EventEmitter<VmBackendEvents> implements VmBack
     }
   }
 
-  private async prepare(settings: VmSettings) {
+  private async prepare(settings: VmSettings): Promise<Launch> {
     const { files } = this.opts;
-    for (const name of ['vmlinuz', 'initrd.img', 'rootfs.squashfs']) {
-      if (!existsSync(path.join(settings.imageDir, name))) {
-        throw new VmStartError({ code: 'image-missing', stage: 'prepare', message: `VM image file ${path.join(settings.imageDir, name)} is missing (build it with vm-image/build.sh)` });
-      }
-    }
+    checkImage(settings.imageDir);
+    this.imageDir = settings.imageDir;
     const accel = probeAccelerator(undefined, settings.accel);
-    const command = qemuCommand({
-      platform: this.platform,
-      arch: this.arch,
-      accel,
-      cpus: settings.cpus,
-      memoryMiB: settings.memoryMiB,
-      kernel: path.join(settings.imageDir, 'vmlinuz'),
-      initrd: path.join(settings.imageDir, 'initrd.img'),
-      rootfs: path.join(settings.imageDir, 'rootfs.squashfs'),
-      dataDisk: files.dataDisk,
-      seedDisk: files.seedDisk,
-      sshPort: await freeLoopbackPort(),
-      qmp: files.qmp,
-      consoleLog: files.consoleLog,
-      stagesFile: files.stagesFile,
-      pidFile: files.pidFile,
-    });
+    const spec = launchSpec({ files, settings, platform: this.platform, arch: this.arch, accel, sshPort: await freeLoopbackPort() });
+    const command = qemuCommand(spec);
     const binary = findExecutable(command.binary, this.opts.qemuDirs);
     if (!binary) throw new VmStartError({ code: 'no-qemu', stage: 'prepare', message: `${command.binary} not found (install QEMU: apt-get install qemu-system-x86 qemu-utils)` });
     command.binary = binary;
     mkdirSync(files.dir, { recursive: true, mode: 0o700 });
     mkdirSync(path.dirname(files.consoleLog), { recursive: true });
     this.keys = ensureSshKeys(files.sshDir);
-    const template = path.join(settings.imageDir, `data-ext4-${settings.diskGiB}g.qcow2`);
-    if (!existsSync(files.dataDisk) && existsSync(template)) {
-      // Formatted when the image was built (a few MiB, sparse): the first boot does not run mkfs under emulation.
-      // Copied under another name and renamed, so a crash mid-copy never leaves a half disk to boot from.
-      const partial = `${files.dataDisk}.partial`;
-      copyFileSync(template, partial);
-      renameSync(partial, files.dataDisk);
-    }
-    if (!existsSync(files.dataDisk)) {
-      const qemuImg = findExecutable('qemu-img', [path.dirname(binary), ...(this.opts.qemuDirs ?? [])]);
-      if (!qemuImg) throw new VmStartError({ code: 'no-qemu', stage: 'prepare', message: 'qemu-img not found' });
-      // Sparse and unformatted: the VM formats it on first boot (no mkfs needed on macOS/Windows hosts).
-      await run(qemuImg, ['create', '-q', '-f', 'qcow2', files.dataDisk, `${settings.diskGiB}G`]);
-    }
-    const seed = await seedTar({
-      hostPrivateKey: this.keys.hostPrivate,
-      authorizedKeys: this.keys.clientPublic,
-      engineArgs: settings.engineArgs,
-      ...(settings.daemonJson !== undefined ? { daemonJson: settings.daemonJson } : {}),
-    });
-    writeFileSync(files.seedDisk, seed, { mode: 0o600 });
-    if (existsSync(files.consoleLog)) renameSync(files.consoleLog, `${files.consoleLog}.1`);
-    rmSync(files.qmp, { force: true });
-    rmSync(files.pidFile, { force: true });
-    this.stages.reset();
-    const sshPort = Number(/hostfwd=tcp:127\.0\.0\.1:(\d+)-/.exec(command.args.join(' '))?.[1]);
-    return { command, sshPort, accel };
+    await ensureDataDisk(files, settings, [path.dirname(binary), ...(this.opts.qemuDirs ?? [])]);
+    await writeSeedDisk(files, settings, this.keys);
+    // QEMU's exec: migration needs a shell (not on Windows).
+    if (settings.bootSnapshot === false || this.platform === 'win32') return { command, sshPort: spec.sshPort, accel };
+    const key = snapshotKey(command, spec);
+    const dirs = snapshotDirs(settings.imageDir, files.bootSnapshotDir);
+    const file = findSnapshot(dirs, key);
+    return { command, sshPort: spec.sshPort, accel, snapshot: { key, dirs, ...(file ? { file } : {}) } };
   }
 
-  private async boot(command: { binary: string; args: string[] }, sshPort: number, accel: Accelerator, settings: VmSettings): Promise<void> {
+  /**
+   * QEMU up and the VM past its boot-snapshot point: resumed from the saved state when there is one (a failed or
+   * refused restore removes it and boots instead), else booted to the point, where the state is saved once.
+   * Then the go-ahead (clock, random bytes) on the control port.
+   */
+  private async bootToGoAhead(launch: Launch, settings: VmSettings): Promise<void> {
+    const snap = launch.snapshot;
+    const t = this.timeline;
+    if (snap?.file) {
+      try {
+        // QEMU exiting while it loads is a refused snapshot, not a crash: watched for crashes once it runs.
+        await this.boot({ ...launch.command, args: [...launch.command.args, '-incoming', 'defer'] }, launch.sshPort, launch.accel, settings, false);
+        await restoreSnapshot(this.qmp!, snap.file);
+        this.watch(this.qmp!);
+        this.mark('snapshot-restored');
+        if (t) t.snapshot = { outcome: 'restored' };
+        await this.control.goAhead();
+        this.mark('go-ahead');
+        return;
+      } catch (err) {
+        const note = `loading boot snapshot ${snap.file} failed (${(err as Error).message}); removed, booting instead`;
+        console.warn(`berth: ${note}`);
+        if (t) t.snapshot = { outcome: 'fallback', note };
+        // Not a crash of the VM: its QMP socket is let go of before QEMU is stopped.
+        const qmp = this.qmp;
+        this.qmp = undefined;
+        await this.kill(qmp);
+        qmp?.close();
+        removeSnapshots([path.dirname(snap.file)], snap.key);
+      }
+    }
+    await this.boot(launch.command, launch.sshPort, launch.accel, settings);
+    await this.raceCrash(this.stages.when('snapshot-point'));
+    if (snap) {
+      try {
+        await saveSnapshot(this.qmp!, snap.dirs, snap.key);
+        this.mark('snapshot-saved');
+        if (t && !t.snapshot) t.snapshot = { outcome: 'saved' };
+      } catch (err) {
+        console.warn(`berth: the boot snapshot was not saved: ${(err as Error).message}`);
+        if (t && !t.snapshot) t.snapshot = { outcome: 'booted', note: (err as Error).message };
+      }
+    } else if (t) t.snapshot = { outcome: 'booted' };
+    await this.control.goAhead();
+    this.mark('go-ahead');
+  }
+
+  private async boot(command: QemuCommand, sshPort: number, accel: Accelerator, settings: VmSettings, watch = true): Promise<void> {
     const { files } = this.opts;
+    if (existsSync(files.consoleLog)) renameSync(files.consoleLog, `${files.consoleLog}.1`);
+    rmSync(files.pidFile, { force: true });
+    if (this.platform !== 'win32') for (const f of [files.qmp, files.controlSocket]) rmSync(f, { force: true });
+    this.stages.reset();
     const log = openSync(files.qemuLog, 'w');
     // Detached, so the VM outlives the host process (which re-attaches after a restart).
     const child = spawn(command.binary, command.args, { detached: true, stdio: ['ignore', log, log], windowsHide: true });
@@ -271,7 +259,7 @@ export class QemuBackend extends EventEmitter<VmBackendEvents> implements VmBack
     }
     this.current = { pid, sshPort, accel, startedAt: new Date().toISOString(), settings };
     writeFileSync(files.stateFile, JSON.stringify(this.current, null, 2));
-    this.watch(this.qmp);
+    if (watch) this.watch(this.qmp);
     this.connectLink(sshPort);
   }
 
@@ -358,10 +346,10 @@ export class QemuBackend extends EventEmitter<VmBackendEvents> implements VmBack
   }
 
   /** Forced stop: QMP quit, then SIGKILL. */
-  private async kill(): Promise<void> {
+  private async kill(qmp = this.qmp): Promise<void> {
     const pid = this.current?.pid;
     if (!pid || !isAlive(pid)) return;
-    await this.qmp?.execute('quit').catch(() => undefined);
+    await qmp?.execute('quit').catch(() => undefined);
     for (let i = 0; i < 30 && isAlive(pid); i++) await sleep(100);
     if (isAlive(pid)) process.kill(pid, 'SIGKILL');
     for (let i = 0; i < 50 && isAlive(pid); i++) await sleep(100);
@@ -372,7 +360,7 @@ export class QemuBackend extends EventEmitter<VmBackendEvents> implements VmBack
     this.qmp = undefined;
     const { files } = this.opts;
     for (const f of [files.stateFile, files.pidFile, files.seedDisk]) rmSync(f, { force: true });
-    if (this.platform !== 'win32') rmSync(files.qmp, { force: true });
+    if (this.platform !== 'win32') for (const f of [files.qmp, files.controlSocket]) rmSync(f, { force: true });
   }
 
   async restart(settings: VmSettings): Promise<void> {
@@ -385,6 +373,8 @@ export class QemuBackend extends EventEmitter<VmBackendEvents> implements VmBack
     const { files } = this.opts;
     rmSync(files.dataDisk, { force: true });
     rmSync(files.sshDir, { recursive: true, force: true });
+    // The boot snapshots too (this install's and, when it was used, the one beside the image): a reset starts over.
+    removeSnapshots(snapshotDirs(this.imageDir ?? files.bootSnapshotDir, files.bootSnapshotDir));
     this.keys = undefined;
     this.lastError = undefined;
   }
@@ -423,23 +413,14 @@ export class QemuBackend extends EventEmitter<VmBackendEvents> implements VmBack
     return true;
   }
 
-  /**
-   * QEMU user-mode port forwarding, host address:port → the VM's same port (QMP → HMP hostfwd_add; rules in
-   * hostfwd.ts). An earlier host process may have left the same rule: it is removed first, so adding is
-   * idempotent. A host port taken by another program fails with QEMU's message (UDP too, even when that program
-   * set SO_REUSEADDR: checked with QEMU 7.2).
-   */
-  async hostForward(op: 'add' | 'remove', f: HostForward): Promise<void> {
-    await this.hmp(hostfwdRemove(f)).catch(() => undefined);
-    if (op === 'remove') return;
-    const out = await this.hmp(hostfwdAdd(f));
-    if (out.trim()) throw new Error(`${out.trim()} (EADDRINUSE: the port is taken on the host)`);
+  /** QEMU user-mode port forwarding, host address:port → the VM's same port (QMP → HMP; rules in hostfwd.ts). */
+  hostForward(op: 'add' | 'remove', f: HostForward): Promise<void> {
+    return applyHostForward((line) => this.hmp(line), op, f);
   }
 
   /** The published-port rules QEMU holds now (the SSH rule left out), e.g. left by an earlier host process. */
-  async hostForwards(): Promise<HostForward[]> {
-    const ssh = this.current?.sshPort;
-    return parseHostForwards(await this.hmp('info usernet')).filter((f) => !(f.proto === 'tcp' && f.hostPort === ssh));
+  hostForwards(): Promise<HostForward[]> {
+    return listHostForwards((line) => this.hmp(line), this.current?.sshPort);
   }
 
   private hmp(line: string): Promise<string> {

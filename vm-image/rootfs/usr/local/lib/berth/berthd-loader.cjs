@@ -6,9 +6,11 @@
 //      namespace of its own on throwaway roots), asks it what `docker version` and `docker info` ask, and writes
 //      the cache then: it holds every function berthd's start-up and first calls ran (commander, the stores,
 //      networks, firewall), which otherwise V8 compiles lazily at each boot,
-//   2. evaluates it while berth-init is still loading kernel modules and mounting the data disk,
+//   2. evaluates it while berth-init is still loading kernel modules, then creates $BERTHD_LOADED: berth-init's
+//      snapshot point waits for it, so a VM resumed from a boot snapshot has the bundle loaded already,
 //   3. calls berthd's main() once $BERTHD_WAIT_FOR exists (berth-init's "system ready"), first pointing stdout and
-//      stderr at $BERTHD_LOG, which only then is the data disk's file,
+//      stderr at $BERTHD_LOG, which only then is the data disk's file, with the arguments of its command line
+//      followed by the NUL-separated ones of $BERTHD_ARGS_FILE (per start: written after the snapshot point),
 //   4. reports the "berthd-ready" start stage on the virtio-serial port ($BERTH_STAGE_PORT) once its API socket
 //      ($BERTHD_READY_SOCKET) accepts a connection (berthd listens before its services have started: /_ping and
 //      /version answer at once, other calls wait for them), and "berthd-started" once main() has returned (its
@@ -52,6 +54,16 @@ function load() {
   script.runInThisContext().call(mod.exports, mod.exports, Module.createRequire(bundle), mod, bundle, path.dirname(bundle));
   notes.push(`evaluated in ${ms(t1)} ms`);
   return { script, exports: mod.exports };
+}
+
+/** The NUL-separated arguments in `file` (none when there is no file). */
+function startArgs(file) {
+  if (!file) return [];
+  try {
+    return fs.readFileSync(file, 'utf8').split('\0').filter((a) => a !== '');
+  } catch {
+    return [];
+  }
 }
 
 function waitFor(file) {
@@ -155,12 +167,14 @@ async function writeCodeCache(berthdArgs) {
 async function main() {
   if (process.argv[2] === '--write-code-cache') return writeCodeCache(process.argv.slice(3));
   const { exports } = load();
+  if (process.env.BERTHD_LOADED) fs.writeFileSync(process.env.BERTHD_LOADED, '');
   const t0 = performance.now();
   await waitFor(process.env.BERTHD_WAIT_FOR);
+  const args = [...process.argv.slice(2), ...startArgs(process.env.BERTHD_ARGS_FILE)];
   reopenOutput(process.env.BERTHD_LOG);
   process.stderr.write(`berthd-loader: ${notes.join(', ')}, waited ${ms(t0)} ms for ${process.env.BERTHD_WAIT_FOR || 'nothing'}\n`);
   reportWhenListening(process.env.BERTHD_READY_SOCKET);
-  await exports.main(process.argv.slice(2));
+  await exports.main(args);
   stage('berthd-started');
 }
 
