@@ -113,13 +113,21 @@ describe('the BuildKit executor in berthd, with the real buildx', () => {
     expect(await rig.ok(['run', '--rm', 'bk-link:2', 'sh', '-c', 'cat /below /opt/data/one.txt /opt/data/sub/two.txt'])).toBe('second\none\ntwo');
   }, 180_000);
 
-  it('a context of many files (empty, multi-chunk, a symlink, a hardlink) arrives and is copied byte for byte', async () => {
+  it('a context of many files (empty, multi-chunk, a symlink, a hardlink) arrives and is copied byte for byte, with its modes and times', async () => {
     const files: Record<string, Buffer> = { Dockerfile: Buffer.from(`FROM ${rig.busybox}\nCOPY . /ctx/\n`) };
     for (let i = 0; i < 400; i++) files[`d${i % 20}/f${i}.bin`] = randomBytes([0, 1, 4096, 40_000, 300_000][i % 5]!);
     const ctx = await writeContext(work, 'many-files', files);
     await symlink('d0/f0.bin', path.join(ctx, 'link'));
     await link(path.join(ctx, 'd1/f1.bin'), path.join(ctx, 'hard.bin'));
+    // Files with modes and times of their own (the receiver sets both after writing).
+    await chmod(path.join(ctx, 'd2/f2.bin'), 0o751);
+    await chmod(path.join(ctx, 'd4/f4.bin'), 0o600);
+    await utimes(path.join(ctx, 'd2/f2.bin'), 1_000_000_000, 1_000_000_000);
+    await utimes(path.join(ctx, 'd4/f4.bin'), 1_200_000_000, 1_200_000_000);
     await ok(['build', '--progress=plain', '--no-cache', '-t', 'bk-many', ctx]);
+    expect(await rig.ok(['run', '--rm', 'bk-many', 'stat', '-c', '%n %a %Y', '/ctx/d2/f2.bin', '/ctx/d4/f4.bin'])).toBe(
+      '/ctx/d2/f2.bin 751 1000000000\n/ctx/d4/f4.bin 600 1200000000',
+    );
     const want = Object.entries(files)
       .map(([rel, data]) => `${createHash('sha256').update(data).digest('hex')}  ./${rel}`)
       .concat(`${createHash('sha256').update(files['d1/f1.bin']!).digest('hex')}  ./hard.bin`)
