@@ -45,4 +45,19 @@ describe('StartingRoutes', () => {
     const routes = new StartingRoutes(early, Promise.reject(new Error('bridge berth0: address in use')));
     await expect(routes.match('GET', '/containers/web/json')?.handler(ctx('/containers/web/json'))).rejects.toThrow('address in use');
   });
+
+  it('holds the early routes until the gate opens, and answers them with its error if it fails', async () => {
+    let claimed!: () => void;
+    const routes = new StartingRoutes(early, new Promise<Router>(() => undefined), new Promise<void>((r) => (claimed = r)));
+    const ping = ctx('/_ping');
+    const answered = routes.match('GET', '/_ping')?.handler(ping);
+    await Promise.resolve();
+    expect(ping.served).toEqual([]);
+    claimed();
+    await answered;
+    expect(ping.served).toEqual(['early ping']);
+
+    const refused = new StartingRoutes(early, new Promise<Router>(() => undefined), Promise.reject(new Error('data root is locked')));
+    await expect(refused.match('GET', '/_ping')?.handler(ctx('/_ping'))).rejects.toThrow('locked');
+  });
 });

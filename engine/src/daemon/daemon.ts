@@ -52,12 +52,12 @@ export async function startDaemon(config: DaemonConfig, log: Logger): Promise<Ru
     // with the same pidfile is refused before it listens).
     claims.push(await writePidfile(config.pidfile));
     const facts = readHostFacts();
-    // The socket answers /_ping and /version first; then the data root is claimed (lock, engine ID) and the
-    // services start behind it, and any other request waits for them (StartingRoutes). Under emulation in the VM
-    // the lock (a `flock` process: Node has no flock(2)) took most of a second and the services' start-up (stores,
-    // bridges, firewall, runtimes) the longest part of the start; the host's handshake and the CLI's first calls
-    // overlap both. Nothing reads or writes the data root before its lock is held. The claim starts once the
-    // sockets listen (a spawn blocks the event loop while it forks).
+    // The socket listens first; /_ping and /version answer once the data root is claimed (lock, engine ID), so a
+    // daemon the lock refuses never looks ready; the services start behind the claim, and any other request waits
+    // for them (StartingRoutes). Under emulation in the VM the lock (a `flock` process: Node has no flock(2)) took
+    // most of a second and the services' start-up (stores, bridges, firewall, runtimes) the longest part of the
+    // start; the host's connection and the CLI's first calls overlap both. Nothing reads or writes the data root
+    // before its lock is held. The claim starts once the sockets listen (a spawn blocks the event loop while it forks).
     let listening!: () => void;
     const claimed = new Promise<void>((resolve) => (listening = resolve)).then(async () => {
       const lock = await timer.time('lock', () => acquireDataRootLock(config.dataRoot));
@@ -75,7 +75,7 @@ export async function startDaemon(config: DaemonConfig, log: Logger): Promise<Ru
     };
     const early = new Router();
     registerSystemRoutes(early, system);
-    const api = new ApiServer(new StartingRoutes(early, starting.then(({ services }) => buildRouter(services, system))), log.child({ component: 'api' }));
+    const api = new ApiServer(new StartingRoutes(early, starting.then(({ services }) => buildRouter(services, system)), claimed), log.child({ component: 'api' }));
     cleanup.push(() => api.close());
     const listeners: Array<[net.Server, string]> = [];
     for (const [socketPath, raw] of [...socketPaths.map((p) => [p, false] as const), ...rawSocketPaths.map((p) => [p, true] as const)]) {
