@@ -28,6 +28,7 @@ export { startKeyring, keyringUnavailable, type TestKeyring } from './keyring.js
 export { startCredentialService, type CredentialService } from './credential-service.js';
 export { startDashboardProcess, dashboardPrerequisitesMissing, BERTH_BIN, CHROMIUM, type DashboardProcess } from './dashboard.js';
 export { repoRoot, rigCacheDir } from './paths.js';
+export { testTmpdir } from './temp-dir.js';
 
 export { testImages, type TestImageSet } from './images/fixture-cache.js';
 export { fullConfig, keepMeta, DEFAULT_PATH, type TestCatalog, type TestImageName } from './images/catalog.js';

@@ -13,10 +13,11 @@ import type { EngineStatus } from '../../shared/types.js';
 import { controlSocket, serveControl } from './control.js';
 import { controlHandler } from './control-server.js';
 import { connectRemoteVmControls, HOST_GONE_HINT, vmControlsFor } from './remote-engine-controls.js';
+import { testTmpdir } from '../../../../scripts/src/testrig/temp-dir.js';
 
 // A real control server in this process, as `berth daemon` runs it, over a VM service without a VM.
 async function daemon(opts: ConstructorParameters<typeof MockVmService>[0] = {}) {
-  const paths = berthPaths({ BERTH_HOME: mkdtempSync(path.join(os.tmpdir(), 'berth-rc-')) });
+  const paths = berthPaths({ BERTH_HOME: mkdtempSync(path.join(testTmpdir(), 'berth-rc-')) });
   mkdirSync(paths.run, { recursive: true });
   const service = new MockVmService(opts);
   const ctl = controlVm(service, paths);

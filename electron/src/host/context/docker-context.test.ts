@@ -1,12 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bundledDockerBinary } from '../../../../scripts/src/testrig/toolchain.js';
 import { berthPaths } from '../paths.js';
 import { currentContextOf, DockerConfigSetup } from '../toolchain/docker-config-setup.js';
 import { endpointHost, ensureContext, removeContextFiles } from './docker-context.js';
+import { testTmpdir } from '../../../../scripts/src/testrig/temp-dir.js';
 
 // The real docker CLI judges the files we write.
 const docker = (env: NodeJS.ProcessEnv, ...args: string[]) =>
@@ -14,7 +14,7 @@ const docker = (env: NodeJS.ProcessEnv, ...args: string[]) =>
 
 describe('docker context berth', () => {
   it('is listed and inspected by the docker CLI with the host socket as its endpoint', () => {
-    const env = { DOCKER_CONFIG: mkdtempSync(path.join(os.tmpdir(), 'berth-ctx-')) };
+    const env = { DOCKER_CONFIG: mkdtempSync(path.join(testTmpdir(), 'berth-ctx-')) };
     ensureContext('/home/u/.berth/run/docker.sock', env);
     const host = docker(env, 'context', 'inspect', 'berth', '--format', '{{.Endpoints.docker.Host}}');
     expect(host.trim()).toBe('unix:///home/u/.berth/run/docker.sock');
@@ -22,7 +22,7 @@ describe('docker context berth', () => {
   });
 
   it('becomes current on request, keeps other config keys, and is removed cleanly', () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'berth-ctx-'));
+    const dir = mkdtempSync(path.join(testTmpdir(), 'berth-ctx-'));
     const env = { DOCKER_CONFIG: dir };
     writeFileSync(path.join(dir, 'config.json'), JSON.stringify({ auths: { 'r.example': { auth: 'eDp5' } } }));
     ensureContext('/s/docker.sock', env);

@@ -1,10 +1,10 @@
 import { mkdtempSync, statSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EngineSocketServer } from './engine-socket.js';
+import { testTmpdir } from '../../../../scripts/src/testrig/temp-dir.js';
 
 // The far end is a real unix-socket server; in production openChannel() is an ssh2 channel to berthd in the VM.
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -13,7 +13,7 @@ afterEach(async () => {
 });
 
 function tmp(): string {
-  return mkdtempSync(path.join(os.tmpdir(), 'berth-tun-'));
+  return mkdtempSync(path.join(testTmpdir(), 'berth-tun-'));
 }
 
 async function listen(server: net.Server, p: string): Promise<void> {

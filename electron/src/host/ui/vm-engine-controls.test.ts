@@ -10,9 +10,10 @@ import type { VmView } from '../vm/vm-status-feed.js';
 import { vmUsageStreams } from './handlers/vm-usage.js';
 import { createUiHost } from './ui-host.js';
 import { inProcessVmControls } from './vm-engine-controls.js';
+import { testTmpdir } from '../../../../scripts/src/testrig/temp-dir.js';
 
 function setup(opts: ConstructorParameters<typeof MockVmService>[0] = {}) {
-  const paths = berthPaths({ BERTH_HOME: mkdtempSync(path.join(os.tmpdir(), 'berth-ctl-')) });
+  const paths = berthPaths({ BERTH_HOME: mkdtempSync(path.join(testTmpdir(), 'berth-ctl-')) });
   const service = new MockVmService(opts);
   const ctl = controlVm(service, paths);
   return { paths, service, ctl, controls: inProcessVmControls(ctl) };

@@ -1,5 +1,4 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { berthPaths } from '../paths.js';
@@ -8,8 +7,9 @@ import { factoryResetTargets } from './factory-reset.js';
 import { MockVmService } from './mock-vm-service.js';
 import { vmFiles } from './vm-files.js';
 import type { VmView } from './vm-status-feed.js';
+import { testTmpdir } from '../../../../scripts/src/testrig/temp-dir.js';
 
-const tempPaths = () => berthPaths({ BERTH_HOME: mkdtempSync(path.join(os.tmpdir(), 'berth-ctl-')) });
+const tempPaths = () => berthPaths({ BERTH_HOME: mkdtempSync(path.join(testTmpdir(), 'berth-ctl-')) });
 
 describe('vmEngineController', () => {
   it('runs operations one at a time, in order, and keeps going after a failure', async () => {

@@ -1,13 +1,13 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { seedTar } from './seed.js';
+import { testTmpdir } from '../../../../scripts/src/testrig/temp-dir.js';
 
 describe('seedTar', () => {
   it('is a tar the VM extracts, with a config.env that a shell sources back to the same engine flags', async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'berth-seed-'));
+    const dir = mkdtempSync(path.join(testTmpdir(), 'berth-seed-'));
     const buf = await seedTar({
       hostPrivateKey: 'PRIVATE\n',
       authorizedKeys: 'ssh-ed25519 AAAA host',
@@ -26,7 +26,7 @@ describe('seedTar', () => {
   });
 
   it('carries the user\'s daemon.json for berthd\'s --config-file', async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'berth-seed-'));
+    const dir = mkdtempSync(path.join(testTmpdir(), 'berth-seed-'));
     const daemonJson = '{ "labels": ["team=a"] }\n';
     writeFileSync(path.join(dir, 'seed.tar'), await seedTar({ hostPrivateKey: 'K\n', authorizedKeys: 'A', engineArgs: [], daemonJson }));
     execFileSync('tar', ['-xf', 'seed.tar'], { cwd: dir });

@@ -1,11 +1,11 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadVmSettings, repoImageDir, vmDaemonJsonFile } from './vm-settings.js';
+import { testTmpdir } from '../../../../scripts/src/testrig/temp-dir.js';
 
 describe('loadVmSettings', () => {
-  const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'berth-set-')), 'settings.json');
+  const file = path.join(mkdtempSync(path.join(testTmpdir(), 'berth-set-')), 'settings.json');
 
   it('defaults to 2 CPUs, 2 GiB, the home directory shared and the checkout image', () => {
     const s = loadVmSettings(path.join(path.dirname(file), 'missing.json'), { HOME: '/home/u' });
