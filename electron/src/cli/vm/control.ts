@@ -4,6 +4,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { onJsonLines } from '../../host/json-lines.js';
 import type { BerthPaths } from '../../host/paths.js';
+import { connectSocket } from '../../host/vm/util.js';
 
 /** The CLI talks to its background host process (`berth daemon`) over this socket, one JSON object per line. */
 export function controlSocket(paths: BerthPaths, platform: NodeJS.Platform = process.platform): string {
@@ -61,21 +62,7 @@ export function serveControl(socketPath: string, handle: ControlHandler): Promis
 /** Sends one request; emits each message the daemon answers with, then 'end'. */
 export class ControlClient extends EventEmitter<{ message: [ControlMessage]; end: [] }> {
   static connect(socketPath: string, timeoutMs = 2000): Promise<net.Socket> {
-    return new Promise((resolve, reject) => {
-      const s = net.connect(socketPath);
-      const t = setTimeout(() => {
-        s.destroy();
-        reject(new Error('control socket timeout'));
-      }, timeoutMs);
-      s.once('connect', () => {
-        clearTimeout(t);
-        resolve(s);
-      });
-      s.once('error', (e) => {
-        clearTimeout(t);
-        reject(e);
-      });
-    });
+    return connectSocket(socketPath, timeoutMs, 'control socket timeout');
   }
 
   /** `onSent` runs once the request is written: work that may overlap with the daemon's answer. */

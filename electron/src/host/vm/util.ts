@@ -70,3 +70,22 @@ export function withTimeout<T>(p: Promise<T>, ms: number, message: string): Prom
   });
   return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }
+
+/** Connects to a unix socket (or a Windows pipe); rejects with `timeoutMessage` if that takes over `timeoutMs`. */
+export function connectSocket(socketPath: string, timeoutMs: number, timeoutMessage: string): Promise<net.Socket> {
+  return new Promise((resolve, reject) => {
+    const s = net.connect(socketPath);
+    const timer = setTimeout(() => {
+      s.destroy();
+      reject(new Error(timeoutMessage));
+    }, timeoutMs);
+    s.once('connect', () => {
+      clearTimeout(timer);
+      resolve(s);
+    });
+    s.once('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+  });
+}

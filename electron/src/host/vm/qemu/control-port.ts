@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import net from 'node:net';
+import type net from 'node:net';
+import { connectSocket } from '../util.js';
 
 /**
  * The host's end of the VM's virtio-serial port `org.berth.control` (a QEMU chardev socket, a named pipe on
@@ -20,21 +21,7 @@ export class ControlPort {
 
   async goAhead(timeoutMs = 5000): Promise<void> {
     this.close();
-    const socket = await new Promise<net.Socket>((resolve, reject) => {
-      const s = net.connect(this.path);
-      const timer = setTimeout(() => {
-        s.destroy();
-        reject(new Error(`cannot connect to the VM's control port ${this.path}`));
-      }, timeoutMs);
-      s.once('connect', () => {
-        clearTimeout(timer);
-        resolve(s);
-      });
-      s.once('error', (err) => {
-        clearTimeout(timer);
-        reject(err);
-      });
-    });
+    const socket = await connectSocket(this.path, timeoutMs, `cannot connect to the VM's control port ${this.path}`);
     socket.on('error', () => undefined);
     this.socket = socket;
     await new Promise<void>((resolve, reject) => socket.write(ControlPort.goAheadLine(), (err) => (err ? reject(err) : resolve())));

@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
-import net from 'node:net';
+import type net from 'node:net';
+import { connectSocket } from '../util.js';
 
 interface Pending {
   resolve(value: unknown): void;
@@ -34,21 +35,7 @@ export class QmpClient extends EventEmitter<QmpEvents> {
 
   /** Connects and negotiates capabilities; path is a unix socket or a Windows pipe path. */
   static async connect(path: string, timeoutMs = 5000): Promise<QmpClient> {
-    const socket = await new Promise<net.Socket>((resolve, reject) => {
-      const s = net.connect(path);
-      const timer = setTimeout(() => {
-        s.destroy();
-        reject(new Error(`QMP connect timeout on ${path}`));
-      }, timeoutMs);
-      s.once('connect', () => {
-        clearTimeout(timer);
-        resolve(s);
-      });
-      s.once('error', (err) => {
-        clearTimeout(timer);
-        reject(err);
-      });
-    });
+    const socket = await connectSocket(path, timeoutMs, `QMP connect timeout on ${path}`);
     const client = new QmpClient(socket);
     // QEMU serves one monitor client at a time: a second one connects but never gets the greeting.
     const timer = setTimeout(() => client.close(), timeoutMs);
