@@ -1,4 +1,3 @@
-import type net from 'node:net';
 import { errorMessage } from '../base/errors.js';
 import type { Logger } from '../base/log.js';
 import { Router } from '../api/router.js';
@@ -44,27 +43,39 @@ export async function startDaemon(config: DaemonConfig, log: Logger): Promise<Ru
     claims.length = 0;
   };
   const timer = new StartupTimer();
+  let unclaimed: Promise<void> | undefined;
   try {
     const socketPaths = config.hosts.map(socketPathFromHost);
     const rawSocketPaths = config.rawHosts.map(socketPathFromHost);
     await prepareRoots({ dataRoot: config.dataRoot, execRoot: config.execRoot, publicFiles: [...socketPaths, ...rawSocketPaths, config.pidfile] });
+    // The socket listens as soon as it can; /_ping and /version answer once the data root is claimed (lock, engine
+    // ID), so a daemon the lock refuses never looks ready; the services start behind the claim, and any other request
+    // waits for them (StartingRoutes). Nothing reads or writes the data root before its lock is held. The claim starts
+    // at once, beside the pidfile and the listeners: under emulation in the VM the lock (a `flock` process: Node has
+    // no flock(2)) took 300-450 ms and the listeners as long again, and one after the other they were most of the
+    // wait for the host's first /_ping. The services' start-up (stores, bridges, firewall, runtimes) is the longest
+    // part; the host's connection and the CLI's first calls overlap it.
+    const claimed = (async () => {
+      const lock = await timer.time('lock', () => acquireDataRootLock(config.dataRoot));
+      claims.push(() => lock.release());
+      return loadEngineId(config.dataRoot);
+    })();
+    // A start that fails before the claim settles waits for it, so that its lock is released with the rest.
+    unclaimed = claimed.then(
+      () => undefined,
+      () => undefined,
+    );
     // Before the socket answers, so that whoever waits for /_ping finds this daemon's pid in it (and a second daemon
     // with the same pidfile is refused before it listens).
     claims.push(await writePidfile(config.pidfile));
     const facts = readHostFacts();
-    // The socket listens first; /_ping and /version answer once the data root is claimed (lock, engine ID), so a
-    // daemon the lock refuses never looks ready; the services start behind the claim, and any other request waits
-    // for them (StartingRoutes). Under emulation in the VM the lock (a `flock` process: Node has no flock(2)) took
-    // most of a second and the services' start-up (stores, bridges, firewall, runtimes) the longest part of the
-    // start; the host's connection and the CLI's first calls overlap both. Nothing reads or writes the data root
-    // before its lock is held. The claim starts once the sockets listen (a spawn blocks the event loop while it forks).
-    let listening!: () => void;
-    const claimed = new Promise<void>((resolve) => (listening = resolve)).then(async () => {
-      const lock = await timer.time('lock', () => acquireDataRootLock(config.dataRoot));
-      claims.push(() => lock.release());
-      return loadEngineId(config.dataRoot);
+    // The services start once the data root is claimed and the sockets listen (a start that fails to listen starts none).
+    let listened!: () => void;
+    const listening = new Promise<void>((resolve) => (listened = resolve));
+    const starting = claimed.then(async (engineId) => {
+      await listening;
+      return { engineId, services: await createServices(config, log, timer) };
     });
-    const starting = claimed.then(async (engineId) => ({ engineId, services: await createServices(config, log, timer) }));
     starting.catch(() => undefined); // awaited below
     const system: SystemBackend = {
       version: () => buildVersion(facts),
@@ -77,15 +88,19 @@ export async function startDaemon(config: DaemonConfig, log: Logger): Promise<Ru
     registerSystemRoutes(early, system);
     const api = new ApiServer(new StartingRoutes(early, starting.then(({ services }) => buildRouter(services, system)), claimed), log.child({ component: 'api' }));
     cleanup.push(() => api.close());
-    const listeners: Array<[net.Server, string]> = [];
-    for (const [socketPath, raw] of [...socketPaths.map((p) => [p, false] as const), ...rawSocketPaths.map((p) => [p, true] as const)]) {
-      const server = await listenUnix(api.http, socketPath, config.group, { raw });
-      listeners.push([server, socketPath]);
-      cleanup.push(() => closeListener(server, socketPath));
+    // Side by side: each is a few file-system calls (mkdir, stale-socket check, chmod, chown).
+    const endpoints = [...socketPaths.map((p) => [p, false] as const), ...rawSocketPaths.map((p) => [p, true] as const)];
+    const opened = await Promise.allSettled(endpoints.map(([socketPath, raw]) => listenUnix(api.http, socketPath, config.group, { raw })));
+    opened.forEach((r, i) => {
+      const [socketPath, raw] = endpoints[i]!;
+      if (r.status !== 'fulfilled') return;
+      cleanup.push(() => closeListener(r.value, socketPath));
       log.info({ socket: socketPath, ...(raw ? { raw } : {}) }, 'API listening');
-    }
+    });
+    const refused = opened.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (refused) throw refused.reason;
     timer.mark('listening');
-    listening();
+    listened();
     const { engineId, services } = await starting;
     cleanup.push(async () => {
       for (const close of [...services.closers].reverse()) await close();
@@ -104,6 +119,7 @@ export async function startDaemon(config: DaemonConfig, log: Logger): Promise<Ru
       },
     };
   } catch (err) {
+    await unclaimed;
     await unwind();
     throw err;
   }
