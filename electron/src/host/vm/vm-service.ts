@@ -149,14 +149,17 @@ export class VmService extends EventEmitter<VmServiceEvents> {
       if (paths.length) this.emit('log', 'file sharing off: no OpenSSH sftp-server on this machine');
       return;
     }
-    for (const p of paths) {
-      try {
-        this.shares.push(await mountShare(this.backend.ssh(), p, sftp));
-        this.emit('log', `shared ${p}`);
-      } catch (err) {
-        this.emit('log', `cannot share ${p}: ${(err as Error).message}`);
-      }
-    }
+    // Side by side: each is one SSH channel and one sshfs in the VM.
+    await Promise.all(
+      paths.map(async (p) => {
+        try {
+          this.shares.push(await mountShare(this.backend.ssh(), p, sftp));
+          this.emit('log', `shared ${p}`);
+        } catch (err) {
+          this.emit('log', `cannot share ${p}: ${(err as Error).message}`);
+        }
+      }),
+    );
   }
 
   private async serve(): Promise<void> {

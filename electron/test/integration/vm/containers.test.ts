@@ -89,6 +89,8 @@ async function lineClient(port: number): Promise<{ ask(line: string): Promise<st
 // `docker run --rm … echo hi`, and a published port reachable on the host's 127.0.0.1.
 describe('containers in the VM through the berth context', () => {
   const home = mkdtempSync(path.join(os.tmpdir(), 'berth-ctr-'));
+  // A second shared folder whose name /proc/mounts escapes (space, backslash): the mount is seen as done.
+  const oddShare = path.join(mkdtempSync(path.join(os.tmpdir(), 'berth-ctr-share-')), 'my \\ work');
   const env = { ...process.env, HOME: home, BERTH_HOME: path.join(home, '.berth'), DOCKER_CONFIG: path.join(home, '.docker') };
   const berth = (...args: string[]) => spawnSync(process.execPath, [path.join(repoRoot, 'electron', 'bin', 'berth'), ...args], { env, encoding: 'utf8', timeout: 400_000 });
   const docker = (...args: string[]) => run(bundledDockerBinary(), ['--context', 'berth', ...args], { env, timeout: 120_000 });
@@ -99,6 +101,10 @@ describe('containers in the VM through the berth context', () => {
     ensureImage();
     buildCli();
     ({ registry, image } = await hostRegistryForVm(env.BERTH_HOME));
+    mkdirSync(oddShare);
+    const settingsFile = path.join(env.BERTH_HOME, 'settings.json');
+    const settings = JSON.parse(readFileSync(settingsFile, 'utf8')) as { vm: Record<string, unknown> };
+    writeFileSync(settingsFile, JSON.stringify({ ...settings, vm: { ...settings.vm, shares: [home, oddShare] } }));
     const res = berth('start');
     if (res.status !== 0) throw new Error(`berth start failed (${res.status}): ${res.stderr}`);
   }, 600_000);
@@ -109,6 +115,7 @@ describe('containers in the VM through the berth context', () => {
     berth('stop');
     await registry?.stop();
     rmSync(home, { recursive: true, force: true });
+    rmSync(path.dirname(oddShare), { recursive: true, force: true });
   });
 
   it('pulls from the host registry and runs a container', async () => {
@@ -161,6 +168,12 @@ describe('containers in the VM through the berth context', () => {
     expect(read.stdout).toBe('from-host\n');
     await docker('run', '--rm', '-v', `${dir}:/src`, image, 'sh', '-c', 'echo from-container > /src/out.txt');
     expect(readFileSync(path.join(dir, 'out.txt'), 'utf8')).toBe('from-container\n');
+  });
+
+  it('shares every folder of the settings, whatever its name', async () => {
+    writeFileSync(path.join(oddShare, 'note.txt'), 'odd-name\n');
+    const read = await docker('run', '--rm', '-v', `${oddShare}:/src`, image, 'cat', '/src/note.txt');
+    expect(read.stdout).toBe('odd-name\n');
   });
 
   it('serves a port published on 127.0.0.1 from QEMU on the host loopback only, and frees it with the container', async () => {
