@@ -97,7 +97,9 @@ async function run(b: Builder, state: StageState, node: Node, mounts: RunMounts 
           throw new RunFailed(message, result.exitCode);
         }
       } catch (err) {
-        if (b.opts.rm || b.opts.forceRm || b.signal.aborted) await remove();
+        // As dockerd's classic builder: a failed step's container stays for inspection unless --force-rm (BuildKit's
+        // steps always force); --rm only removes the containers of steps that succeeded. A cancelled build leaves none.
+        if (b.opts.forceRm || b.signal.aborted) await remove();
         throw err;
       }
       ran = true;

@@ -96,13 +96,22 @@ describe('docker build (classic builder) with the real docker CLI', () => {
     expect(await rig.ok(['run', '--rm', 'berth-test/app:2'])).toBe('hi world\nchanged');
   }, 120_000);
 
-  it('fails on a failing RUN with its exit code and leaves no intermediate container', async () => {
+  it('fails on a failing RUN with its exit code, keeping that step\'s container as dockerd does (none with --force-rm)', async () => {
     const dir = await context('fail', { Dockerfile: `FROM ${rig.busybox}\nRUN echo before\nRUN echo oops >&2; exit 3\nRUN echo never\n` });
     const r = await rig.docker(['build', dir]);
     expect(r.code).toBe(3);
     expect(r.stdout).toContain('oops');
     expect(r.stderr).toContain(`The command '/bin/sh -c echo oops >&2; exit 3' returned a non-zero code: 3`);
     expect(r.stdout).not.toContain('never');
+    // The succeeded step's container is gone (--rm is the default); the failed one is left to look at.
+    const left = (await rig.ok(['ps', '-a', '-q'])).split('\n').filter(Boolean);
+    expect(left).toHaveLength(1);
+    expect(r.stdout).toContain(` ---> Running in ${left[0]}`);
+    expect(await rig.ok(['inspect', '--format', '{{.State.Status}} {{.State.ExitCode}}', left[0]!])).toBe('exited 3');
+    expect((await rig.docker(['logs', left[0]!])).stderr).toContain('oops');
+    await rig.ok(['rm', left[0]!]);
+    const forced = await rig.docker(['build', '--force-rm', dir]);
+    expect(forced.code).toBe(3);
     expect(await rig.ok(['ps', '-a', '-q'])).toBe('');
   }, 60_000);
 
