@@ -5,23 +5,29 @@
  * exclusively and without following a final symlink, and a hardlink may only name a regular file sent earlier.
  * A hostile or malformed listing fails the transfer instead of writing through a link.
  *
- * Small files (most of a context) are kept in memory until their last chunk and then written on a plain
- * descriptor, many at once (`small-files.ts`); larger ones are streamed through a file handle. Each file's sha256 is computed as its bytes pass and recorded in
- * `digests`, so a COPY of the context need not read it again for its cache key.
+ * Small files (most of a context) are kept in memory until their last chunk, then written and hashed on the
+ * writer thread in batches (`small-file-writer.ts`); larger ones are streamed through a file handle and hashed as
+ * their bytes pass. Each file's sha256 is recorded in `digests`, so a COPY of the context need not read it again
+ * for its cache key.
  */
 import { createHash, type Hash } from 'node:crypto';
 import { constants } from 'node:fs';
 import { chmod, link, lutimes, mkdir, open, symlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import { SMALL_FILE_MAX, writeNewFileThen } from '../base/small-files.js';
+import { SMALL_FILE_MAX } from '../base/small-files.js';
 import type { ContextDigests } from '../build/context-digests.js';
 import { FILE_MODE as MODE, FILE_TYPE_BITS as TYPE_BITS, type Stat } from './fsutil-packets.js';
 import { GRPC_STATUS, GrpcError } from './grpc-frames.js';
+import { writeSmallFiles, type SmallFile, type SmallFileResult } from './small-file-writer.js';
 
 /** Files whose bytes are held in memory until their end (bigger ones stream to disk). */
 const BUFFERED_MAX = SMALL_FILE_MAX;
-/** Files written at once. */
-const MAX_WRITING = 64;
+/** Files written at once (queued for the writer thread or streaming), and their bytes held in memory meanwhile. */
+const MAX_WRITING = 4096;
+const MAX_WRITING_BYTES = 32 << 20;
+/** A batch for the writer thread goes once it holds this many files or bytes, else once the loop is idle. */
+const BATCH_FILES = 256;
+const BATCH_BYTES = 4 << 20;
 /** Create only: an existing name (a duplicate entry, a symlink put there) fails instead of being written through. */
 const CREATE_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
 
@@ -45,11 +51,17 @@ function invalidPath(rel: string): GrpcError {
 interface Incoming {
   stat: Stat;
   full: string;
-  hash: Hash;
   size: number;
   chunks: Buffer[];
-  /** Once the file outgrew memory: its handle, every write chained on it. */
+  /** Once the file outgrew memory: its handle, every write chained on it, and the hash of its bytes so far. */
   handle?: Promise<FileHandle>;
+  hash?: Hash;
+}
+
+interface Queued {
+  f: Incoming;
+  mtimeMs: number | undefined;
+  file: SmallFile;
 }
 
 const MS_PER_NS = 1e6;
@@ -79,8 +91,13 @@ export class ReceivedTree {
   private readonly files = new Set<string>();
   private readonly hardlinks: Array<[string, string]> = [];
   private readonly incoming = new Map<number, Incoming>();
-  /** Writes under way, and who waits for one of them to end. */
+  /** Writes under way (and their bytes), and who waits for one of them to end. */
   private writing = 0;
+  private writingBytes = 0;
+  /** Small files not yet sent to the writer thread. */
+  private batch: Queued[] = [];
+  private batchBytes = 0;
+  private flushQueued = false;
   private waiters: Array<() => void> = [];
   private failure: unknown;
   bytes = 0;
@@ -126,7 +143,7 @@ export class ReceivedTree {
     }
     this.files.add(st.path);
     // Empty files are requested too: the sender answers with the one empty DATA packet that ends a file.
-    this.incoming.set(id, { stat: st, full, hash: createHash('sha256'), size: 0, chunks: [] });
+    this.incoming.set(id, { stat: st, full, size: 0, chunks: [] });
     return true;
   }
 
@@ -139,11 +156,12 @@ export class ReceivedTree {
     const f = this.incoming.get(id);
     if (!f) throw invalid(`unexpected data for ${id}`);
     if (chunk.length) {
-      f.hash.update(chunk);
       f.size += chunk.length;
       this.bytes += chunk.length;
-      if (f.handle) f.handle = quiet(f.handle.then((fh) => write(fh, [chunk])));
-      else f.chunks.push(chunk);
+      if (f.handle) {
+        f.hash!.update(chunk);
+        f.handle = quiet(f.handle.then((fh) => write(fh, [chunk])));
+      } else f.chunks.push(chunk);
       if (!f.handle && f.size > BUFFERED_MAX) return this.whenRoom(() => this.stream(f));
       return undefined;
     }
@@ -156,9 +174,13 @@ export class ReceivedTree {
     return this.whenRoom(() => this.writeWhole(f, mtimeMs));
   }
 
-  /** Runs `start` now when fewer than MAX_WRITING writes are under way, else once one has ended. */
+  private hasRoom(): boolean {
+    return this.writing < MAX_WRITING && this.writingBytes < MAX_WRITING_BYTES;
+  }
+
+  /** Runs `start` now when there is room for another write (see MAX_WRITING), else once writes have ended. */
   private whenRoom(start: () => void): Promise<void> | undefined {
-    if (this.writing < MAX_WRITING) {
+    if (this.hasRoom()) {
       start();
       return undefined;
     }
@@ -168,16 +190,44 @@ export class ReceivedTree {
   /** A file that outgrew memory: created now, its chunks so far written, the rest chained on its handle. */
   private stream(f: Incoming): void {
     const parts = f.chunks.splice(0);
+    f.hash = createHash('sha256');
+    for (const p of parts) f.hash.update(p);
     f.handle = quiet(open(f.full, CREATE_FLAGS, 0o600).then((fh) => write(fh, parts)));
   }
 
   private writeWhole(f: Incoming, mtimeMs: number | undefined): void {
     const data = f.chunks.length === 1 ? f.chunks[0]! : Buffer.concat(f.chunks);
+    f.chunks = [];
     this.writing++;
-    writeNewFileThen(f.full, data, { mode: posixMode(f.stat.mode), mtimeMs }, (err) => {
-      if (!err) this.recordDigest(f, mtimeMs);
-      this.ended(err);
-    });
+    this.writingBytes += data.length;
+    this.batch.push({ f, mtimeMs, file: { path: f.full, data, mode: posixMode(f.stat.mode), mtimeMs } });
+    this.batchBytes += data.length;
+    if (this.batch.length >= BATCH_FILES || this.batchBytes >= BATCH_BYTES) this.flush();
+    else if (!this.flushQueued) {
+      this.flushQueued = true;
+      // After the packets already received are handled (they are taken without waiting on I/O).
+      setImmediate(() => this.flush());
+    }
+  }
+
+  /** Sends the queued small files to the writer thread; each one's end is counted when its result comes. */
+  private flush(): void {
+    this.flushQueued = false;
+    const batch = this.batch;
+    if (!batch.length) return;
+    this.batch = [];
+    this.batchBytes = 0;
+    const done = (q: Queued, r: SmallFileResult): void => {
+      this.writingBytes -= q.file.data.length;
+      if ('digest' in r) {
+        this.recordDigest(q.f, r.digest, q.mtimeMs);
+        this.ended(null);
+      } else this.ended(Object.assign(new Error(r.error), r.code ? { code: r.code } : {}));
+    };
+    writeSmallFiles(batch.map((q) => q.file)).then(
+      (results) => batch.forEach((q, i) => done(q, results[i] ?? { error: 'no result from the file writer thread' })),
+      (err: unknown) => batch.forEach((q) => done(q, { error: (err as Error).message })),
+    );
   }
 
   private async finishStreamed(f: Incoming, mtimeMs: number | undefined): Promise<void> {
@@ -186,11 +236,11 @@ export class ReceivedTree {
     // A streamed file was created private until its end.
     await chmod(f.full, posixMode(f.stat.mode));
     if (mtimeMs !== undefined) await lutimes(f.full, mtimeMs / 1000, mtimeMs / 1000);
-    this.recordDigest(f, mtimeMs);
+    this.recordDigest(f, f.hash!.digest('hex'), mtimeMs);
   }
 
-  private recordDigest(f: Incoming, mtimeMs: number | undefined): void {
-    if (mtimeMs !== undefined) this.digests?.record(f.full, f.hash.digest('hex'), f.size, mtimeMs);
+  private recordDigest(f: Incoming, digest: string, mtimeMs: number | undefined): void {
+    if (mtimeMs !== undefined) this.digests?.record(f.full, digest, f.size, mtimeMs);
   }
 
   /** One write ended (with its error, if any): wakes whoever waits for room or for the end. */
@@ -203,7 +253,8 @@ export class ReceivedTree {
   }
 
   private async room(): Promise<void> {
-    while (this.writing >= MAX_WRITING) await new Promise<void>((resolve) => this.waiters.push(resolve));
+    this.flush();
+    while (!this.hasRoom()) await new Promise<void>((resolve) => this.waiters.push(resolve));
     if (this.failure) throw this.failure;
   }
 
@@ -230,6 +281,7 @@ export class ReceivedTree {
 
   /** Waits for the writes under way and closes what is open (after a failure too). */
   async settle(): Promise<void> {
+    this.flush();
     for (const f of this.incoming.values()) if (f.handle) this.track(f.handle.then((fh) => fh.close()));
     this.incoming.clear();
     while (this.writing) await new Promise<void>((resolve) => this.waiters.push(resolve));
